@@ -1,0 +1,37 @@
+"""evogame: model, solve and draw evolutionary games.
+
+    >>> import evogame
+    >>> game = evogame.load_scenario("scenarios/vertical.toml")   # doctest: +SKIP
+    >>> evogame.analyze(game).stable                               # doctest: +SKIP
+"""
+from .errors import AnalysisError, EvogameError, ExpressionError, ScenarioError
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Game": ("game", "Game"),
+    "Population": ("game", "Population"),
+    "Parameter": ("game", "Parameter"),
+    "analyze": ("analysis", "analyze"),
+    "Analysis": ("analysis", "Analysis"),
+    "RestPoint": ("analysis", "RestPoint"),
+    "dynamics": ("dynamics", "dynamics"),
+    "Dynamics": ("dynamics", "Dynamics"),
+    "simulate": ("simulate", "simulate"),
+    "Simulation": ("simulate", "Simulation"),
+    "load_scenario": ("scenario", "load_scenario"),
+    "parse_scenario": ("scenario", "parse_scenario"),
+}
+
+
+def __getattr__(name):
+    # heavy modules load on first use so `evogame --help` starts fast
+    if name in _LAZY:
+        import importlib
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(f".{module}", __name__), attr)
+    raise AttributeError(f"module 'evogame' has no attribute {name!r}")
+
+
+__all__ = ["EvogameError", "ScenarioError", "ExpressionError",
+           "AnalysisError", *_LAZY]

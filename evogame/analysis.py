@@ -1,0 +1,282 @@
+"""``analyze``: every rest point of a game, with eigenvalues and classification.
+
+The pipeline: game -> replicator dynamics (symbolic, once) -> rest points on
+every face (exact where sympy can, certified numeric otherwise) -> Jacobian in
+the tangent space at each point -> eigenvalues -> classification with a stated
+tolerance; optionally the same symbolically (rest points, eigenvalues and the
+conditions on the parameters for asymptotic stability).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import sympy
+
+from . import stability as st
+from .dynamics import Dynamics, dynamics
+from .game import Game
+from .restpoints import Continuum, face_label, find_rest_points, full_state
+
+
+@dataclass
+class RestPoint:
+    """A rest point with its linear stability.
+
+    Attributes
+    ----------
+    support : per population, the indices of the strategies in use.
+    state : reduced coordinates (float).
+    shares : one probability vector per population.
+    exact_state : reduced coordinates as sympy numbers (None for numeric points).
+    jacobian : the Jacobian in the tangent space, ``(d, d)``.
+    eigenvalues : with multiplicity, sorted by real then imaginary part.
+    classification : one of ``stability.CLASSES``.
+    tolerance : the absolute tolerance on real parts used to classify.
+    method : ``"exact"`` (sympy) or ``"numeric"`` (fallback, residual <= 1e-10).
+    symbolic : in symbolic mode, ``state``, ``eigenvalues``, ``condition``
+        (for asymptotic stability) and ``existence`` as sympy objects.
+    """
+
+    game: Game = field(repr=False)
+    support: tuple
+    state: np.ndarray
+    exact_state: tuple | None
+    jacobian: np.ndarray = field(repr=False)
+    eigenvalues: np.ndarray
+    classification: str
+    tolerance: float
+    method: str = "exact"
+    symbolic: dict | None = field(default=None, repr=False)
+
+    @property
+    def shares(self) -> list[list[float]]:
+        return full_state(self.game, self.state)
+
+    @property
+    def is_pure(self) -> bool:
+        return all(len(S) == 1 for S in self.support)
+
+    @property
+    def is_interior(self) -> bool:
+        return all(len(S) == pop.n for S, pop in zip(self.support, self.game.populations))
+
+    @property
+    def label(self) -> str:
+        parts = []
+        for pop, S, sh in zip(self.game.populations, self.support, self.shares):
+            if len(S) == 1:
+                parts.append(pop.strategies[S[0]])
+            else:
+                parts.append("mixed(" + ", ".join(f"{pop.strategies[i]} {_fmt(sh[i])}" for i in S) + ")")
+        return "(" + ", ".join(parts) + ")"
+
+    @property
+    def asymptotically_stable(self) -> bool:
+        return self.classification == st.ASYMPTOTICALLY_STABLE
+
+    def to_dict(self) -> dict:
+        d = {
+            "label": self.label,
+            "face": face_label(self.game, self.support),
+            "state": [[_clean(v) for v in vec] for vec in self.shares],
+            "eigenvalues": [[_clean(e.real), _clean(e.imag)] for e in self.eigenvalues],
+            "classification": self.classification,
+            "tolerance": self.tolerance,
+            "method": self.method,
+        }
+        if self.exact_state is not None:
+            d["exact_state"] = [sympy.sstr(v) for v in self.exact_state]
+        if self.symbolic:
+            d["symbolic"] = symbolic_to_dict(self.symbolic)
+        return d
+
+
+def symbolic_to_dict(sym: dict) -> dict:
+    out = {}
+    if sym.get("state") is not None:
+        out["state"] = [sympy.sstr(v) for v in sym["state"]]
+    out["eigenvalues"] = None if sym.get("eigenvalues") is None else [sympy.sstr(e) for e in sym["eigenvalues"]]
+    out["stability_condition"] = sympy.sstr(sym["condition"])
+    out["stability_criterion"] = sym.get("criterion")
+    out["existence"] = [sympy.sstr(c) for c in sym.get("existence", [])]
+    return out
+
+
+def _clean(v: float) -> float:
+    v = float(v)
+    return 0.0 if v == 0 else v
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.4g}"
+
+
+@dataclass
+class Analysis:
+    """The result of :func:`analyze`.
+
+    Attributes
+    ----------
+    game, values : the game and the parameter values used (exact).
+    rest_points : every isolated rest point, classified.
+    continua : every continuum of rest points.
+    rtol : the relative tolerance; each point's absolute tolerance is
+        ``rtol * max(1, max|J_ij|)``.
+    notes : what the solver did that the reader should know (fallbacks).
+    symbolic_rest_points : in symbolic mode, every rest point found with
+        symbolic parameters (including those that do not exist at ``values``).
+    seconds : wall time of the analysis.
+    """
+
+    game: Game = field(repr=False)
+    values: dict
+    rest_points: list
+    continua: list
+    rtol: float
+    notes: list
+    symbolic_rest_points: list | None = None
+    seconds: float = 0.0
+
+    @property
+    def stable(self) -> list[RestPoint]:
+        """The asymptotically stable rest points."""
+        return [p for p in self.rest_points if p.asymptotically_stable]
+
+    def find(self, *strategies: str) -> RestPoint | None:
+        """The pure rest point with these strategies (one per population)."""
+        for p in self.rest_points:
+            if p.is_pure and tuple(pop.strategies[S[0]] for pop, S in
+                                   zip(self.game.populations, p.support)) == tuple(strategies):
+                return p
+        return None
+
+    def equations(self) -> list[sympy.Eq]:
+        return dynamics(self.game).equations()
+
+    def to_dict(self) -> dict:
+        d = self.game.to_dict()
+        d["parameters"] = {n: _clean(v) for n, v in self.values.items()}
+        d["tolerance"] = {"relative": self.rtol,
+                          "rule": "an eigenvalue counts as zero real part when |Re| <= "
+                                  "relative * max(1, max|J_ij|); such points are non-hyperbolic"}
+        d["equations"] = [sympy.sstr(e.rhs) for e in self.equations()]
+        d["variables"] = [str(v) for v in self.game.variables]
+        d["rest_points"] = [p.to_dict() for p in self.rest_points]
+        d["continua"] = [c.to_dict(self.game) for c in self.continua]
+        d["notes"] = list(self.notes)
+        if self.symbolic_rest_points is not None:
+            d["symbolic_rest_points"] = [
+                {"face": face_label(self.game, s["support"])} | symbolic_to_dict(s)
+                for s in self.symbolic_rest_points]
+        return d
+
+    def table(self) -> str:
+        """The rest-point table as text."""
+        rows = [("rest point", "state", "eigenvalues", "classification")]
+        for p in self.rest_points:
+            state = "; ".join("(" + ", ".join(_fmt(v) for v in vec) + ")" for vec in p.shares)
+            eig = ", ".join(_fmt_complex(e) for e in p.eigenvalues)
+            rows.append((p.label, state, eig, p.classification))
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        for c in self.continua:
+            lines.append(f"continuum on face {face_label(self.game, c.support)} (dimension {c.dimension}): "
+                         + (", ".join(c.equations) or "the whole face"))
+        lines.append(f"tolerance: |Re(eigenvalue)| <= {self.rtol:g} x max(1, max|J|) counts as zero")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        counts = {}
+        for p in self.rest_points:
+            counts[p.classification] = counts.get(p.classification, 0) + 1
+        summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+        return (f"<Analysis of {self.game.name!r}: {len(self.rest_points)} rest points ({summary}), "
+                f"{len(self.continua)} continua>")
+
+
+def _fmt_complex(e: complex) -> str:
+    if abs(e.imag) < 1e-12:
+        return _fmt(e.real)
+    sign = "+" if e.imag >= 0 else "-"
+    return f"{_fmt(e.real)}{sign}{_fmt(abs(e.imag))}i"
+
+
+def analyze(game: Game, params: Mapping | None = None, *, symbolic: bool = False,
+            rtol: float = st.RTOL, budget: float | None = 10.0) -> Analysis:
+    """Find and classify every rest point of ``game``.
+
+    Parameters
+    ----------
+    game : Game
+    params : overrides of the parameters' default values (name -> number).
+    symbolic : also solve with symbolic parameters and return, for every rest
+        point, its symbolic state, eigenvalues and the condition (inequalities
+        in the parameters) for asymptotic stability.
+    rtol : relative tolerance for a zero real part (see ``stability``).
+    budget : seconds allowed to sympy per face (and per symbolic eigenvalue
+        problem) before the numeric fallback; None for no limit.
+
+    Returns
+    -------
+    Analysis
+    """
+    t0 = time.perf_counter()
+    values = game.values(params)
+    dyn = dynamics(game)
+    subs = {game.parameters[n].symbol: v for n, v in values.items()}
+    fitness = [[f.subs(subs) for f in fp] for fp in dyn.fitness]
+    candidates, continua, notes = find_rest_points(game, fitness, budget=budget)
+    pvec = dyn.parameter_vector(values)
+    points = []
+    for c in candidates:
+        if c.exact_state is not None:
+            J = _exact_jacobian(dyn, subs, c.exact_state)
+        else:
+            J = dyn.jacobian_at(c.state, pvec)
+        ev = st.eigenvalues(J)
+        tol = st.tolerance(J, rtol)
+        points.append(RestPoint(game, c.face.support, c.state, c.exact_state, J, ev,
+                                st.classify(ev, tol), tol, c.method))
+    points.sort(key=_order)
+    symbolic_points = None
+    if symbolic:
+        symbolic_points = _symbolic(game, dyn, values, budget, notes)
+        for sp in symbolic_points:
+            for p in points:
+                if (p.support == sp["support"] and sp.get("numeric_state") is not None
+                        and np.allclose(p.state, sp["numeric_state"], atol=1e-8)):
+                    p.symbolic = sp
+    return Analysis(game, values, points, continua, rtol, notes, symbolic_points,
+                    time.perf_counter() - t0)
+
+
+def _order(p: RestPoint):
+    # corners first, then by face size, then by state: a stable, readable order
+    return (sum(len(S) for S in p.support), tuple(tuple(S) for S in p.support), tuple(np.round(p.state, 12)))
+
+
+def _exact_jacobian(dyn: Dynamics, subs: dict, exact_state) -> np.ndarray:
+    point = dict(zip(dyn.variables, exact_state))
+    J = dyn.jacobian.subs(subs).subs(point)
+    return np.array([[complex(sympy.N(v, 30)).real for v in J.row(i)] for i in range(J.rows)], dtype=float)
+
+
+def _symbolic(game: Game, dyn: Dynamics, values: dict, budget, notes) -> list[dict]:
+    numeric = {game.parameters[n].symbol: v for n, v in values.items()}
+    cands, _, sym_notes = find_rest_points(game, dyn.fitness, budget=budget, numeric_values=numeric)
+    notes.extend("symbolic: " + n for n in sym_notes)
+    out = []
+    for c in cands:
+        if c.exact_state is None:
+            continue
+        point = dict(zip(dyn.variables, c.exact_state))
+        J = dyn.jacobian.subs(point)
+        res = st.symbolic_stability(J, budget)
+        out.append({"support": c.face.support, "state": c.exact_state, "numeric_state": c.state,
+                    "existence": c.existence, **res})
+    out.sort(key=lambda s: (sum(len(S) for S in s["support"]), s["support"]))
+    return out

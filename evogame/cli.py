@@ -1,0 +1,169 @@
+"""The ``evogame`` command line: a thin shell over the Python API.
+
+Commands are loaded lazily (``COMMANDS`` maps a name to its module in
+``evogame.commands``) so that ``evogame --help`` imports neither sympy, scipy
+nor matplotlib.  Errors: a user's mistake (``EvogameError``, a bad option)
+prints one paragraph on stderr and exits 2; anything else is an internal
+error: a short message, a hint to report it, exit 1.  Nothing is printed on
+stdout when a command fails.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import sys
+
+import click
+
+from .errors import EvogameError, ScenarioError, did_you_mean
+
+#: command name -> (module in evogame.commands, one-line help)
+COMMANDS = {
+    "analyze": ("analyze", "Rest points, eigenvalues and stability of a scenario."),
+    "simulate": ("simulate", "Integrate the replicator dynamics from initial states."),
+    "validate": ("validate", "Check a scenario file without analysing it."),
+}
+
+EPILOG = """\b
+Examples:
+  evogame analyze scenarios/vertical.toml
+  evogame analyze scenarios/vertical.toml --symbolic --json
+  evogame simulate scenarios/vertical.toml --initial 0.5,0.5 --t-end 20
+"""
+
+
+class UserError(click.ClickException):
+    """A mistake the user can fix: exit code 2, no traceback."""
+
+    exit_code = 2
+
+    def show(self, file=None):
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module = importlib.import_module(f".commands.{COMMANDS[name][0]}", __package__)
+        return module.command
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else None
+        if name and name not in COMMANDS and not name.startswith("-"):
+            hint = did_you_mean(name, COMMANDS)
+            raise click.UsageError(f"no such command '{name}'" + (f"; did you mean '{hint}'?" if hint else ""))
+        return super().resolve_command(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except EvogameError as exc:
+            raise UserError(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # an internal error: short message, a hint, exit 1
+            if "EVOGAME_DEBUG" in __import__("os").environ:
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in evogame; please report it with the command and scenario "
+                       "(set EVOGAME_DEBUG=1 for the traceback).", err=True)
+            sys.exit(1)
+
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="evogame")
+def main():
+    """evogame: model, solve and draw evolutionary games.
+
+    From one scenario file: the payoff matrix, the replicator equations, every
+    rest point with its eigenvalues and stability conditions, thresholds,
+    sweeps and publication figures.  Set EVOGAME_CACHE_DIR to move the cache
+    of symbolic derivations (default ~/.cache/evogame; delete it to clear).
+    """
+
+
+# -- helpers shared by the commands --------------------------------------------
+
+def scenario_argument(f):
+    return click.argument("scenario", type=click.Path(dir_okay=True, path_type=str))(f)
+
+
+def param_option(f):
+    return click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+                        help="Override a parameter's default value (repeatable).")(f)
+
+
+def json_option(f):
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")(f)
+
+
+def load(path: str):
+    """Load a scenario, turning every problem into a ScenarioError."""
+    from .scenario import load_scenario
+    return load_scenario(path)
+
+
+def parse_params(game, items) -> dict:
+    """``["c_D=1.5", ...]`` -> ``{"c_D": 1.5}``, checked against the game's parameters."""
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise ScenarioError(f"--param '{item}' is not NAME=VALUE", key="--param",
+                                expected="NAME=VALUE, e.g. c_D=1.5")
+        name, value = item.split("=", 1)
+        name = name.strip()
+        if name not in game.parameters:
+            raise ScenarioError(f"unknown parameter '{name}'", file=game.scenario.get("file"), key="--param",
+                                expected="one of " + ", ".join(game.parameters),
+                                suggestion=did_you_mean(name, game.parameters))
+        try:
+            number = float(value)
+        except ValueError:
+            raise ScenarioError(f"--param {name}: '{value}' is not a number", key="--param",
+                                expected="a number") from None
+        if not math.isfinite(number):
+            raise ScenarioError(f"--param {name}: '{value}' is not finite", key="--param",
+                                expected="a finite number")
+        out[name] = _number(value, number)
+    return out
+
+
+def _number(text: str, number: float):
+    """Keep the user's decimal exactly: '0.3' -> 3/10 later, via its shortest repr."""
+    try:
+        return int(text)
+    except ValueError:
+        return number
+
+
+def jsonable(obj):
+    """Make an object JSON-safe: NaN/inf -> None, numpy scalars -> Python."""
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if hasattr(obj, "item") and callable(obj.item):
+        return jsonable(obj.item())
+    return obj
+
+
+def echo_json(obj) -> None:
+    click.echo(json.dumps(jsonable(obj), indent=2, ensure_ascii=False, allow_nan=False))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""One module per ``evogame`` command; each defines ``command`` (a click command)."""

@@ -1,0 +1,20 @@
+"""``evogame validate``: check a scenario file without analysing it."""
+from __future__ import annotations
+
+import click
+
+from ..cli import load, scenario_argument
+
+
+@click.command(epilog="""\b
+Example:
+  evogame validate scenarios/vertical.toml
+""")
+@scenario_argument
+def command(scenario):
+    """Check SCENARIO (syntax, names, expressions, ranges) and say what it declares."""
+    game = load(scenario)
+    mech = game.scenario.get("mechanisms", [])
+    click.echo(f"{scenario}: ok -- {len(game.populations)} populations "
+               f"({', '.join(p.name for p in game.populations)}), {len(game.parameters)} parameters, "
+               f"{len(mech)} mechanisms")

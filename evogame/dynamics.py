@@ -1,0 +1,159 @@
+"""Replicator dynamics on the product of simplices, symbolic once, compiled once.
+
+For population ``p`` with shares ``x_{p,i}`` and expected payoffs ``f_{p,i}``
+the replicator equation is
+
+    dx_{p,i}/dt = x_{p,i} (f_{p,i} - fbar_p),   fbar_p = sum_j x_{p,j} f_{p,j},
+
+written in reduced coordinates (the first ``n_p - 1`` shares of each
+population).  For a population with two strategies it is the familiar
+``dx/dt = x (1 - x) (f_1 - f_2)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import sympy
+
+from .game import Game
+
+__all__ = ["Dynamics", "dynamics", "resolve_sums"]
+
+
+def resolve_sums(expr: sympy.Expr, values: Mapping[str, sympy.Expr]) -> sympy.Expr:
+    """Expand bounded sums whose limits depend on (integer) parameters.
+
+    A sum like ``sum(k, M-1, N-1, ...)`` has a degree that depends on ``N``;
+    its limits are replaced by their values so it becomes a polynomial.
+    """
+    if not expr.has(sympy.Sum):
+        return expr
+
+    def expand(s: sympy.Sum):
+        limits = []
+        for (k, lo, hi) in s.limits:
+            subs = {sym: values[str(sym)] for sym in (lo.free_symbols | hi.free_symbols) if str(sym) in values}
+            limits.append((k, lo.subs(subs), hi.subs(subs)))
+        return sympy.Sum(s.function, *limits).doit()
+
+    return sympy.expand(expr.replace(lambda e: isinstance(e, sympy.Sum), expand))
+
+
+def structural_parameters(game: Game) -> set[str]:
+    """Parameters that appear in sum limits: their values fix the polynomial degree."""
+    out = set()
+    for fp in game.fitness:
+        for f in fp:
+            for s in f.atoms(sympy.Sum):
+                for (_, lo, hi) in s.limits:
+                    out |= {str(x) for x in lo.free_symbols | hi.free_symbols}
+    return out
+
+
+class Dynamics:
+    """The replicator vector field of a game and its Jacobian.
+
+    Attributes
+    ----------
+    game : the Game.
+    variables : the reduced state symbols, length ``d``.
+    parameters : the parameter symbols the field depends on (order of
+        ``game.parameters``).
+    fitness : the expected payoffs with structural sums expanded.
+    vector_field : sympy Matrix ``(d, 1)``.
+    jacobian : sympy Matrix ``(d, d)``, the Jacobian in the tangent space of
+        the product of simplices.
+    """
+
+    def __init__(self, game: Game):
+        self.game = game
+        self.variables = game.variables
+        structural = structural_parameters(game)
+        fixed = {}
+        if structural:
+            vals = {n: p.value for n, p in game.parameters.items() if n in structural}
+            missing = [n for n, v in vals.items() if v is None]
+            if missing:
+                from .errors import AnalysisError
+                raise AnalysisError("parameters in sum limits need values: " + ", ".join(missing))
+            fixed = vals
+        self.structural = fixed
+        self.fitness = tuple(tuple(resolve_sums(f, fixed).subs(
+            {game.parameters[n].symbol: v for n, v in fixed.items()}) for f in fp) for fp in game.fitness)
+        self.parameters = tuple(p.symbol for n, p in game.parameters.items())
+        comps = []
+        for pop, shares, fp in zip(game.populations, game.shares, self.fitness):
+            if pop.n == 2:
+                x = shares[0]
+                comps.append(x * (1 - x) * (fp[0] - fp[1]))
+            else:
+                fbar = sum(s * f for s, f in zip(shares, fp))
+                comps.extend(shares[i] * (fp[i] - fbar) for i in range(pop.n - 1))
+        self.vector_field = sympy.Matrix(comps)
+        self.jacobian = self.vector_field.jacobian(sympy.Matrix(self.variables))
+        self._field_fn = None
+        self._jac_fn = None
+
+    # -- printing -----------------------------------------------------------
+    def equations(self) -> list[sympy.Eq]:
+        """The replicator equations as ``Eq(Derivative(x, t), rhs)``."""
+        t = sympy.Symbol("t")
+        out = []
+        for v, rhs in zip(self.variables, self.vector_field):
+            out.append(sympy.Eq(sympy.Derivative(v, t), _tidy(rhs)))
+        return out
+
+    def latex(self) -> list[str]:
+        return [sympy.latex(e) for e in self.equations()]
+
+    # -- compiled -----------------------------------------------------------
+    def parameter_vector(self, values: Mapping[str, sympy.Expr]) -> np.ndarray:
+        return np.array([float(values[str(s)]) for s in self.parameters], dtype=float)
+
+    def _compile(self, exprs):
+        args = list(self.variables) + list(self.parameters)
+        return sympy.lambdify(args, list(exprs), modules="numpy", cse=True, dummify=True)
+
+    def field(self, states: np.ndarray, params: np.ndarray) -> np.ndarray:
+        """Evaluate the vector field on an array of states ``(..., d)``.
+
+        ``params`` is a vector in the order of ``parameters`` (or an array
+        broadcastable against the states' leading shape, last axis = params).
+        """
+        if self._field_fn is None:
+            self._field_fn = self._compile(self.vector_field)
+        states = np.asarray(states, dtype=float)
+        params = np.asarray(params, dtype=float)
+        vals = self._field_fn(*np.moveaxis(states, -1, 0), *np.moveaxis(params, -1, 0))
+        shape = np.broadcast_shapes(states.shape[:-1], params.shape[:-1])
+        return np.stack([np.broadcast_to(v, shape) for v in vals], axis=-1)
+
+    def jacobian_at(self, states: np.ndarray, params: np.ndarray) -> np.ndarray:
+        """Evaluate the Jacobian on an array of states: shape ``(..., d, d)``."""
+        if self._jac_fn is None:
+            self._jac_fn = self._compile(list(self.jacobian))
+        states = np.asarray(states, dtype=float)
+        params = np.asarray(params, dtype=float)
+        vals = self._jac_fn(*np.moveaxis(states, -1, 0), *np.moveaxis(params, -1, 0))
+        shape = np.broadcast_shapes(states.shape[:-1], params.shape[:-1])
+        d = len(self.variables)
+        return np.stack([np.broadcast_to(v, shape) for v in vals], axis=-1).reshape(shape + (d, d))
+
+
+def _tidy(rhs: sympy.Expr) -> sympy.Expr:
+    """Print-friendly form: keep the x(1-x) factor, collect the payoff difference."""
+    try:
+        return sympy.factor_terms(rhs)
+    except Exception:  # printing must never fail the analysis
+        return rhs
+
+
+def dynamics(game: Game) -> Dynamics:
+    """The (cached) Dynamics of a game: derived once per game object."""
+    cached = game.__dict__.get("_cache_dynamics")
+    if cached is None:
+        cached = Dynamics(game)
+        game.__dict__["_cache_dynamics"] = cached
+    return cached

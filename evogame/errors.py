@@ -1,0 +1,76 @@
+"""Error types of evogame: one exception per kind of mistake.
+
+Every user-facing error carries where the mistake is (file, key) and what was
+expected, so the command line can print a one-paragraph message and exit 2
+without a traceback.  The library never calls ``sys.exit``.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """Return the closest candidate to ``name`` (case-insensitive), or None."""
+    candidates = list(candidates)
+    lowered = {c.lower(): c for c in candidates}
+    if name.lower() in lowered and lowered[name.lower()] != name:
+        return lowered[name.lower()]
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+class EvogameError(Exception):
+    """Base class of every error evogame raises on purpose."""
+
+
+class ScenarioError(EvogameError):
+    """A scenario (file or in-memory description) is invalid.
+
+    Parameters
+    ----------
+    message : what is wrong, in words.
+    file : the scenario file's path, if any.
+    key : the key (dotted path) or position in the file.
+    expected, found : what was expected and what was found.
+    suggestion : a near-miss name ("did you mean ...").
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, key: str | None = None,
+                 expected: str | None = None, found: str | None = None,
+                 suggestion: str | None = None):
+        self.message = message
+        self.file = file
+        self.key = key
+        self.expected = expected
+        self.found = found
+        self.suggestion = suggestion
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = []
+        if self.file:
+            where.append(str(self.file))
+        if self.key:
+            where.append(f"key '{self.key}'")
+        text = (": ".join([", ".join(where), self.message]) if where else self.message)
+        if self.expected:
+            text += f"; expected {self.expected}"
+        if self.found is not None:
+            text += f", found {self.found}"
+        if self.suggestion:
+            text += f"; did you mean '{self.suggestion}'?"
+        return text
+
+    def located(self, *, file: str | None = None, key: str | None = None) -> "ScenarioError":
+        """Return a copy with the file (and key, if not yet known) filled in."""
+        return type(self)(self.message, file=self.file or file, key=self.key or key,
+                          expected=self.expected, found=self.found, suggestion=self.suggestion)
+
+
+class ExpressionError(ScenarioError):
+    """An expression in a scenario is not allowed or cannot be parsed."""
+
+
+class AnalysisError(EvogameError):
+    """An analysis cannot be carried out for the given game and options."""

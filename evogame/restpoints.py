@@ -1,0 +1,363 @@
+"""Rest points on every face of the product of simplices.
+
+A state is a rest point of the replicator dynamics iff, in every population,
+all strategies in use earn the same payoff.  evogame enumerates every
+*support profile* -- a non-empty subset ``S_p`` of strategies for every
+population, i.e. every face from the corners to the interior -- and solves on
+that face's relative interior
+
+    f_{p,i}(x) = f_{p,k_p}(x)   for i in S_p, i != k_p,     x_{p,j} = 0 for j not in S_p,
+
+with ``k_p`` the last strategy in ``S_p``; a solution counts when every share
+in the support is strictly positive (one with a zero share belongs to a
+smaller face and is found there).  Faces are disjoint, so no point is found
+twice.
+
+Solving is exact with sympy (rational or symbolic parameters) within a time
+budget per face; past the budget, or when sympy cannot solve, a numeric
+fallback runs: univariate polynomial roots (complete) or, with several
+unknowns, multistart Newton from a quasi-random sample of the face (may miss
+points: reported).  Every numeric point is kept only with a residual
+``max|F| <= 1e-10``.  A face whose equations leave free unknowns is a
+*continuum* of rest points and is reported as one.
+"""
+from __future__ import annotations
+
+import itertools
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import numpy as np
+import sympy
+
+from .game import Game
+
+RESIDUAL_TOL = 1e-10
+POSITIVE_TOL = 1e-12
+
+
+class Timeout(BaseException):
+    """Raised inside a time-limited block (BaseException so sympy cannot swallow it)."""
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Interrupt the block after ``seconds`` (main thread on POSIX; else no limit)."""
+    if (not seconds or threading.current_thread() is not threading.main_thread()
+            or not hasattr(signal, "setitimer")):
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Timeout()
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@dataclass
+class Face:
+    """A face of the product of simplices: the strategies in use per population."""
+
+    support: tuple[tuple[int, ...], ...]
+    unknowns: tuple[sympy.Symbol, ...]
+    substitution: dict          # reduced variable -> expression in unknowns
+    shares: tuple               # per population, share expressions in unknowns
+    equations: list             # expressions that vanish at rest points
+
+    @property
+    def dimension(self) -> int:
+        return len(self.unknowns)
+
+    def positive_shares(self) -> list[sympy.Expr]:
+        """Shares that must be strictly positive in the relative interior."""
+        return [self.shares[p][i] for p, S in enumerate(self.support) for i in S if len(S) > 1]
+
+
+@dataclass
+class Candidate:
+    """A rest point found on a face, before stability analysis."""
+
+    face: Face
+    state: np.ndarray                     # reduced coordinates, float
+    exact_state: tuple | None = None      # reduced coordinates, sympy (exact or symbolic)
+    method: str = "exact"                 # "exact" | "numeric"
+    existence: list = field(default_factory=list)  # symbolic mode: conditions for existence
+
+
+@dataclass
+class Continuum:
+    """A connected set of rest points (a face or a curve on it)."""
+
+    support: tuple[tuple[int, ...], ...]
+    dimension: int
+    equations: list[str]
+    free: list[str]
+    sample: np.ndarray | None = None   # one point of the set, reduced coordinates
+
+    def to_dict(self, game: Game) -> dict:
+        return {
+            "face": face_label(game, self.support),
+            "support": [[game.populations[p].strategies[i] for i in S] for p, S in enumerate(self.support)],
+            "dimension": self.dimension,
+            "equations": self.equations,
+            "free_variables": self.free,
+            "sample_state": None if self.sample is None else full_state(game, self.sample),
+        }
+
+
+def face_label(game: Game, support) -> str:
+    return "(" + ", ".join("/".join(pop.strategies[i] for i in S)
+                           for pop, S in zip(game.populations, support)) + ")"
+
+
+def full_state(game: Game, z: Sequence[float]) -> list[list[float]]:
+    """Reduced coordinates -> one probability vector per population."""
+    out = []
+    for pop, sl in zip(game.populations, game.slices()):
+        head = [float(v) for v in z[sl]]
+        out.append(head + [1.0 - float(sum(head))])
+    return out
+
+
+def faces(game: Game, fitness) -> list[Face]:
+    """Every face (support profile) with its rest-point equations."""
+    per_pop = [[S for k in range(1, p.n + 1) for S in itertools.combinations(range(p.n), k)]
+               for p in game.populations]
+    out = []
+    for support in itertools.product(*per_pop):
+        subs, unknowns, shares = {}, [], []
+        for p, (pop, S, sl) in enumerate(zip(game.populations, support, game.slices())):
+            red = game.variables[sl]
+            k = S[-1]
+            free = [sympy.Symbol(f"u_{p}_{i}", real=True) for i in S[:-1]]
+            unknowns.extend(free)
+            value = {i: u for i, u in zip(S[:-1], free)}
+            rest = sympy.Integer(1) - sympy.Add(*free)
+            if k < pop.n - 1:
+                value[k] = rest
+            for i in range(pop.n - 1):
+                subs[red[i]] = value.get(i, sympy.Integer(0))
+            shares.append(tuple(sympy.expand(s.subs(subs)) for s in game.shares[p]))
+        eqs = []
+        for p, S in enumerate(support):
+            k = S[-1]
+            for i in S[:-1]:
+                eqs.append(fitness[p][i] - fitness[p][k])
+        eqs = [e.subs(subs) for e in eqs]
+        out.append(Face(support, tuple(unknowns), subs, tuple(shares), eqs))
+    return out
+
+
+def _numerators(eqs) -> list[sympy.Expr]:
+    out = []
+    for e in eqs:
+        num = sympy.expand(sympy.numer(sympy.together(e)))
+        if num != 0:
+            out.append(num)
+    return out
+
+
+def solve_face(face: Face, *, budget: float | None, numeric_values: Mapping | None = None,
+               notes: list | None = None):
+    """Solve a face's equations; return (candidates, continua, method).
+
+    ``numeric_values`` (symbol -> float) is given in symbolic mode, to decide
+    which symbolic solutions exist at the defaults; in numeric mode the
+    equations contain no parameters.
+    """
+    if face.dimension == 0:
+        return [Candidate(face, _reduced(face, {}), exact_state=_reduced_exact(face, {}))], [], "exact"
+    eqs = _numerators(face.equations)
+    if not eqs:
+        return [], [_continuum(face, {}, face.unknowns)], "exact"
+    try:
+        with time_limit(budget):
+            sols = sympy.solve(eqs, list(face.unknowns), dict=True)
+    except Timeout:
+        if notes is not None:
+            notes.append(f"face {face.support}: exact solve exceeded {budget:g} s; numeric fallback used")
+        return _numeric_face(face, eqs) + ("numeric",)
+    except NotImplementedError:
+        if notes is not None:
+            notes.append(f"face {face.support}: sympy could not solve; numeric fallback used")
+        return _numeric_face(face, eqs) + ("numeric",)
+    candidates, continua = [], []
+    for sol in sols:
+        free = [u for u in face.unknowns if u not in sol]
+        if free:
+            cont = _continuum(face, sol, free)
+            if cont is not None:
+                continua.append(cont)
+            continue
+        cand = _candidate(face, sol, numeric_values)
+        if cand is not None:
+            candidates.append(cand)
+    return candidates, continua, "exact"
+
+
+def _reduced(face: Face, sol: Mapping) -> np.ndarray:
+    return np.array([complex(sympy.N(v.subs(sol), 30)).real for v in face.substitution.values()], dtype=float)
+
+
+def _reduced_exact(face: Face, sol: Mapping) -> tuple:
+    return tuple(sympy.factor(sympy.cancel(v.subs(sol))) for v in face.substitution.values())
+
+
+def _candidate(face: Face, sol, numeric_values) -> Candidate | None:
+    shares = [s.subs(sol) for s in face.positive_shares()]
+    if numeric_values is None:
+        # Exact numbers: decide positivity exactly where sympy can, else at 30 digits.
+        for s in shares:
+            val = sympy.N(s, 50)
+            if abs(sympy.im(val)) > 1e-30:
+                return None
+            re = sympy.re(val)
+            if re <= 0 or abs(re) < 1e-40:  # zero share: the point lies on a smaller face
+                return None
+        exact_state = _reduced_exact(face, sol)
+        state = np.array([float(sympy.re(sympy.N(v, 30))) for v in exact_state])
+        return Candidate(face, state, exact_state=exact_state, method="exact")
+    # Symbolic: the point exists where every share is positive.
+    exact_state = _reduced_exact(face, sol)
+    existence = [sympy.factor(sympy.cancel(s)) > 0 for s in shares]
+    existence = [c for c in existence if c is not sympy.true]
+    if any(c is sympy.false for c in existence):
+        return None
+    try:
+        state = np.array([complex(sympy.N(v.subs(numeric_values), 30)) for v in exact_state])
+    except (TypeError, ZeroDivisionError):
+        state = None
+    if state is not None and (np.any(~np.isfinite(state)) or np.any(np.abs(state.imag) > 1e-12)):
+        state = None
+    return Candidate(face, None if state is None else state.real, exact_state=exact_state,
+                     method="exact", existence=existence)
+
+
+def _continuum(face: Face, sol: Mapping, free) -> Continuum | None:
+    """A set of rest points with free unknowns; kept if it meets the face's interior."""
+    grid = np.linspace(0.05, 0.95, 7)
+    shares = face.positive_shares()
+    sample = None
+    for vals in itertools.product(grid, repeat=len(free)):
+        point = dict(zip(free, [sympy.Rational(str(round(v, 4))) for v in vals]))
+        full = {u: sympy.sympify(e).subs(point) for u, e in sol.items()} | point
+        try:
+            ok = all(float(sympy.N(s.subs(full))) > POSITIVE_TOL for s in shares)
+        except TypeError:
+            ok = False
+        if ok:
+            sample = _reduced(face, full)
+            break
+    if sample is None:
+        return None
+    eqs = [f"{_name(face, u)} = {sympy.sstr(sympy.sympify(e).subs(_names(face)))}" for u, e in sol.items()]
+    return Continuum(face.support, len(free), eqs, [_name(face, u) for u in free], sample)
+
+
+def _names(face: Face) -> dict:
+    return {u: sympy.Symbol(_name(face, u)) for u in face.unknowns}
+
+
+def _name(face: Face, u: sympy.Symbol) -> str:
+    # u_{p}_{i} -> the reduced variable it stands for when it is one, else share_{p,i}
+    for var, expr in face.substitution.items():
+        if expr == u:
+            return str(var)
+    return str(u)
+
+
+def _numeric_face(face: Face, eqs):
+    """Numeric fallback on one face; returns (candidates, continua)."""
+    unknowns = list(face.unknowns)
+    if len(unknowns) == 1 and len(eqs) >= 1:
+        u = unknowns[0]
+        poly = sympy.Poly(sympy.gcd_list(eqs) if len(eqs) > 1 else eqs[0], u)
+        coeffs = np.array([float(c) for c in poly.all_coeffs()])
+        roots = np.roots(coeffs) if len(coeffs) > 1 else np.array([])
+        f = sympy.lambdify(u, poly.as_expr())
+        df = sympy.lambdify(u, poly.as_expr().diff(u))
+        points = []
+        for r in roots:
+            if abs(r.imag) > 1e-8:
+                continue
+            x = float(r.real)
+            for _ in range(50):  # polish with Newton on the exact polynomial
+                d = df(x)
+                if d == 0:
+                    break
+                step = f(x) / d
+                x -= step
+                if abs(step) < 1e-16:
+                    break
+            points.append([x])
+    else:
+        points = _multistart(face, eqs)
+    return _accept(face, eqs, points), []
+
+
+def _multistart(face: Face, eqs) -> list:
+    from scipy.optimize import root
+    from scipy.stats import qmc
+
+    unknowns = list(face.unknowns)
+    F = sympy.lambdify([unknowns], eqs)
+    J = sympy.lambdify([unknowns], sympy.Matrix(eqs).jacobian(unknowns))
+    m = len(unknowns)
+    starts = qmc.Sobol(m, scramble=True, seed=12345).random(64 * m)
+    found = []
+    for s in starts:
+        if m == len(eqs):
+            res = root(lambda v: np.asarray(F(v), float), s, jac=lambda v: np.asarray(J(v), float))
+        else:
+            from scipy.optimize import least_squares
+            res = least_squares(lambda v: np.asarray(F(v), float), s)
+        found.append(list(res.x))
+    return found
+
+
+def _accept(face: Face, eqs, points) -> list[Candidate]:
+    unknowns = list(face.unknowns)
+    F = sympy.lambdify([unknowns], eqs)
+    shares = sympy.lambdify([unknowns], face.positive_shares())
+    out = []
+    for p in points:
+        p = np.asarray(p, dtype=float)
+        if not np.all(np.isfinite(p)):
+            continue
+        if np.max(np.abs(np.asarray(F(p), float))) > RESIDUAL_TOL:
+            continue
+        if np.min(np.asarray(shares(p), float)) <= 1e-9:
+            continue
+        if any(np.max(np.abs(p - q)) < 1e-7 for q in [c._u for c in out]):
+            continue
+        cand = Candidate(face, _reduced(face, dict(zip(unknowns, p))), method="numeric")
+        cand._u = p
+        out.append(cand)
+    return out
+
+
+def find_rest_points(game: Game, fitness, *, budget: float | None = 10.0,
+                     numeric_values: Mapping | None = None):
+    """All rest points and continua of ``fitness`` on every face of ``game``.
+
+    Returns ``(candidates, continua, notes)``.  ``fitness`` must already have
+    numbers substituted for the parameters, unless ``numeric_values`` is given
+    (symbolic mode).
+    """
+    notes: list[str] = []
+    candidates, continua = [], []
+    for face in faces(game, fitness):
+        c, k, _ = solve_face(face, budget=budget, numeric_values=numeric_values, notes=notes)
+        candidates.extend(c)
+        continua.extend(k)
+    return candidates, continua, notes

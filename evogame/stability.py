@@ -1,0 +1,176 @@
+"""Linear stability of rest points: eigenvalues of the Jacobian in the tangent
+space of the product of simplices, and their classification.
+
+Classification (``tol`` is a tolerance on real parts, stated in every output):
+
+* ``asymptotically stable`` -- every eigenvalue has real part < -tol;
+* ``unstable source``       -- every eigenvalue has real part > tol;
+* ``saddle``                -- real parts of both signs, none within tol of 0;
+* ``non-hyperbolic``        -- some real part within tol of 0 (a zero or purely
+  imaginary eigenvalue: a centre, a threshold case, a continuum).  Linear
+  analysis decides nothing here, and evogame never guesses.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import sympy
+
+ASYMPTOTICALLY_STABLE = "asymptotically stable"
+UNSTABLE_SOURCE = "unstable source"
+SADDLE = "saddle"
+NON_HYPERBOLIC = "non-hyperbolic"
+CLASSES = (ASYMPTOTICALLY_STABLE, UNSTABLE_SOURCE, SADDLE, NON_HYPERBOLIC)
+
+#: Default relative tolerance: |Re(lambda)| <= RTOL * max(1, max|J_ij|) counts as zero.
+RTOL = 1e-9
+
+
+def tolerance(jacobian: np.ndarray, rtol: float = RTOL) -> float:
+    """Absolute tolerance on real parts for a Jacobian: ``rtol * max(1, max|J_ij|)``."""
+    jacobian = np.asarray(jacobian, dtype=float)
+    scale = float(np.abs(jacobian).max()) if jacobian.size else 0.0
+    return rtol * max(1.0, scale)
+
+
+def sorted_eigenvalues(eigenvalues: Sequence[complex]) -> np.ndarray:
+    """Eigenvalues in a deterministic order (real part, then imaginary part)."""
+    ev = np.asarray(eigenvalues, dtype=complex)
+    return ev[np.lexsort((ev.imag, ev.real))]
+
+
+def eigenvalues(jacobian: np.ndarray) -> np.ndarray:
+    """Eigenvalues with multiplicity, sorted; ``(d, d)`` -> ``(d,)``."""
+    jacobian = np.asarray(jacobian, dtype=float)
+    if jacobian.size == 0:
+        return np.zeros(0, dtype=complex)
+    return sorted_eigenvalues(np.linalg.eigvals(jacobian))
+
+
+def classify(eigenvalues: Sequence[complex], tol: float) -> str:
+    """Classify a rest point from its eigenvalues (see module docstring)."""
+    re = np.real(np.asarray(eigenvalues, dtype=complex))
+    if re.size == 0:  # a zero-dimensional state space: nothing moves
+        return NON_HYPERBOLIC
+    if np.any(np.abs(re) <= tol):
+        return NON_HYPERBOLIC
+    if np.all(re < 0):
+        return ASYMPTOTICALLY_STABLE
+    if np.all(re > 0):
+        return UNSTABLE_SOURCE
+    return SADDLE
+
+
+def classify_many(eigenvalues: np.ndarray, tol: np.ndarray | float) -> np.ndarray:
+    """Vectorised :func:`classify`: ``(..., d)`` eigenvalues -> ``(...)`` class codes.
+
+    Codes index :data:`CLASSES`.
+    """
+    re = np.real(eigenvalues)
+    tol = np.asarray(tol, dtype=float)[..., None] if np.ndim(tol) else tol
+    zero = np.any(np.abs(re) <= tol, axis=-1)
+    neg = np.all(re < 0, axis=-1)
+    pos = np.all(re > 0, axis=-1)
+    code = np.full(re.shape[:-1], 2, dtype=np.int8)
+    code[pos] = 1
+    code[neg] = 0
+    code[zero] = 3
+    return code
+
+
+# -- symbolic -------------------------------------------------------------------
+
+def routh_hurwitz(charpoly: sympy.Poly) -> list[sympy.Expr]:
+    """Hurwitz determinants of a monic polynomial ``l^d + a_1 l^{d-1} + ... + a_d``.
+
+    All roots have negative real parts iff every returned expression is > 0
+    (Routh--Hurwitz criterion).
+    """
+    coeffs = charpoly.all_coeffs()
+    lead = coeffs[0]
+    a = [sympy.Integer(1)] + [sympy.cancel(c / lead) for c in coeffs[1:]]
+    d = len(a) - 1
+
+    def coef(k):
+        return a[k] if 0 <= k <= d else sympy.Integer(0)
+
+    dets = []
+    for k in range(1, d + 1):
+        H = sympy.Matrix(k, k, lambda i, j: coef(2 * (j + 1) - (i + 1)))
+        dets.append(sympy.factor(H.det()))
+    return dets
+
+
+def _is_real_expression(e: sympy.Expr) -> bool:
+    """True when ``e`` is real for every real parameter value (no I, no roots of unknown sign)."""
+    if e.has(sympy.I):
+        return False
+    for p in e.atoms(sympy.Pow):
+        if not p.exp.is_integer:
+            base = p.base
+            if not (base.is_nonnegative):
+                return False
+    return True
+
+
+def symbolic_eigenvalues(J: sympy.Matrix, lam: sympy.Symbol) -> list | None:
+    """Eigenvalues with multiplicity from the factored characteristic polynomial.
+
+    Triangular matrices give their diagonal; otherwise every factor of degree
+    at most 2 is solved in closed form.  None when a factor has degree > 2.
+    """
+    if J.is_upper or J.is_lower:
+        return [sympy.factor(J[i, i]) for i in range(J.rows)]
+    num = sympy.numer(sympy.together(J.charpoly(lam).as_expr()))
+    _, factors = sympy.factor_list(sympy.expand(num), lam)
+    out = []
+    for f, mult in factors:
+        fp = sympy.Poly(f, lam)
+        if fp.degree() == 0:
+            continue
+        if fp.degree() == 1:
+            a, b = fp.all_coeffs()
+            roots = [sympy.factor(-b / a)]
+        elif fp.degree() == 2:
+            a, b, c = fp.all_coeffs()
+            disc = sympy.factor(b ** 2 - 4 * a * c)
+            centre = sympy.factor(-b / (2 * a))
+            roots = [centre + sgn * sympy.sqrt(disc) / (2 * a) for sgn in (1, -1)]
+        else:
+            return None
+        out.extend(roots * mult)
+    if len(out) != J.rows:
+        return None
+    return out
+
+
+def symbolic_stability(jacobian: sympy.Matrix, budget=None) -> dict:
+    """Eigenvalues and the condition for asymptotic stability, symbolically.
+
+    Returns a dict with ``eigenvalues`` (list with multiplicity, or None when
+    they could not be found in time) and ``condition`` (a sympy boolean in the
+    parameters: true exactly where the point is asymptotically stable).  When
+    the eigenvalues are real expressions the condition is ``And(l_i < 0)``;
+    otherwise it is the Routh--Hurwitz criterion of the characteristic
+    polynomial, which is exact whatever the eigenvalues are.
+    """
+    from .restpoints import time_limit, Timeout
+
+    J = jacobian.applyfunc(sympy.cancel)
+    lam = sympy.Dummy("lambda")
+    eigs = None
+    try:
+        with time_limit(budget):
+            eigs = symbolic_eigenvalues(J, lam)
+    except Timeout:
+        eigs = None
+    if eigs is not None and all(_is_real_expression(e) for e in eigs):
+        condition = sympy.And(*[sympy.StrictLessThan(e, 0) for e in eigs])
+        kind = "eigenvalues"
+    else:
+        poly = J.charpoly(lam)
+        dets = routh_hurwitz(poly)
+        condition = sympy.And(*[sympy.StrictGreaterThan(h, 0) for h in dets])
+        kind = "Routh-Hurwitz"
+    return {"eigenvalues": eigs, "condition": condition, "criterion": kind}
