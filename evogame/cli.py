@@ -23,6 +23,13 @@ COMMANDS = {
     "analyze": ("analyze", "Rest points, eigenvalues and stability of a scenario."),
     "simulate": ("simulate", "Integrate the replicator dynamics from initial states."),
     "validate": ("validate", "Check a scenario file without analysing it."),
+    "threshold": ("threshold", "Strength at which a mechanism makes the target state stable."),
+    "compare": ("compare", "Baseline vs with-mechanism rest-point tables side by side."),
+    "sweep": ("sweep", "Classification along one parameter, or a two-parameter regime map."),
+    "basins": ("basins", "Basin-of-attraction shares of the stable states, by sampling."),
+    "presets": ("presets", "Compare a scenario's presets (e.g. platform structures) side by side."),
+    "report": ("report", "Write a paper's whole standard output: report.md, report.tex, figures."),
+    "figure": ("figure", "Draw one figure (phase portrait, paths, sensitivity, regime map, ...)."),
 }
 
 EPILOG = """\b
@@ -31,6 +38,12 @@ Examples:
   evogame analyze scenarios/vertical.toml --symbolic --json
   evogame simulate scenarios/vertical.toml --initial 0.5,0.5 --t-end 20
 """
+
+
+def _available(name: str) -> bool:
+    """A command is listed once its module exists (found without importing it)."""
+    import importlib.util
+    return importlib.util.find_spec(f"{__package__}.commands.{COMMANDS[name][0]}") is not None
 
 
 class UserError(click.ClickException):
@@ -44,10 +57,10 @@ class UserError(click.ClickException):
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx):
-        return sorted(COMMANDS)
+        return sorted(n for n in COMMANDS if _available(n))
 
     def get_command(self, ctx, name):
-        if name not in COMMANDS:
+        if name not in COMMANDS or not _available(name):
             return None
         module = importlib.import_module(f".commands.{COMMANDS[name][0]}", __package__)
         return module.command
