@@ -45,7 +45,7 @@ from .errors import ScenarioError, did_you_mean
 
 TOP_LEVEL = ("game", "populations", "parameters", "payoffs", "fitness", "mechanisms", "presets",
              "simulation")
-GAME_KEYS = ("name", "title", "description", "matching", "source")
+GAME_KEYS = ("name", "title", "description", "matching", "source", "target")
 POPULATION_KEYS = ("name", "strategies", "variable", "label_en", "label_zh", "strategy_labels_en",
                    "strategy_labels_zh", "description")
 PARAMETER_KEYS = ("value", "range", "description", "stands_for", "integer", "label_en", "label_zh")
@@ -308,7 +308,7 @@ def scenario_from_dict(data: Mapping[str, Any], *, file: str = "<dict>"):
         raise exc.located(file=file) from None
 
     extra = {k: data[k] for k in ("mechanisms", "presets", "simulation") if k in data}
-    game.scenario = {"file": file, **extra}
+    game.scenario = {"file": file, "target": game_table.get("target"), **extra}
     _validate_extras(game, file)
     return game
 
@@ -329,12 +329,19 @@ def _profile(key: str, populations, file) -> tuple[int, ...]:
 
 
 def _validate_extras(game, file):
-    """Validate the mechanism and preset sections (defined in :mod:`evogame.mechanisms`)."""
-    if "mechanisms" in game.scenario or "presets" in game.scenario:
+    """Validate the [[mechanisms]] and [presets] sections.
+
+    Their formats are defined (and checked) by :mod:`evogame.mechanisms`
+    (``validate_mechanisms(game, file)``) and :mod:`evogame.presets`
+    (``validate_presets(game, file)``).
+    """
+    import importlib
+    for module, func, section in (("mechanisms", "validate_mechanisms", "mechanisms"),
+                                  ("presets", "validate_presets", "presets")):
+        if section not in game.scenario:
+            continue
         try:
-            from . import mechanisms
-        except ImportError:  # mechanisms not available: keep the raw sections
-            return
-        validate = getattr(mechanisms, "validate_scenario_extras", None)
-        if validate is not None:
-            validate(game, file)
+            mod = importlib.import_module(f".{module}", __package__)
+        except ModuleNotFoundError:
+            continue
+        getattr(mod, func)(game, file)
