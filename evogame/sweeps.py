@@ -1,0 +1,734 @@
+"""Sweeps: how the rest points' classification changes along one parameter,
+and regime maps (the set of asymptotically stable states) over two.
+
+Symbolic once, numeric on the whole grid.  With the swept parameters
+``q`` symbolic and every other parameter at its exact default, the rest
+points are solved once per face (``restpoints.solve_face``), giving for each
+rest point ``k`` its reduced state ``z_k(q)``, the shares that must be
+positive on its face ``sigma_k(q)`` and its Jacobian ``J_k(q) = DF(z_k(q); q)``.
+These are compiled (``lambdify``) and evaluated on the grid at once:
+
+* rest point ``k`` exists at ``q`` iff ``z_k(q)`` is real and finite and every
+  share ``sigma_k(q) > 0`` (strictly: a zero share puts it on a smaller face);
+* its eigenvalues come from one batched ``np.linalg.eigvals`` on ``(..., d, d)``
+  and its classification from ``stability.classify_many`` with the same
+  tolerance rule as :func:`~evogame.analysis.analyze`
+  (``|Re| <= rtol * max(1, max|J_ij|)`` counts as zero).
+
+The vectorised result is checked against :func:`~evogame.analysis.analyze` at
+the defaults; where the symbolic solve is not available (a face needs the
+numeric fallback, a parameter fixes the degree of the payoffs, or the check
+fails) every grid point is analysed on its own (``method = "per point"``).
+
+Rest points are named by their face, e.g. ``(loose, active)`` for a corner
+and ``(strict/loose, active/passive)`` for the interior (``#2``, ``#3`` when a
+face holds several).
+
+Bifurcation points (1-D) are located between grid points by bisection on the
+compiled functions: on existence for a rest point that appears or
+disappears; otherwise on the number of eigenvalues with positive real part,
+which changes exactly where an eigenvalue's real part crosses zero.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+import sympy
+
+from . import stability as st
+from .errors import AnalysisError, ScenarioError, did_you_mean
+from .game import Game, exact
+
+__all__ = ["sweep", "sweep1d", "regime_map", "Sweep1DResult", "RegimeMapResult", "parse_axis"]
+
+ABSENT = -1
+BISECT_STEPS = 60
+BISECT_STEPS_PER_POINT = 30   # each step of a per-point sweep is a full analyze()
+POSITIVE_TOL = 1e-12
+IMAG_TOL = 1e-9
+
+
+# -- results -------------------------------------------------------------------
+
+def _class_name(code: int) -> str | None:
+    return None if code == ABSENT else st.CLASSES[code]
+
+
+@dataclass
+class Sweep1DResult:
+    """Classification of every rest point along one parameter.
+
+    Attributes
+    ----------
+    parameter : the swept parameter (``"strength"`` for a mechanism's strength).
+    values : ``(n,)`` the grid.
+    labels : the rest points (named by face), in a stable order.
+    classifications : label -> list over the grid of the class name, None
+        where the rest point does not exist.
+    codes : label -> ``(n,)`` int array (index into ``stability.CLASSES``, -1 absent).
+    states : label -> ``(n, d)`` reduced states (NaN where absent).
+    eigenvalues : label -> ``(n, d)`` complex eigenvalues (NaN where absent).
+    stable_sets : per grid value, the tuple of asymptotically stable labels.
+    bifurcations : list of dicts ``{"parameter", "value", "rest_point",
+        "from", "to", "kind"}`` (``from``/``to`` a class name or ``"absent"``),
+        sorted by value; ``value`` is located to ``precision``.
+    method : ``"vectorised"`` or ``"per point"``.
+    """
+
+    game: Game = field(repr=False)
+    parameter: str
+    values: np.ndarray
+    labels: list
+    codes: dict
+    states: dict
+    eigenvalues: dict
+    bifurcations: list
+    method: str
+    mechanisms: list
+    precision: float
+    notes: list = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)
+
+    @property
+    def classifications(self) -> dict:
+        return {k: [_class_name(int(c)) for c in v] for k, v in self.codes.items()}
+
+    @property
+    def stable_sets(self) -> list[tuple]:
+        return [tuple(k for k in self.labels if self.codes[k][i] == 0) for i in range(len(self.values))]
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": "sweep",
+            "scenario": self.game.name,
+            "parameter": self.parameter,
+            "mechanisms": list(self.mechanisms),
+            "values": [float(v) for v in self.values],
+            "rest_points": list(self.labels),
+            "classifications": self.classifications,
+            "states": {k: [None if np.isnan(row).any() else [float(v) for v in row] for row in s]
+                       for k, s in self.states.items()},
+            "eigenvalues": {k: [None if np.isnan(row).any() else [[float(e.real), float(e.imag)] for e in row]
+                                for row in e] for k, e in self.eigenvalues.items()},
+            "stable_sets": [list(s) for s in self.stable_sets],
+            "bifurcations": [dict(b) for b in self.bifurcations],
+            "precision": self.precision,
+            "method": self.method,
+            "notes": list(self.notes),
+        }
+
+    def csv(self) -> str:
+        """CSV: the value, one column per rest point (class or ``absent``), the stable set."""
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow([self.parameter] + self.labels + ["stable_set"])
+        for i, v in enumerate(self.values):
+            w.writerow([f"{v:.12g}"] + [_class_name(int(self.codes[k][i])) or "absent" for k in self.labels]
+                       + [_set_text(self.stable_sets[i])])
+        return buf.getvalue()
+
+    def table(self) -> str:
+        """Runs of constant classification per rest point, and the bifurcation points."""
+        lines = [f"sweep of {self.parameter} over [{_num(self.values[0])}, {_num(self.values[-1])}] "
+                 f"({len(self.values)} values, {self.method})"]
+        for k in self.labels:
+            runs = []
+            codes = self.codes[k]
+            start = 0
+            for i in range(1, len(codes) + 1):
+                if i == len(codes) or codes[i] != codes[start]:
+                    name = _class_name(int(codes[start])) or "absent"
+                    runs.append(f"{name} [{_num(self.values[start])}, {_num(self.values[i - 1])}]")
+                    start = i
+            lines.append(f"  {k}: " + "; ".join(runs))
+        if self.bifurcations:
+            lines.append("bifurcation points:")
+            for b in self.bifurcations:
+                lines.append(f"  {self.parameter} = {_num(b['value'])}: {b['rest_point']} {b['from']} -> {b['to']}")
+        else:
+            lines.append("no bifurcation point in the range")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"<Sweep1DResult {self.parameter} in [{_num(self.values[0])}, {_num(self.values[-1])}]: "
+                f"{len(self.labels)} rest points, {len(self.bifurcations)} bifurcations ({self.method})>")
+
+
+@dataclass
+class RegimeMapResult:
+    """The set of asymptotically stable rest points on a two-parameter grid.
+
+    Arrays are indexed ``[j, i]`` for ``y[j]``, ``x[i]`` (rows = y, as an
+    image is drawn with ``origin="lower"``).
+
+    Attributes
+    ----------
+    x_name, y_name, x, y : the parameters and their grids.
+    labels : the rest points (named by face).
+    codes : label -> ``(ny, nx)`` int array of class codes (-1 absent).
+    stable_sets : ``(ny, nx)`` nested list of tuples of labels.
+    regimes : the distinct stable sets, sorted (by size, then labels).
+    regime_index : ``(ny, nx)`` int array, index into ``regimes``.
+    """
+
+    game: Game = field(repr=False)
+    x_name: str
+    y_name: str
+    x: np.ndarray
+    y: np.ndarray
+    labels: list
+    codes: dict = field(repr=False)
+    regimes: list
+    regime_index: np.ndarray = field(repr=False)
+    method: str
+    mechanisms: list
+    notes: list = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)
+
+    @property
+    def stable_sets(self) -> list[list[tuple]]:
+        return [[self.regimes[k] for k in row] for row in self.regime_index.tolist()]
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": "regime map",
+            "scenario": self.game.name,
+            "x_name": self.x_name,
+            "y_name": self.y_name,
+            "mechanisms": list(self.mechanisms),
+            "x": [float(v) for v in self.x],
+            "y": [float(v) for v in self.y],
+            "rest_points": list(self.labels),
+            "regimes": [list(r) for r in self.regimes],
+            "regime_index": self.regime_index.tolist(),
+            "stable_sets": [[list(s) for s in row] for row in self.stable_sets],
+            "indexing": "[j][i] for y[j], x[i]",
+            "method": self.method,
+            "notes": list(self.notes),
+        }
+
+    def csv(self) -> str:
+        """CSV with columns ``x_name, y_name, stable_set`` (labels joined by '; ', or ``none``)."""
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow([self.x_name, self.y_name, "stable_set"])
+        for j, yv in enumerate(self.y):
+            for i, xv in enumerate(self.x):
+                w.writerow([f"{xv:.12g}", f"{yv:.12g}", _set_text(self.regimes[self.regime_index[j, i]])])
+        return buf.getvalue()
+
+    def table(self) -> str:
+        counts = np.bincount(self.regime_index.ravel(), minlength=len(self.regimes))
+        total = self.regime_index.size
+        lines = [f"regime map: {self.x_name} in [{_num(self.x[0])}, {_num(self.x[-1])}] ({len(self.x)}) x "
+                 f"{self.y_name} in [{_num(self.y[0])}, {_num(self.y[-1])}] ({len(self.y)}), {self.method}",
+                 "regimes (stable set: share of cells):"]
+        for k, r in enumerate(self.regimes):
+            lines.append(f"  [{k}] {_set_text(r)}: {counts[k] / total:.1%}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"<RegimeMapResult {self.x_name} x {self.y_name} ({len(self.x)}x{len(self.y)}): "
+                f"{len(self.regimes)} regimes ({self.method})>")
+
+
+def _set_text(s) -> str:
+    return "; ".join(s) if s else "none"
+
+
+def _num(v) -> str:
+    return f"{float(v):.10g}"
+
+
+# -- axes ----------------------------------------------------------------------
+
+def parse_axis(text: str) -> tuple[str, np.ndarray]:
+    """``"c_D=0:5:101"`` -> ``("c_D", linspace(0, 5, 101))``."""
+    if "=" not in text:
+        raise ScenarioError(f"--param '{text}' is not NAME=LO:HI:N", key="--param",
+                            expected="NAME=LO:HI:N, e.g. c_D=0:5:101")
+    name, spec = text.split("=", 1)
+    parts = spec.split(":")
+    if len(parts) != 3:
+        raise ScenarioError(f"--param '{text}': '{spec}' is not LO:HI:N", key="--param",
+                            expected="LO:HI:N, e.g. 0:5:101")
+    try:
+        lo, hi = float(parts[0]), float(parts[1])
+        n = int(parts[2])
+    except ValueError:
+        raise ScenarioError(f"--param '{text}': '{spec}' is not LO:HI:N", key="--param",
+                            expected="two numbers and a whole number of points, e.g. 0:5:101") from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ScenarioError(f"--param '{text}': the range [{lo:g}, {hi:g}] is empty or not finite", key="--param",
+                            expected="LO < HI")
+    if not 2 <= n <= 100000:
+        raise ScenarioError(f"--param '{text}': {n} points", key="--param", expected="between 2 and 100000 points")
+    return name.strip(), np.linspace(lo, hi, n)
+
+
+# -- derivation ----------------------------------------------------------------
+
+class _Derived:
+    """Rest points of a game as compiled functions of the swept parameters."""
+
+    def __init__(self, work: Game, names: Sequence[str], budget, rtol):
+        from .dynamics import dynamics
+        from .restpoints import Timeout, face_label, faces, solve_face
+
+        self.work, self.names, self.rtol = work, list(names), rtol
+        dyn = dynamics(work)
+        self.dimension = work.dimension
+        values = work.values()
+        self.symbols = [work.parameters[n].symbol for n in names]
+        others = {work.parameters[n].symbol: v for n, v in values.items() if n not in names}
+        at_defaults = {work.parameters[n].symbol: values[n] for n in names}
+        fitness = [[f.xreplace(others) for f in fp] for fp in dyn.fitness]
+        jac = dyn.jacobian.xreplace(others)
+        self.ok, self.notes = True, []
+        self.labels, self.points = [], []
+        per_face: dict = {}
+        for face in faces(work, fitness):
+            try:
+                cands, continua, method = solve_face(face, budget=budget, numeric_values=at_defaults)
+            except (Timeout, TypeError, ValueError, NotImplementedError, ZeroDivisionError) as exc:
+                self.ok = False
+                self.notes.append(f"face {face_label(work, face.support)}: no symbolic solution "
+                                  f"({type(exc).__name__})")
+                return
+            if method != "exact":
+                self.ok = False
+                self.notes.append(f"face {face_label(work, face.support)}: no symbolic solution in {budget} s")
+                return
+            for c in continua:
+                self.notes.append(f"face {face_label(work, face.support)}: a continuum of rest points for generic "
+                                  f"values of {', '.join(names)}; not classified in the sweep")
+            for c in cands:
+                per_face.setdefault(face.support, []).append((face, c))
+        args = list(self.symbols)
+        for support, items in per_face.items():
+            base = face_label(work, support)
+            for k, (face, c) in enumerate(items):
+                label = base if len(items) == 1 else f"{base} #{k + 1}"
+                point = dict(zip(work.variables, c.exact_state))
+                J = jac.xreplace(point)
+                # shares of the strategies in use on a face with several: must be > 0
+                shares = [work.shares[p][i].xreplace(point) for p, S in enumerate(support) if len(S) > 1
+                          for i in S]
+                self.labels.append(label)
+                exprs = list(c.exact_state) + shares + list(J)
+                self.points.append({
+                    "support": support,
+                    "state": sympy.lambdify(args, list(c.exact_state), modules="numpy"),
+                    "shares": sympy.lambdify(args, shares, modules="numpy") if shares else None,
+                    "jacobian": sympy.lambdify(args, list(J), modules="numpy"),
+                    # eigenvalues of a triangular matrix are its diagonal: no eigvals needed
+                    "triangular": bool(J.is_upper or J.is_lower),
+                    # radicals may pass through complex values (e.g. a cubic's roots): evaluate in C
+                    "complex": any(e.has(sympy.I) or any(not p.exp.is_integer for p in e.atoms(sympy.Pow))
+                                   for e in exprs),
+                    "exprs": {"state": c.exact_state, "jacobian": J, "shares": shares},
+                })
+
+    def evaluate(self, grids: Sequence[np.ndarray]):
+        """Evaluate every rest point on broadcast parameter arrays.
+
+        Returns ``codes (K, *shape)``, ``states (K, *shape, d)``,
+        ``eigenvalues (K, *shape, d)``, ``npos (K, *shape)`` (eigenvalues
+        with positive real part, no tolerance).
+        """
+        grids = [np.asarray(g, dtype=float) for g in grids]
+        shape = np.broadcast_shapes(*[g.shape for g in grids])
+        real_grids = [np.broadcast_to(g, shape) for g in grids]
+        complex_grids = None
+        d = self.dimension
+        K = len(self.points)
+        codes = np.full((K,) + shape, ABSENT, dtype=np.int8)
+        states = np.full((K,) + shape + (d,), np.nan)
+        eigs = np.full((K,) + shape + (d,), np.nan, dtype=complex)
+        npos = np.full((K,) + shape, -1, dtype=np.int16)
+
+        def stack(values, dtype):
+            return np.stack([np.broadcast_to(np.asarray(v, dtype=dtype), shape) for v in values], axis=-1)
+
+        with np.errstate(all="ignore"):
+            for k, pt in enumerate(self.points):
+                if pt["complex"]:
+                    if complex_grids is None:
+                        complex_grids = [g.astype(complex) for g in real_grids]
+                    args, dtype = complex_grids, complex
+                else:
+                    args, dtype = real_grids, float
+                exists = np.ones(shape, dtype=bool)
+                if d:
+                    z = stack(pt["state"](*args), dtype)
+                    exists &= np.isfinite(z).all(axis=-1)
+                    if dtype is complex:
+                        exists &= (np.abs(z.imag) <= IMAG_TOL).all(axis=-1)
+                        z = z.real
+                else:
+                    z = np.zeros(shape + (0,))
+                if pt["shares"] is not None:
+                    for sh in pt["shares"](*args):
+                        sh = np.broadcast_to(np.asarray(sh, dtype=dtype), shape)
+                        if dtype is complex:
+                            exists &= np.abs(sh.imag) <= IMAG_TOL
+                            sh = sh.real
+                        exists &= sh > POSITIVE_TOL   # NaN compares False
+                J = stack(pt["jacobian"](*args), dtype).reshape(shape + (d, d))
+                if dtype is complex:
+                    J = J.real
+                exists &= np.isfinite(J).all(axis=(-2, -1))
+                J = np.where(exists[..., None, None], J, 0.0)
+                if pt["triangular"]:
+                    ev = np.diagonal(J, axis1=-2, axis2=-1).astype(complex)
+                else:
+                    ev = np.linalg.eigvals(J) if d else np.zeros(shape + (0,), complex)
+                tol = self.rtol * np.maximum(1.0, np.abs(J).max(axis=(-2, -1)))
+                code = st.classify_many(ev, tol)
+                codes[k] = np.where(exists, code, ABSENT)
+                states[k] = np.where(exists[..., None], z, np.nan)
+                eigs[k] = np.where(exists[..., None], ev, np.nan)
+                npos[k] = np.where(exists, np.sum(ev.real > 0, axis=-1), -1)
+        return codes, states, eigs, npos
+
+
+def _work_game(game: Game, names, mechanisms, strength) -> Game:
+    from .mechanisms import STRENGTH, apply
+    if STRENGTH in names:
+        if not mechanisms:
+            raise ScenarioError("sweeping 'strength' needs a mechanism", file=game.scenario.get("file"),
+                                key="--param", expected="--mechanism NAME")
+        return apply(game, mechanisms, ("symbolic", strength if strength != "symbolic" else 1))
+    return apply(game, mechanisms, strength) if mechanisms else game
+
+
+def _check_names(work: Game, names):
+    for n in names:
+        if n not in work.parameters:
+            raise ScenarioError(f"unknown parameter '{n}'", file=work.scenario.get("file"), key="--param",
+                                expected="one of " + ", ".join(list(work.parameters) + ["strength"]),
+                                suggestion=did_you_mean(n, list(work.parameters) + ["strength"]))
+    if len(set(names)) != len(names):
+        raise ScenarioError("the same parameter is swept twice", key="--param", found=", ".join(names))
+
+
+def _per_point_labels(work: Game, analysis) -> list[tuple[str, object]]:
+    from .restpoints import face_label
+    by_face: dict = {}
+    for p in analysis.rest_points:
+        by_face.setdefault(p.support, []).append(p)
+    out = []
+    for support, pts in by_face.items():
+        base = face_label(work, support)
+        for k, p in enumerate(pts):
+            out.append((base if len(pts) == 1 else f"{base} #{k + 1}", p))
+    return out
+
+
+class _PerPoint:
+    """The per-point fallback: :func:`analyze` at every grid value (sympy per point)."""
+
+    def __init__(self, work: Game, names, budget, rtol):
+        from .dynamics import structural_parameters
+        self.work, self.names, self.budget, self.rtol = work, list(names), budget, rtol
+        self.structural = structural_parameters(work) & set(names)
+
+    def at(self, values: Sequence[float]) -> dict:
+        from .analysis import analyze
+        overrides = {}
+        for n, v in zip(self.names, values):
+            p = self.work.parameters[n]
+            overrides[n] = int(round(v)) if p.integer else float(v)
+        if self.structural:
+            game = self.work.with_values(**overrides)
+            a = analyze(game, budget=self.budget, rtol=self.rtol)
+        else:
+            a = analyze(self.work, overrides, budget=self.budget, rtol=self.rtol)
+        out = {}
+        for label, p in _per_point_labels(self.work, a):
+            code = st.CLASSES.index(p.classification)
+            out[label] = (code, p.state, p.eigenvalues, int(np.sum(np.real(p.eigenvalues) > 0)))
+        return out
+
+
+def _cross_check(derived: _Derived, work: Game, names, rtol, budget) -> str | None:
+    """Compare the vectorised result with analyze() at the defaults; a message when they differ."""
+    from .analysis import analyze
+    values = work.values()
+    point = [np.array(float(values[n])) for n in names]
+    codes, *_ = derived.evaluate(point)
+    vec = {lab: int(codes[k]) for k, lab in enumerate(derived.labels) if codes[k] != ABSENT}
+    a = analyze(work, rtol=rtol, budget=budget)
+    ref = {lab: st.CLASSES.index(p.classification) for lab, p in _per_point_labels(work, a)}
+    if vec != ref:
+        return (f"the symbolic rest points disagree with analyze() at the defaults "
+                f"({sorted(vec.items())} vs {sorted(ref.items())}); per-point analysis used")
+    return None
+
+
+def _derive(work: Game, names, budget, rtol, method, notes):
+    """The vectorised derivation, or None when the per-point fallback must be used."""
+    from .dynamics import structural_parameters
+    if method == "per point":
+        return None
+    structural = structural_parameters(work) & set(names)
+    if structural:
+        notes.append(f"{', '.join(sorted(structural))} fixes the degree of the payoffs: per-point analysis")
+        if method == "vectorised":
+            raise AnalysisError("no vectorised sweep over " + ", ".join(sorted(structural)))
+        return None
+    derived = _Derived(work, names, budget, rtol)
+    notes.extend(derived.notes)
+    if derived.ok:
+        problem = _cross_check(derived, work, names, rtol, budget)
+        if problem:
+            notes.append(problem)
+            derived.ok = False
+    if not derived.ok:
+        if method == "vectorised":
+            raise AnalysisError("no vectorised sweep: " + "; ".join(notes))
+        return None
+    return derived
+
+
+# -- 1-D -----------------------------------------------------------------------
+
+def sweep1d(game: Game, name: str, values, mechanisms: Sequence = (), *, strength=1, rtol: float = st.RTOL,
+            budget: float | None = 10.0, method: str = "auto",
+            progress: Callable[[int, int], None] | None = None) -> Sweep1DResult:
+    """Classification of every rest point along one parameter, and the bifurcation points.
+
+    Parameters
+    ----------
+    game : Game
+    name : the parameter (or ``"strength"`` of ``mechanisms``).
+    values : the grid, ``(n,)`` increasing.
+    mechanisms : applied at ``strength`` (or swept, when ``name == "strength"``).
+    rtol : relative tolerance of the classification.
+    budget : seconds of sympy per face before the per-point fallback.
+    method : ``"auto"``, ``"vectorised"`` (fail rather than fall back) or ``"per point"``.
+    progress : called as ``progress(done, total)`` during a per-point sweep.
+
+    Returns
+    -------
+    Sweep1DResult
+    """
+    t0 = time.perf_counter()
+    work = _work_game(game, [name], mechanisms, strength)
+    _check_names(work, [name])
+    values = np.asarray(values, dtype=float)
+    if work.parameters[name].integer:
+        values = np.unique(np.round(values))
+    if values.ndim != 1 or len(values) < 2 or np.any(np.diff(values) <= 0):
+        raise ScenarioError("the sweep needs at least two increasing values", key="--param")
+    notes: list[str] = []
+    derived = _derive(work, [name], budget, rtol, method, notes)
+    t1 = time.perf_counter()
+    if derived is not None:
+        codes, states, eigs, npos = derived.evaluate([values])
+        labels = list(derived.labels)
+
+        def point(v):
+            c, s, e, n = derived.evaluate([np.array([v])])
+            return {lab: (int(c[k, 0]), s[k, 0], e[k, 0], int(n[k, 0]))
+                    for k, lab in enumerate(labels) if c[k, 0] != ABSENT}
+        used = "vectorised"
+    else:
+        pp = _PerPoint(work, [name], budget, rtol)
+        rows = []
+        for i, v in enumerate(values):
+            rows.append(pp.at([v]))
+            if progress:
+                progress(i + 1, len(values))
+        labels = _union_labels(rows)
+        codes, states, eigs, npos = _stack(rows, labels, work.dimension)
+        point = (lambda v: pp.at([v])) if not work.parameters[name].integer else None
+        used = "per point"
+    t2 = time.perf_counter()
+    codes_d = {lab: codes[k] for k, lab in enumerate(labels)}
+    bifs, precision = _bifurcations(name, values, labels, codes, npos, point, work, used == "vectorised")
+    mech_names = [m if isinstance(m, str) else (m[0] if isinstance(m, tuple) else m.name) for m in mechanisms]
+    return Sweep1DResult(game=work, parameter=name, values=values, labels=labels, codes=codes_d,
+                         states={lab: states[k] for k, lab in enumerate(labels)},
+                         eigenvalues={lab: eigs[k] for k, lab in enumerate(labels)},
+                         bifurcations=bifs, method=used, mechanisms=mech_names, precision=precision, notes=notes,
+                         seconds={"derive": t1 - t0, "evaluate": t2 - t1, "locate": time.perf_counter() - t2})
+
+
+def _union_labels(rows) -> list[str]:
+    labels = []
+    for r in rows:
+        for lab in r:
+            if lab not in labels:
+                labels.append(lab)
+    return labels
+
+
+def _stack(rows, labels, d):
+    n = len(rows)
+    K = len(labels)
+    codes = np.full((K, n), ABSENT, dtype=np.int8)
+    states = np.full((K, n, d), np.nan)
+    eigs = np.full((K, n, d), np.nan, dtype=complex)
+    npos = np.full((K, n), -1, dtype=np.int16)
+    for i, r in enumerate(rows):
+        for k, lab in enumerate(labels):
+            if lab in r:
+                c, s, e, p = r[lab]
+                codes[k, i], states[k, i], eigs[k, i], npos[k, i] = c, s, e, p
+    return codes, states, eigs, npos
+
+
+def _bifurcations(name, values, labels, codes, npos, point, work, vectorised=True):
+    """Locate every change of classification between grid points.
+
+    The grid is cut into runs of constant class per rest point.  Between two
+    runs the change is bisected on: existence (a run is ``absent``); the
+    number of eigenvalues with positive real part (both runs hyperbolic --
+    it changes exactly where a real part crosses zero); the classification
+    itself (a non-hyperbolic run, e.g. a centre, on one side).  A
+    non-hyperbolic run of a single grid value between two hyperbolic runs is
+    an eigenvalue crossing zero at (about) that value: it is bisected on the
+    sign count over the two neighbouring grid steps and reported once.
+    """
+    scale = max(1.0, float(np.max(np.abs(values))))
+    precision = 0.0
+    out = []
+    NH = st.CLASSES.index(st.NON_HYPERBOLIC)
+    for k, lab in enumerate(labels):
+        c = codes[k]
+        starts = [0] + [int(i) + 1 for i in np.nonzero(c[1:] != c[:-1])[0]]
+        runs = [(a, (starts[j + 1] - 1 if j + 1 < len(starts) else len(c) - 1), int(c[a]))
+                for j, a in enumerate(starts)]
+        j = 0
+        while j < len(runs) - 1:
+            left, right = runs[j], runs[j + 1]
+            hyperbolic = lambda code: code not in (ABSENT, NH)  # noqa: E731
+            if (right[2] == NH and right[0] == right[1] and j + 2 < len(runs)
+                    and hyperbolic(left[2]) and hyperbolic(runs[j + 2][2]) and runs[j + 2][2] != left[2]):
+                ia, ib, ca, cb = left[1], runs[j + 2][0], left[2], runs[j + 2][2]
+                j += 2
+            else:
+                ia, ib, ca, cb = left[1], right[0], left[2], right[2]
+                j += 1
+            a, b = float(values[ia]), float(values[ib])
+            if point is None:  # integer parameter: the change happens at the next value
+                out.append({"parameter": name, "value": b, "rest_point": lab, "from": _class_name(ca) or "absent",
+                            "to": _class_name(cb) or "absent", "kind": "discrete"})
+                continue
+            if ca == ABSENT or cb == ABSENT:
+                key, kind = (lambda v: lab in point(v)), "existence"  # noqa: E731
+            elif hyperbolic(ca) and hyperbolic(cb):
+                key, kind = (lambda v: point(v).get(lab, (ABSENT, 0, 0, -1))[3]), "eigenvalue"  # noqa: E731
+            else:
+                key, kind = (lambda v: point(v).get(lab, (ABSENT,))[0]), "classification"  # noqa: E731
+            ka = key(a)
+            for _ in range(BISECT_STEPS if vectorised else BISECT_STEPS_PER_POINT):
+                m = 0.5 * (a + b)
+                if not a < m < b or b - a <= 1e-13 * scale:
+                    break
+                if key(m) == ka:
+                    a = m
+                else:
+                    b = m
+            precision = max(precision, b - a)
+            out.append({"parameter": name, "value": float(0.5 * (a + b)), "rest_point": lab,
+                        "from": _class_name(ca) or "absent", "to": _class_name(cb) or "absent", "kind": kind})
+    out.sort(key=lambda b: (b["value"], b["rest_point"]))
+    return out, float(precision)
+
+
+# -- 2-D -----------------------------------------------------------------------
+
+def regime_map(game: Game, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *, strength=1,
+               rtol: float = st.RTOL, budget: float | None = 10.0, method: str = "auto",
+               progress: Callable[[int, int], None] | None = None) -> RegimeMapResult:
+    """The set of asymptotically stable rest points in every cell of a 2-D grid.
+
+    Parameters as :func:`sweep1d`; ``x``, ``y`` are the two grids.  The
+    arrays of the result are indexed ``[j, i]`` for ``(x[i], y[j])``.
+    """
+    t0 = time.perf_counter()
+    work = _work_game(game, [x_name, y_name], mechanisms, strength)
+    _check_names(work, [x_name, y_name])
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    for n, arr in ((x_name, x), (y_name, y)):
+        if work.parameters[n].integer:
+            if n == x_name:
+                x = np.unique(np.round(x))
+            else:
+                y = np.unique(np.round(y))
+    notes: list[str] = []
+    derived = _derive(work, [x_name, y_name], budget, rtol, method, notes)
+    t1 = time.perf_counter()
+    X, Y = np.meshgrid(x, y)   # (ny, nx)
+    if derived is not None:
+        codes, *_ = derived.evaluate([X, Y])
+        labels = list(derived.labels)
+        used = "vectorised"
+    else:
+        pp = _PerPoint(work, [x_name, y_name], budget, rtol)
+        rows = []
+        total = X.size
+        for n, (xv, yv) in enumerate(zip(X.ravel(), Y.ravel())):
+            rows.append(pp.at([xv, yv]))
+            if progress:
+                progress(n + 1, total)
+        labels = _union_labels(rows)
+        codes, *_ = _stack(rows, labels, work.dimension)
+        codes = codes.reshape((len(labels),) + X.shape)
+        used = "per point"
+    regimes, index = _regimes(codes, labels)
+    t2 = time.perf_counter()
+    mech_names = [m if isinstance(m, str) else (m[0] if isinstance(m, tuple) else m.name) for m in mechanisms]
+    return RegimeMapResult(game=work, x_name=x_name, y_name=y_name, x=x, y=y, labels=labels,
+                           codes={lab: codes[k] for k, lab in enumerate(labels)}, regimes=regimes,
+                           regime_index=index, method=used, mechanisms=mech_names, notes=notes,
+                           seconds={"derive": t1 - t0, "evaluate": t2 - t1})
+
+
+def _regimes(codes: np.ndarray, labels) -> tuple[list[tuple], np.ndarray]:
+    """Distinct stable sets and each cell's index into them (vectorised)."""
+    K = len(labels)
+    shape = codes.shape[1:]
+    if K == 0:
+        return [()], np.zeros(shape, dtype=int)
+    stable = (codes == 0).reshape(K, -1)              # (K, cells)
+    if K <= 62:   # one integer per cell: bit k set when rest point k is stable
+        weights = (np.int64(1) << np.arange(K, dtype=np.int64))
+        key = (stable.astype(np.int64) * weights[:, None]).sum(axis=0)
+        keys, inverse = np.unique(key, return_inverse=True)
+        rows = [[bool((int(v) >> k) & 1) for k in range(K)] for v in keys]
+    else:
+        keys, inverse = np.unique(stable.T, axis=0, return_inverse=True)
+        rows = keys.tolist()
+    sets = [tuple(lab for lab, s in zip(labels, row) if s) for row in rows]
+    order = sorted(range(len(sets)), key=lambda k: (len(sets[k]), sets[k]))
+    rank = np.empty(len(order), dtype=int)
+    rank[order] = np.arange(len(order))
+    index = rank[np.asarray(inverse).ravel()].reshape(shape)
+    return [sets[k] for k in order], index
+
+
+# -- entry point ---------------------------------------------------------------
+
+def sweep(game: Game, axes: Sequence[tuple[str, Sequence[float]]] | Mapping, mechanisms: Sequence = (), **kwargs):
+    """One axis: :func:`sweep1d`; two axes: :func:`regime_map`.
+
+    ``axes`` is a sequence of ``(name, values)`` (or a mapping name -> values).
+    """
+    items = list(axes.items()) if isinstance(axes, Mapping) else list(axes)
+    if len(items) == 1:
+        (name, values), = items
+        return sweep1d(game, name, values, mechanisms, **kwargs)
+    if len(items) == 2:
+        (xn, xv), (yn, yv) = items
+        return regime_map(game, xn, xv, yn, yv, mechanisms, **kwargs)
+    raise ScenarioError(f"{len(items)} parameters given", key="--param",
+                        expected="one parameter (a sweep) or two (a regime map)")
