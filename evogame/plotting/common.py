@@ -1,0 +1,159 @@
+"""What every figure needs from a game: parameter values, the compiled field,
+the analysis (for the rest-point marks), labels, initial states and times."""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from ..analysis import Analysis, analyze
+from ..dynamics import Dynamics, dynamics
+from ..errors import AnalysisError
+from ..game import Game
+from .style import Labels, new_figure, resolve_language
+
+#: default final time when the scenario's [simulation] gives none
+DEFAULT_T_END = 50.0
+
+
+@dataclass
+class Setting:
+    """A game at given parameter values, ready to draw."""
+
+    game: Game
+    values: dict
+    dyn: Dynamics
+    pvec: np.ndarray
+    labels: Labels
+    cjk_font: str | None
+    width: object
+    analysis: Analysis | None = None
+
+    def field(self, states: np.ndarray) -> np.ndarray:
+        """The replicator field at states ``(..., d)``."""
+        return self.dyn.field(states, self.pvec)
+
+    def figure(self, aspect: float, **kwargs):
+        return new_figure(self.width, aspect, cjk_font=self.cjk_font, **kwargs)
+
+
+def prepare(game: Game, params: Mapping | None = None, *, analysis: Analysis | None = None,
+            lang: str = "en", width="single", need_analysis: bool = True,
+            resolved: tuple[str, str | None] | None = None) -> Setting:
+    """Values, compiled field, analysis and labels of ``game`` for drawing.
+
+    ``resolved`` is an already resolved ``(lang, cjk_font)`` pair (so that a
+    report warns about a missing CJK font once, not once per figure).
+    """
+    if analysis is not None and analysis.game is not game:
+        raise AnalysisError("the analysis passed belongs to another game")
+    values = analysis.values if analysis is not None else game.values(params)
+    if need_analysis and analysis is None:
+        analysis = analyze(game, params)
+    dyn = dynamics(game)
+    lang_used, font = resolved if resolved is not None else resolve_language(lang)
+    return Setting(game, values, dyn, dyn.parameter_vector(values), Labels(game, lang_used), font, width,
+                   analysis)
+
+
+def shape(game: Game) -> tuple[int, ...]:
+    """Number of strategies per population, e.g. ``(2, 2)`` for a 2x2 bimatrix game."""
+    return tuple(p.n for p in game.populations)
+
+
+def payoff_differences(setting: Setting):
+    """For every two-strategy population, ``g_p(state) = f_{p,1} - f_{p,2}`` compiled.
+
+    The interior nullcline of population ``p`` is the set ``g_p = 0``.
+    Returns a list (per population) of functions of ``(..., d)`` states, or
+    None for populations with more than two strategies.
+    """
+    import sympy
+    game, dyn = setting.game, setting.dyn
+    subs = {game.parameters[n].symbol: v for n, v in setting.values.items()}
+    out = []
+    for pop, fp in zip(game.populations, dyn.fitness):
+        if pop.n != 2:
+            out.append(None)
+            continue
+        expr = sympy.expand((fp[0] - fp[1]).subs(subs))
+        fn = sympy.lambdify(list(game.variables), expr, modules="numpy")
+
+        def g(states, fn=fn):
+            states = np.asarray(states, dtype=float)
+            val = fn(*np.moveaxis(states, -1, 0))
+            return np.broadcast_to(np.asarray(val, dtype=float), states.shape[:-1])
+
+        out.append(g)
+    return out
+
+
+def simulation_settings(game: Game) -> dict:
+    """The scenario's ``[simulation]`` section (``initial``, ``t_end``), possibly empty."""
+    sim = game.scenario.get("simulation", {}) if isinstance(game.scenario, dict) else {}
+    return sim if isinstance(sim, dict) else {}
+
+
+def default_initial_states(game: Game, count: int = 5) -> np.ndarray:
+    """Initial states for path figures: the scenario's, else a fixed spread.
+
+    Without ``[simulation] initial`` in the scenario: the centre of the state
+    space and ``count - 1`` points of an unscrambled Halton sequence (mapped
+    to each population's simplex by sorted spacings), the same every time.
+    """
+    from ..simulate import as_initial_states
+    sim = simulation_settings(game)
+    if "initial" in sim:
+        return as_initial_states(game, sim["initial"])
+    return spread_states(game, count)
+
+
+def spread_states(game: Game, count: int) -> np.ndarray:
+    """``count`` deterministic, well spread states: the centre, then Halton points."""
+    from scipy.stats import qmc
+    centre = np.concatenate([np.full(p.n - 1, 1.0 / p.n) for p in game.populations])
+    if count <= 1:
+        return centre[None, :]
+    dims = sum(p.n - 1 for p in game.populations)
+    halton = qmc.Halton(d=dims, scramble=False).random(count)[1:]   # the first point is 0
+    rows = [centre]
+    for u in halton:
+        parts, k = [], 0
+        for p in game.populations:
+            v = np.sort(u[k:k + p.n - 1])
+            k += p.n - 1
+            spacings = np.diff(np.concatenate([[0.0], v, [1.0]]))
+            parts.append(spacings[:-1])
+        rows.append(np.concatenate(parts))
+    return np.array(rows)
+
+
+def default_t_end(game: Game) -> float:
+    sim = simulation_settings(game)
+    return float(sim.get("t_end", DEFAULT_T_END))
+
+
+def centre_state(game: Game) -> np.ndarray:
+    """The barycentre of the state space (every strategy equally common), reduced."""
+    return np.concatenate([np.full(p.n - 1, 1.0 / p.n) for p in game.populations])
+
+
+def wrap(text: str, limit: int = 34) -> str:
+    """Break a long label once, preferably after ': ' (keeps mathtext intact)."""
+    if len(text) <= limit:
+        return text
+    for sep in (": ", "："):
+        if sep in text:
+            head, tail = text.split(sep, 1)
+            return f"{head}{sep.rstrip()}\n{tail}"
+    return "\n".join(textwrap.wrap(text, limit))
+
+
+def fmt_number(v: float) -> str:
+    return f"{float(v):.3g}"
+
+
+def format_state(z) -> str:
+    return "(" + ", ".join(fmt_number(v) for v in np.ravel(z)) + ")"

@@ -1,0 +1,376 @@
+"""Where the stable outcome switches: regime maps and bifurcation diagrams.
+
+* **Regime map** (from :func:`evogame.sweeps.regime_map`): the plane of two
+  parameters coloured by the set of asymptotically stable rest points in each
+  cell; the threshold curve of the target state (from
+  :func:`evogame.thresholds.threshold`) drawn on top where it has a closed
+  form.  The curve is the zero set of ``numerator(u - e(q))``, where
+  ``u = e(q)`` is the threshold's boundary expression with every parameter
+  but the two axes at its value.
+* **Bifurcation diagram** (from :func:`evogame.sweeps.sweep1d`): every rest
+  point's coordinates against the parameter, one panel per state variable,
+  solid where the point is asymptotically stable and dashed otherwise, with
+  the bifurcation points marked by dotted vertical lines.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+import sympy
+
+from ..errors import AnalysisError
+from ..game import Game
+from .common import fmt_number, prepare, wrap
+from .style import OKABE_ITO, style
+
+__all__ = ["regime_map_figure", "bifurcation_figure", "regime_figure", "bifurcation", "threshold_curve",
+           "regime_colours"]
+
+NONE_COLOUR = "#e4e4e4"
+
+
+def _tint(colour: str, amount: float = 0.45) -> tuple:
+    """Mix a colour with white (``amount`` of white)."""
+    from matplotlib.colors import to_rgb
+    r, g, b = to_rgb(colour)
+    return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
+
+
+def regime_colours(regimes: Sequence[tuple], labels: Sequence[str]) -> list:
+    """A fill colour per regime: grey for "no stable state", else a tint of Okabe--Ito.
+
+    Single-point regimes take the colour of their rest point (its position in
+    ``labels``), so the same state has the same colour in every figure;
+    regimes with several stable points take the next free colours.
+    """
+    palette = OKABE_ITO[:7]
+    out, used = [], set()
+    for r in regimes:
+        if len(r) == 1 and r[0] in labels:
+            k = list(labels).index(r[0]) % len(palette)
+            used.add(k)
+            out.append(_tint(palette[k]))
+        else:
+            out.append(None)
+    free = [k for k in range(len(palette)) if k not in used] or list(range(len(palette)))
+    n = 0
+    for i, r in enumerate(regimes):
+        if out[i] is None:
+            if not r:
+                out[i] = NONE_COLOUR
+            else:
+                out[i] = _tint(palette[free[n % len(free)]], 0.25)
+                n += 1
+    return out
+
+
+def _axis_label(labels, name: str, mechanisms) -> str:
+    if name == "strength":
+        mech = " + ".join(mechanisms) if mechanisms else ""
+        return f"{labels.word('strength')} $s$" + (f" ({mech})" if mech else "")
+    return labels.parameter(name)
+
+
+def _set_label(regime: tuple, labels) -> str:
+    return " + ".join(regime) if regime else labels.word("none")
+
+
+# -- threshold curve -------------------------------------------------------------------
+
+def threshold_curve(game: Game, result, x_name: str, y_name: str):
+    """The threshold's closed-form boundary as an implicit function of the two axes.
+
+    Parameters
+    ----------
+    game : the game the threshold was computed on (mechanisms applied or
+        not; every parameter other than the axes is held at its value).
+    result : a :class:`~evogame.thresholds.ThresholdResult` with an
+        ``expression`` ``"u = e(...)"``.
+    x_name, y_name : the axes (parameters, or ``"strength"``).
+
+    Returns
+    -------
+    (h, latex) or None : ``h(X, Y)`` whose zero set is the curve, and the
+    boundary in LaTeX; None when there is no closed form or the boundary does
+    not depend on the axes.
+    """
+    from ..expressions import parse_expression
+    from ..game import parameter_symbol
+
+    if result is None or not getattr(result, "expression", None) or " = " not in result.expression:
+        return None
+    lhs_name, rhs_text = result.expression.split(" = ", 1)
+    names = {n: p.symbol for n, p in game.parameters.items()}
+    names.setdefault("strength", parameter_symbol("strength"))
+    if lhs_name not in names:
+        return None
+    rhs = parse_expression(rhs_text, names)
+    u = names[lhs_name]
+    eq = sympy.numer(sympy.together(u - rhs))
+    values = game.values()
+    axes = {x_name, y_name}
+    subs = {names[n]: v for n, v in values.items() if n not in axes and n in names}
+    if "strength" not in axes and "strength" not in values:
+        subs[names["strength"]] = sympy.Integer(1)
+    eq = sympy.expand(eq.xreplace(subs))
+    X, Y = names.get(x_name), names.get(y_name)
+    if X is None or Y is None or not (eq.free_symbols & {X, Y}) or eq.free_symbols - {X, Y}:
+        return None
+    fn = sympy.lambdify((X, Y), eq, modules="numpy")
+
+    def h(xv, yv):
+        return np.broadcast_to(np.asarray(fn(xv, yv), dtype=float), np.broadcast(xv, yv).shape)
+
+    return h, f"{sympy.latex(u)} = {sympy.latex(rhs)}"
+
+
+# -- regime map ----------------------------------------------------------------------
+
+def regime_map_figure(result, threshold=None, *, ax=None, lang: str = "en", width="single", resolved=None,
+                      threshold_game: Game | None = None):
+    """Draw a :class:`~evogame.sweeps.RegimeMapResult`.
+
+    Parameters
+    ----------
+    result : RegimeMapResult (arrays indexed ``[j, i]`` for ``y[j], x[i]``).
+    threshold : optional ThresholdResult of the target in one of the axes;
+        its closed-form boundary is drawn as a black curve.
+    threshold_game : the game the threshold was computed on (default: the
+        sweep's game).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    game = result.game
+    s = prepare(game, None, lang=lang, width=width, need_analysis=False, resolved=resolved)
+    L = s.labels
+    colours = regime_colours(result.regimes, result.labels)
+    with style(width, s.cjk_font):
+        own = ax is None
+        fig = s.figure(1.0 + 0.05 * len(result.regimes) if width == "single" else 0.62) if own else ax.figure
+        ax = fig.add_subplot() if own else ax
+        cmap = ListedColormap(colours)
+        ax.pcolormesh(result.x, result.y, result.regime_index, cmap=cmap, vmin=-0.5,
+                      vmax=len(colours) - 0.5, shading="nearest", rasterized=False, zorder=0)
+        handles = [Patch(facecolor=c, edgecolor="#666666", linewidth=0.4, label=_set_label(r, L))
+                   for r, c in zip(result.regimes, colours)]
+        curve = threshold_curve(threshold_game or game, threshold, result.x_name, result.y_name) \
+            if threshold is not None else None
+        if curve is not None:
+            h, tex = curve
+            fx = np.linspace(result.x[0], result.x[-1], 401)
+            fy = np.linspace(result.y[0], result.y[-1], 401)
+            FX, FY = np.meshgrid(fx, fy)
+            Z = h(FX, FY)
+            if np.nanmin(Z) < 0.0 < np.nanmax(Z):
+                ax.contour(FX, FY, Z, levels=[0.0], colors=["black"], linewidths=1.3, zorder=3)
+                handles.append(Line2D([], [], color="black", linewidth=1.3,
+                                      label=f"{L.word('threshold')} ${tex}$"))
+        # the parameter values the rest of the report uses, when both axes are parameters
+        values = game.values() if all(p.value is not None for p in game.parameters.values()) else {}
+        if result.x_name in values and result.y_name in values:
+            dx, dy = float(values[result.x_name]), float(values[result.y_name])
+            if result.x[0] <= dx <= result.x[-1] and result.y[0] <= dy <= result.y[-1]:
+                ax.plot([dx], [dy], linestyle="none", marker="X", markersize=6.5, markerfacecolor="white",
+                        markeredgecolor="black", markeredgewidth=0.9, zorder=5, clip_on=False)
+                handles.append(Line2D([], [], linestyle="none", marker="X", markersize=6.5,
+                                      markerfacecolor="white", markeredgecolor="black", markeredgewidth=0.9,
+                                      label=L.word("defaults")))
+        ax.set_xlim(result.x[0], result.x[-1])
+        ax.set_ylim(result.y[0], result.y[-1])
+        ax.set_xlabel(_axis_label(L, result.x_name, result.mechanisms))
+        ax.set_ylabel(_axis_label(L, result.y_name, result.mechanisms))
+        title = L.word("stable set")
+        if own:
+            fig.legend(handles=handles, loc="outside lower center", ncol=1 if width == "single" else 2,
+                       title=title)
+        else:
+            ax.legend(handles=handles, loc="best", title=title)
+        return fig
+
+
+def regime_figure(game: Game, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *,
+                  params: Mapping | None = None, target: str | None = None, lang: str = "en",
+                  width="single", resolved=None, draw_threshold: bool = True):
+    """Compute a regime map (and the target's threshold) and draw it.
+
+    ``params`` are held fixed (the game's defaults otherwise); ``target`` is
+    the state whose threshold curve is drawn (default: the scenario's
+    ``[game] target``; no curve when the scenario has none).
+    """
+    from ..sweeps import regime_map
+    base = game.with_values(**params) if params else game
+    result = regime_map(base, x_name, x, y_name, y, mechanisms)
+    thr, thr_game = None, None
+    if draw_threshold and (target or base.scenario.get("target")):
+        thr, thr_game = _threshold_for(base, mechanisms, target, x_name, y_name)
+    return regime_map_figure(result, thr, lang=lang, width=width, resolved=resolved, threshold_game=thr_game)
+
+
+def _threshold_for(game: Game, mechanisms, target, x_name, y_name):
+    """The target's threshold in one of the axes (closed form if any), and the game it refers to."""
+    from ..mechanisms import apply
+    from ..thresholds import threshold
+    work = apply(game, mechanisms, ("symbolic", 1)) if mechanisms else game
+    for name in (x_name, y_name):
+        try:
+            if name == "strength":
+                if not mechanisms:
+                    continue
+                res = threshold(game, mechanisms, target=target)
+            else:
+                res = threshold(game, mechanisms, target=target, param=name)
+        except (AnalysisError, ValueError):
+            continue
+        if res.expression:
+            return res, work
+    return None, None
+
+
+# -- bifurcation diagram ----------------------------------------------------------------
+
+def bifurcation_figure(result, *, lang: str = "en", width="single", resolved=None, axes=None):
+    """Draw a :class:`~evogame.sweeps.Sweep1DResult` as a bifurcation diagram.
+
+    One panel per state variable: every rest point's coordinate against the
+    parameter, solid where asymptotically stable, dashed otherwise, absent
+    where it does not exist; each rest point has its own colour.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.lines import Line2D
+    game = result.game
+    s = prepare(game, None, lang=lang, width=width, need_analysis=False, resolved=resolved)
+    L = s.labels
+    d = game.dimension
+    values = np.asarray(result.values, dtype=float)
+    with style(width, s.cjk_font):
+        if axes is None:
+            ncols = 1 if width == "single" else min(d, 3)
+            nrows = -(-d // ncols)
+            from .style import width_inches
+            per_row = 1.25 if width == "single" else 1.9
+            longest = max([len(lab) for lab in result.labels] + [24])
+            legend_rows = -(-(len(result.labels) + 2) // (1 if (width == "single" and longest > 24) else 2))
+            height = nrows * per_row + 0.35 + 0.16 * legend_rows
+            fig = s.figure(height / width_inches(width))
+            grid = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
+            axes = list(grid.ravel())
+            for ax in axes[d:]:
+                ax.set_visible(False)
+            axes = axes[:d]
+            own = True
+        else:
+            fig = axes[0].figure
+            own = False
+        handles = []
+        palette = [OKABE_ITO[k] for k in (0, 1, 2, 3, 4, 5, 7)]
+        colours = {label: palette[k % len(palette)] for k, label in enumerate(result.labels)}
+        for var, ax in enumerate(axes):
+            series = {}
+            for label in result.labels:
+                states = np.asarray(result.states[label], dtype=float)
+                codes = np.asarray(result.codes[label])
+                yv = states[:, var] if states.ndim == 2 else np.full(len(values), np.nan)
+                series[label] = (np.where(codes >= 0, yv, np.nan), codes == 0)
+            # rest points that lie on top of each other in this panel (e.g. two corners with x = 1)
+            # share the dashes: each draws every m-th dash, so all their colours stay visible
+            for group in _coincident(series, result.labels):
+                m = len(group)
+                for r, label in enumerate(group):
+                    yv, stable = series[label]
+                    solid = np.where(stable, yv, np.nan)
+                    dashed = _bridge(np.where(~stable, yv, np.nan), solid)
+                    pattern = (r * DASH, (DASH, (m - 1) * DASH + GAP))
+                    ax.plot(values, dashed, color=colours[label], linewidth=1.0, linestyle=pattern, zorder=2)
+                    ax.plot(values, solid, color=colours[label], linewidth=2.2, linestyle="-", zorder=3,
+                            solid_capstyle="butt")
+        for label in result.labels:
+            handles.append(Line2D([], [], color=colours[label], linewidth=1.5, label=label))
+        for ax, (var_idx, sym) in zip(axes, enumerate(game.variables)):
+            ax.set_ylim(-0.05, 1.05)
+            ax.set_yticks([0, 0.5, 1.0], ["0", "0.5", "1"])
+            ax.set_xlim(values[0], values[-1])
+            ax.spines[["top", "right"]].set_visible(False)
+            p = _population_of(game, var_idx)
+            i = var_idx - game.slices()[p].start
+            ax.set_title(L.share(p, i), fontsize=8, loc="left")
+            ax.set_ylabel(f"{L.word('share')} ${sympy.latex(sym)}$")
+            seen = set()
+            for b in result.bifurcations:
+                v = round(float(b["value"]), 9)
+                if v in seen:
+                    continue
+                seen.add(v)
+                ax.axvline(b["value"], color="#777777", linewidth=0.6, linestyle=":", zorder=1)
+        bottom = axes[-(1 if width == "single" else min(d, 3)):]
+        for ax in bottom:
+            ax.set_xlabel(_axis_label(L, result.parameter, result.mechanisms))
+        style_handles = [Line2D([], [], color="black", linewidth=2.2, label=L.word("stable")),
+                         Line2D([], [], color="black", linewidth=1.0, linestyle=(0, (DASH, GAP)),
+                                label=L.word("not stable"))]
+        if own:
+            longest = max(len(h.get_label()) for h in handles + style_handles)
+            fig.legend(handles=handles + style_handles, loc="outside lower center",
+                       ncol=1 if (width == "single" and longest > 24) else 2)
+        else:
+            axes[0].legend(handles=handles + style_handles, loc="best")
+        return fig
+
+
+DASH, GAP = 3.0, 2.0
+
+
+def _coincident(series: dict, labels) -> list[list[str]]:
+    """Group the rest points whose coordinate is the same wherever both exist (1e-9)."""
+    groups: list[list[str]] = []
+    for label in labels:
+        yv, _ = series[label]
+        for g in groups:
+            other, _ = series[g[0]]
+            both = ~np.isnan(yv) & ~np.isnan(other)
+            if both.any() and np.all(np.abs(yv[both] - other[both]) <= 1e-9):
+                g.append(label)
+                break
+        else:
+            groups.append([label])
+    return groups
+
+
+def _bridge(dashed: np.ndarray, solid: np.ndarray) -> np.ndarray:
+    """Extend the dashed series by one point into adjacent solid points (no gaps at switches)."""
+    out = dashed.copy()
+    n = len(out)
+    for i in range(n):
+        if np.isnan(dashed[i]) and not np.isnan(solid[i]):
+            if (i > 0 and not np.isnan(dashed[i - 1])) or (i + 1 < n and not np.isnan(dashed[i + 1])):
+                out[i] = solid[i]
+    return out
+
+
+def _population_of(game: Game, var_idx: int) -> int:
+    for p, sl in enumerate(game.slices()):
+        if sl.start <= var_idx < sl.stop:
+            return p
+    raise IndexError(var_idx)
+
+
+def bifurcation(game: Game, name: str, values, mechanisms: Sequence = (), *, params: Mapping | None = None,
+                lang: str = "en", width="single", resolved=None):
+    """Compute a one-parameter sweep and draw its bifurcation diagram.
+
+    ``name`` is a parameter, or ``"strength"`` of ``mechanisms``; ``params``
+    are held fixed.
+    """
+    from ..sweeps import sweep1d
+    base = game.with_values(**params) if params else game
+    return bifurcation_figure(sweep1d(base, name, values, mechanisms), lang=lang, width=width,
+                              resolved=resolved)

@@ -1,0 +1,117 @@
+"""Sensitivity of the evolution paths to one parameter or one mechanism's strength.
+
+For each value ``v`` of the varied quantity the replicator dynamics are
+integrated from the same initial state (default: the centre of the state
+space, every strategy equally common) and the paths are overlaid, one panel
+per population (as in :mod:`evogame.plotting.paths`), coloured along
+``viridis`` from the smallest to the largest value, with a legend of the
+values (a colour bar when there are more than seven).
+"""
+from __future__ import annotations
+
+import math
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..errors import ScenarioError
+from ..game import Game
+from ..simulate import as_initial_states, simulate
+from .common import centre_state, default_t_end, fmt_number, format_state, prepare
+from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, style_panel
+from .style import style
+
+__all__ = ["sensitivity"]
+
+_LEGEND_MAX = 7
+
+
+def sensitivity(game: Game, values: Sequence[float], *, parameter: str | None = None,
+                mechanism: str | None = None, initial=None, t_end: float | None = None,
+                params: Mapping | None = None, lang: str = "en", width="single", n_points: int = 301,
+                resolved=None):
+    """Paths for several values of one parameter or one mechanism strength, overlaid.
+
+    Parameters
+    ----------
+    game : Game
+    values : the values of the parameter (or strengths of the mechanism).
+    parameter : the parameter varied (exactly one of ``parameter`` and
+        ``mechanism``).
+    mechanism : the mechanism whose strength ``s`` is varied (0 = baseline,
+        1 = as described), applied with :func:`evogame.mechanisms.apply`.
+    initial : one initial state (reduced coordinates or shares); default the
+        centre of the state space.
+    t_end : final time; default the scenario's, else 50.
+    params : other parameter overrides, held fixed.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if (parameter is None) == (mechanism is None):
+        raise ScenarioError("give exactly one of a parameter and a mechanism to vary", key="--vary",
+                            expected="NAME=v1,v2,... with NAME a parameter or a mechanism")
+    values = [float(v) for v in values]
+    if not values:
+        raise ScenarioError("no values to vary over", key="--vary", expected="at least one value")
+    params = dict(params or {})
+    if parameter is not None:
+        game.values({**params, parameter: values[0]})     # checks the name (with a suggestion)
+    start = centre_state(game)[None, :] if initial is None else as_initial_states(game, initial)
+    if start.shape[0] != 1:
+        raise ScenarioError("a sensitivity figure starts from one initial state", key="--initial",
+                            found=f"{start.shape[0]} states")
+    t_end = default_t_end(game) if t_end is None else float(t_end)
+
+    runs = []
+    for v in values:
+        if parameter is not None:
+            sim = simulate(game, start, t_end, params={**params, parameter: v}, n_points=n_points)
+            g = game
+        else:
+            from ..mechanisms import apply
+            g = apply(game, [(mechanism, v)])
+            sim = simulate(g, start, t_end, params=params, n_points=n_points)
+        runs.append(sim)
+
+    s = prepare(game, params, lang=lang, width=width, need_analysis=False, resolved=resolved)
+    L = s.labels
+    if parameter is not None:
+        quantity = L.parameter(parameter)
+    else:
+        from ..mechanisms import get
+        mech = get(game, mechanism)
+        quantity = f"{mech.label(L.lang)}: {L.word('strength')} $s$"
+    cells = panels(game)
+    import matplotlib
+    # viridis from dark purple to yellow-green: its last tenth (yellow) is too pale on white
+    cmap = matplotlib.colors.ListedColormap(matplotlib.colormaps["viridis"](np.linspace(0.0, 0.9, 256)))
+    lo, hi = min(values), max(values)
+    norm = matplotlib.colors.Normalize(vmin=lo, vmax=hi if hi > lo else lo + 1.0)
+    with style(width, s.cjk_font):
+        ncol = min(len(values), 4 if width == "single" else 7)
+        legend_rows = 1 + (math.ceil(len(values) / ncol) if len(values) <= _LEGEND_MAX else 2)
+        fig = s.figure(panel_aspect(len(cells), width, legend_rows))
+        axes = panel_grid(fig, len(cells), width)
+        handles = []
+        for ax, (p, i) in zip(axes, cells):
+            for v, sim in zip(values, runs):
+                series = share_series(game, sim.paths, p, i)[0]
+                colour = cmap(norm(v))
+                (line,) = ax.plot(sim.times, series, color=colour, linewidth=1.1, label=fmt_number(v))
+                if ax is axes[0]:
+                    handles.append(line)
+            style_panel(ax, L, p, i)
+            ax.set_xlim(0.0, t_end)
+        for ax in bottom_axes(axes, width):
+            ax.set_xlabel(L.word("time"))
+        if len(values) <= _LEGEND_MAX:
+            fig.legend(handles=handles, loc="outside lower center", ncol=ncol, title=quantity)
+        else:
+            sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
+            cb = fig.colorbar(sm, ax=axes, location="bottom", shrink=0.7, aspect=35)
+            cb.set_label(quantity)
+            cb.outline.set_linewidth(0.5)
+        fig._evogame_start = start[0]
+        return fig
