@@ -291,6 +291,9 @@ def _meaning(status, label, unknown, subject, what, thr, baseline, lo, hi, solve
     if status == "independent":
         return (f"no threshold: the stability of {label} does not depend on {what}"
                 + (f" ({solved.failing})" if solved.failing else "") + ".")
+    if status == "never stable" and solved.blocked:
+        return (f"no threshold: {what} cannot make {label} asymptotically stable: the condition "
+                f"{solved.blocked} fails whatever {unknown} and does not involve it.")
     if status == "never stable":
         extra = f"; {solved.outside}" if solved.outside else ""
         return f"no threshold: {label} is never asymptotically stable for {unknown} in [{f(lo)}, {f(hi)}]{extra}."
@@ -381,6 +384,7 @@ class _Solved:
     region: list
     independent: bool = False
     failing: str = ""
+    blocked: str = ""
     outside: str = ""
     tolerance: float = 0.0
     expressions: dict = field(default_factory=dict)   # float boundary -> expression string
@@ -480,10 +484,18 @@ def _closed_form(p: _Problem, budget, notes) -> _Solved | None:
     solved = _Solved(p, CLOSED_FORM, [float(b) for b in boundary_pts], {float(b): b for b in boundary_pts},
                      stable_at, direction, region)
     if constant_false:
-        # Failing parts of the condition that do not involve the unknown at all.
-        solved.independent = True
-        solved.failing = "the failing condition " + " and ".join(_show_condition(c) for c in constant_false) \
-            + " does not involve it"
+        # Parts of the condition that fail whatever the unknown.  When they are
+        # the only parts failing at the baseline, the target's stability does
+        # not depend on the unknown at all; otherwise the unknown fixes some
+        # parts but never these.
+        base = exact(p.baseline)
+        dependent_failing = [c_full for c_full, S, v in pieces if S is not None and S.contains(base) != sympy.true]
+        shown = " and ".join(_show_condition(c) for c in constant_false)
+        if dependent_failing:
+            solved.blocked = shown
+        else:
+            solved.independent = True
+            solved.failing = f"the failing condition {shown} does not involve it"
     elif not region and S_all is not sympy.S.EmptySet:
         # Never stable in the range: say where it would be.
         solved.outside = f"{direction} (outside the range)"
