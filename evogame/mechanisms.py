@@ -368,7 +368,11 @@ def apply(game: Game, items: Sequence, strength=1) -> Game:
     if isinstance(strength, tuple) and strength and strength[0] == "symbolic":
         strength, default = "symbolic", strength[1]
     base = game.scenario.get("_base_game")
-    if base is not None:  # compose from the baseline
+    if base is not None:  # compose from the baseline, keeping the game's current default values
+        changed = {n: p.value for n, p in game.parameters.items()
+                   if n in base.parameters and p.value != base.parameters[n].value}
+        if changed:
+            base = base.with_values(**changed)
         previous = [(m, s) for m, s in game.scenario.get("_applied_entries", [])]
         if base.parameters.get(STRENGTH) is None and STRENGTH in game.parameters:
             default = game.parameters[STRENGTH].value

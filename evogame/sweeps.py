@@ -498,8 +498,8 @@ def _derive(work: Game, names, budget, rtol, method, notes):
 
 # -- 1-D -----------------------------------------------------------------------
 
-def sweep1d(game: Game, name: str, values, mechanisms: Sequence = (), *, strength=1, rtol: float = st.RTOL,
-            budget: float | None = 10.0, method: str = "auto",
+def sweep1d(game: Game, name: str, values, mechanisms: Sequence = (), *, strength=1, params: Mapping | None = None,
+            rtol: float = st.RTOL, budget: float | None = 10.0, method: str = "auto",
             progress: Callable[[int, int], None] | None = None) -> Sweep1DResult:
     """Classification of every rest point along one parameter, and the bifurcation points.
 
@@ -509,6 +509,7 @@ def sweep1d(game: Game, name: str, values, mechanisms: Sequence = (), *, strengt
     name : the parameter (or ``"strength"`` of ``mechanisms``).
     values : the grid, ``(n,)`` increasing.
     mechanisms : applied at ``strength`` (or swept, when ``name == "strength"``).
+    params : new default values of the other parameters (name -> number).
     rtol : relative tolerance of the classification.
     budget : seconds of sympy per face before the per-point fallback.
     method : ``"auto"``, ``"vectorised"`` (fail rather than fall back) or ``"per point"``.
@@ -519,7 +520,7 @@ def sweep1d(game: Game, name: str, values, mechanisms: Sequence = (), *, strengt
     Sweep1DResult
     """
     t0 = time.perf_counter()
-    work = _work_game(game, [name], mechanisms, strength)
+    work = _work_game(game.with_values(**params) if params else game, [name], mechanisms, strength)
     _check_names(work, [name])
     values = np.asarray(values, dtype=float)
     if work.parameters[name].integer:
@@ -646,7 +647,8 @@ def _bifurcations(name, values, labels, codes, npos, point, work, vectorised=Tru
 # -- 2-D -----------------------------------------------------------------------
 
 def regime_map(game: Game, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *, strength=1,
-               rtol: float = st.RTOL, budget: float | None = 10.0, method: str = "auto",
+               params: Mapping | None = None, rtol: float = st.RTOL, budget: float | None = 10.0,
+               method: str = "auto",
                progress: Callable[[int, int], None] | None = None) -> RegimeMapResult:
     """The set of asymptotically stable rest points in every cell of a 2-D grid.
 
@@ -654,7 +656,7 @@ def regime_map(game: Game, x_name: str, x, y_name: str, y, mechanisms: Sequence 
     arrays of the result are indexed ``[j, i]`` for ``(x[i], y[j])``.
     """
     t0 = time.perf_counter()
-    work = _work_game(game, [x_name, y_name], mechanisms, strength)
+    work = _work_game(game.with_values(**params) if params else game, [x_name, y_name], mechanisms, strength)
     _check_names(work, [x_name, y_name])
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)

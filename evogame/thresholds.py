@@ -183,8 +183,9 @@ def _key(game: Game, support) -> str:
 # -- the main function ---------------------------------------------------------
 
 def threshold(game: Game, mechanisms: Sequence = (), *, target: str | None = None, param: str | None = None,
-              range: tuple[float, float] | None = None, method: str = "auto", budget: float | None = 10.0,
-              rtol: float = st.RTOL, tol: float = TOL, grid: int = GRID) -> ThresholdResult:
+              range: tuple[float, float] | None = None, params: Mapping | None = None, method: str = "auto",
+              budget: float | None = 10.0, rtol: float = st.RTOL, tol: float = TOL,
+              grid: int = GRID) -> ThresholdResult:
     """The strength (or parameter value) at which the target becomes asymptotically stable.
 
     Parameters
@@ -197,6 +198,7 @@ def threshold(game: Game, mechanisms: Sequence = (), *, target: str | None = Non
         their defaults, the mechanisms applied at strength 1).
     range : ``(lo, hi)`` searched; default ``[0, 1]`` for a strength, else the
         parameter's declared range.
+    params : new default values of other parameters (name -> number).
     method : ``"auto"`` (closed form, else bisection), ``"closed form"`` or
         ``"bisection"``.
     budget : seconds for each sympy step before falling back.
@@ -213,6 +215,8 @@ def threshold(game: Game, mechanisms: Sequence = (), *, target: str | None = Non
     if method not in ("auto", CLOSED_FORM, BISECTION):
         raise ValueError(f"unknown method {method!r}")
     file = game.scenario.get("file")
+    if params:
+        game = game.with_values(**params)
     mech_names = [m if isinstance(m, str) else (m[0] if isinstance(m, tuple) else m.name) for m in mechanisms]
     if param is None or param == STRENGTH:
         if not mechanisms:

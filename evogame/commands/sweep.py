@@ -54,8 +54,10 @@ Examples:
               help="Strength of the mechanisms when it is not swept.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the result to FILE.csv or FILE.json.")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Give another parameter a new default value (repeatable).")
 @json_option
-def command(scenario, axes, mechanisms, strength, out, as_json):
+def command(scenario, axes, mechanisms, strength, out, overrides, as_json):
     """How the rest points of SCENARIO change along one or two parameters.
 
     One --param: every rest point's classification along the grid and the
@@ -66,6 +68,7 @@ def command(scenario, axes, mechanisms, strength, out, as_json):
     import math
 
     from ..sweeps import parse_axis, sweep
+    from .threshold import parse_set
 
     if len(axes) > 2:
         raise ScenarioError(f"{len(axes)} --param options", key="--param",
@@ -78,7 +81,8 @@ def command(scenario, axes, mechanisms, strength, out, as_json):
     game = load(scenario)
     progress = _Progress(not as_json, "analysing each grid point")
     try:
-        result = sweep(game, parsed, list(mechanisms), strength=strength, progress=progress)
+        result = sweep(game, parsed, list(mechanisms), strength=strength, params=parse_set(game, overrides),
+                       progress=progress)
     finally:
         progress.close()
     if out is not None:

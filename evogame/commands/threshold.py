@@ -19,6 +19,16 @@ def parse_range(text: str | None):
     return lo, hi
 
 
+def parse_set(game, items) -> dict:
+    """``--set NAME=VALUE`` options -> overrides (the same rules as ``--param`` of ``analyze``)."""
+    from ..cli import parse_params
+    try:
+        return parse_params(game, items)
+    except ScenarioError as exc:
+        raise ScenarioError(exc.message.replace("--param", "--set"), file=exc.file, key="--set",
+                            expected=exc.expected, found=exc.found, suggestion=exc.suggestion) from None
+
+
 def threshold_text(r) -> str:
     """The threshold result as a few readable lines."""
     lines = [f"target: {r.target}   unknown: {r.unknown}"
@@ -46,6 +56,7 @@ def threshold_text(r) -> str:
 Examples:
   evogame threshold scenarios/vertical.toml --mechanism platform
   evogame threshold scenarios/vertical.toml --param c_D
+  evogame threshold scenarios/vertical.toml --param L --set c_D=2
   evogame threshold scenarios/vertical.toml --mechanism incentive
   evogame threshold scenarios/dual_leadership.toml --mechanism escalation --mechanism bundling --json
 """)
@@ -59,8 +70,10 @@ Examples:
 @click.option("--range", "range_", default=None, metavar="LO:HI",
               help="Interval searched (default 0:1 for a strength, else the parameter's declared range).")
 @click.option("--bisection", is_flag=True, help="Skip the closed form; bracket and bisect numerically.")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Give another parameter a new default value (repeatable).")
 @json_option
-def command(scenario, mechanisms, target, param, range_, bisection, as_json):
+def command(scenario, mechanisms, target, param, range_, bisection, overrides, as_json):
     """Where the TARGET rest point of SCENARIO becomes asymptotically stable.
 
     With --mechanism: the strength s (0 = baseline, 1 = as described) from
@@ -75,7 +88,7 @@ def command(scenario, mechanisms, target, param, range_, bisection, as_json):
 
     game = load(scenario)
     result = threshold(game, list(mechanisms), target=target, param=param, range=parse_range(range_),
-                       method="bisection" if bisection else "auto")
+                       params=parse_set(game, overrides), method="bisection" if bisection else "auto")
     if as_json:
         echo_json(result.to_dict())
     else:
