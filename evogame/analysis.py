@@ -34,8 +34,14 @@ class RestPoint:
     jacobian : the Jacobian in the tangent space, ``(d, d)``.
     eigenvalues : with multiplicity, sorted by real then imaginary part.
     classification : one of ``stability.CLASSES``.
-    tolerance : the absolute tolerance on real parts used to classify.
-    method : ``"exact"`` (sympy) or ``"numeric"`` (fallback, residual <= 1e-10).
+    tolerance : the absolute tolerance on real parts used to classify (0 when
+        decided exactly).
+    method : how the point was found: ``"exact"`` (sympy) or ``"numeric"``
+        (fallback, residual <= 1e-10).
+    classified_by : ``"exact (rational characteristic polynomial)"`` (zero real
+        parts decided exactly), ``"60-digit eigenvalues"`` (algebraic point,
+        relative tolerance 1e-30) or ``"float64 eigenvalues"`` (numeric point,
+        relative tolerance ``rtol``).
     symbolic : in symbolic mode, ``state``, ``eigenvalues``, ``condition``
         (for asymptotic stability) and ``existence`` as sympy objects.
     """
@@ -49,6 +55,7 @@ class RestPoint:
     classification: str
     tolerance: float
     method: str = "exact"
+    classified_by: str = "float64 eigenvalues"
     symbolic: dict | None = field(default=None, repr=False)
 
     @property
@@ -86,6 +93,7 @@ class RestPoint:
             "classification": self.classification,
             "tolerance": self.tolerance,
             "method": self.method,
+            "classified_by": self.classified_by,
         }
         if self.exact_state is not None:
             d["exact_state"] = [sympy.sstr(v) for v in self.exact_state]
@@ -160,8 +168,10 @@ class Analysis:
         d = self.game.to_dict()
         d["parameters"] = {n: _clean(v) for n, v in self.values.items()}
         d["tolerance"] = {"relative": self.rtol,
-                          "rule": "an eigenvalue counts as zero real part when |Re| <= "
-                                  "relative * max(1, max|J_ij|); such points are non-hyperbolic"}
+                          "rule": "points found exactly with rational Jacobians: zero real parts decided "
+                                  "exactly; algebraic points: 60-digit eigenvalues, |Re| <= 1e-30*max(1, max|J_ij|) "
+                                  "counts as zero; numeric points: |Re| <= relative*max(1, max|J_ij|) counts as zero; "
+                                  "a zero real part means non-hyperbolic"}
         d["equations"] = [sympy.sstr(e.rhs) for e in self.equations()]
         d["variables"] = [str(v) for v in self.game.variables]
         d["rest_points"] = [p.to_dict() for p in self.rest_points]
@@ -186,7 +196,9 @@ class Analysis:
         for c in self.continua:
             lines.append(f"continuum on face {face_label(self.game, c.support)} (dimension {c.dimension}): "
                          + (", ".join(c.equations) or "the whole face"))
-        lines.append(f"tolerance: |Re(eigenvalue)| <= {self.rtol:g} x max(1, max|J|) counts as zero")
+        how = sorted({p.classified_by for p in self.rest_points})
+        lines.append("classified by: " + "; ".join(how) + f" (numeric points: |Re| <= {self.rtol:g} x max(1, max|J|) "
+                     "counts as zero; algebraic points: 1e-30 x max(1, max|J|))")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -234,13 +246,15 @@ def analyze(game: Game, params: Mapping | None = None, *, symbolic: bool = False
     points = []
     for c in candidates:
         if c.exact_state is not None:
-            J = _exact_jacobian(dyn, subs, c.exact_state)
+            J_exact = _exact_jacobian(dyn, subs, c.exact_state)
+            J = np.array(J_exact.evalf(30).tolist(), dtype=float)
+            ev, cls, tol, how = st.classify_exact(J_exact)
         else:
             J = dyn.jacobian_at(c.state, pvec)
-        ev = st.eigenvalues(J)
-        tol = st.tolerance(J, rtol)
-        points.append(RestPoint(game, c.face.support, c.state, c.exact_state, J, ev,
-                                st.classify(ev, tol), tol, c.method))
+            ev = st.eigenvalues(J)
+            tol = st.tolerance(J, rtol)
+            cls, how = st.classify(ev, tol), "float64 eigenvalues"
+        points.append(RestPoint(game, c.face.support, c.state, c.exact_state, J, ev, cls, tol, c.method, how))
     points.sort(key=_order)
     symbolic_points = None
     if symbolic:
@@ -259,10 +273,9 @@ def _order(p: RestPoint):
     return (sum(len(S) for S in p.support), tuple(tuple(S) for S in p.support), tuple(np.round(p.state, 12)))
 
 
-def _exact_jacobian(dyn: Dynamics, subs: dict, exact_state) -> np.ndarray:
+def _exact_jacobian(dyn: Dynamics, subs: dict, exact_state) -> sympy.Matrix:
     point = dict(zip(dyn.variables, exact_state))
-    J = dyn.jacobian.subs(subs).subs(point)
-    return np.array([[complex(sympy.N(v, 30)).real for v in J.row(i)] for i in range(J.rows)], dtype=float)
+    return dyn.jacobian.subs(subs).subs(point).applyfunc(sympy.expand)
 
 
 def _symbolic(game: Game, dyn: Dynamics, values: dict, budget, notes) -> list[dict]:

@@ -145,7 +145,7 @@ class Game:
         self.scenario: dict = {}
         self.matrix = matrix
         self.variables, self.shares = _state_symbols(self.populations, set(self.parameters))
-        self.fitness = tuple(tuple(sympy.sympify(f) for f in fp) for fp in fitness)
+        self.fitness = tuple(tuple(_exact_expr(f) for f in fp) for fp in fitness)
         if len(self.fitness) != len(self.populations) or any(
                 len(fp) != p.n for fp, p in zip(self.fitness, self.populations)):
             raise ScenarioError("fitness must give one expression per strategy of every population",
@@ -169,7 +169,7 @@ class Game:
         for key, payoffs in table.items():
             idx = tuple(p.strategies.index(s) if isinstance(s, str) else int(s)
                         for p, s in zip(populations, key))
-            norm[idx] = tuple(sympy.sympify(u) for u in payoffs)
+            norm[idx] = tuple(_exact_expr(u) for u in payoffs)
         for idx in itertools.product(*[range(p.n) for p in populations]):
             if idx not in norm:
                 missing = ".".join(p.strategies[i] for p, i in zip(populations, idx))
@@ -197,7 +197,7 @@ class Game:
         """A single population matched with itself: ``f_i = sum_j A_ij x_j``."""
         params = _as_parameters(parameters)
         variables, shares = _state_symbols((population,), set(params))
-        A = [[sympy.sympify(a) for a in row] for row in matrix]
+        A = [[_exact_expr(a) for a in row] for row in matrix]
         n = population.n
         if len(A) != n or any(len(row) != n for row in A):
             raise ScenarioError(f"the payoff matrix must be {n}x{n}", key="payoffs")
@@ -271,6 +271,18 @@ class Game:
             "parameters": {n: (float(p.value) if p.value is not None else None)
                            for n, p in self.parameters.items()},
         }
+
+
+def _exact_expr(value) -> sympy.Expr:
+    """Python numbers become exact sympy numbers (1e-8 -> 1/10**8); expressions stay."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return exact(value)
+    if hasattr(value, "item") and not isinstance(value, sympy.Basic):  # numpy scalar
+        return exact(value.item())
+    expr = sympy.sympify(value)
+    if expr.has(sympy.Float):
+        expr = expr.xreplace({f: sympy.Rational(repr(float(f))) for f in expr.atoms(sympy.Float)})
+    return expr
 
 
 def _as_parameters(parameters) -> dict[str, Parameter]:

@@ -182,7 +182,7 @@ def solve_face(face: Face, *, budget: float | None, numeric_values: Mapping | No
         return [], [_continuum(face, {}, face.unknowns)], "exact"
     try:
         with time_limit(budget):
-            sols = sympy.solve(eqs, list(face.unknowns), dict=True)
+            sols = _solve_exact(eqs, list(face.unknowns))
     except Timeout:
         if notes is not None:
             notes.append(f"face {face.support}: exact solve exceeded {budget:g} s; numeric fallback used")
@@ -203,6 +203,81 @@ def solve_face(face: Face, *, budget: float | None, numeric_values: Mapping | No
         if cand is not None:
             candidates.append(cand)
     return candidates, continua, "exact"
+
+
+def _solve_exact(eqs, unknowns) -> list[dict]:
+    """Exact solutions of polynomial equations (sympy), as dicts unknown -> value.
+
+    One unknown with numeric coefficients: the real roots of the polynomial,
+    isolated exactly (rationals or ``CRootOf``) -- complete and fast.  Otherwise
+    ``sympy.solve``; unknowns missing from a solution are free (a continuum).
+    """
+    if len(unknowns) == 1:
+        u = unknowns[0]
+        polys = [sympy.Poly(e, u) for e in eqs]
+        if all(p.free_symbols <= {u} for p in polys):
+            g = polys[0]
+            for p in polys[1:]:
+                g = sympy.gcd(g, p)
+            if g.is_zero:
+                return [{}]
+            if g.degree() <= 0:
+                return []
+            return [{u: r} for r in dict.fromkeys(g.real_roots())]
+    if all(sympy.Poly(e, *unknowns).domain.is_QQ or sympy.Poly(e, *unknowns).domain.is_ZZ for e in eqs):
+        sols = _solve_triangular(eqs, unknowns)
+        if sols is not None:
+            return sols
+    return sympy.solve(eqs, unknowns, dict=True)
+
+
+def _solve_triangular(eqs, unknowns) -> list[dict] | None:
+    """Real solutions of a zero-dimensional rational system by a lex Groebner basis.
+
+    The basis is triangular: back-substitute from the last unknown, isolating
+    the real roots of each univariate polynomial exactly.  Returns None (let
+    ``sympy.solve`` handle it) for positive-dimensional systems or when a
+    back-substituted polynomial has irrational coefficients.
+    """
+    G = sympy.groebner(eqs, *unknowns, order="lex")
+    if list(G.exprs) == [1]:
+        return []
+    if not G.is_zero_dimensional:
+        return None
+    partial = [{}]
+    for k in range(len(unknowns) - 1, -1, -1):
+        u = unknowns[k]
+        known = set(unknowns[k + 1:])
+        rel = [g for g in G.exprs if u in g.free_symbols and g.free_symbols <= known | {u}]
+        extended = []
+        linear = [sympy.Poly(g, u) for g in rel]
+        linear = [p for p in linear if p.degree() == 1]
+        for sol in partial:
+            solved = False
+            for p in linear:  # u = -b/a where a does not vanish: exact even for algebraic sol
+                a, b = p.all_coeffs()
+                a_val = sympy.expand(a.subs(sol))
+                if a_val != 0 and abs(sympy.N(a_val, 50)) > 1e-40:
+                    extended.append({**sol, u: sympy.radsimp(-b.subs(sol) / a_val)})
+                    solved = True
+                    break
+            if solved:
+                continue
+            polys = [sympy.Poly(g.subs(sol), u) for g in rel]
+            polys = [p for p in polys if not p.is_zero]
+            if not all(p.domain.is_QQ or p.domain.is_ZZ for p in polys):
+                return None
+            if not polys:
+                return None
+            g = polys[0]
+            for p in polys[1:]:
+                g = sympy.gcd(g, p)
+            if g.degree() <= 0:
+                continue
+            for r in dict.fromkeys(g.real_roots()):
+                extended.append({**sol, u: r})
+        partial = extended
+    return partial
 
 
 def _reduced(face: Face, sol: Mapping) -> np.ndarray:

@@ -122,7 +122,7 @@ def symbolic_eigenvalues(J: sympy.Matrix, lam: sympy.Symbol) -> list | None:
     """
     if J.is_upper or J.is_lower:
         return [sympy.factor(J[i, i]) for i in range(J.rows)]
-    num = sympy.numer(sympy.together(J.charpoly(lam).as_expr()))
+    num = sympy.numer(sympy.together(J.charpoly(lam).as_expr(lam)))
     _, factors = sympy.factor_list(sympy.expand(num), lam)
     out = []
     for f, mult in factors:
@@ -174,3 +174,62 @@ def symbolic_stability(jacobian: sympy.Matrix, budget=None) -> dict:
         condition = sympy.And(*[sympy.StrictGreaterThan(h, 0) for h in dets])
         kind = "Routh-Hurwitz"
     return {"eigenvalues": eigs, "condition": condition, "criterion": kind}
+
+
+# -- exact and high-precision classification --------------------------------------
+
+#: digits used for eigenvalues of Jacobians known exactly (algebraic entries)
+DIGITS = 60
+#: relative tolerance on real parts at that precision
+EXACT_RTOL = 1e-30
+
+
+def zero_real_part_exactly(J: sympy.Matrix) -> bool:
+    """True iff a rational matrix has an eigenvalue with zero real part.
+
+    Exact: ``0`` is an eigenvalue iff ``det J = 0``; ``+-i w`` (w > 0) is one iff
+    ``p(i w) = A(w) + i B(w)`` vanishes, i.e. iff ``gcd(A, B)`` has a positive
+    real root (counted with Sturm sequences).
+    """
+    lam = sympy.Dummy("lambda")
+    w = sympy.Dummy("w", real=True)
+    p = J.charpoly(lam)
+    if p.eval(0) == 0:
+        return True
+    coeffs = sympy.Poly(p.as_expr(lam).subs(lam, sympy.I * w), w).all_coeffs()
+    A = sympy.Poly([sympy.re(c) for c in coeffs], w)
+    B = sympy.Poly([sympy.im(c) for c in coeffs], w)
+    g = sympy.gcd(A, B)
+    if g.degree() <= 0:
+        return False
+    return g.count_roots(0, None) - (1 if g.eval(0) == 0 else 0) > 0
+
+
+def classify_exact(J: sympy.Matrix) -> tuple[np.ndarray, str, float, str]:
+    """Eigenvalues and classification of a Jacobian whose entries are exact numbers.
+
+    Returns ``(eigenvalues, classification, tolerance, method)``.  Rational
+    entries: whether some eigenvalue has zero real part is decided exactly
+    (:func:`zero_real_part_exactly`), the signs of the others from 60-digit
+    eigenvalues.  Algebraic entries: 60-digit eigenvalues with a relative
+    tolerance of 1e-30.
+    """
+    import mpmath
+
+    d = J.rows
+    if d == 0:
+        return np.zeros(0, dtype=complex), NON_HYPERBOLIC, 0.0, "exact"
+    with mpmath.workdps(DIGITS):
+        M = mpmath.matrix([[mpmath.mpmathify(sympy.N(J[i, j], DIGITS)) for j in range(d)] for i in range(d)])
+        ev = [M[0, 0]] if d == 1 else list(mpmath.eig(M, left=False, right=False))
+        ev_np = sorted_eigenvalues([complex(e) for e in ev])
+        scale = max([1.0] + [float(abs(J[i, j].evalf(20))) for i in range(d) for j in range(d)])
+        rational = all(J[i, j].is_Rational for i in range(d) for j in range(d))
+        if rational:
+            if zero_real_part_exactly(J):
+                return ev_np, NON_HYPERBOLIC, 0.0, "exact (rational characteristic polynomial)"
+            re = [float(mpmath.sign(mpmath.re(e))) for e in ev]
+            return ev_np, classify(re, 0.0), 0.0, "exact (rational characteristic polynomial)"
+        tol = EXACT_RTOL * scale
+        re = [float(mpmath.re(e)) for e in ev]
+        return ev_np, classify(re, tol), tol, f"{DIGITS}-digit eigenvalues"
