@@ -48,7 +48,7 @@ __all__ = ["sweep", "sweep1d", "regime_map", "Sweep1DResult", "RegimeMapResult",
 
 ABSENT = -1
 BISECT_STEPS = 60
-BISECT_STEPS_PER_POINT = 30   # each step of a per-point sweep is a full analyze()
+BISECT_STEPS_PER_POINT = 24   # each step of a per-point sweep is a full analyze()
 POSITIVE_TOL = 1e-12
 IMAG_TOL = 1e-9
 
@@ -548,7 +548,14 @@ def sweep1d(game: Game, name: str, values, mechanisms: Sequence = (), *, strengt
                 progress(i + 1, len(values))
         labels = _union_labels(rows)
         codes, states, eigs, npos = _stack(rows, labels, work.dimension)
-        point = (lambda v: pp.at([v])) if not work.parameters[name].integer else None
+        memo: dict = {}
+
+        def point(v):   # several rest points often change in the same grid step: share the analyses
+            if v not in memo:
+                memo[v] = pp.at([v])
+            return memo[v]
+        if work.parameters[name].integer:
+            point = None
         used = "per point"
     t2 = time.perf_counter()
     codes_d = {lab: codes[k] for k, lab in enumerate(labels)}

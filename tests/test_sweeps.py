@@ -1,0 +1,198 @@
+"""Sweeps and regime maps: vectorised, and agreeing with independent computations."""
+import json
+import time
+
+import numpy as np
+import pytest
+import sympy
+from click.testing import CliRunner
+
+from evogame.analysis import analyze
+from evogame.cli import jsonable, main
+from evogame.dynamics import dynamics
+from evogame.errors import ScenarioError
+from evogame.restpoints import face_label
+from evogame.sweeps import _Derived, parse_axis, regime_map, sweep, sweep1d
+
+from conftest import SCENARIOS, load
+
+VERTICAL = str(SCENARIOS / "vertical.toml")
+rng = np.random.default_rng(7)
+
+
+@pytest.fixture(scope="module")
+def game():
+    return load("vertical")
+
+
+def corner_crossings(game, name, lo, hi):
+    """Per pure rest point, the values of `name` in (lo, hi) where one of its eigenvalues
+    (computed here from the Jacobian with sympy) crosses zero, the others at their defaults."""
+    dyn = dynamics(game)
+    u = game.parameters[name].symbol
+    others = {p.symbol: p.value for n, p in game.parameters.items() if n != name}
+    out = {}
+    for i in range(2):
+        for j in range(2):
+            corner = {game.variables[0]: 1 - i, game.variables[1]: 1 - j}
+            J = dyn.jacobian.subs(corner).subs(others)
+            roots = set()
+            for ev in J.eigenvals():
+                ev = sympy.simplify(ev)
+                if u not in ev.free_symbols:
+                    continue
+                for r in sympy.solve(ev, u):
+                    if r.is_real and lo < r < hi:
+                        # a crossing, not a touch: the sign differs on both sides
+                        if ev.subs(u, r - sympy.Rational(1, 10**6)) * ev.subs(u, r + sympy.Rational(1, 10**6)) < 0:
+                            roots.add(float(r))
+            label = "(" + ", ".join([game.populations[0].strategies[i], game.populations[1].strategies[j]]) + ")"
+            out[label] = sorted(roots)
+    return out
+
+
+@pytest.mark.parametrize("name,lo,hi,n", [("c_D", 0, 5, 50), ("c_D", 0, 5, 51), ("L", 0, 20, 37), ("beta", 0, 1, 20)])
+def test_bifurcations_are_eigenvalue_zero_crossings(game, name, lo, hi, n):
+    r = sweep1d(game, name, np.linspace(lo, hi, n))
+    assert r.method == "vectorised"
+    expected = corner_crossings(game, name, lo, hi)
+    for label, roots in expected.items():
+        found = sorted(b["value"] for b in r.bifurcations if b["rest_point"] == label)
+        assert len(found) == len(roots), (label, found, roots)
+        assert np.allclose(found, roots, atol=1e-9), (label, found, roots)
+
+
+def test_interior_appears_where_its_share_reaches_one(game):
+    # x* = (c_D + lambda L - beta B - m G)/(d F + r) = 1  <=>  d = (2.1 - r)/F = 0.55 at the defaults
+    r = sweep1d(game, "d", np.linspace(0, 1, 41))
+    interior = [b for b in r.bifurcations if b["rest_point"] == "(strict/loose, active/passive)"]
+    assert len(interior) == 1
+    assert interior[0]["from"] == "absent" and interior[0]["to"] == "non-hyperbolic"
+    assert interior[0]["value"] == pytest.approx(0.55, abs=1e-10)
+
+
+def test_strength_sweep_meets_the_threshold(game):
+    r = sweep1d(game, "strength", np.linspace(0, 1, 33), ["platform"])
+    cross = [b for b in r.bifurcations if b["rest_point"] == "(loose, active)"]
+    assert len(cross) == 1 and cross[0]["to"] == "asymptotically stable"
+    assert cross[0]["value"] == pytest.approx(0.875, abs=1e-10)
+
+
+def test_vectorised_sweep_equals_per_point_analysis(game):
+    values = np.linspace(0.2, 2.0, 5)      # one change of classification: c_D = 0.9
+    vec = sweep1d(game, "c_D", values, params={"d": 0.8})
+    per = sweep1d(game, "c_D", values, params={"d": 0.8}, method="per point")
+    assert per.method == "per point"
+    for k in per.labels:
+        assert vec.classifications[k] == per.classifications[k], k
+    for k in set(vec.labels) - set(per.labels):   # found symbolically but absent on this grid
+        assert all(c is None for c in vec.classifications[k])
+    assert [(b["rest_point"], b["from"], b["to"]) for b in vec.bifurcations] == \
+        [(b["rest_point"], b["from"], b["to"]) for b in per.bifurcations]
+    assert np.allclose([b["value"] for b in vec.bifurcations], [b["value"] for b in per.bifurcations], atol=1e-8)
+    for k in per.labels:
+        ok = ~np.isnan(per.states[k][:, 0])
+        assert np.allclose(vec.states[k][ok], per.states[k][ok], atol=1e-10)
+
+
+def test_regime_map_equals_per_point_analyze(game):
+    x, y = np.linspace(0, 5, 200), np.linspace(0, 1, 200)
+    m = regime_map(game, "c_D", x, "d", y)
+    assert m.method == "vectorised" and m.regime_index.shape == (200, 200)
+    for _ in range(12):
+        i, j = rng.integers(0, 200, size=2)
+        a = analyze(game, {"c_D": float(x[i]), "d": float(y[j])})
+        expected = tuple(face_label(game, p.support) for p in a.stable)
+        assert m.stable_sets[j][i] == expected, (x[i], y[j])
+    assert set(m.regimes) == {(), ("(loose, active)",), ("(loose, passive)",), ("(strict, passive)",)}
+
+
+def test_regime_map_is_fast_after_derivation(game):
+    derived = _Derived(game, ["c_D", "d"], 10.0, 1e-9)
+    X, Y = np.meshgrid(np.linspace(0, 5, 200), np.linspace(0, 1, 200))
+    derived.evaluate([X[:2, :2], Y[:2, :2]])   # warm up
+    t = time.perf_counter()
+    codes, *_ = derived.evaluate([X, Y])
+    elapsed = time.perf_counter() - t
+    assert codes.shape == (len(derived.labels), 200, 200)
+    assert elapsed < 0.5, elapsed
+
+
+def test_regime_map_csv(game):
+    m = regime_map(game, "c_D", np.linspace(0, 5, 4), "d", np.linspace(0, 1, 3))
+    lines = m.csv().strip().splitlines()
+    assert lines[0] == "c_D,d,stable_set"
+    assert len(lines) == 1 + 12
+    assert lines[1] == '0,0,"(loose, active)"'
+
+
+def test_three_population_regime_map_agrees_with_analyze():
+    g = load("dual_leadership")
+    x, y = np.linspace(0, 4, 9), np.linspace(0, 4, 7)
+    m = regime_map(g, "kappa", x, "f", y, ["incentive"], strength=0.5)
+    assert m.method == "vectorised"
+    from evogame.mechanisms import apply
+    applied = apply(g, ["incentive"], 0.5)
+    for _ in range(5):
+        i, j = rng.integers(0, len(x)), rng.integers(0, len(y))
+        a = analyze(applied, {"kappa": float(x[i]), "f": float(y[j])})
+        assert m.stable_sets[j][i] == tuple(face_label(g, p.support) for p in a.stable)
+
+
+def test_parse_axis():
+    name, values = parse_axis("c_D=0:5:11")
+    assert name == "c_D" and np.allclose(values, np.linspace(0, 5, 11))
+    for bad in ("c_D", "c_D=0:5", "c_D=5:0:3", "c_D=0:5:1", "c_D=a:b:c"):
+        with pytest.raises(ScenarioError):
+            parse_axis(bad)
+
+
+def test_sweep_errors(game):
+    with pytest.raises(ScenarioError):
+        sweep(game, [("zz", [0, 1])])
+    with pytest.raises(ScenarioError):
+        sweep(game, [("strength", [0, 1])])          # no mechanism
+    with pytest.raises(ScenarioError):
+        sweep(game, [("c_D", [0, 1]), ("d", [0, 1]), ("L", [0, 1])])
+
+
+# -- CLI ------------------------------------------------------------------------------------
+
+def run(*args):
+    return CliRunner().invoke(main, ["sweep", *args])
+
+
+def test_cli_sweep_json_is_to_dict(game):
+    res = run(VERTICAL, "--param", "c_D=0:5:21", "--json")
+    assert res.exit_code == 0, res.output
+    expected = jsonable(sweep1d(game, "c_D", np.linspace(0, 5, 21)).to_dict())
+    assert json.loads(res.output) == expected
+    res = run(VERTICAL, "-p", "c_D=0:5:5", "-p", "d=0:1:4", "--json")
+    out = json.loads(res.output)
+    assert out == jsonable(regime_map(game, "c_D", np.linspace(0, 5, 5), "d", np.linspace(0, 1, 4)).to_dict())
+    assert len(out["regime_index"]) == 4 and len(out["regime_index"][0]) == 5
+
+
+def test_cli_sweep_text_and_files(tmp_path):
+    res = run(VERTICAL, "-p", "strength=0:1:11", "-m", "platform")
+    assert res.exit_code == 0 and "strength = 0.875: (loose, active) saddle -> asymptotically stable" in res.output
+    out = tmp_path / "map.csv"
+    res = run(VERTICAL, "-p", "c_D=0:5:10", "-p", "d=0:1:10", "--out", str(out))
+    assert res.exit_code == 0 and out.read_text().startswith("c_D,d,stable_set\n")
+    out = tmp_path / "sweep.json"
+    res = run(VERTICAL, "-p", "c_D=0:5:10", "--out", str(out))
+    assert res.exit_code == 0 and json.loads(out.read_text())["parameter"] == "c_D"
+
+
+@pytest.mark.parametrize("args", [
+    ["-p", "c_D=0:5"],
+    ["-p", "zz=0:1:5"],
+    ["-p", "strength=0:1:5"],
+    ["-p", "c_D=0:1:5", "-p", "d=0:1:5", "-p", "L=0:1:5"],
+    ["-p", "c_D=0:1:5", "-m", "nonesuch"],
+    ["-p", "c_D=0:1:5", "--out", "x.txt"],
+    [],
+])
+def test_cli_sweep_bad_input_exits_2(args):
+    res = run(VERTICAL, *args)
+    assert res.exit_code == 2, res.output
