@@ -116,6 +116,18 @@ class Dynamics:
         args = list(self.variables) + list(self.parameters)
         return sympy.lambdify(args, list(exprs), modules="numpy", cse=True, dummify=True)
 
+    def field_function(self):
+        """The compiled vector field: ``f(*variables, *parameters) -> list`` of ``d`` values.
+
+        Each argument may be a scalar or an array (all broadcast together);
+        a component that is constant comes back as a scalar.  This is the
+        fastest way to evaluate the field on a component-major batch
+        ``Y (d, n)``: ``f(*Y, *params)``.
+        """
+        if self._field_fn is None:
+            self._field_fn = self._compile(self.vector_field)
+        return self._field_fn
+
     def field(self, states: np.ndarray, params: np.ndarray) -> np.ndarray:
         """Evaluate the vector field on an array of states ``(..., d)``.
 

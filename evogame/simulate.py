@@ -34,6 +34,7 @@ class Simulation:
     paths: np.ndarray
     success: bool = True
     message: str = ""
+    stats: dict | None = field(default=None, repr=False)
 
     def shares(self, population: int | str) -> np.ndarray:
         """Shares of every strategy of one population: ``(B, T, n_p)``."""
@@ -103,9 +104,106 @@ def project(game: Game, z: np.ndarray) -> np.ndarray:
     return z
 
 
+#: A block of reduced shares summing to at least ``1 - FACE_TOL`` starts on the
+#: face where the population's last strategy is absent (the validation tolerance).
+FACE_TOL = 1e-12
+
+
+class SimplexConstraint:
+    """Keep states on the product of simplices and starts on their faces.
+
+    Called in place on component-major arrays ``Y`` of shape ``(d, n)`` whose
+    columns belong to the starts ``starts``.  Every state is clipped to
+    ``[0, 1]`` and a population whose reduced shares sum above 1 is rescaled
+    (round-off only: the faces are invariant under the replicator dynamics).
+    A start that begins on a face stays exactly on it: the shares that are
+    zero at ``t = 0`` are kept exactly zero, and a population whose last
+    strategy is absent at ``t = 0`` keeps its reduced shares summing to 1
+    (a vertex stays exactly ``1.0``).
+    """
+
+    def __init__(self, game: Game, z0: np.ndarray):
+        self.blocks = [(sl.start, sl.stop) for sl in game.slices() if sl.stop - sl.start > 1]
+        all_blocks = [(sl.start, sl.stop) for sl in game.slices()]
+        self.zero = z0 == 0.0                                                  # (B, d)
+        self.last_absent = np.stack([z0[:, a:b].sum(axis=1) >= 1.0 - FACE_TOL
+                                     for a, b in all_blocks], axis=1) if all_blocks else \
+            np.zeros((len(z0), 0), bool)                                      # (B, P)
+        self.all_blocks = all_blocks
+        self.pinned = self.zero.any(axis=1) | self.last_absent.any(axis=1)    # (B,)
+        self.any_pinned = bool(self.pinned.any())
+
+    def snap(self, z0: np.ndarray) -> np.ndarray:
+        """The initial states put exactly on their faces, ``(B, d)``."""
+        Y = np.ascontiguousarray(z0.T).copy()
+        self(Y, np.arange(z0.shape[0]))
+        return Y.T.copy()
+
+    def __call__(self, Y: np.ndarray, starts: np.ndarray) -> None:
+        np.clip(Y, 0.0, 1.0, out=Y)
+        for a, b in self.blocks:
+            s = Y[a:b].sum(axis=0)
+            over = s > 1.0
+            if over.any():
+                Y[a:b, over] /= s[over]
+        if not self.any_pinned:
+            return
+        cols = np.nonzero(self.pinned[starts])[0]
+        if not cols.size:
+            return
+        sub = Y[:, cols]
+        who = starts[cols]
+        sub[self.zero[who].T] = 0.0
+        for p, (a, b) in enumerate(self.all_blocks):
+            rows = np.nonzero(self.last_absent[who, p])[0]
+            if rows.size:
+                block = sub[a:b, rows]
+                sub[a:b, rows] = block / block.sum(axis=0)
+        Y[:, cols] = sub
+
+
+def vector_field_rows(game: Game, params: Mapping | None = None):
+    """The replicator field as a function of component-major states ``(d, n) -> (d, n)``.
+
+    Also returns the Jacobian ``(d, n) -> (n, d, d)``.  Both use the
+    compiled (lambdified) expressions of :mod:`evogame.dynamics` with the
+    parameter values passed as scalars.
+    """
+    dyn = dynamics(game)
+    pvec = dyn.parameter_vector(game.values(params))
+    fn = dyn.field_function()
+    pargs = [float(v) for v in pvec]
+
+    def rhs(Y: np.ndarray) -> np.ndarray:
+        out = np.empty_like(Y)
+        for i, v in enumerate(fn(*Y, *pargs)):
+            out[i] = v
+        return out
+
+    def jac(Y: np.ndarray) -> np.ndarray:
+        return dyn.jacobian_at(Y.T, pvec)
+
+    return rhs, jac
+
+
+SCIPY_METHODS = ("RK23", "RK45", "DOP853", "Radau", "BDF", "LSODA")
+
+
 def simulate(game: Game, initial_states, t_end: float, *, params: Mapping | None = None,
-             n_points: int = 201, method: str = "RK45", rtol: float = 1e-8, atol: float = 1e-10) -> Simulation:
-    """Integrate the replicator dynamics from many initial states.
+             n_points: int = 201, method: str = "auto", rtol: float = 1e-8, atol: float = 1e-10,
+             max_steps: int = 100_000) -> Simulation:
+    """Integrate the replicator dynamics from many initial states at once.
+
+    The batch is one vectorised system (:func:`evogame.integrate.dopri5_batch`):
+    the compiled vector field is evaluated on the array of all states at
+    every stage of the Dormand--Prince 5(4) pair, and every start has its own
+    step size and error control, so the results match a per-start
+    ``solve_ivp(method="RK45", rtol, atol)``.  A start found stiff (Hairer's
+    test: ``h |lambda|`` stuck at the explicit stability boundary while many
+    steps remain), or whose step size collapses, is finished from where it
+    is with scipy's implicit LSODA and the analytic Jacobian; the result's
+    ``message`` says so.  States stay on the product of simplices, and a
+    start on a face (or vertex) stays exactly on it.
 
     Parameters
     ----------
@@ -115,32 +213,46 @@ def simulate(game: Game, initial_states, t_end: float, *, params: Mapping | None
     t_end : final time (> 0).
     params : parameter overrides.
     n_points : number of saved times, evenly spaced on ``[0, t_end]``.
-    method, rtol, atol : passed to ``scipy.integrate.solve_ivp``.
+    method : ``"auto"`` (batched, as above), or the name of a
+        ``scipy.integrate.solve_ivp`` method to integrate start by start
+        with scipy (slow; the reference the batch is tested against).
+    rtol, atol : tolerances (per start, per component, as in ``solve_ivp``).
+    max_steps : explicit steps per start before it is handed to LSODA.
 
     Returns
     -------
     Simulation with ``times (T,)`` and ``paths (B, T, d)``.
     """
-    from scipy.integrate import solve_ivp
+    from .integrate import dopri5_batch, implicit_solve
 
     if not (np.isfinite(t_end) and t_end > 0):
         raise AnalysisError(f"t_end must be a positive number, got {t_end}")
     if n_points < 2:
         raise AnalysisError("n_points must be at least 2")
+    if method != "auto" and method not in SCIPY_METHODS:
+        raise AnalysisError(f"unknown integration method '{method}'; expected 'auto' or one of "
+                            + ", ".join(SCIPY_METHODS))
     z0 = as_initial_states(game, initial_states)
-    dyn = dynamics(game)
-    pvec = dyn.parameter_vector(game.values(params))
     B, d = z0.shape
     times = np.linspace(0.0, float(t_end), int(n_points))
     if d == 0:
         return Simulation(game, times, np.zeros((B, len(times), 0)))
-
-    def rhs(t, y):
-        return dyn.field(y.reshape(B, d), pvec).reshape(-1)
-
-    sol = solve_ivp(rhs, (0.0, float(t_end)), z0.reshape(-1), t_eval=times, method=method,
-                    rtol=rtol, atol=atol)
-    if not sol.success:
-        raise AnalysisError(f"integration failed: {sol.message}")
-    paths = project(game, sol.y.T.reshape(len(times), B, d).transpose(1, 0, 2).copy())
-    return Simulation(game, times, paths, bool(sol.success), sol.message)
+    rhs, jac = vector_field_rows(game, params)
+    constraint = SimplexConstraint(game, np.clip(z0, 0.0, 1.0))
+    z0 = constraint.snap(z0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if method == "auto":
+            sol = dopri5_batch(rhs, z0, times, rtol=rtol, atol=atol, constrain=constraint, jacobian=jac,
+                               max_steps=max_steps)
+            return Simulation(game, times, sol.states, True, sol.message,
+                              stats={"steps": sol.steps, "rejected": sol.rejected,
+                                     "implicit": sol.handed_over, "evaluations": sol.evaluations,
+                                     "iterations": sol.iterations})
+        paths = np.empty((B, len(times), d))
+        for b in range(B):
+            paths[b] = implicit_solve(rhs, jac if method in ("Radau", "BDF", "LSODA") else None, z0[b], 0.0,
+                                      times, rtol=rtol, atol=atol, method=method, start=b)
+            block = np.ascontiguousarray(paths[b].T)
+            constraint(block, np.full(len(times), b))
+            paths[b] = block.T
+    return Simulation(game, times, paths, True, f"scipy solve_ivp({method}), start by start")

@@ -1,0 +1,195 @@
+"""Batched integration of the replicator dynamics (issue 5 item 1, issue 6 item 4).
+
+The batch integrator is checked against an independent computation (scipy's
+``solve_ivp`` started once per initial state), and against invariants of the
+replicator dynamics: faces of the product of simplices are invariant, the
+simplex is never left, and zero-sum Rock-Paper-Scissors conserves
+``x_1 x_2 x_3``.
+"""
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.integrate import solve_ivp
+
+from conftest import load
+from evogame.dynamics import dynamics
+from evogame.errors import AnalysisError
+from evogame.game import Game, Population
+from evogame.integrate import dopri5_batch
+from evogame.simulate import simulate
+
+
+@st.composite
+def games(draw):
+    """Random payoff tables, 1-3 populations with 2-3 strategies (small reals)."""
+    k = draw(st.integers(1, 3))
+    payoff = st.floats(-3, 3, allow_nan=False).map(lambda v: round(v, 2))
+    if k == 1:
+        n = draw(st.integers(2, 3))
+        pop = Population("p", tuple(f"s{i}" for i in range(n)))
+        return Game.symmetric(pop, [[draw(payoff) for _ in range(n)] for _ in range(n)])
+    sizes = [draw(st.integers(2, 3 if k == 2 else 2)) for _ in range(k)]
+    pops = [Population(f"p{j}", tuple(f"s{i}" for i in range(n))) for j, n in enumerate(sizes)]
+    table = {idx: tuple(draw(payoff) for _ in range(k))
+             for idx in itertools.product(*[range(n) for n in sizes])}
+    return Game.from_payoff_table(pops, table)
+
+
+def random_starts(game, rng, count):
+    """Interior starts drawn uniformly from the product of simplices."""
+    blocks = [rng.dirichlet(np.ones(p.n), size=count)[:, :-1] for p in game.populations]
+    return np.concatenate(blocks, axis=1)
+
+
+def reference_endpoints(game, starts, t_end):
+    """solve_ivp(RK45, rtol=1e-8, atol=1e-10), one call per start."""
+    dyn = dynamics(game)
+    p = dyn.parameter_vector(game.values())
+    out = []
+    for z in starts:
+        sol = solve_ivp(lambda t, y: dyn.field(y, p), (0.0, t_end), z, method="RK45", rtol=1e-8, atol=1e-10)
+        assert sol.success
+        out.append(sol.y[:, -1])
+    return np.array(out)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(games(), st.integers(0, 2**31 - 1))
+def test_batched_endpoints_agree_with_solve_ivp_started_once_per_state(game, seed):
+    rng = np.random.default_rng(seed)
+    starts = random_starts(game, rng, 6)
+    t_end = 8.0
+    sim = simulate(game, starts, t_end, n_points=5)
+    ref = reference_endpoints(game, starts, t_end)
+    np.testing.assert_allclose(sim.final, ref, atol=1e-6, rtol=0)
+
+
+def test_saved_times_agree_with_solve_ivp_dense_output():
+    game = load("vertical")
+    starts = random_starts(game, np.random.default_rng(3), 20)
+    sim = simulate(game, starts, 20.0, n_points=41)
+    dyn = dynamics(game)
+    p = dyn.parameter_vector(game.values())
+    for z, path in zip(starts, sim.paths):
+        sol = solve_ivp(lambda t, y: dyn.field(y, p), (0, 20.0), z, method="RK45", rtol=1e-8, atol=1e-10,
+                        t_eval=sim.times)
+        np.testing.assert_allclose(path, sol.y.T, atol=1e-6, rtol=0)
+
+
+def test_each_start_has_its_own_step_size():
+    # A fast start and a slow one: per-start control gives them different step counts,
+    # and the slow start's result does not depend on the fast one being in the batch.
+    game = load("hawk_dove")
+    alone = simulate(game, [[0.3]], 10.0, n_points=3)
+    fast = simulate(game, [[0.3]], 10.0, n_points=3, params={"V": 200, "C": 400})
+    both_game = game.with_values(V=2, C=4)
+    both = simulate(both_game, [[0.3], [0.999999]], 10.0, n_points=3)
+    assert both.stats["steps"][0] != both.stats["steps"][1]
+    assert both.stats["steps"][0] == alone.stats["steps"][0]
+    np.testing.assert_allclose(both.paths[0], alone.paths[0], rtol=0, atol=1e-14)
+    assert fast.final[0, 0] == pytest.approx(0.5, abs=1e-9)
+
+
+def test_vertex_and_face_starts_stay_exactly_there():
+    game = load("rps")                       # three strategies: faces are edges and vertices
+    starts = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0],     # vertices
+                       [0.3, 0.0], [0.0, 0.6], [0.25, 0.75]])   # the three edges
+    sim = simulate(game, starts, 50.0, n_points=26)
+    shares = sim.shares(0)                   # (B, T, 3)
+    for b in range(3):
+        assert np.all(sim.paths[b] == starts[b])
+    assert np.all(shares[3, :, 1] == 0.0)     # paper absent stays absent
+    assert np.all(shares[4, :, 0] == 0.0)     # rock absent stays absent
+    assert np.all(np.abs(shares[5, :, 2]) <= 1e-15)   # scissors absent: shares sum to 1
+    for b in (3, 4, 5):                     # and they do move along their edge
+        assert np.ptp(shares[b, :, :], axis=0).max() > 0.1
+
+
+def test_vertex_starts_of_a_two_population_game_stay_exactly_there():
+    game = load("vertical")
+    corners = np.array(list(itertools.product([0.0, 1.0], repeat=2)))
+    edges = np.array([[0.0, 0.4], [1.0, 0.4], [0.4, 0.0], [0.4, 1.0]])
+    sim = simulate(game, np.vstack([corners, edges]), 30.0, n_points=11)
+    assert np.all(sim.paths[:4] == corners[:, None, :])
+    assert np.all(sim.paths[4:6, :, 0] == edges[:2, None, 0])
+    assert np.all(sim.paths[6:, :, 1] == edges[2:, None, 1])
+
+
+def test_long_horizon_stays_on_the_simplex_and_conserves_the_rps_invariant():
+    # Zero-sum RPS: H = x1 x2 x3 is a constant of motion (closed orbits round the centre).
+    game = load("rps")
+    starts = np.array([[0.2, 0.3], [0.45, 0.35], [1 / 3, 1 / 3]])
+    sim = simulate(game, starts, 1e4, n_points=51, rtol=1e-6, atol=1e-9)   # ~20,000 steps per start
+    shares = sim.shares(0)
+    assert np.all(np.isfinite(shares))
+    drift = max(np.abs(shares.sum(axis=-1) - 1).max(), -shares.min())
+    assert drift <= 1e-9
+    H = shares.prod(axis=-1)
+    # a non-symplectic method drifts ~ t * rtol in relative terms: 1e4 * 1e-6 = 1e-2
+    assert np.max(np.abs(H / H[:, :1] - 1)) < 1e-2
+    # from the centre, round-off (|f| ~ 3e-17) is all that moves the state; an explicit method
+    # at its stability limit lets that grow to tolerance level (scipy's RK45: 2.3e-4 here)
+    assert np.abs(sim.paths[2] - 1 / 3).max() < 1e-3
+
+
+def test_long_horizon_many_games_finite_and_on_the_simplex():
+    rng = np.random.default_rng(7)
+    for name in ["vertical", "coordination", "zeeman_rps_stable", "prisoners_dilemma"]:
+        game = load(name)
+        starts = random_starts(game, rng, 8)
+        sim = simulate(game, starts, 1e4, n_points=11)
+        assert np.all(np.isfinite(sim.paths))
+        for p in range(len(game.populations)):
+            s = sim.shares(p)
+            assert s.min() >= 0.0 and np.abs(s.sum(axis=-1) - 1).max() <= 1e-9, name
+
+
+def test_stiff_payoffs_switch_to_an_implicit_method_and_stay_accurate():
+    # Hawk-dove with payoffs of order 1e6: the interior ESS x* = V/C has eigenvalue
+    # -V(C - V)/(2C) ~ -5e5, far beyond an explicit method's stability region at t = 100.
+    game = load("hawk_dove")
+    sim = simulate(game, [[0.1], [0.3], [0.97]], 100.0, params={"V": 2e6, "C": 4e6}, n_points=11)
+    assert "implicit" in sim.message and "stiff" in sim.message
+    assert sim.stats["implicit"].all()
+    np.testing.assert_allclose(sim.final[:, 0], 0.5, atol=1e-9)
+    # the early transient still follows the logistic-type solution: compare with Radau
+    dyn = dynamics(game.with_values(V=2e6, C=4e6))
+    p = dyn.parameter_vector(game.with_values(V=2e6, C=4e6).values())
+    ref = solve_ivp(lambda t, y: dyn.field(y, p), (0, 100.0), [0.1], method="Radau", rtol=1e-10, atol=1e-12,
+                    t_eval=sim.times, jac=lambda t, y: dyn.jacobian_at(y, p))
+    np.testing.assert_allclose(sim.paths[0, :, 0], ref.y[0], atol=1e-6)
+
+
+def test_a_non_finite_field_gives_a_clear_error():
+    def rhs(Y):
+        return np.where(Y > 0.5, np.nan, 1.0) * np.ones_like(Y)
+
+    with pytest.raises(AnalysisError, match="integration failed"):
+        dopri5_batch(rhs, np.array([[0.1], [0.2]]), np.linspace(0, 2, 5))
+
+
+def test_memory_is_the_saved_paths_plus_a_small_constant():
+    import tracemalloc
+
+    game = load("vertical")
+    starts = random_starts(game, np.random.default_rng(0), 2000)
+    simulate(game, starts[:5], 1.0)              # compile outside the measurement
+    tracemalloc.start()
+    sim = simulate(game, starts, 20.0, n_points=200)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    saved = sim.paths.nbytes
+    assert peak - saved < 0.5 * saved + 2_000_000
+
+
+def test_scipy_methods_start_by_start_give_the_same_paths():
+    game = load("vertical")
+    starts = random_starts(game, np.random.default_rng(1), 4)
+    batch = simulate(game, starts, 10.0, n_points=6)
+    loop = simulate(game, starts, 10.0, n_points=6, method="RK45")
+    np.testing.assert_allclose(batch.paths, loop.paths, atol=1e-7)
+    with pytest.raises(AnalysisError, match="unknown integration method"):
+        simulate(game, starts, 1.0, method="Euler")
