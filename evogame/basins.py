@@ -1,0 +1,527 @@
+"""Basins of attraction of the asymptotically stable rest points, by sampling.
+
+For a multistable game the question "which outcome wins" has no answer
+without the initial state; the basin of attraction of an asymptotically
+stable rest point ``x*`` is the set of initial states whose path converges
+to ``x*``.  Its *share* is its volume (uniform measure on the product of
+simplices), estimated here by integrating the replicator dynamics from a
+quasi-random sample of initial states:
+
+* the sample is a scrambled Sobol sequence in ``[0, 1]^d`` (``d`` = the
+  dimension of the state space), mapped population by population onto the
+  simplex: a two-strategy population uses the coordinate as its share; a
+  population with ``n > 2`` strategies takes its ``n - 1`` coordinates,
+  sorts them, and uses the spacings ``u_(1), u_(2) - u_(1), ...,
+  1 - u_(n-1)`` as shares (the uniform distribution on the simplex,
+  Dirichlet(1, ..., 1));
+* all starts are integrated in one batched call of
+  :func:`evogame.simulate.simulate`; a start whose end point lies within
+  ``tol`` (max norm, reduced coordinates) of an asymptotically stable rest
+  point is assigned to it; the others are integrated further (the time
+  doubles, up to ``extensions`` times) and, if still not near an attractor,
+  counted as *not converged* (a cycle, a non-hyperbolic attractor, or a
+  start on a separatrix);
+* the share of attractor ``a`` is ``p_a = n_a / n`` with the standard error
+  ``sqrt(p_a (1 - p_a) / n)`` of independent sampling -- conservative for a
+  scrambled Sobol sample, whose error is usually smaller.  The shares and the
+  not-converged share sum to one.
+
+For one population with two strategies the basins are intervals bounded by
+the interior rest points, so they are computed exactly as well
+(``BasinResult.exact_shares``, ``BasinResult.separatrix``): between two
+adjacent rest points the field has one sign, and the interval belongs to
+the rest point the flow moves to.  In the N-department public good (game 4
+of MODELS.md) the unstable interior rest point below the sharing attractor
+is the *critical mass* of sharers: the basin of sharing is ``(x*, ...]``.
+
+:func:`free_riding_by_group_size` repeats the exact one-dimensional analysis
+over the number of players ``N`` (an integer parameter): the critical mass,
+the sharing attractor, its share of free riders and its basin, per ``N``.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from .analysis import Analysis, analyze
+from .errors import AnalysisError, ScenarioError, did_you_mean
+from .game import Game
+
+__all__ = ["BasinResult", "basins", "sample_states", "one_dimensional_basins",
+           "GroupSizeSweep", "free_riding_by_group_size", "NOT_CONVERGED"]
+
+NOT_CONVERGED = "not converged"
+#: distance (max norm, reduced coordinates) within which an end point counts as converged
+CONVERGENCE_TOL = 1e-3
+
+
+# -- sampling ------------------------------------------------------------------
+
+def sample_states(game: Game, samples: int, seed: int = 0) -> np.ndarray:
+    """A quasi-random sample of states, uniform on the product of simplices.
+
+    Parameters
+    ----------
+    game : Game
+    samples : number of states ``n``.
+    seed : seed of the Sobol scrambling (same seed, same sample).
+
+    Returns
+    -------
+    ``(n, d)`` reduced coordinates.  A two-strategy population's coordinate
+    is the Sobol coordinate; a population with ``k > 2`` strategies gets the
+    first ``k - 1`` spacings of its ``k - 1`` sorted coordinates (uniform on
+    the simplex, i.e. Dirichlet(1, ..., 1)).
+    """
+    from scipy.stats import qmc
+
+    d = game.dimension
+    if samples < 1:
+        raise AnalysisError(f"the number of samples must be at least 1, got {samples}")
+    if d == 0:
+        return np.zeros((samples, 0))
+    sobol = qmc.Sobol(d, scramble=True, seed=np.random.default_rng(seed))
+    with warnings.catch_warnings():   # n need not be a power of 2 (balance is then only approximate)
+        warnings.simplefilter("ignore", UserWarning)
+        u = sobol.random(samples)
+    out = np.empty_like(u)
+    for sl in game.slices():
+        block = np.sort(u[:, sl], axis=1)
+        if block.shape[1] == 1:
+            out[:, sl] = block
+        else:
+            out[:, sl] = np.diff(block, axis=1, prepend=0.0)
+    return out
+
+
+# -- result ----------------------------------------------------------------------
+
+@dataclass
+class BasinResult:
+    """Basin shares of the asymptotically stable rest points.
+
+    Attributes
+    ----------
+    game, values : the game and the parameter values used.
+    attractors : the asymptotically stable rest points (``RestPoint``), in
+        the analysis's order; ``labels`` their labels.
+    counts : ``(A,)`` starts assigned to each attractor; ``not_converged``
+        the count assigned to none.
+    samples, seed : sample size and Sobol seed.
+    initial : ``(n, d)`` the initial states (reduced coordinates).
+    final : ``(n, d)`` the end points.
+    assignment : ``(n,)`` index into ``attractors``, or ``-1`` (not converged).
+    t_end : the integration time used (the last extension's).
+    tol : convergence distance.
+    exact_shares : one-dimensional games only: label -> exact basin share
+        (also ``NOT_CONVERGED`` for intervals flowing to a non-stable rest point).
+    separatrix : one-dimensional games only: the interior rest points that
+        bound basins (unstable or non-hyperbolic), as dicts ``label, state``.
+    critical_mass : one-dimensional games only: the upper end of the basin
+        of ``x = 0`` when it is an interior rest point (the share of the
+        first strategy needed to escape the all-second-strategy basin), or None.
+    analysis : the rest-point analysis the attractors come from.
+    """
+
+    game: Game = field(repr=False)
+    values: dict = field(repr=False)
+    attractors: list = field(repr=False)
+    counts: np.ndarray
+    not_converged: int
+    samples: int
+    seed: int
+    initial: np.ndarray = field(repr=False)
+    final: np.ndarray = field(repr=False)
+    assignment: np.ndarray = field(repr=False)
+    t_end: float
+    tol: float = CONVERGENCE_TOL
+    exact_shares: dict | None = None
+    separatrix: list | None = None
+    critical_mass: float | None = None
+    analysis: Analysis | None = field(default=None, repr=False)
+    notes: list = field(default_factory=list)
+
+    @property
+    def labels(self) -> list[str]:
+        return [a.label for a in self.attractors]
+
+    @property
+    def shares(self) -> np.ndarray:
+        """``(A,)`` estimated basin shares ``n_a / n``."""
+        return self.counts / self.samples
+
+    @property
+    def standard_errors(self) -> np.ndarray:
+        """``(A,)`` standard errors ``sqrt(p (1 - p) / n)``."""
+        p = self.shares
+        return np.sqrt(p * (1 - p) / self.samples)
+
+    @property
+    def not_converged_share(self) -> float:
+        return self.not_converged / self.samples
+
+    def share(self, label_or_strategies) -> float:
+        """The basin share of one attractor, by label or by its pure strategies (tuple)."""
+        i = self._index(label_or_strategies)
+        return float(self.shares[i]) if i is not None else 0.0
+
+    def standard_error(self, label_or_strategies) -> float:
+        i = self._index(label_or_strategies)
+        return float(self.standard_errors[i]) if i is not None else 0.0
+
+    def _index(self, key) -> int | None:
+        if isinstance(key, str) and key.startswith("("):
+            return self.labels.index(key) if key in self.labels else None
+        if isinstance(key, str):
+            key = tuple(key.split("."))
+        for i, a in enumerate(self.attractors):
+            if a.is_pure and tuple(pop.strategies[S[0]] for pop, S in
+                                   zip(self.game.populations, a.support)) == tuple(key):
+                return i
+        return None
+
+    def to_dict(self, include_samples: bool = False) -> dict:
+        """Plain data; ``include_samples`` adds the initial states and assignment."""
+        atts = []
+        for a, c, p, se in zip(self.attractors, self.counts, self.shares, self.standard_errors):
+            item = {"label": a.label, "state": [[float(v) for v in vec] for vec in a.shares],
+                    "eigenvalues": [[float(e.real), float(e.imag)] for e in a.eigenvalues],
+                    "count": int(c), "share": float(p), "standard_error": float(se)}
+            if self.exact_shares is not None:
+                item["exact_share"] = self.exact_shares.get(a.label, 0.0)
+            atts.append(item)
+        p = self.not_converged_share
+        d = {
+            "game": self.game.name,
+            "title": self.game.title,
+            "parameters": {n: float(v) for n, v in self.values.items()},
+            "samples": self.samples,
+            "seed": self.seed,
+            "sampling": "scrambled Sobol, uniform on the product of simplices",
+            "t_end": self.t_end,
+            "tolerance": self.tol,
+            "attractors": atts,
+            "not_converged": {"count": int(self.not_converged), "share": p,
+                              "standard_error": math.sqrt(p * (1 - p) / self.samples)},
+            "standard_error_rule": "sqrt(p(1-p)/n), as for independent samples (conservative for Sobol)",
+            "notes": list(self.notes),
+        }
+        if self.exact_shares is not None:
+            d["exact_shares"] = dict(self.exact_shares)
+            d["separatrix"] = list(self.separatrix or [])
+            d["critical_mass"] = self.critical_mass
+        if include_samples:
+            d["initial"] = self.initial.tolist()
+            d["assignment"] = self.assignment.tolist()
+        return d
+
+    def table(self) -> str:
+        """The basin shares as aligned text."""
+        rows = [("attractor", "basin share", "std. error", "count")]
+        if self.exact_shares is not None:
+            rows[0] = rows[0] + ("exact",)
+        for a, c, p, se in zip(self.attractors, self.counts, self.shares, self.standard_errors):
+            row = (a.label, f"{p:.4f}", f"{se:.4f}", str(int(c)))
+            if self.exact_shares is not None:
+                row = row + (f"{self.exact_shares.get(a.label, 0.0):.6f}",)
+            rows.append(row)
+        p = self.not_converged_share
+        row = (NOT_CONVERGED, f"{p:.4f}", f"{math.sqrt(p * (1 - p) / self.samples):.4f}",
+               str(self.not_converged))
+        if self.exact_shares is not None:
+            row = row + (f"{self.exact_shares.get(NOT_CONVERGED, 0.0):.6f}",)
+        rows.append(row)
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{lab} {p:.3f}±{se:.3f}" for lab, p, se in
+                          zip(self.labels, self.shares, self.standard_errors))
+        return (f"<BasinResult of {self.game.name!r}: {parts}; not converged "
+                f"{self.not_converged_share:.3f} (n={self.samples})>")
+
+
+# -- the estimate ----------------------------------------------------------------
+
+def basins(game: Game, params: Mapping | None = None, samples: int = 4096, seed: int = 0,
+           t_end: float | None = None, *, tol: float = CONVERGENCE_TOL, extensions: int = 4,
+           analysis: Analysis | None = None) -> BasinResult:
+    """Estimate the basin share of every asymptotically stable rest point.
+
+    Parameters
+    ----------
+    game : Game
+    params : parameter overrides (name -> number).
+    samples : number of quasi-random initial states ``n``.
+    seed : Sobol scrambling seed (fixed default: reproducible).
+    t_end : integration time; default ``max(scenario t_end, 25 / r)`` where
+        ``r`` is the slowest decay rate ``min |Re lambda|`` over the
+        attractors' eigenvalues.
+    tol : an end point within ``tol`` (max norm) of an attractor converged to it.
+    extensions : how many times unconverged starts are integrated further
+        (each time for twice the previous time).
+    analysis : a precomputed ``analyze(game, params)`` (reused, not recomputed).
+
+    Returns
+    -------
+    BasinResult
+    """
+    from .simulate import simulate
+
+    game, params = with_structural(game, params)
+    if analysis is None:
+        analysis = analyze(game, params)
+    values = analysis.values
+    attractors = analysis.stable
+    starts = sample_states(game, int(samples), seed)
+    n, d = starts.shape
+    notes = []
+    if t_end is None:
+        t_end = _default_t_end(game, attractors)
+    if not (np.isfinite(t_end) and t_end > 0):
+        raise AnalysisError(f"t_end must be a positive number, got {t_end}")
+    assignment = np.full(n, -1, dtype=int)
+    final = starts.copy()
+    if not attractors:
+        notes.append("no asymptotically stable rest point: every start counts as not converged")
+    elif d > 0:
+        todo = np.arange(n)
+        current, horizon, total = starts, float(t_end), 0.0
+        for round_ in range(extensions + 1):
+            sim = simulate(game, current, horizon, params=params, n_points=2)
+            ends = sim.final
+            total += horizon
+            final[todo] = ends
+            idx = _assign(ends, attractors, tol)
+            assignment[todo] = idx
+            left = idx < 0
+            if not left.any():
+                break
+            todo, current, horizon = todo[left], ends[left], 2 * horizon
+        t_end = total
+        if (assignment < 0).any():
+            notes.append(f"{int((assignment < 0).sum())} starts not within {tol:g} of an attractor "
+                         f"after t = {total:g}")
+    counts = np.array([(assignment == i).sum() for i in range(len(attractors))], dtype=int)
+    result = BasinResult(game, values, attractors, counts, int((assignment < 0).sum()), n, int(seed),
+                         starts, final, assignment, float(t_end), tol, analysis=analysis, notes=notes)
+    if d == 1 and len(game.populations) == 1:
+        exact = one_dimensional_basins(game, analysis)
+        result.exact_shares = exact["shares"]
+        result.separatrix = exact["separatrix"]
+        result.critical_mass = exact["critical_mass"]
+    return result
+
+
+def with_structural(game: Game, params: Mapping | None):
+    """Move overrides of structural parameters (sum limits, e.g. ``N``) into the game.
+
+    Their values fix the degree of the payoffs when the dynamics are derived,
+    so they cannot be passed as plain overrides: the game is rebuilt with
+    them as defaults (``Game.with_values``) and the rest stays an override.
+    """
+    from .dynamics import structural_parameters
+
+    params = dict(params or {})
+    fixed = {k: params.pop(k) for k in list(params) if k in structural_parameters(game)}
+    if fixed:
+        game = game.with_values(**fixed)
+    return game, params
+
+
+def _default_t_end(game: Game, attractors) -> float:
+    configured = float(game.scenario.get("simulation", {}).get("t_end", 0.0) or 0.0)
+    rates = [min(abs(e.real) for e in a.eigenvalues) for a in attractors if len(a.eigenvalues)]
+    slow = min(rates) if rates else 1.0
+    # 25 / r: a perturbation of size one decays below e^-25 ~ 1e-11 near the attractor;
+    # the extensions take care of slow transits near saddles.
+    return float(min(max(configured, 25.0 / slow, 10.0), 1e5))
+
+
+def _assign(ends: np.ndarray, attractors, tol: float) -> np.ndarray:
+    """Index of the attractor within ``tol`` (max norm) of each end point, else -1."""
+    states = np.array([a.state for a in attractors], dtype=float)          # (A, d)
+    dist = np.abs(ends[:, None, :] - states[None, :, :]).max(axis=-1)      # (n, A)
+    best = dist.argmin(axis=1)
+    return np.where(dist[np.arange(len(ends)), best] < tol, best, -1)
+
+
+# -- exact one-dimensional basins ------------------------------------------------
+
+def one_dimensional_basins(game: Game, analysis: Analysis) -> dict:
+    """Exact basins of a one-population, two-strategy game.
+
+    The rest points ``0 = r_0 < r_1 < ... < r_m = 1`` (the share of the first
+    strategy; the two corners are always rest points) cut ``[0, 1]`` into
+    intervals on which the field ``x (1 - x) (f_1 - f_2)`` has one sign; the
+    interval ``(r_k, r_{k+1})`` belongs to ``r_{k+1}`` if the sign is
+    positive, else to ``r_k``.  The sign is read from the compiled field at
+    the interval's midpoint.
+
+    Returns
+    -------
+    dict with ``shares`` (attractor label -> exact basin share, plus
+    ``NOT_CONVERGED`` for intervals flowing to a rest point that is not
+    asymptotically stable), ``separatrix`` (interior rest points bounding
+    two basins, as ``{"label", "state", "classification"}``) and
+    ``critical_mass`` (the upper end of the basin of ``x = 0``, when
+    ``x = 0`` is asymptotically stable and that end is an interior rest
+    point: the share of the first strategy needed to escape; else None).
+    """
+    from .dynamics import dynamics
+
+    if game.dimension != 1 or len(game.populations) != 1:
+        raise AnalysisError("exact basins are computed for one population with two strategies only")
+    points = sorted(analysis.rest_points, key=lambda p: float(p.state[0]))
+    if analysis.continua:
+        raise AnalysisError("the game has a continuum of rest points; its basins are not intervals")
+    xs = np.array([float(p.state[0]) for p in points])
+    dyn = dynamics(game)
+    pvec = dyn.parameter_vector(analysis.values)
+    shares: dict[str, float] = {}
+    owner_of_interval = []
+    for k in range(len(points) - 1):
+        mid = 0.5 * (xs[k] + xs[k + 1])
+        sign = float(dyn.field(np.array([[mid]]), pvec)[0, 0])
+        owner = points[k + 1] if sign > 0 else points[k]
+        owner_of_interval.append(owner)
+        key = owner.label if owner.asymptotically_stable else NOT_CONVERGED
+        shares[key] = shares.get(key, 0.0) + float(xs[k + 1] - xs[k])
+    for p in points:
+        if p.asymptotically_stable:
+            shares.setdefault(p.label, 0.0)
+    shares.setdefault(NOT_CONVERGED, 0.0)
+    separatrix = []
+    for k in range(1, len(points) - 1):
+        left, right = owner_of_interval[k - 1], owner_of_interval[k]
+        if left is not right and not points[k].asymptotically_stable:
+            separatrix.append({"label": points[k].label, "state": float(xs[k]),
+                               "classification": points[k].classification})
+    # the critical mass: where the basin of x = 0 (everybody plays the second strategy) ends
+    critical = None
+    if points[0].asymptotically_stable and len(points) > 2:
+        k = next((k for k, o in enumerate(owner_of_interval) if o is not points[0]), None)
+        if k is not None and 0 < k < len(points) - 1:
+            critical = float(xs[k])
+    return {"shares": shares, "separatrix": separatrix, "critical_mass": critical}
+
+
+# -- free riding and group size ------------------------------------------------------
+
+@dataclass
+class GroupSizeSweep:
+    """How the one-dimensional public good changes with the number of players.
+
+    Attributes
+    ----------
+    size, mass : the names of the group-size and critical-mass parameters.
+    rows : one dict per group size: ``N``, ``M`` (the critical mass used),
+        ``stable`` (labels), ``critical_mass`` (the unstable share of
+        sharers separating the no-sharing basin from the sharing one, or
+        None), ``sharing_level`` (share of sharers at the highest attractor
+        other than no sharing, or 0), ``free_riders`` (1 - sharing_level),
+        ``sharing_basin`` (exact share of initial states that end at that
+        attractor) and ``expected_sharing`` (sum over attractors of basin
+        share x share of sharers: the long-run share of sharers from a
+        uniformly random start).
+    """
+
+    game: Game = field(repr=False)
+    size: str
+    mass: str | None
+    strategy: str
+    rows: list
+
+    def to_dict(self) -> dict:
+        return {"game": self.game.name, "size_parameter": self.size, "mass_parameter": self.mass,
+                "strategy": self.strategy, "rows": [dict(r) for r in self.rows]}
+
+    def table(self) -> str:
+        head = (self.size, self.mass or "", "critical mass", "sharing level", "free riders",
+                "sharing basin", "expected sharing", "stable states")
+        rows = [head]
+        for r in self.rows:
+            rows.append((str(r[self.size]), str(r.get(self.mass, "")) if self.mass else "",
+                         _opt(r["critical_mass"]), f"{r['sharing_level']:.4f}", f"{r['free_riders']:.4f}",
+                         f"{r['sharing_basin']:.4f}", f"{r['expected_sharing']:.4f}", ", ".join(r["stable"])))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"<GroupSizeSweep of {self.game.name!r} over {self.size} = "
+                f"{', '.join(str(r[self.size]) for r in self.rows)}>")
+
+
+def _opt(v) -> str:
+    return "none" if v is None else f"{v:.4f}"
+
+
+def free_riding_by_group_size(game: Game, sizes: Sequence[int], *, params: Mapping | None = None,
+                              size: str = "N", mass: str | None = "M",
+                              mass_fraction: float | None = None) -> GroupSizeSweep:
+    """Critical mass, sharing level and basin of a one-population public good per group size.
+
+    For every ``N`` in ``sizes`` the game is rebuilt with ``size = N`` (it
+    fixes the polynomial degree), analysed exactly and its basins computed
+    exactly (:func:`one_dimensional_basins`).
+
+    Parameters
+    ----------
+    game : a one-population, two-strategy game whose first strategy is the
+        cooperative one ("share").
+    sizes : the group sizes (integers).
+    params : other parameter overrides.
+    size, mass : the names of the group-size and critical-mass parameters
+        (``mass=None`` when the game has none).
+    mass_fraction : keep ``M = max(1, ceil(mass_fraction * N))``; default:
+        keep the game's ``M``, capped at ``N``.
+
+    Returns
+    -------
+    GroupSizeSweep
+    """
+    if game.dimension != 1 or len(game.populations) != 1:
+        raise AnalysisError("the group-size sweep needs one population with two strategies")
+    for name in (size, mass):
+        if name is not None and name not in game.parameters:
+            raise ScenarioError(f"unknown parameter '{name}'", file=game.scenario.get("file"), key=name,
+                                suggestion=did_you_mean(name, game.parameters))
+    base = dict(params or {})
+    m0 = base.get(mass, game.parameters[mass].value) if mass else None
+    rows = []
+    for N in sizes:
+        N = int(N)
+        over = dict(base)
+        over[size] = N
+        if mass:
+            M = max(1, math.ceil(mass_fraction * N)) if mass_fraction is not None else min(int(m0), N)
+            over[mass] = M
+        g = game.with_values(**over)
+        a = analyze(g)
+        exact = one_dimensional_basins(g, a)
+        stable = a.stable
+        upper = [p for p in stable if float(p.state[0]) > 1e-12]
+        top = max(upper, key=lambda p: float(p.state[0])) if upper else None
+        level = float(top.state[0]) if top else 0.0
+        row = {size: N}
+        if mass:
+            row[mass] = M
+        row.update({
+            "stable": [p.label for p in stable],
+            "critical_mass": exact["critical_mass"] if top else None,
+            "sharing_level": level,
+            "free_riders": 1.0 - level,
+            "sharing_basin": exact["shares"].get(top.label, 0.0) if top else 0.0,
+            "expected_sharing": float(sum(exact["shares"].get(p.label, 0.0) * float(p.state[0])
+                                          for p in stable)),
+        })
+        rows.append(row)
+    return GroupSizeSweep(game, size, mass, game.populations[0].strategies[0], rows)

@@ -1,0 +1,95 @@
+"""``evogame basins``: basin-of-attraction shares of the stable states, by sampling."""
+from __future__ import annotations
+
+import click
+
+from ..cli import echo_json, json_option, load, param_option, parse_params, scenario_argument
+from ..errors import ScenarioError
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``"2:12"`` -> ``[2, ..., 12]``."""
+    try:
+        lo, hi = (int(v) for v in text.split(":"))
+    except ValueError:
+        raise ScenarioError(f"--group-sizes '{text}' is not LO:HI", key="--group-sizes",
+                            expected="two integers LO:HI, e.g. 2:14") from None
+    if not 1 <= lo <= hi or hi - lo > 200:
+        raise ScenarioError(f"--group-sizes '{text}' is not an increasing range of at most 200 sizes from 1",
+                            key="--group-sizes", expected="1 <= LO <= HI, e.g. 2:14")
+    return list(range(lo, hi + 1))
+
+
+@click.command(epilog="""\b
+Examples:
+  evogame basins scenarios/hidden_collusion.toml --mechanism trust
+  evogame basins scenarios/platform_public_good.toml --samples 1024 --json
+  evogame basins scenarios/platform_public_good.toml --group-sizes 2:14
+  evogame basins scenarios/platform_structures.toml --preset network
+""")
+@scenario_argument
+@click.option("--mechanism", "-m", "mechanisms", multiple=True, metavar="NAME",
+              help="Apply a mechanism of the scenario first (repeatable; they compose in the order given).")
+@click.option("--strength", "-s", type=float, default=1.0, show_default=True,
+              help="Strength of the mechanisms: 0 = baseline, 1 = as described.")
+@click.option("--preset", default=None, metavar="NAME", help="Use a preset of the scenario's [presets].")
+@param_option
+@click.option("--samples", "-n", type=click.IntRange(min=1, max=1_000_000), default=4096, show_default=True,
+              help="Number of quasi-random initial states.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Seed of the Sobol scrambling (same seed, same sample).")
+@click.option("--t-end", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Integration time before the first convergence check (default: from the slowest attractor).")
+@click.option("--group-sizes", default=None, metavar="LO:HI",
+              help="One-population games with an integer group size N (and critical mass M): exact critical "
+                   "mass, sharing level and sharing basin for N = LO..HI instead of sampling.")
+@json_option
+def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end, group_sizes, as_json):
+    """Basin-of-attraction share of every asymptotically stable state of SCENARIO.
+
+    Integrates the replicator dynamics from a scrambled Sobol sample of
+    initial states (uniform on the product of simplices) and assigns each to
+    the stable rest point it converges to (within 1e-3); prints each share
+    with its standard error sqrt(p(1-p)/n) and the share that did not
+    converge.  For one population with two strategies it also prints the
+    exact basins and the separatrix (critical mass).
+    """
+    import math
+
+    from ..basins import basins, free_riding_by_group_size
+
+    if not math.isfinite(strength):
+        raise ScenarioError(f"--strength {strength} is not finite", key="--strength", expected="a number")
+    game = load(scenario)
+    overrides = parse_params(game, params)
+    if mechanisms:
+        from ..mechanisms import apply
+        game = apply(game, list(mechanisms), strength)
+    if preset:
+        from ..presets import apply_preset
+        game = apply_preset(game, preset, overrides)
+    if group_sizes:
+        result = free_riding_by_group_size(game, parse_sizes(group_sizes), params=overrides)
+        if as_json:
+            echo_json(result.to_dict())
+        else:
+            click.echo(f"{game.title}: free riding by group size "
+                       f"(share of '{result.strategy}' per {result.size})")
+            click.echo(result.table())
+        return
+    result = basins(game, overrides, samples=samples, seed=seed, t_end=t_end)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    click.echo(f"{game.title}: basins of attraction ({result.samples} Sobol samples, seed {result.seed}, "
+               f"t = {result.t_end:g})")
+    click.echo(result.table())
+    if result.separatrix is not None:
+        if result.separatrix:
+            click.echo("separatrix (exact): " + ", ".join(f"{s['label']} at {s['state']:.10g} ({s['classification']})"
+                                                          for s in result.separatrix))
+        if result.critical_mass is not None:
+            click.echo(f"critical mass: {result.critical_mass:.10g} (share of "
+                       f"'{game.populations[0].strategies[0]}' needed to reach the upper basin)")
+    for note in result.notes:
+        click.echo(f"note: {note}")
