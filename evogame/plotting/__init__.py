@@ -8,6 +8,7 @@ bytes for the same input.
     >>> from evogame.plotting import portrait, save_figure       # doctest: +SKIP
     >>> save_figure(portrait(game), "vertical.svg")               # doctest: +SKIP
 """
+from .basins import basins_figure
 from .paths import paths
 from .portraits import portrait, portrait_kind
 from .regimes import bifurcation, bifurcation_figure, regime_figure, regime_map_figure
@@ -15,4 +16,4 @@ from .sensitivity import sensitivity
 from .style import CJKFontWarning, MARKS, save_figure
 
 __all__ = ["portrait", "portrait_kind", "paths", "sensitivity", "regime_figure", "regime_map_figure",
-           "bifurcation", "bifurcation_figure", "save_figure", "CJKFontWarning", "MARKS"]
+           "bifurcation", "bifurcation_figure", "basins_figure", "save_figure", "CJKFontWarning", "MARKS"]

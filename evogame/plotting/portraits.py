@@ -91,11 +91,20 @@ def portrait(game: Game, params: Mapping | None = None, *, ax=None, analysis: An
 
 # -- helpers -----------------------------------------------------------------------
 
+def legend_columns(fig, handles, wanted: int) -> int:
+    """As many legend columns (up to ``wanted``) as fit the figure's width at 7 pt."""
+    longest = max(len(h.get_label()) for h in handles)
+    entry = (longest * 0.56 * 7.0 + 30.0) / 72.0           # inches: text + handle + spacing
+    fit = int(fig.get_figwidth() * 0.96 // entry)
+    return max(1, min(wanted, fit, len(handles)))
+
+
 def _finish_legend(fig, ax, handles, own_figure: bool, *, ncol: int = 2, where: str = "lower"):
     if not handles:
         return None
     if own_figure:
-        return fig.legend(handles=handles, loc=f"outside {where} center", ncol=min(ncol, len(handles)))
+        return fig.legend(handles=handles, loc=f"outside {where} center",
+                          ncol=legend_columns(fig, handles, ncol))
     return ax.legend(handles=handles, loc="best")
 
 
@@ -346,46 +355,66 @@ def cube_portrait(game: Game, params: Mapping | None = None, *, ax=None, analysi
     per value of the third share ``z``: the ``(x, y)`` flow with ``z`` fixed.
     Only ``z = 0`` and ``z = 1`` are invariant faces, where the streamlines
     are true trajectories; at other values they show the ``(x, y)``
-    components of the field.
+    components of the field.  The layout is fixed by hand (3-D axes do not
+    take part in constrained layout).
     """
+    from matplotlib.lines import Line2D
+
     from ..simulate import simulate
+    from .style import width_inches
     if shape(game) != (2, 2, 2):
         raise no_portrait(game, "unit-cube portrait")
     s = prepare(game, params, analysis=analysis, lang=lang, width=width, resolved=resolved)
     L = s.labels
-    slices = list(slices or [])
+    slices = [float(v) for v in (slices or [])]
+    if ax is not None and slices:
+        raise ValueError("slices need a new figure (do not pass ax)")
+    stable = s.analysis.stable
+    colours = {k: OKABE_ITO[k % (len(OKABE_ITO) - 1)] for k in range(len(stable))}
+    handles = rest_point_legend_handles(_classes(s), L)
+    for k, p in enumerate(stable):
+        handles.append(Line2D([], [], color=colours[k], linewidth=1.0, label=f"→ {p.label}"))
     with style(width, s.cjk_font):
         own = ax is None
+        slice_axes = []
         if own:
-            aspect = 1.05 if not slices else (0.95 if len(slices) == 1 else 0.62)
-            if slices and width == "single":
-                aspect = 0.75 + 0.9 * len(slices)
-            fig = s.figure(aspect)
+            w = width_inches(width)
+            double = not slices and False or (width != "single")
+            fig = s.figure(1.0)
+            fig.set_layout_engine("none")
+            ncol = legend_columns(fig, handles, 2 if not double else 3)
+            legend_in = 0.17 * -(-len(handles) // ncol) + 0.12
+            if not slices:
+                h = w * 0.88 + legend_in
+                fig.set_size_inches(w, h)
+                ax = fig.add_axes([0.0, legend_in / h, 1.0, 1.0 - legend_in / h], projection="3d")
+            elif width == "single":
+                cube_in, slice_in = w * 0.88, w * 0.5
+                h = cube_in + slice_in + 0.3 + legend_in
+                fig.set_size_inches(w, h)
+                ax = fig.add_axes([0.0, (legend_in + slice_in + 0.3) / h, 1.0, cube_in / h], projection="3d")
+                n = len(slices)
+                side = min(slice_in, (w - 0.2 - 0.5 * n) / n)
+                for k in range(n):
+                    left = (0.5 + k * (side + 0.5)) / w
+                    slice_axes.append(fig.add_axes([left, (legend_in + 0.4) / h, side / w, side / h]))
+            else:
+                cube_in = min(w * 0.45, 3.1)
+                n = len(slices)
+                room = w - cube_in - 0.1
+                side = min(cube_in * 0.62, room / n - 0.7)
+                h = max(cube_in, side + 1.0) + legend_in
+                fig.set_size_inches(w, h)
+                ax = fig.add_axes([0.0, legend_in / h, cube_in / w, (h - legend_in) / h], projection="3d")
+                for k in range(n):
+                    left = cube_in + 0.1 + 0.45 + k * (side + 0.7)
+                    bottom = legend_in + 0.5 + 0.5 * (h - legend_in - side - 1.0)
+                    slice_axes.append(fig.add_axes([left / w, bottom / h, side / w, side / h]))
         else:
             fig = ax.figure
-        if own:
-            if slices and width != "single":
-                gs = fig.add_gridspec(1, 1 + len(slices), width_ratios=[1.5] + [1.0] * len(slices))
-                ax = fig.add_subplot(gs[0, 0], projection="3d")
-                slice_axes = [fig.add_subplot(gs[0, k + 1]) for k in range(len(slices))]
-            elif slices:
-                gs = fig.add_gridspec(1 + len(slices), 1, height_ratios=[1.6] + [1.0] * len(slices))
-                ax = fig.add_subplot(gs[0, 0], projection="3d")
-                slice_axes = [fig.add_subplot(gs[k + 1, 0]) for k in range(len(slices))]
-            else:
-                ax = fig.add_subplot(projection="3d")
-                slice_axes = []
-        else:
-            slice_axes = []
-            if slices:
-                raise ValueError("slices need a new figure (do not pass ax)")
         grid = np.array(np.meshgrid(starts, starts, starts, indexing="ij")).reshape(3, -1).T
         t_end = default_t_end(game) if t_end is None else float(t_end)
-        sim = simulate(game, grid, t_end, params={k: v for k, v in s.values.items()}, n_points=n_points)
-        stable = s.analysis.stable
-        colours = {}
-        for k, p in enumerate(stable):
-            colours[k] = OKABE_ITO[k % (len(OKABE_ITO) - 1)]
+        sim = simulate(game, grid, t_end, params=dict(s.values), n_points=n_points)
         for path in sim.paths:
             end = path[-1]
             colour = "#9a9a9a"
@@ -415,34 +444,34 @@ def cube_portrait(game: Game, params: Mapping | None = None, *, ax=None, analysi
         ax.set_ylim(0, 1)
         ax.set_zlim(0, 1)
         ticks = [0, 0.5, 1]
-        ax.set_xticks(ticks)
-        ax.set_yticks(ticks)
-        ax.set_zticks(ticks)
-        ax.tick_params(pad=0.5, labelsize=6.5)
+        ax.set_xticks(ticks, ["0", "0.5", "1"])
+        ax.set_yticks(ticks, ["0", "0.5", "1"])
+        ax.set_zticks(ticks, ["0", "0.5", "1"])
+        ax.tick_params(pad=0.0, labelsize=6.5)
         names = [L.share(p, population=False, variable=True) for p in range(3)]
-        ax.set_xlabel(f"{L.population(0)}\n{names[0]}", labelpad=1, fontsize=7)
-        ax.set_ylabel(f"{L.population(1)}\n{names[1]}", labelpad=1, fontsize=7)
-        ax.set_zlabel(f"{L.population(2)}\n{names[2]}", labelpad=1, fontsize=7)
+        for setter, p in ((ax.set_xlabel, 0), (ax.set_ylabel, 1), (ax.set_zlabel, 2)):
+            setter(f"{L.population(p)}\n{names[p]}", labelpad=-1, fontsize=7, linespacing=1.1)
         ax.view_init(elev=view[0], azim=view[1])
-        ax.set_box_aspect((1, 1, 1), zoom=0.82)
+        ax.set_box_aspect((1, 1, 1), zoom=0.86)
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.pane.set_facecolor((0.97, 0.97, 0.97, 1.0))
             axis.pane.set_edgecolor("#bbbbbb")
-        handles = rest_point_legend_handles(_classes(s), L)
-        from matplotlib.lines import Line2D
-        for k, p in enumerate(stable):
-            handles.append(Line2D([], [], color=colours[k], linewidth=1.0,
-                                  label=f"→ {p.label}" if L.lang == "en" else f"→ {p.label}"))
         for sax, value in zip(slice_axes, slices):
             on_face = [p for p in points if abs(p.state[2] - value) <= 1e-9]
-            _square_panel(sax, s, (0, 1), {2: float(value)}, grid=31, density=0.8, nullclines=False,
+            _square_panel(sax, s, (0, 1), {2: float(value)}, grid=31, density=0.7, nullclines=False,
                           points=on_face)
+            sax.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
+            sax.set_yticks([0, 1], ["0", "1"])
             var = L.variable(2) or "z"
-            invariant = value in (0, 1)
-            title = f"${var} = {fmt_number(value)}$"
-            title += f" ({L.strategy(2, 0 if value == 1 else 1)})" if invariant else " (projection)"
-            sax.set_title(title, fontsize=8)
-            sax.set_xlabel(L.share(0, population=False, variable=True), fontsize=7)
-            sax.set_ylabel(L.share(1, population=False, variable=True), fontsize=7)
-        _finish_legend(fig, ax, handles, own, ncol=2)
+            invariant = value in (0.0, 1.0)
+            title = f"${var} = {fmt_number(value)}$\n"
+            title += L.strategy(2, 0 if value == 1 else 1) if invariant else "(projection)"
+            sax.set_title(title, fontsize=7.5)
+            sax.set_xlabel(f"${L.variable(0)}$", fontsize=7.5, labelpad=1.5)
+            sax.set_ylabel(f"${L.variable(1)}$", fontsize=7.5, labelpad=3, rotation=0, va="center")
+        if own:
+            fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0),
+                       ncol=legend_columns(fig, handles, 2 if width == "single" else 3))
+        else:
+            ax.legend(handles=handles, loc="upper left")
         return fig
