@@ -50,6 +50,7 @@ ABSENT = -1
 BISECT_STEPS = 60
 BISECT_STEPS_PER_POINT = 24   # each step of a per-point sweep is a full analyze()
 POSITIVE_TOL = 1e-12
+POLYNOMIAL_POSITIVE_TOL = 1e-7   # numeric roots: a double root's error is ~sqrt(machine epsilon)
 IMAG_TOL = 1e-9
 
 
@@ -272,57 +273,76 @@ def parse_axis(text: str) -> tuple[str, np.ndarray]:
 
 
 # -- derivation ----------------------------------------------------------------
+#
+# A rest point is tracked across the grid by an internal key ``(support, k)``:
+# for a face solved symbolically, k is the index of the symbolic solution (a
+# branch); for a face solved by batched polynomial roots, or per point, k is
+# the rank of the point on its face at that grid value (by state).  Display
+# labels are made at the end (see ``_display_labels``).
+
+def _order_key(key):
+    support, k = key
+    return (sum(len(S) for S in support), support, k)
+
 
 class _Derived:
-    """Rest points of a game as compiled functions of the swept parameters."""
+    """Rest points of a game as compiled functions of the swept parameters.
+
+    Faces with one unknown whose equation is a polynomial of degree >= 3 in it
+    (the N-department public good) are not solved symbolically: their rest
+    points are the real roots in the face of that polynomial, whose
+    coefficients are compiled functions of the swept parameters; the roots
+    come from batched companion-matrix eigenvalues, polished by Newton steps.
+    """
 
     def __init__(self, work: Game, names: Sequence[str], budget, rtol):
         from .dynamics import dynamics
         from .restpoints import Timeout, face_label, faces, solve_face
 
         self.work, self.names, self.rtol = work, list(names), rtol
-        dyn = dynamics(work)
+        self.dyn = dyn = dynamics(work)
         self.dimension = work.dimension
         values = work.values()
         self.symbols = [work.parameters[n].symbol for n in names]
+        self.base_params = dyn.parameter_vector(values)
+        self.param_columns = [list(dyn.parameters).index(sym) for sym in self.symbols]
         others = {work.parameters[n].symbol: v for n, v in values.items() if n not in names}
         at_defaults = {work.parameters[n].symbol: values[n] for n in names}
         fitness = [[f.xreplace(others) for f in fp] for fp in dyn.fitness]
         jac = dyn.jacobian.xreplace(others)
         self.ok, self.notes = True, []
-        self.labels, self.points = [], []
-        per_face: dict = {}
+        self.points = []        # symbolic rest points
+        self.polynomial = []    # faces solved by batched polynomial roots
+        args = list(self.symbols)
         for face in faces(work, fitness):
+            where = f"face {face_label(work, face.support)}"
+            poly = self._polynomial(face) if face.dimension == 1 else None
+            if poly is not None and poly.degree() >= 3:
+                self._add_polynomial(face, poly, args)
+                continue
             try:
                 cands, continua, method = solve_face(face, budget=budget, numeric_values=at_defaults)
             except (Timeout, TypeError, ValueError, NotImplementedError, ZeroDivisionError) as exc:
-                self.ok = False
-                self.notes.append(f"face {face_label(work, face.support)}: no symbolic solution "
-                                  f"({type(exc).__name__})")
-                return
+                method, cands, continua = f"failed ({type(exc).__name__})", [], []
             if method != "exact":
+                if poly is not None and poly.degree() >= 1:
+                    self._add_polynomial(face, poly, args)
+                    continue
                 self.ok = False
-                self.notes.append(f"face {face_label(work, face.support)}: no symbolic solution in {budget} s")
+                self.notes.append(f"{where}: no symbolic solution ({method})")
                 return
             for c in continua:
-                self.notes.append(f"face {face_label(work, face.support)}: a continuum of rest points for generic "
-                                  f"values of {', '.join(names)}; not classified in the sweep")
-            for c in cands:
-                per_face.setdefault(face.support, []).append((face, c))
-        args = list(self.symbols)
-        for support, items in per_face.items():
-            base = face_label(work, support)
-            for k, (face, c) in enumerate(items):
-                label = base if len(items) == 1 else f"{base} #{k + 1}"
+                self.notes.append(f"{where}: a continuum of rest points for generic values of "
+                                  f"{', '.join(names)}; not classified in the sweep")
+            for k, c in enumerate(cands):
                 point = dict(zip(work.variables, c.exact_state))
                 J = jac.xreplace(point)
                 # shares of the strategies in use on a face with several: must be > 0
-                shares = [work.shares[p][i].xreplace(point) for p, S in enumerate(support) if len(S) > 1
+                shares = [work.shares[p][i].xreplace(point) for p, S in enumerate(face.support) if len(S) > 1
                           for i in S]
-                self.labels.append(label)
                 exprs = list(c.exact_state) + shares + list(J)
                 self.points.append({
-                    "support": support,
+                    "key": (face.support, k),
                     "state": sympy.lambdify(args, list(c.exact_state), modules="numpy"),
                     "shares": sympy.lambdify(args, shares, modules="numpy") if shares else None,
                     "jacobian": sympy.lambdify(args, list(J), modules="numpy"),
@@ -331,32 +351,60 @@ class _Derived:
                     # radicals may pass through complex values (e.g. a cubic's roots): evaluate in C
                     "complex": any(e.has(sympy.I) or any(not p.exp.is_integer for p in e.atoms(sympy.Pow))
                                    for e in exprs),
-                    "exprs": {"state": c.exact_state, "jacobian": J, "shares": shares},
                 })
+        if self.polynomial:
+            self.notes.append("faces solved as batched polynomial roots: "
+                              + ", ".join(face_label(work, f["support"]) for f in self.polynomial))
 
-    def evaluate(self, grids: Sequence[np.ndarray]):
+    def _polynomial(self, face):
+        u = face.unknowns[0]
+        try:
+            num = sympy.expand(sympy.numer(sympy.together(face.equations[0])))
+            if num == 0:
+                return None
+            poly = sympy.Poly(num, u)
+        except (sympy.PolynomialError, sympy.GeneratorsNeeded, IndexError):
+            return None
+        if not all(c.free_symbols <= set(self.symbols) for c in poly.all_coeffs()):
+            return None
+        return poly
+
+    def _add_polynomial(self, face, poly, args):
+        u = face.unknowns[0]
+        coeffs = poly.all_coeffs()
+        self.polynomial.append({
+            "support": face.support,
+            "degree": poly.degree(),
+            "coefficients": sympy.lambdify(args, coeffs, modules="numpy"),
+            "state": sympy.lambdify([u], list(face.substitution.values()), modules="numpy"),
+            "shares": sympy.lambdify([u], face.positive_shares(), modules="numpy"),
+        })
+
+    @property
+    def keys(self) -> list:
+        keys = [pt["key"] for pt in self.points]
+        keys += [(f["support"], r) for f in self.polynomial for r in range(f["degree"])]
+        return sorted(keys, key=_order_key)
+
+    def evaluate(self, grids: Sequence[np.ndarray]) -> dict:
         """Evaluate every rest point on broadcast parameter arrays.
 
-        Returns ``codes (K, *shape)``, ``states (K, *shape, d)``,
-        ``eigenvalues (K, *shape, d)``, ``npos (K, *shape)`` (eigenvalues
-        with positive real part, no tolerance).
+        Returns ``{"keys", "codes" (K, *shape), "states" (K, *shape, d),
+        "eigenvalues" (K, *shape, d), "npos" (K, *shape)}`` (``npos``: the
+        number of eigenvalues with positive real part, no tolerance).
         """
         grids = [np.asarray(g, dtype=float) for g in grids]
         shape = np.broadcast_shapes(*[g.shape for g in grids])
         real_grids = [np.broadcast_to(g, shape) for g in grids]
         complex_grids = None
         d = self.dimension
-        K = len(self.points)
-        codes = np.full((K,) + shape, ABSENT, dtype=np.int8)
-        states = np.full((K,) + shape + (d,), np.nan)
-        eigs = np.full((K,) + shape + (d,), np.nan, dtype=complex)
-        npos = np.full((K,) + shape, -1, dtype=np.int16)
+        out = {}
 
         def stack(values, dtype):
             return np.stack([np.broadcast_to(np.asarray(v, dtype=dtype), shape) for v in values], axis=-1)
 
         with np.errstate(all="ignore"):
-            for k, pt in enumerate(self.points):
+            for pt in self.points:
                 if pt["complex"]:
                     if complex_grids is None:
                         complex_grids = [g.astype(complex) for g in real_grids]
@@ -383,18 +431,89 @@ class _Derived:
                 if dtype is complex:
                     J = J.real
                 exists &= np.isfinite(J).all(axis=(-2, -1))
-                J = np.where(exists[..., None, None], J, 0.0)
-                if pt["triangular"]:
-                    ev = np.diagonal(J, axis1=-2, axis2=-1).astype(complex)
-                else:
-                    ev = np.linalg.eigvals(J) if d else np.zeros(shape + (0,), complex)
-                tol = self.rtol * np.maximum(1.0, np.abs(J).max(axis=(-2, -1)))
-                code = st.classify_many(ev, tol)
-                codes[k] = np.where(exists, code, ABSENT)
-                states[k] = np.where(exists[..., None], z, np.nan)
-                eigs[k] = np.where(exists[..., None], ev, np.nan)
-                npos[k] = np.where(exists, np.sum(ev.real > 0, axis=-1), -1)
-        return codes, states, eigs, npos
+                out[pt["key"]] = self._classify(exists, z, J, pt["triangular"])
+            for face in self.polynomial:
+                out.update(self._polynomial_points(face, real_grids, shape))
+        keys = self.keys
+        return {"keys": keys,
+                "codes": np.stack([out[k][0] for k in keys]) if keys else np.zeros((0,) + shape, np.int8),
+                "states": np.stack([out[k][1] for k in keys]) if keys else np.zeros((0,) + shape + (d,)),
+                "eigenvalues": np.stack([out[k][2] for k in keys]) if keys else np.zeros((0,) + shape + (d,), complex),
+                "npos": np.stack([out[k][3] for k in keys]) if keys else np.zeros((0,) + shape, np.int16)}
+
+    def _classify(self, exists, z, J, triangular):
+        d = self.dimension
+        shape = exists.shape
+        J = np.where(exists[..., None, None], J, 0.0)
+        if triangular:
+            ev = np.diagonal(J, axis1=-2, axis2=-1).astype(complex)
+        else:
+            ev = np.linalg.eigvals(J) if d else np.zeros(shape + (0,), complex)
+        tol = self.rtol * np.maximum(1.0, np.abs(J).max(axis=(-2, -1), initial=0.0))
+        code = st.classify_many(ev, tol)
+        return (np.where(exists, code, ABSENT).astype(np.int8),
+                np.where(exists[..., None], z, np.nan),
+                np.where(exists[..., None], ev, np.nan),
+                np.where(exists, np.sum(ev.real > 0, axis=-1), -1).astype(np.int16))
+
+    def _polynomial_points(self, face, grids, shape) -> dict:
+        """Rest points of a one-unknown face: real roots of its polynomial inside the face."""
+        n = face["degree"]
+        C = np.stack([np.broadcast_to(np.asarray(c, dtype=float), shape)
+                      for c in face["coefficients"](*grids)], axis=-1)           # (..., n+1), highest first
+        flat = C.reshape(-1, n + 1)
+        roots = np.full((flat.shape[0], n), np.nan, dtype=complex)
+        scale = np.abs(flat).max(axis=1)
+        good = np.abs(flat[:, 0]) > 1e-13 * np.maximum(scale, 1e-300)
+        if good.any():
+            comp = np.zeros((int(good.sum()), n, n))
+            comp[:, 0, :] = -flat[good, 1:] / flat[good, :1]
+            comp[:, np.arange(1, n), np.arange(n - 1)] = 1.0
+            roots[good] = np.linalg.eigvals(comp)
+        for i in np.nonzero(~good)[0]:          # the degree drops here: roots one by one
+            c = np.trim_zeros(flat[i], "f")
+            if len(c) > 1 and np.all(np.isfinite(c)):
+                r = np.roots(c)
+                roots[i, :len(r)] = r
+        real = np.abs(roots.imag) <= 1e-7 * np.maximum(1.0, np.abs(roots))
+        u = np.where(real, roots.real, np.nan)
+        for _ in range(3):                       # Newton polish on the polynomial itself
+            p = np.zeros_like(u)
+            dp = np.zeros_like(u)
+            for k in range(n + 1):
+                dp = dp * u + p
+                p = p * u + flat[:, k:k + 1]
+            step = np.where(dp != 0, p / dp, 0.0)
+            u = u - np.where(np.abs(step) < 1e-3, step, 0.0)
+        p = np.zeros_like(u)
+        size = np.zeros_like(u)
+        for k in range(n + 1):
+            p = p * u + flat[:, k:k + 1]
+            size = size * np.abs(u) + np.abs(flat[:, k:k + 1])
+        valid = np.isfinite(u) & (np.abs(p) <= 1e-9 * np.maximum(size, 1e-300))
+        shares = np.stack([np.broadcast_to(np.asarray(s, dtype=float), u.shape)
+                           for s in face["shares"](u)], axis=-1)
+        valid &= (shares > POLYNOMIAL_POSITIVE_TOL).all(axis=-1)
+        u = np.where(valid, u, np.inf)
+        u = np.sort(u, axis=1)
+        dup = np.zeros_like(valid)
+        dup[:, 1:] = np.isfinite(u[:, 1:]) & (np.abs(np.diff(u, axis=1)) <= 1e-9)
+        u = np.sort(np.where(dup, np.inf, u), axis=1)   # a double root is one rest point
+        out = {}
+        params = np.broadcast_to(self.base_params, (flat.shape[0], len(self.base_params))).copy()
+        for col, g in zip(self.param_columns, grids):
+            params[:, col] = np.broadcast_to(g, shape).reshape(-1)
+        for r in range(n):
+            exists = np.isfinite(u[:, r])
+            ur = np.where(exists, u[:, r], 0.5)
+            z = np.stack([np.broadcast_to(np.asarray(v, dtype=float), ur.shape) for v in face["state"](ur)], axis=-1)
+            J = self.dyn.jacobian_at(z, params)
+            exists &= np.isfinite(J).all(axis=(-2, -1))
+            code, states, ev, npos = self._classify(exists, z, J, False)
+            d = self.dimension
+            out[(face["support"], r)] = (code.reshape(shape), states.reshape(shape + (d,)),
+                                         ev.reshape(shape + (d,)), npos.reshape(shape))
+        return out
 
 
 def _work_game(game: Game, names, mechanisms, strength) -> Game:
@@ -407,27 +526,16 @@ def _work_game(game: Game, names, mechanisms, strength) -> Game:
     return apply(game, mechanisms, strength) if mechanisms else game
 
 
-def _check_names(work: Game, names):
+def _check_names(work: Game, names, mechanisms=()):
+    known = list(work.parameters)
+    if mechanisms and "strength" not in known:
+        known.append("strength")
     for n in names:
         if n not in work.parameters:
             raise ScenarioError(f"unknown parameter '{n}'", file=work.scenario.get("file"), key="--param",
-                                expected="one of " + ", ".join(list(work.parameters) + ["strength"]),
-                                suggestion=did_you_mean(n, list(work.parameters) + ["strength"]))
+                                expected="one of " + ", ".join(known), suggestion=did_you_mean(n, known))
     if len(set(names)) != len(names):
         raise ScenarioError("the same parameter is swept twice", key="--param", found=", ".join(names))
-
-
-def _per_point_labels(work: Game, analysis) -> list[tuple[str, object]]:
-    from .restpoints import face_label
-    by_face: dict = {}
-    for p in analysis.rest_points:
-        by_face.setdefault(p.support, []).append(p)
-    out = []
-    for support, pts in by_face.items():
-        base = face_label(work, support)
-        for k, p in enumerate(pts):
-            out.append((base if len(pts) == 1 else f"{base} #{k + 1}", p))
-    return out
 
 
 class _PerPoint:
@@ -437,37 +545,89 @@ class _PerPoint:
         from .dynamics import structural_parameters
         self.work, self.names, self.budget, self.rtol = work, list(names), budget, rtol
         self.structural = structural_parameters(work) & set(names)
+        self.memo: dict = {}
 
     def at(self, values: Sequence[float]) -> dict:
+        """``{key: (code, state, eigenvalues, npos)}`` for the rest points at one grid value."""
         from .analysis import analyze
         overrides = {}
         for n, v in zip(self.names, values):
             p = self.work.parameters[n]
             overrides[n] = int(round(v)) if p.integer else float(v)
+        memo_key = tuple(overrides.values())
+        if memo_key in self.memo:   # bisections of several rest points share grid values
+            return self.memo[memo_key]
         if self.structural:
-            game = self.work.with_values(**overrides)
-            a = analyze(game, budget=self.budget, rtol=self.rtol)
+            a = analyze(self.work.with_values(**overrides), budget=self.budget, rtol=self.rtol)
         else:
             a = analyze(self.work, overrides, budget=self.budget, rtol=self.rtol)
         out = {}
-        for label, p in _per_point_labels(self.work, a):
-            code = st.CLASSES.index(p.classification)
-            out[label] = (code, p.state, p.eigenvalues, int(np.sum(np.real(p.eigenvalues) > 0)))
+        rank: dict = {}
+        for p in a.rest_points:        # analyze orders points on a face by state
+            k = rank.get(p.support, 0)
+            rank[p.support] = k + 1
+            out[(p.support, k)] = (st.CLASSES.index(p.classification), np.asarray(p.state, float),
+                                   np.asarray(p.eigenvalues, complex),
+                                   int(np.sum(np.real(p.eigenvalues) > 0)))
+        self.memo[memo_key] = out
         return out
+
+    def grid(self, columns: Sequence[np.ndarray], progress=None) -> dict:
+        """Analyse every point of flattened grids; same layout as ``_Derived.evaluate``."""
+        n = len(columns[0])
+        rows = []
+        for i in range(n):
+            rows.append(self.at([c[i] for c in columns]))
+            if progress:
+                progress(i + 1, n)
+        keys = sorted({k for r in rows for k in r}, key=_order_key)
+        d = self.work.dimension
+        K = len(keys)
+        codes = np.full((K, n), ABSENT, dtype=np.int8)
+        states = np.full((K, n, d), np.nan)
+        eigs = np.full((K, n, d), np.nan, dtype=complex)
+        npos = np.full((K, n), -1, dtype=np.int16)
+        for i, r in enumerate(rows):
+            for k, key in enumerate(keys):
+                if key in r:
+                    codes[k, i], states[k, i], eigs[k, i], npos[k, i] = r[key]
+        return {"keys": keys, "codes": codes, "states": states, "eigenvalues": eigs, "npos": npos}
+
+
+def _display_labels(work: Game, keys, codes) -> tuple[list, list]:
+    """Keep the rest points that exist somewhere; name them by face (``#k`` when a face holds several)."""
+    from .restpoints import face_label
+    exists = [bool(np.any(codes[k] != ABSENT)) for k in range(len(keys))]
+    kept = [i for i, e in enumerate(exists) if e]
+    count: dict = {}
+    for i in kept:
+        count[keys[i][0]] = count.get(keys[i][0], 0) + 1
+    seen: dict = {}
+    labels = []
+    for i in kept:
+        support = keys[i][0]
+        base = face_label(work, support)
+        if count[support] == 1:
+            labels.append(base)
+        else:
+            seen[support] = seen.get(support, 0) + 1
+            labels.append(f"{base} #{seen[support]}")
+    return kept, labels
 
 
 def _cross_check(derived: _Derived, work: Game, names, rtol, budget) -> str | None:
     """Compare the vectorised result with analyze() at the defaults; a message when they differ."""
     from .analysis import analyze
+    from .restpoints import face_label
     values = work.values()
-    point = [np.array(float(values[n])) for n in names]
-    codes, *_ = derived.evaluate(point)
-    vec = {lab: int(codes[k]) for k, lab in enumerate(derived.labels) if codes[k] != ABSENT}
+    ev = derived.evaluate([np.array(float(values[n])) for n in names])
+    vec = sorted((face_label(work, key[0]), int(c)) for key, c in zip(ev["keys"], ev["codes"]) if c != ABSENT)
     a = analyze(work, rtol=rtol, budget=budget)
-    ref = {lab: st.CLASSES.index(p.classification) for lab, p in _per_point_labels(work, a)}
+    ref = sorted((face_label(work, p.support), st.CLASSES.index(p.classification)) for p in a.rest_points)
     if vec != ref:
-        return (f"the symbolic rest points disagree with analyze() at the defaults "
-                f"({sorted(vec.items())} vs {sorted(ref.items())}); per-point analysis used")
+        show = lambda items: ", ".join(f"{f} {st.CLASSES[c]}" for f, c in items)  # noqa: E731
+        return (f"the compiled rest points disagree with analyze() at the defaults ({show(vec)} vs {show(ref)}); "
+                "per-point analysis used")
     return None
 
 
@@ -496,6 +656,10 @@ def _derive(work: Game, names, budget, rtol, method, notes):
     return derived
 
 
+def _mechanism_names(mechanisms) -> list[str]:
+    return [m if isinstance(m, str) else (m[0] if isinstance(m, tuple) else m.name) for m in mechanisms]
+
+
 # -- 1-D -----------------------------------------------------------------------
 
 def sweep1d(game: Game, name: str, values, mechanisms: Sequence = (), *, strength=1, params: Mapping | None = None,
@@ -521,7 +685,7 @@ def sweep1d(game: Game, name: str, values, mechanisms: Sequence = (), *, strengt
     """
     t0 = time.perf_counter()
     work = _work_game(game.with_values(**params) if params else game, [name], mechanisms, strength)
-    _check_names(work, [name])
+    _check_names(work, [name], mechanisms)
     values = np.asarray(values, dtype=float)
     if work.parameters[name].integer:
         values = np.unique(np.round(values))
@@ -531,68 +695,33 @@ def sweep1d(game: Game, name: str, values, mechanisms: Sequence = (), *, strengt
     derived = _derive(work, [name], budget, rtol, method, notes)
     t1 = time.perf_counter()
     if derived is not None:
-        codes, states, eigs, npos = derived.evaluate([values])
-        labels = list(derived.labels)
+        ev = derived.evaluate([values])
 
         def point(v):
-            c, s, e, n = derived.evaluate([np.array([v])])
-            return {lab: (int(c[k, 0]), s[k, 0], e[k, 0], int(n[k, 0]))
-                    for k, lab in enumerate(labels) if c[k, 0] != ABSENT}
+            e = derived.evaluate([np.array([v])])
+            return {key: (int(e["codes"][k, 0]), e["states"][k, 0], e["eigenvalues"][k, 0], int(e["npos"][k, 0]))
+                    for k, key in enumerate(e["keys"]) if e["codes"][k, 0] != ABSENT}
         used = "vectorised"
     else:
         pp = _PerPoint(work, [name], budget, rtol)
-        rows = []
-        for i, v in enumerate(values):
-            rows.append(pp.at([v]))
-            if progress:
-                progress(i + 1, len(values))
-        labels = _union_labels(rows)
-        codes, states, eigs, npos = _stack(rows, labels, work.dimension)
-        memo: dict = {}
-
-        def point(v):   # several rest points often change in the same grid step: share the analyses
-            if v not in memo:
-                memo[v] = pp.at([v])
-            return memo[v]
-        if work.parameters[name].integer:
-            point = None
+        ev = pp.grid([values], progress)
+        point = None if work.parameters[name].integer else (lambda v: pp.at([v]))
         used = "per point"
     t2 = time.perf_counter()
-    codes_d = {lab: codes[k] for k, lab in enumerate(labels)}
-    bifs, precision = _bifurcations(name, values, labels, codes, npos, point, work, used == "vectorised")
-    mech_names = [m if isinstance(m, str) else (m[0] if isinstance(m, tuple) else m.name) for m in mechanisms]
-    return Sweep1DResult(game=work, parameter=name, values=values, labels=labels, codes=codes_d,
-                         states={lab: states[k] for k, lab in enumerate(labels)},
-                         eigenvalues={lab: eigs[k] for k, lab in enumerate(labels)},
-                         bifurcations=bifs, method=used, mechanisms=mech_names, precision=precision, notes=notes,
+    kept, labels = _display_labels(work, ev["keys"], ev["codes"])
+    keys = [ev["keys"][i] for i in kept]
+    codes, npos = ev["codes"][kept], ev["npos"][kept]
+    bifs, precision = _bifurcations(name, values, keys, labels, codes, point, used == "vectorised")
+    return Sweep1DResult(game=work, parameter=name, values=values, labels=labels,
+                         codes={lab: codes[k] for k, lab in enumerate(labels)},
+                         states={lab: ev["states"][i] for i, lab in zip(kept, labels)},
+                         eigenvalues={lab: ev["eigenvalues"][i] for i, lab in zip(kept, labels)},
+                         bifurcations=bifs, method=used, mechanisms=_mechanism_names(mechanisms),
+                         precision=precision, notes=notes,
                          seconds={"derive": t1 - t0, "evaluate": t2 - t1, "locate": time.perf_counter() - t2})
 
 
-def _union_labels(rows) -> list[str]:
-    labels = []
-    for r in rows:
-        for lab in r:
-            if lab not in labels:
-                labels.append(lab)
-    return labels
-
-
-def _stack(rows, labels, d):
-    n = len(rows)
-    K = len(labels)
-    codes = np.full((K, n), ABSENT, dtype=np.int8)
-    states = np.full((K, n, d), np.nan)
-    eigs = np.full((K, n, d), np.nan, dtype=complex)
-    npos = np.full((K, n), -1, dtype=np.int16)
-    for i, r in enumerate(rows):
-        for k, lab in enumerate(labels):
-            if lab in r:
-                c, s, e, p = r[lab]
-                codes[k, i], states[k, i], eigs[k, i], npos[k, i] = c, s, e, p
-    return codes, states, eigs, npos
-
-
-def _bifurcations(name, values, labels, codes, npos, point, work, vectorised=True):
+def _bifurcations(name, values, keys, labels, codes, point, vectorised=True):
     """Locate every change of classification between grid points.
 
     The grid is cut into runs of constant class per rest point.  Between two
@@ -602,13 +731,18 @@ def _bifurcations(name, values, labels, codes, npos, point, work, vectorised=Tru
     itself (a non-hyperbolic run, e.g. a centre, on one side).  A
     non-hyperbolic run of a single grid value between two hyperbolic runs is
     an eigenvalue crossing zero at (about) that value: it is bisected on the
-    sign count over the two neighbouring grid steps and reported once.
+    sign count over the two neighbouring grid steps and reported once (not at
+    all when the eigenvalue only touches zero).
     """
     scale = max(1.0, float(np.max(np.abs(values))))
     precision = 0.0
     out = []
     NH = st.CLASSES.index(st.NON_HYPERBOLIC)
-    for k, lab in enumerate(labels):
+
+    def hyperbolic(code):
+        return code not in (ABSENT, NH)
+
+    for k, (key, lab) in enumerate(zip(keys, labels)):
         c = codes[k]
         starts = [0] + [int(i) + 1 for i in np.nonzero(c[1:] != c[:-1])[0]]
         runs = [(a, (starts[j + 1] - 1 if j + 1 < len(starts) else len(c) - 1), int(c[a]))
@@ -616,9 +750,9 @@ def _bifurcations(name, values, labels, codes, npos, point, work, vectorised=Tru
         j = 0
         while j < len(runs) - 1:
             left, right = runs[j], runs[j + 1]
-            hyperbolic = lambda code: code not in (ABSENT, NH)  # noqa: E731
-            if (right[2] == NH and right[0] == right[1] and j + 2 < len(runs)
-                    and hyperbolic(left[2]) and hyperbolic(runs[j + 2][2]) and runs[j + 2][2] != left[2]):
+            merged = (right[2] == NH and right[0] == right[1] and j + 2 < len(runs)
+                      and hyperbolic(left[2]) and hyperbolic(runs[j + 2][2]))
+            if merged:
                 ia, ib, ca, cb = left[1], runs[j + 2][0], left[2], runs[j + 2][2]
                 j += 2
             else:
@@ -630,17 +764,19 @@ def _bifurcations(name, values, labels, codes, npos, point, work, vectorised=Tru
                             "to": _class_name(cb) or "absent", "kind": "discrete"})
                 continue
             if ca == ABSENT or cb == ABSENT:
-                key, kind = (lambda v: lab in point(v)), "existence"  # noqa: E731
+                keyf, kind = (lambda v: key in point(v)), "existence"  # noqa: E731
             elif hyperbolic(ca) and hyperbolic(cb):
-                key, kind = (lambda v: point(v).get(lab, (ABSENT, 0, 0, -1))[3]), "eigenvalue"  # noqa: E731
+                keyf, kind = (lambda v: point(v).get(key, (ABSENT, 0, 0, -1))[3]), "eigenvalue"  # noqa: E731
             else:
-                key, kind = (lambda v: point(v).get(lab, (ABSENT,))[0]), "classification"  # noqa: E731
-            ka = key(a)
+                keyf, kind = (lambda v: point(v).get(key, (ABSENT,))[0]), "classification"  # noqa: E731
+            ka = keyf(a)
+            if merged and ca == cb and keyf(b) == ka:
+                continue   # an eigenvalue touches zero at one grid value: no change
             for _ in range(BISECT_STEPS if vectorised else BISECT_STEPS_PER_POINT):
                 m = 0.5 * (a + b)
                 if not a < m < b or b - a <= 1e-13 * scale:
                     break
-                if key(m) == ka:
+                if keyf(m) == ka:
                     a = m
                 else:
                     b = m
@@ -664,41 +800,31 @@ def regime_map(game: Game, x_name: str, x, y_name: str, y, mechanisms: Sequence 
     """
     t0 = time.perf_counter()
     work = _work_game(game.with_values(**params) if params else game, [x_name, y_name], mechanisms, strength)
-    _check_names(work, [x_name, y_name])
+    _check_names(work, [x_name, y_name], mechanisms)
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
-    for n, arr in ((x_name, x), (y_name, y)):
-        if work.parameters[n].integer:
-            if n == x_name:
-                x = np.unique(np.round(x))
-            else:
-                y = np.unique(np.round(y))
+    if work.parameters[x_name].integer:
+        x = np.unique(np.round(x))
+    if work.parameters[y_name].integer:
+        y = np.unique(np.round(y))
     notes: list[str] = []
     derived = _derive(work, [x_name, y_name], budget, rtol, method, notes)
     t1 = time.perf_counter()
     X, Y = np.meshgrid(x, y)   # (ny, nx)
     if derived is not None:
-        codes, *_ = derived.evaluate([X, Y])
-        labels = list(derived.labels)
+        ev = derived.evaluate([X, Y])
         used = "vectorised"
     else:
-        pp = _PerPoint(work, [x_name, y_name], budget, rtol)
-        rows = []
-        total = X.size
-        for n, (xv, yv) in enumerate(zip(X.ravel(), Y.ravel())):
-            rows.append(pp.at([xv, yv]))
-            if progress:
-                progress(n + 1, total)
-        labels = _union_labels(rows)
-        codes, *_ = _stack(rows, labels, work.dimension)
-        codes = codes.reshape((len(labels),) + X.shape)
+        ev = _PerPoint(work, [x_name, y_name], budget, rtol).grid([X.ravel(), Y.ravel()], progress)
+        ev["codes"] = ev["codes"].reshape((len(ev["keys"]),) + X.shape)
         used = "per point"
+    kept, labels = _display_labels(work, ev["keys"], ev["codes"])
+    codes = ev["codes"][kept]
     regimes, index = _regimes(codes, labels)
     t2 = time.perf_counter()
-    mech_names = [m if isinstance(m, str) else (m[0] if isinstance(m, tuple) else m.name) for m in mechanisms]
     return RegimeMapResult(game=work, x_name=x_name, y_name=y_name, x=x, y=y, labels=labels,
                            codes={lab: codes[k] for k, lab in enumerate(labels)}, regimes=regimes,
-                           regime_index=index, method=used, mechanisms=mech_names, notes=notes,
+                           regime_index=index, method=used, mechanisms=_mechanism_names(mechanisms), notes=notes,
                            seconds={"derive": t1 - t0, "evaluate": t2 - t1})
 
 

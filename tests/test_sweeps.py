@@ -112,9 +112,9 @@ def test_regime_map_is_fast_after_derivation(game):
     X, Y = np.meshgrid(np.linspace(0, 5, 200), np.linspace(0, 1, 200))
     derived.evaluate([X[:2, :2], Y[:2, :2]])   # warm up
     t = time.perf_counter()
-    codes, *_ = derived.evaluate([X, Y])
+    codes = derived.evaluate([X, Y])["codes"]
     elapsed = time.perf_counter() - t
-    assert codes.shape == (len(derived.labels), 200, 200)
+    assert codes.shape == (len(derived.keys), 200, 200)
     assert elapsed < 0.5, elapsed
 
 
@@ -196,3 +196,66 @@ def test_cli_sweep_text_and_files(tmp_path):
 def test_cli_sweep_bad_input_exits_2(args):
     res = run(VERTICAL, *args)
     assert res.exit_code == 2, res.output
+
+
+# -- faces solved by batched polynomial roots (degree >= 3) ----------------------------------
+
+PUBLIC_GOOD = """
+[game]
+name = "pg5"
+[[populations]]
+name = "departments"
+strategies = ["share", "not"]
+variable = "x"
+[parameters]
+b = 6.0
+c = 1.0
+s = 0.2
+[fitness]
+# five departments, critical mass three: the platform pays b*k/5 when k >= 3 share
+"departments.share" = "sum(k, 2, 4, binomial(4, k) * x^k * (1 - x)^(4 - k) * b * (k + 1)/5) - c + s"
+"departments.not" = "sum(k, 3, 4, binomial(4, k) * x^k * (1 - x)^(4 - k) * b * k/5)"
+"""
+
+
+@pytest.fixture(scope="module")
+def public_good():
+    from evogame.scenario import parse_scenario
+    return parse_scenario(PUBLIC_GOOD, file="pg5.toml")
+
+
+def test_polynomial_face_sweep_equals_analyze(public_good):
+    values = np.linspace(0.25, 1.95, 7)
+    vec = sweep1d(public_good, "c", values)
+    assert vec.method == "vectorised" and any("polynomial" in n for n in vec.notes)
+    for i, c in enumerate(values):
+        a = analyze(public_good, {"c": float(c)})
+        found = sorted((lab.split(" #")[0], vec.classifications[lab][i], round(float(vec.states[lab][i][0]), 9))
+                       for lab in vec.labels if vec.classifications[lab][i] is not None)
+        expected = sorted((face_label(public_good, p.support), p.classification, round(float(p.state[0]), 9))
+                          for p in a.rest_points)
+        assert found == expected, c
+    # at x = 1 the payoff difference is b/5 - c + s: full sharing loses stability at c = b/5 + s = 1.4
+    share = [b for b in vec.bifurcations if b["rest_point"] == "(share)"]
+    assert len(share) == 1 and share[0]["value"] == pytest.approx(1.4, abs=1e-10)
+    # and the same sweep with a grid value exactly on the crossing finds no spurious interior point
+    grid = np.linspace(0.2, 2.0, 7)
+    assert grid[4] == pytest.approx(1.4, abs=1e-15)
+    exact_hit = sweep1d(public_good, "c", grid)
+    found = sorted((lab.split(" #")[0], exact_hit.classifications[lab][4]) for lab in exact_hit.labels
+                   if exact_hit.classifications[lab][4] is not None)
+    a = analyze(public_good, {"c": float(grid[4])})
+    assert found == sorted((face_label(public_good, p.support), p.classification) for p in a.rest_points)
+    assert exact_hit.classifications["(share)"][4] == "non-hyperbolic"
+
+
+def test_polynomial_face_regime_map_equals_analyze(public_good):
+    x, y = np.linspace(0, 10, 60), np.linspace(0, 3, 50)
+    m = regime_map(public_good, "b", x, "c", y)
+    assert m.method == "vectorised"
+    assert any(len(r) == 2 for r in m.regimes)          # bistable cells exist
+    for _ in range(8):
+        i, j = rng.integers(0, len(x)), rng.integers(0, len(y))
+        a = analyze(public_good, {"b": float(x[i]), "c": float(y[j])})
+        assert [lab.split(" #")[0] for lab in m.stable_sets[j][i]] == \
+            [face_label(public_good, p.support) for p in a.stable], (x[i], y[j])
