@@ -157,7 +157,7 @@ def basins_figure(game_or_result, params: Mapping | None = None, *, samples: int
                 axis.pane.set_edgecolor("#bbbbbb")
             fig.legend(handles=all_handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=ncol,
                        title=title)
-            return fig
+            return s.done(fig)
         else:
             fig = s.figure(0.75)
             ax = fig.add_subplot()
@@ -174,7 +174,7 @@ def basins_figure(game_or_result, params: Mapping | None = None, *, samples: int
             ax.set_xlim(0, 1)
             ax.set_xlabel(f"basin share (n = {result.samples})")
             ax.spines[["top", "right"]].set_visible(False)
-            return fig
+            return s.done(fig)
         fig.legend(handles=handles, loc="outside lower center", ncol=legend_columns(fig, handles, 2),
                    title=title)
-        return fig
+        return s.done(fig)

@@ -35,6 +35,11 @@ class Setting:
         """The replicator field at states ``(..., d)``."""
         return self.dyn.field(states, self.pvec)
 
+    def done(self, fig):
+        """Finish a figure: Chinese labels that mix in mathtext become plain text."""
+        from .style import localize
+        return localize(fig, self.labels)
+
     def figure(self, aspect: float, **kwargs):
         return new_figure(self.width, aspect, cjk_font=self.cjk_font, **kwargs)
 

@@ -128,4 +128,4 @@ def paths(game: Game, initial=None, t_end: float | None = None, params: Mapping 
             f"{L.word('start')} ${variables}$"
         if not many:
             fig.legend(handles=lines, loc="outside lower center", ncol=ncol, title=title)
-        return fig
+        return s.done(fig)

@@ -175,7 +175,7 @@ def line_portrait(game: Game, params: Mapping | None = None, *, ax=None, analysi
         ax.spines[["top", "right"]].set_visible(False)
         handles = rest_point_legend_handles(_classes(s), L) + handles
         _finish_legend(fig, ax, handles, own, ncol=3, where="upper")
-        return fig
+        return s.done(fig)
 
 
 # -- one population, three strategies: the simplex ------------------------------------
@@ -247,7 +247,7 @@ def simplex_portrait(game: Game, params: Mapping | None = None, *, ax=None, anal
         ax.set_axis_off()
         handles = rest_point_legend_handles(_classes(s), L) + extra
         _finish_legend(fig, ax, handles, own, ncol=2)
-        return fig
+        return s.done(fig)
 
 
 # -- two populations, two strategies each: the unit square -------------------------------
@@ -336,7 +336,7 @@ def square_portrait(game: Game, params: Mapping | None = None, *, ax=None, analy
         ax.set_ylabel(wrap(L.share(1, variable=True), 38))
         handles = rest_point_legend_handles(_classes(s), L) + extra + handles
         _finish_legend(fig, ax, handles, own, ncol=2)
-        return fig
+        return s.done(fig)
 
 
 # -- three populations, two strategies each: the unit cube ----------------------------------
@@ -474,4 +474,4 @@ def cube_portrait(game: Game, params: Mapping | None = None, *, ax=None, analysi
                        ncol=legend_columns(fig, handles, 2 if width == "single" else 3))
         else:
             ax.legend(handles=handles, loc="upper left")
-        return fig
+        return s.done(fig)

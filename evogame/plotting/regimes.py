@@ -65,9 +65,14 @@ def regime_colours(regimes: Sequence[tuple], labels: Sequence[str]) -> list:
     return out
 
 
-def _axis_label(labels, name: str, mechanisms) -> str:
+def _axis_label(labels, name: str, mechanisms, game=None) -> str:
     if name == "strength":
-        mech = " + ".join(mechanisms) if mechanisms else ""
+        names = list(mechanisms or [])
+        if game is not None:
+            from ..mechanisms import mechanisms as declared
+            known = declared(game)
+            names = [known[n].label(labels.lang) if n in known else n for n in names]
+        mech = " + ".join(names)
         return f"{labels.word('strength')} $s$" + (f" ({mech})" if mech else "")
     return labels.parameter(name)
 
@@ -156,8 +161,9 @@ def regime_map_figure(result, threshold=None, *, ax=None, lang: str = "en", widt
         fig = s.figure(1.0 + 0.05 * len(result.regimes) if width == "single" else 0.62) if own else ax.figure
         ax = fig.add_subplot() if own else ax
         cmap = ListedColormap(colours)
-        ax.pcolormesh(result.x, result.y, result.regime_index, cmap=cmap, vmin=-0.5,
-                      vmax=len(colours) - 0.5, shading="nearest", rasterized=False, zorder=0)
+        mesh = ax.pcolormesh(result.x, result.y, result.regime_index, cmap=cmap, vmin=-0.5,
+                             vmax=len(colours) - 0.5, shading="nearest", rasterized=False, zorder=0)
+        mesh.set_gid("regimes")
         handles = [Patch(facecolor=c, edgecolor="#666666", linewidth=0.4, label=_set_label(r, L))
                    for r, c in zip(result.regimes, colours)]
         curve = threshold_curve(threshold_game or game, threshold, result.x_name, result.y_name) \
@@ -169,7 +175,8 @@ def regime_map_figure(result, threshold=None, *, ax=None, lang: str = "en", widt
             FX, FY = np.meshgrid(fx, fy)
             Z = h(FX, FY)
             if np.nanmin(Z) < 0.0 < np.nanmax(Z):
-                ax.contour(FX, FY, Z, levels=[0.0], colors=["black"], linewidths=1.3, zorder=3)
+                cs = ax.contour(FX, FY, Z, levels=[0.0], colors=["black"], linewidths=1.3, zorder=3)
+                cs.set_gid("threshold")
                 handles.append(Line2D([], [], color="black", linewidth=1.3,
                                       label=f"{L.word('threshold')} ${tex}$"))
         # the parameter values the rest of the report uses, when both axes are parameters
@@ -184,15 +191,15 @@ def regime_map_figure(result, threshold=None, *, ax=None, lang: str = "en", widt
                                       label=L.word("defaults")))
         ax.set_xlim(result.x[0], result.x[-1])
         ax.set_ylim(result.y[0], result.y[-1])
-        ax.set_xlabel(_axis_label(L, result.x_name, result.mechanisms))
-        ax.set_ylabel(_axis_label(L, result.y_name, result.mechanisms))
+        ax.set_xlabel(_axis_label(L, result.x_name, result.mechanisms, game))
+        ax.set_ylabel(_axis_label(L, result.y_name, result.mechanisms, game))
         title = L.word("stable set")
         if own:
             fig.legend(handles=handles, loc="outside lower center", ncol=1 if width == "single" else 2,
                        title=title)
         else:
             ax.legend(handles=handles, loc="best", title=title)
-        return fig
+        return s.done(fig)
 
 
 def regime_figure(game: Game, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *,
@@ -290,9 +297,12 @@ def bifurcation_figure(result, *, lang: str = "en", width="single", resolved=Non
                     solid = np.where(stable, yv, np.nan)
                     dashed = _bridge(np.where(~stable, yv, np.nan), solid)
                     pattern = (r * DASH, (DASH, (m - 1) * DASH + GAP))
-                    ax.plot(values, dashed, color=colours[label], linewidth=1.0, linestyle=pattern, zorder=2)
-                    ax.plot(values, solid, color=colours[label], linewidth=2.2, linestyle="-", zorder=3,
-                            solid_capstyle="butt")
+                    (d_line,) = ax.plot(values, dashed, color=colours[label], linewidth=1.0, linestyle=pattern,
+                                        zorder=2)
+                    (s_line,) = ax.plot(values, solid, color=colours[label], linewidth=2.2, linestyle="-",
+                                        zorder=3, solid_capstyle="butt")
+                    d_line.set_gid(f"bifurcation:{label}:{var}:not stable")
+                    s_line.set_gid(f"bifurcation:{label}:{var}:stable")
         for label in result.labels:
             handles.append(Line2D([], [], color=colours[label], linewidth=1.5, label=label))
         for ax, (var_idx, sym) in zip(axes, enumerate(game.variables)):
@@ -313,7 +323,7 @@ def bifurcation_figure(result, *, lang: str = "en", width="single", resolved=Non
                 ax.axvline(b["value"], color="#777777", linewidth=0.6, linestyle=":", zorder=1)
         bottom = axes[-(1 if width == "single" else min(d, 3)):]
         for ax in bottom:
-            ax.set_xlabel(_axis_label(L, result.parameter, result.mechanisms))
+            ax.set_xlabel(_axis_label(L, result.parameter, result.mechanisms, game))
         style_handles = [Line2D([], [], color="black", linewidth=2.2, label=L.word("stable")),
                          Line2D([], [], color="black", linewidth=1.0, linestyle=(0, (DASH, GAP)),
                                 label=L.word("not stable"))]
@@ -323,7 +333,7 @@ def bifurcation_figure(result, *, lang: str = "en", width="single", resolved=Non
                        ncol=1 if (width == "single" and longest > 24) else 2)
         else:
             axes[0].legend(handles=handles + style_handles, loc="best")
-        return fig
+        return s.done(fig)
 
 
 DASH, GAP = 3.0, 2.0

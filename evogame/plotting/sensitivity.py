@@ -114,4 +114,4 @@ def sensitivity(game: Game, values: Sequence[float], *, parameter: str | None = 
             cb.set_label(quantity)
             cb.outline.set_linewidth(0.5)
         fig._evogame_start = start[0]
-        return fig
+        return s.done(fig)

@@ -136,11 +136,11 @@ def resolve_language(lang: str) -> tuple[str, str | None]:
 
 def rc(width="single", cjk_font: str | None = None) -> dict:
     """The project style as an rc dict (for ``matplotlib.rc_context``)."""
-    sans = ([*_BASE_SANS[:1], cjk_font, *_BASE_SANS[1:]] if cjk_font else list(_BASE_SANS))
     double = isinstance(width, str) and width == "double"
     return {
-        "font.family": "sans-serif",
-        "font.sans-serif": sans,
+        # with a CJK font: a list of concrete families, so that matplotlib falls back glyph by glyph
+        "font.family": ["DejaVu Sans", cjk_font] if cjk_font else "sans-serif",
+        "font.sans-serif": list(_BASE_SANS),
         "font.size": 8.0,
         "axes.labelsize": 8.0,
         "axes.titlesize": 8.5 if not double else 9.0,
@@ -333,6 +333,51 @@ def rest_point_legend_handles(classes, labels: Labels) -> list:
         if cls in classes:
             out.append(Line2D([], [], linestyle="none", label=labels.classification(cls), **mark))
     return out
+
+
+_GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon "
+          "phi chi psi omega").split()
+_GREEK_CHARS = "αβγδεζηθικλμνξπρστυφχψω"
+_SUBSCRIPT = str.maketrans("0123456789+-", "₀₁₂₃₄₅₆₇₈₉₊₋")
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" for c in text)
+
+
+def plain_math(text: str) -> str:
+    """Mathtext written as plain Unicode: ``$\\dot{x}_1$`` -> ``ẋ₁``, ``$c_{D}$`` -> ``c_D``.
+
+    Matplotlib's mathtext does not fall back to a second font, so a label that
+    mixes Chinese text and ``$...$`` loses its Chinese glyphs; such labels are
+    rewritten in plain text (the small vocabulary evogame's labels use).
+    """
+    import re
+    out = []
+    for k, part in enumerate(text.split("$")):
+        if k % 2 == 0:
+            out.append(part)
+            continue
+        part = re.sub(r"\\dot\{(\w)\}", lambda m: m.group(1) + "\u0307", part)
+        for name, char in zip(_GREEK, _GREEK_CHARS):
+            part = re.sub(r"\\" + name + r"(?![A-Za-z])", char, part)
+        part = re.sub(r"_\{?([0-9]+)\}?", lambda m: m.group(1).translate(_SUBSCRIPT), part)
+        part = re.sub(r"_\{([^}]*)\}", r"_\1", part)
+        part = part.replace("\\,", " ").replace("\\;", " ").replace("{", "").replace("}", "").replace("\\", "")
+        out.append(part)
+    return "".join(out)
+
+
+def localize(fig, labels: "Labels"):
+    """In Chinese figures, rewrite labels that mix CJK text and mathtext as plain text."""
+    if labels.lang != "zh":
+        return fig
+    from matplotlib.text import Text
+    for t in fig.findobj(Text):
+        text = t.get_text()
+        if "$" in text and has_cjk(text):
+            t.set_text(plain_math(text))
+    return fig
 
 
 def check_output_dir(path) -> Path:
