@@ -533,7 +533,9 @@ def _check_names(work: Game, names, mechanisms=()):
     for n in names:
         if n not in work.parameters:
             raise ScenarioError(f"unknown parameter '{n}'", file=work.scenario.get("file"), key="--param",
-                                expected="one of " + ", ".join(known), suggestion=did_you_mean(n, known))
+                                expected=("one of " + ", ".join(known)) if known else
+                                "a parameter, but the scenario declares none",
+                                suggestion=did_you_mean(n, known))
     if len(set(names)) != len(names):
         raise ScenarioError("the same parameter is swept twice", key="--param", found=", ".join(names))
 

@@ -483,6 +483,17 @@ def _closed_form(p: _Problem, budget, notes) -> _Solved | None:
     def stable_at(v):
         return bool(S_all.contains(exact(float(v))) == sympy.true)
 
+    # a boundary on an end of the range counts only when the stable side lies inside the range
+    inner = sorted(float(b) for b in boundary_pts if p.lo < float(b) < p.hi)
+
+    def edge_counts(b):
+        if p.lo < float(b) < p.hi:
+            return True
+        near = [c for c in inner] + [p.hi if float(b) == p.lo else p.lo]
+        other = min(near, key=lambda c: abs(c - float(b)))
+        return stable_at(0.5 * (float(b) + other))
+
+    boundary_pts = [b for b in boundary_pts if edge_counts(b)]
     direction = _describe(S_all, p.unknown)
     region = _region(S_all.intersect(rng))
     solved = _Solved(p, CLOSED_FORM, [float(b) for b in boundary_pts], {float(b): b for b in boundary_pts},
