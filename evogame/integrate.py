@@ -49,6 +49,8 @@ _A = [
     np.array([9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656]),
 ]
 _B = np.array([35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84])
+# coefficients on W = [y, h k_1, ..., h k_s]: stage s (1..5) and the new state (6)
+_STAGE = [None] + [np.concatenate([[1.0], a]) for a in _A[1:]] + [np.concatenate([[1.0], _B])]
 _E = np.array([-71 / 57600, 0.0, 71 / 16695, -71 / 1920, 17253 / 339200, -22 / 525, 1 / 40])
 _P = np.array([
     [1.0, -8048581381 / 2820520608, 8663915743 / 2820520608, -12715105075 / 11282082432],
@@ -63,8 +65,8 @@ _ORDER = 4          # error estimator order: exponent -1/(order + 1)
 _SAFETY = 0.9
 _MIN_FACTOR = 0.2
 _MAX_FACTOR = 10.0
-_STIFF_RATIO = 3.25  # |h rho| beyond the DOPRI5 stability boundary along the real axis
-_STIFF_COUNT = 15    # consecutive accepted steps with |h rho| > 3.25 (Hairer's nstiff test)
+_STIFF_RATIO = 2.0   # |h rho| near the DOPRI5 stability boundary (-3.3 on the real axis)
+_STIFF_COUNT = 10    # consecutive accepted steps beyond it (Hairer's test uses 3.25 and 15)
 
 
 @dataclass
@@ -91,7 +93,8 @@ class BatchSolution:
     reason: list = field(default_factory=list)
     evaluations: int = 0
     iterations: int = 0
-    implicit_method: str = "LSODA"
+    implicit_method: str = ""
+    implicit_steps: np.ndarray | None = None
 
     @property
     def message(self) -> str:
@@ -100,8 +103,10 @@ class BatchSolution:
             return (f"explicit Dormand-Prince 5(4), per-start step control: {int(self.steps.sum())} steps, "
                     f"{int(self.rejected.sum())} rejected")
         kinds = sorted({r for r in self.reason if r})
+        if n and not kinds:
+            kinds = ["handed over"]
         return (f"explicit Dormand-Prince 5(4), per-start step control; {n} of {len(self.steps)} starts "
-                f"({', '.join(kinds)}) finished with the implicit {self.implicit_method} solver")
+                f"({', '.join(kinds)}) finished with the {self.implicit_method} method")
 
 
 def _rms(v: np.ndarray) -> np.ndarray:
@@ -137,7 +142,7 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
                  rtol: float = 1e-8, atol: float = 1e-10,
                  constrain: Callable[[np.ndarray, np.ndarray], None] | None = None,
                  jacobian: Callable[[np.ndarray], np.ndarray] | None = None,
-                 max_steps: int = 100_000, stiff_steps: int = 5_000,
+                 max_steps: int = 100_000, stiff_steps: int = 20,
                  implicit_method: str = "LSODA", out: np.ndarray | None = None) -> BatchSolution:
     """Integrate ``dy/dt = rhs(y)`` from every row of ``y0`` on ``[times[0], times[-1]]``.
 
@@ -174,9 +179,9 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
     steps = np.zeros(B, dtype=np.int64)
     rejected_total = np.zeros(B, dtype=np.int64)
     handed = np.zeros(B, dtype=bool)
-    reason = [""] * B
+    reason = np.full(B, "", dtype=object)
     nfev = 0
-    sol = BatchSolution(times, states, steps, rejected_total, handed, reason, 0, 0, implicit_method)
+    sol = BatchSolution(times, states, steps, rejected_total, handed, reason, 0, 0, "")
     if B == 0 or d == 0:
         states[:] = y0[:, None, :]
         return sol
@@ -197,7 +202,7 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
     n_rej = np.zeros(B, dtype=np.int64)
     eps = np.finfo(float).eps
     times_padded = np.append(times, np.inf)
-    handover = []     # (start, t, y) for the implicit solver
+    handover = []     # groups (starts, t, y (d, m), next saved index, why) for the implicit solvers
     iterations = 0
 
     check_stiffness = False   # Hairer's test runs every 8th iteration, and every one once it fires
@@ -209,9 +214,8 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
             if collapsed.any():
                 steps[idx] = n_steps
                 rejected_total[idx] = n_rej
-                for j in np.nonzero(collapsed)[0]:
-                    reason[idx[j]] = "step size collapsed"
-                    handover.append((int(idx[j]), float(t[j]), Y[:, j].copy(), int(next_save[j])))
+                c = np.nonzero(collapsed)[0]
+                handover.append((idx[c], t[c], Y[:, c], next_save[c], "step size collapsed"))
                 keep = ~collapsed
                 idx, t, Y, F, h = idx[keep], t[keep], Y[:, keep], F[:, keep], h[keep]
                 next_save, just_rejected = next_save[keep], just_rejected[keep]
@@ -223,16 +227,20 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
             t_new[last] = t_end
             hs = t_new - t
 
-            K = np.empty((7, d, n))
-            K[0] = F
+            # W = [y, h k_1, ..., h k_7]: every stage state and the new state are one
+            # linear combination of W's rows (one einsum call each)
+            W = np.empty((8, d, n))
+            W[0] = Y
+            np.multiply(F, hs, out=W[1])
             for s in range(1, 6):
-                stage = Y + hs * _lincomb(_A[s], K[:s])
-                K[s] = rhs(stage)
-            Y_new = Y + hs * _lincomb(_B, K[:6])
-            K[6] = rhs(Y_new)
+                stage = _lincomb(_STAGE[s], W[:s + 1])
+                np.multiply(rhs(stage), hs, out=W[s + 1])
+            Y_new = _lincomb(_STAGE[6], W[:7])
+            F_new = rhs(Y_new)
+            np.multiply(F_new, hs, out=W[7])
             nfev += 6
             scale = atol + np.maximum(np.abs(Y), np.abs(Y_new)) * rtol
-            err = _rms(hs * _lincomb(_E, K) / scale)
+            err = _rms(_lincomb(_E, W[1:]) / scale)
             err[~np.isfinite(err)] = np.inf
             ok = err < 1.0
             factor = np.minimum(_MAX_FACTOR, _SAFETY * err ** (-1 / (_ORDER + 1)))   # err = 0 -> inf -> 10
@@ -243,10 +251,10 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
             just_rejected = ~ok
 
             if check_stiffness or iterations % 8 == 0:
-                # h*rho from the last two stages, both at t + h: |k7 - k6| / |y7 - y6|
-                num = _rms(K[6] - K[5])
+                # h*rho from the last two stages, both at t + h: |h k7 - h k6| / |y7 - y6|
+                num = _rms(W[7] - W[6])
                 den = _rms(Y_new - stage)
-                hrho = np.where(den > 0, hs * num / np.where(den > 0, den, 1.0), 0.0)
+                hrho = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
                 stiffish = ok & (hrho > _STIFF_RATIO)
                 calm = ok & ~stiffish
                 stiff_count = np.where(stiffish, stiff_count + 1,
@@ -256,12 +264,12 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
 
             if constrain is not None:
                 constrain(Y_new, idx)
-            next_save = _save_dense(states, times_padded, idx, t, hs, Y, K, next_save, t_new, ok, constrain)
+            next_save = _save_dense(states, times_padded, idx, t, hs, W, next_save, t_new, ok, constrain)
             if ok.all():
-                Y, F, t = Y_new, K[6], t_new
+                Y, F, t = Y_new, F_new, t_new
             else:
                 Y = np.where(ok, Y_new, Y)
-                F = np.where(ok, K[6], F)
+                F = np.where(ok, F_new, F)
                 t = np.where(ok, t_new, t)
             h = hs * factor            # a step rejected at the end is retried clipped again
             leave = ok & last
@@ -279,10 +287,9 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
                 steps[idx] = n_steps
                 rejected_total[idx] = n_rej
                 for why, mask in (("stiff", stiff), ("max_steps", too_many)):
-                    if mask is not None:
-                        for j in np.nonzero(mask)[0]:
-                            reason[idx[j]] = why
-                            handover.append((int(idx[j]), float(t[j]), Y[:, j].copy(), int(next_save[j])))
+                    if mask is not None and mask.any():
+                        c = np.nonzero(mask)[0]
+                        handover.append((idx[c], t[c], Y[:, c], next_save[c], why))
                 fin = np.nonzero(ok & last)[0]
                 states[idx[fin], T - 1, :] = Y[:, fin].T
                 keep = ~leave
@@ -293,25 +300,189 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
 
     sol.evaluations = nfev
     sol.iterations = iterations
-    for start, t_here, y_here, k in handover:
-        handed[start] = True
-        states[start, k:, :] = implicit_solve(rhs, jacobian, y_here, t_here, times[k:], rtol=rtol, atol=atol,
-                                              method=implicit_method, start=start)
-        if constrain is not None:
-            block = np.ascontiguousarray(states[start, k:, :].T)
-            constrain(block, np.full(block.shape[1], start))
-            states[start, k:, :] = block.T
+    # stiff starts (and those past max_steps) continue together with the linearly implicit
+    # Rosenbrock method; a start on which that fails too goes to scipy's LSODA on its own
+    for group in handover:
+        reason[group[0]] = group[4]
+        handed[group[0]] = True
+    batch = [g for g in handover if g[4] != "step size collapsed"]
+    lone = [g for g in handover if g[4] == "step size collapsed"]
+    if batch and jacobian is None:
+        lone, batch = lone + batch, []
+    if batch:
+        sol.implicit_method = "linearly implicit Rosenbrock (Rodas3, batched)"
+        group = tuple(np.concatenate([g[k] for g in batch], axis=-1) for k in range(4))
+        failed, ros_steps, ros_iterations, ros_evals = rosenbrock_batch(
+            rhs, jacobian, group, times, states, rtol=rtol, atol=atol, constrain=constrain)
+        sol.implicit_steps = ros_steps
+        sol.iterations += ros_iterations
+        sol.evaluations += ros_evals
+        if failed[0].size:
+            reason[failed[0]] = reason[failed[0]] + ", then the Rosenbrock step size collapsed"
+            lone.append(failed + ("",))
+    for starts, t_here, y_here, k_here, _ in lone:
+        if implicit_method not in sol.implicit_method:
+            sol.implicit_method = " and ".join(filter(None, [sol.implicit_method, f"scipy {implicit_method}"]))
+        for j, start in enumerate(starts):
+            k = int(k_here[j])
+            states[start, k:, :] = implicit_solve(rhs, jacobian, y_here[:, j], float(t_here[j]), times[k:],
+                                                  rtol=rtol, atol=atol, method=implicit_method, start=int(start))
+            if constrain is not None:
+                block = np.ascontiguousarray(states[start, k:, :].T)
+                constrain(block, np.full(block.shape[1], start))
+                states[start, k:, :] = block.T
+    sol.reason = reason.tolist()
     return sol
 
 
-def _save_dense(states, times_padded, starts, t_old, h, Y_old, K, nxt, t_new, accepted, constrain):
+# Rodas3 (Sandu et al. 1997): 4 stages, order 3(2), L-stable, stiffly accurate;
+# coefficients in the form y_new = y + sum m_i K_i, (I/(h gamma) - J) K_i = f(y + sum a_ij K_j) + sum c_ij K_j / h.
+_ROS_GAMMA = 0.5
+_ROS_A = {3: (2.0, 0.0), 4: (2.0, 0.0, 1.0)}
+_ROS_C = {2: (4.0,), 3: (1.0, -1.0), 4: (1.0, -1.0, -8.0 / 3.0)}
+_ROS_M = (2.0, 0.0, 1.0, 1.0)
+_ROS_ORDER = 3
+
+
+def rosenbrock_batch(rhs, jacobian, group, times, states, *, rtol, atol, constrain=None, max_steps=100_000):
+    """Finish many starts together with the Rodas3 Rosenbrock method, per-start step control.
+
+    ``group`` is ``(starts (m,), t (m,), y (d, m), k (m,))``: the starts'
+    indices, their times and states and their next saved times' indices.  Each step solves, per start, the
+    linear systems ``(I/(h gamma) - J(y)) K_i = ...`` with the analytic
+    Jacobian (batched ``(n, d, d)`` inverses); the error estimate is
+    ``K_4`` (the embedded 2nd-order solution differs by it).  Saved times
+    inside a step come from cubic Hermite interpolation of ``y`` and ``f`` at
+    both ends (3rd order, like the method).
+
+    Returns ``(failed group, steps (B,), iterations, evaluations)``.
+    """
+    B, T, d = states.shape
+    t_end = float(times[-1])
+    times_padded = np.append(times, np.inf)
+    idx, t, Y, nxt = (np.asarray(group[0], dtype=np.int64), np.asarray(group[1], dtype=float),
+                      np.ascontiguousarray(group[2], dtype=float), np.asarray(group[3], dtype=np.int64))
+    n_steps = np.zeros(idx.size, dtype=np.int64)
+    steps_out = np.zeros(B, dtype=np.int64)
+    F = rhs(Y)
+    evaluations = 1
+    h = np.minimum(np.maximum(1e-3 * (t_end - t), 1e-6), t_end - t)
+    just_rejected = np.zeros(idx.size, dtype=bool)
+    eye = np.eye(d)
+    failed, iterations = [], 0          # groups (starts, t, y, k)
+    eps = np.finfo(float).eps
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
+        while idx.size:
+            iterations += 1
+            bad = (h < 10 * eps * np.maximum(np.abs(t), 1.0)) | (n_steps >= max_steps)
+            if bad.any():
+                c = np.nonzero(bad)[0]
+                failed.append((idx[c], t[c], Y[:, c], nxt[c]))
+                keep = ~bad
+                idx, t, Y, F, h, nxt = idx[keep], t[keep], Y[:, keep], F[:, keep], h[keep], nxt[keep]
+                n_steps, just_rejected = n_steps[keep], just_rejected[keep]
+                continue
+            t_new = t + h
+            last = t_new >= t_end
+            t_new[last] = t_end
+            hs = t_new - t
+            J = jacobian(Y)                                          # (n, d, d)
+            G = eye / (hs * _ROS_GAMMA)[:, None, None] - J
+            Ginv = np.linalg.inv(G)
+
+            def solve(R):
+                return np.einsum("nij,jn->in", Ginv, R)
+
+            K1 = solve(F)
+            K2 = solve(F + (_ROS_C[2][0] / hs) * K1)
+            Y3 = Y + _ROS_A[3][0] * K1 + _ROS_A[3][1] * K2
+            K3 = solve(rhs(Y3) + (_ROS_C[3][0] * K1 + _ROS_C[3][1] * K2) / hs)
+            Y4 = Y + _ROS_A[4][0] * K1 + _ROS_A[4][1] * K2 + _ROS_A[4][2] * K3
+            K4 = solve(rhs(Y4) + (_ROS_C[4][0] * K1 + _ROS_C[4][1] * K2 + _ROS_C[4][2] * K3) / hs)
+            Y_new = Y + _ROS_M[0] * K1 + _ROS_M[1] * K2 + _ROS_M[2] * K3 + _ROS_M[3] * K4
+            scale = atol + np.maximum(np.abs(Y), np.abs(Y_new)) * rtol
+            err = _rms(K4 / scale)
+            err[~(np.isfinite(err) & np.isfinite(Y_new).all(axis=0))] = np.inf
+            ok = err < 1.0
+            factor = np.minimum(6.0, _SAFETY * err ** (-1 / _ORDER_ROS))
+            factor = np.where(ok, np.where(just_rejected, np.minimum(1.0, factor), factor),
+                              np.maximum(_MIN_FACTOR, np.minimum(1.0, factor)))
+            just_rejected = ~ok
+            n_steps += ok
+            if constrain is not None:
+                constrain(Y_new, idx)
+            F_new = rhs(Y_new)
+            evaluations += 3
+            nxt = _save_hermite(states, times_padded, idx, t, hs, Y, F, Y_new, F_new, nxt, t_new, ok, constrain)
+            Y = np.where(ok, Y_new, Y)
+            F = np.where(ok, F_new, F)
+            t = np.where(ok, t_new, t)
+            h = hs * factor
+            done = ok & last
+            if done.any():
+                fin = np.nonzero(done)[0]
+                states[idx[fin], T - 1, :] = Y[:, fin].T
+                steps_out[idx[fin]] = n_steps[fin]
+                keep = ~done
+                idx, t, Y, F, h, nxt = idx[keep], t[keep], Y[:, keep], F[:, keep], h[keep], nxt[keep]
+                n_steps, just_rejected = n_steps[keep], just_rejected[keep]
+    if failed:
+        failed = tuple(np.concatenate([f[k] for f in failed], axis=-1) for k in range(4))
+    else:
+        failed = (np.zeros(0, np.int64), np.zeros(0), np.zeros((d, 0)), np.zeros(0, np.int64))
+    return failed, steps_out, iterations, evaluations
+
+
+_ORDER_ROS = _ROS_ORDER
+
+
+def _save_hermite(states, times_padded, starts, t_old, h, Y0, F0, Y1, F1, nxt, t_new, accepted, constrain,
+                  chunk=65536):
+    """Saved times in ``(t_old, t_new]`` from the cubic Hermite interpolant of ``(y, f)`` at both ends.
+
+    Implicit steps are long (many saved times each): all (start, time) pairs
+    are done at once, in chunks of ``chunk`` pairs to bound the work space.
+    """
+    hi = np.searchsorted(times_padded, t_new, side="right")
+    count = np.where(accepted, hi - nxt, 0)
+    if not count.any():
+        return nxt
+    B, T, d = states.shape
+    flat = states.reshape(-1)
+    offsets = np.arange(d)[:, None]
+    cols_all = np.repeat(np.arange(starts.size), count)
+    k_all = np.repeat(nxt, count) + (np.arange(cols_all.size) - np.repeat(np.cumsum(count) - count, count))
+    # y(theta) = y0 + theta (c1 + theta (c2 + theta c3)), coefficients per start
+    dy = Y1 - Y0
+    c1 = F0 * h
+    hf1 = F1 * h
+    c2 = 3 * dy - 2 * c1 - hf1
+    c3 = c1 + hf1 - 2 * dy
+    for a in range(0, cols_all.size, chunk):
+        cols, k = cols_all[a:a + chunk], k_all[a:a + chunk]
+        th = (times_padded[k] - t_old[cols]) / h[cols]
+        values = c3[:, cols] * th
+        values += c2[:, cols]
+        values *= th
+        values += c1[:, cols]
+        values *= th
+        values += Y0[:, cols]
+        who = starts[cols]
+        if constrain is not None:
+            constrain(values, who)
+        flat[((who * T + k) * d)[None, :] + offsets] = values
+    return np.where(accepted, hi, nxt)
+
+
+def _save_dense(states, times_padded, starts, t_old, h, W, nxt, t_new, accepted, constrain):
     """Write the saved times in ``(t_old, t_new]`` of the accepted steps.
 
     The continuous extension of the pair (Shampine's 4th-order interpolant):
-    ``y(t_old + theta h) = y_old + h theta (Q_0 + theta (Q_1 + theta (Q_2 + theta Q_3))))``
-    with ``Q = K^T P``.  Returns the index of each start's next saved time.
-    Work goes in rounds: round ``r`` writes each start's ``r``-th saved
-    time of this step, on all columns at once when most are due.
+    ``y(t_old + theta h) = y_old + theta (Q_0 + theta (Q_1 + theta (Q_2 + theta Q_3)))``
+    with ``Q = (h K)^T P`` (``W = [y_old, h k_1, ..., h k_7]``).  Returns the
+    index of each start's next saved time.  Work goes in rounds: round ``r``
+    writes each start's ``r``-th saved time of this step, on all columns at
+    once when most are due.
     """
     due = accepted & (times_padded[nxt] <= t_new)
     if not due.any():
@@ -320,33 +491,26 @@ def _save_dense(states, times_padded, starts, t_old, h, Y_old, K, nxt, t_new, ac
     n = starts.size
     flat = states.reshape(-1)
     offsets = np.arange(d)[:, None]
-    Q = np.einsum("jr,jk->rk", _P, K.reshape(7, d * n)).reshape(4, d, n)
+    Y_old = W[0]
+    Q = np.einsum("jr,jk->rk", _P, W[1:].reshape(7, d * n)).reshape(4, d, n)
     nxt = nxt.copy()
     while True:
         cols = np.nonzero(due)[0]
         if 4 * cols.size >= n:     # most starts are due: compute on all columns, keep the due ones
             theta = (times_padded[nxt] - t_old) / h
-            v = Q[3] * theta
-            v += Q[2]
-            v *= theta
-            v += Q[1]
-            v *= theta
-            v += Q[0]
-            v *= h * theta
-            v += Y_old
-            values = v[:, cols]
+            Qc, Yc = Q, Y_old
         else:
             theta = (times_padded[nxt[cols]] - t_old[cols]) / h[cols]
-            Qc = Q[:, :, cols]
-            v = Qc[3] * theta
-            v += Qc[2]
-            v *= theta
-            v += Qc[1]
-            v *= theta
-            v += Qc[0]
-            v *= h[cols] * theta
-            v += Y_old[:, cols]
-            values = v
+            Qc, Yc = Q[:, :, cols], Y_old[:, cols]
+        v = Qc[3] * theta
+        v += Qc[2]
+        v *= theta
+        v += Qc[1]
+        v *= theta
+        v += Qc[0]
+        v *= theta
+        v += Yc
+        values = v[:, cols] if v.shape[1] != cols.size else v
         who = starts[cols]
         if constrain is not None:
             constrain(values, who)
