@@ -284,7 +284,7 @@ def test_regime_map_colours_and_threshold_curve():
     cd, L = np.linspace(0, 6, 61), np.linspace(0, 10, 51)
     fig = regime_figure(game, "c_D", cd, "L", L)
     ax = fig.axes[0]
-    mesh = [c for c in ax.collections if c.get_gid() == "regimes"][0]
+    mesh = [c for c in ax.get_children() if c.get_gid() == "regimes"][0]
     assert mesh.get_array().shape == (len(L), len(cd))
     curve = [c for c in ax.collections if c.get_gid() == "threshold"][0]
     verts = np.vstack([p.vertices for p in curve.get_paths()])

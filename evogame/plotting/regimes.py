@@ -161,8 +161,17 @@ def regime_map_figure(result, threshold=None, *, ax=None, lang: str = "en", widt
         fig = s.figure(1.0 + 0.05 * len(result.regimes) if width == "single" else 0.62) if own else ax.figure
         ax = fig.add_subplot() if own else ax
         cmap = ListedColormap(colours)
-        mesh = ax.pcolormesh(result.x, result.y, result.regime_index, cmap=cmap, vmin=-0.5,
-                             vmax=len(colours) - 0.5, shading="nearest", rasterized=False, zorder=0)
+        x, y = np.asarray(result.x, dtype=float), np.asarray(result.y, dtype=float)
+        uniform = all(len(v) > 1 and np.allclose(np.diff(v), v[1] - v[0], rtol=1e-6, atol=0) for v in (x, y))
+        if uniform:
+            # one image, not a path per cell: small vector files (the cells are centred on the grid)
+            dx, dy = x[1] - x[0], y[1] - y[0]
+            mesh = ax.imshow(result.regime_index, cmap=cmap, vmin=-0.5, vmax=len(colours) - 0.5,
+                             origin="lower", interpolation="nearest", aspect="auto", zorder=0,
+                             extent=(x[0] - dx / 2, x[-1] + dx / 2, y[0] - dy / 2, y[-1] + dy / 2))
+        else:
+            mesh = ax.pcolormesh(x, y, result.regime_index, cmap=cmap, vmin=-0.5, vmax=len(colours) - 0.5,
+                                 shading="nearest", rasterized=True, zorder=0)
         mesh.set_gid("regimes")
         handles = [Patch(facecolor=c, edgecolor="#666666", linewidth=0.4, label=_set_label(r, L))
                    for r, c in zip(result.regimes, colours)]

@@ -19,7 +19,7 @@ from ..game import Game
 from ..simulate import as_initial_states, simulate
 from .common import centre_state, default_t_end, fmt_number, format_state, prepare
 from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, style_panel
-from .style import style
+from .style import style, width_inches
 
 __all__ = ["sensitivity"]
 
@@ -90,7 +90,9 @@ def sensitivity(game: Game, values: Sequence[float], *, parameter: str | None = 
     lo, hi = min(values), max(values)
     norm = matplotlib.colors.Normalize(vmin=lo, vmax=hi if hi > lo else lo + 1.0)
     with style(width, s.cjk_font):
-        ncol = min(len(values), 4 if width == "single" else 7)
+        longest = max(len(fmt_number(v)) for v in values)
+        fit = int(width_inches(width) * 0.95 // ((longest * 0.56 * 7.0 + 30.0) / 72.0))
+        ncol = max(1, min(len(values), _LEGEND_MAX, fit))
         legend_rows = 1 + (math.ceil(len(values) / ncol) if len(values) <= _LEGEND_MAX else 2)
         fig = s.figure(panel_aspect(len(cells), width, legend_rows))
         axes = panel_grid(fig, len(cells), width)

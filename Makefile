@@ -1,0 +1,28 @@
+# Regenerate the README's gallery: `make figures` (needs evogame installed, e.g. `pip install -e .`).
+# Every figure is drawn by the command line, once as SVG and once as PNG; same input, same bytes.
+
+EVOGAME ?= evogame
+S := scenarios
+F := figures
+DPI ?= 200
+
+.PHONY: figures
+figures:
+	mkdir -p $(F)
+	set -e; \
+	draw() { name=$$1; shift; \
+	  $(EVOGAME) figure "$$@" --out $(F)/$$name.svg; \
+	  $(EVOGAME) figure "$$@" --out $(F)/$$name.png --dpi $(DPI); }; \
+	draw vertical_portrait portrait $(S)/vertical.toml; \
+	draw vertical_paths paths $(S)/vertical.toml; \
+	draw vertical_sensitivity_c_D sensitivity $(S)/vertical.toml --vary c_D=0.5,1,2,3,4 --t-end 30; \
+	draw vertical_sensitivity_platform sensitivity $(S)/vertical.toml --vary platform=0,0.25,0.5,0.75,1 --t-end 30; \
+	draw vertical_bifurcation_c_D bifurcation $(S)/vertical.toml --sweep c_D=0:6:241; \
+	draw vertical_bifurcation_platform bifurcation $(S)/vertical.toml --sweep strength=0:1:201 --mechanism platform; \
+	draw vertical_regime_c_D_L regime $(S)/vertical.toml --sweep c_D=0:6:241 --sweep L=0:10:241; \
+	draw hawk_dove_portrait portrait $(S)/hawk_dove.toml; \
+	draw rps_portrait portrait $(S)/rps.toml; \
+	draw zeeman_coordination_portrait portrait $(S)/zeeman_coordination.toml; \
+	draw dual_leadership_portrait portrait $(S)/dual_leadership.toml --slices 1,0 --width double; \
+	draw hidden_collusion_trust_basins basins $(S)/hidden_collusion.toml --mechanism trust; \
+	draw platform_public_good_basins basins $(S)/platform_public_good.toml

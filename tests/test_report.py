@@ -1,0 +1,191 @@
+"""``evogame report``: the numbers in report.md are the analysis's, the LaTeX compiles,
+every figure referenced exists, and mistakes are user errors."""
+import json
+import re
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from conftest import SCENARIOS, load
+
+from evogame.analysis import analyze
+from evogame.errors import ScenarioError
+from evogame.plotting import style as style_module
+from evogame.report import report
+
+
+@pytest.fixture(scope="module")
+def vertical_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("vertical")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = report(load("vertical"), out, kinds=("portrait", "paths"))
+    return result
+
+
+@pytest.fixture(scope="module")
+def hawk_dove_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("hawk_dove")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = report(load("hawk_dove"), out)
+    return result
+
+
+def _number(text: str) -> float:
+    return float(text)
+
+
+def _complex(text: str) -> tuple[float, float]:
+    m = re.fullmatch(r"(-?[\d.e+-]+?)(?:([+-])([\d.e+-]+)i)?", text.strip())
+    assert m, text
+    re_part = float(m.group(1))
+    im = 0.0 if m.group(2) is None else float(m.group(3)) * (1 if m.group(2) == "+" else -1)
+    return re_part, im
+
+
+def _rest_point_rows(markdown: str) -> list[dict]:
+    """Parse the rest-point table of report.md back into numbers."""
+    lines = markdown.splitlines()
+    start = lines.index("## Rest points")
+    rows = []
+    for line in lines[start + 4:]:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        _, label, state, _, eigs, cls = cells
+        rows.append({
+            "label": label.replace("\\_", "_"),
+            "state": [[_number(v) for v in vec.strip("()").split(", ")] for vec in state.split("; ")],
+            "eigenvalues": [_complex(e) for e in eigs.split(", ")],
+            "classification": cls,
+        })
+    return rows
+
+
+@pytest.mark.parametrize("which", ["vertical_report", "hawk_dove_report"])
+def test_report_numbers_equal_the_json_analysis(which, request):
+    result = request.getfixturevalue(which)
+    md = result.markdown.read_text(encoding="utf-8")
+    rows = _rest_point_rows(md)
+    game = load(result.analysis.game.name)
+    expected = analyze(game).to_dict()["rest_points"]           # an independent run
+    assert [r["label"] for r in rows] == [p["label"] for p in expected]
+    for row, p in zip(rows, expected):
+        assert row["classification"] == p["classification"]
+        assert np.allclose(np.concatenate(row["state"]), np.concatenate(p["state"]), rtol=1e-5, atol=1e-9)
+        assert np.allclose(np.array(row["eigenvalues"]), np.array(p["eigenvalues"]), rtol=1e-5, atol=1e-9)
+    # and analysis.json holds the same analysis in full
+    data = json.loads(result.analysis_json.read_text(encoding="utf-8"))
+    assert [p["label"] for p in data["rest_points"]] == [p["label"] for p in expected]
+
+
+def test_vertical_report_holds_the_papers_sections(vertical_report):
+    md = vertical_report.markdown.read_text(encoding="utf-8")
+    for heading in ("## Parameters", "## Payoffs", "## Replicator equations", "## Rest points",
+                    "## Stability conditions (symbolic)", "## Thresholds of the mechanisms", "## Figures"):
+        assert heading in md
+    # the payoff table is the bimatrix of MODELS.md game 1
+    assert "| strict | $V_{U} - c_{S} - r,\\; B \\beta + G m - L \\lambda - c_{D} + r$" in md
+    # (loose, passive) stable iff d (F + R_U) < c_S and beta B + m G < c_D + lambda L
+    block = md.split("**(loose, passive)**")[1].split("**(")[0]
+    assert "F d + R_{U} d - c_{S} < 0" in block and "B \\beta + G m - L \\lambda - c_{D} < 0" in block
+
+
+def test_vertical_report_thresholds_are_the_closed_forms(vertical_report):
+    from evogame.thresholds import threshold
+    md = vertical_report.markdown.read_text(encoding="utf-8")
+    row = [ln for ln in md.splitlines() if ln.startswith("| platform |")][0]
+    expected = threshold(load("vertical"), ["platform"]).threshold
+    assert float(row.split(" | ")[1].split()[0]) == pytest.approx(expected, rel=1e-6)
+    supervision = [ln for ln in md.splitlines() if ln.startswith("| supervision |")][0]
+    assert "| none |" in supervision                  # supervision alone never makes sharing stable
+    assert {t["mechanisms"][0] for t in vertical_report.thresholds} == {
+        "incentive", "supervision", "platform", "responsibility", "measurability", "backflow"}
+
+
+def test_every_referenced_figure_exists(vertical_report, hawk_dove_report):
+    for result in (vertical_report, hawk_dove_report):
+        md = result.markdown.read_text(encoding="utf-8")
+        tex = result.latex.read_text(encoding="utf-8")
+        svgs = re.findall(r"\]\((figures/[^)]+\.svg)\)", md)
+        pdfs = re.findall(r"\\includegraphics\{(figures/[^}]+\.pdf)\}", tex)
+        assert svgs and len(svgs) == len(pdfs) == len(result.figures)
+        for rel in svgs + pdfs:
+            assert (result.directory / rel).is_file()
+    kinds = [f.kind for f in vertical_report.figures]
+    assert kinds == ["portrait", "paths"]
+    assert [k for k, _ in hawk_dove_report.skipped] == ["sensitivity", "bifurcation", "regime", "basins"]
+
+
+def test_latex_is_a_complete_document(hawk_dove_report):
+    tex = hawk_dove_report.latex.read_text(encoding="utf-8")
+    assert tex.startswith("\\documentclass") and tex.rstrip().endswith("\\end{document}")
+    assert "ctex" not in tex
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no pdflatex on PATH")
+@pytest.mark.parametrize("which", ["vertical_report", "hawk_dove_report"])
+def test_latex_compiles(which, request, tmp_path):
+    result = request.getfixturevalue(which)
+    work = tmp_path / "tex"
+    shutil.copytree(result.directory, work)
+    proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "report.tex"],
+                          cwd=work, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert (work / "report.pdf").stat().st_size > 10_000
+
+
+def test_chinese_report(tmp_path, monkeypatch):
+    monkeypatch.setattr(style_module, "find_cjk_font", lambda: None)
+    with pytest.warns(style_module.CJKFontWarning) as caught:
+        result = report(load("hawk_dove"), tmp_path, lang="zh", kinds=("portrait", "paths"))
+    assert len([w for w in caught if issubclass(w.category, style_module.CJKFontWarning)]) == 1
+    md = result.markdown.read_text(encoding="utf-8")
+    tex = result.latex.read_text(encoding="utf-8")
+    assert "## 均衡点" in md and "\\usepackage[UTF8]{ctex}" in tex
+    if shutil.which("xelatex"):
+        proc = subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", "report.tex"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=180)
+        assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_unwritable_output_directory_is_a_user_error():
+    with pytest.raises(ScenarioError, match="cannot create the output directory"):
+        report(load("hawk_dove"), "/proc/no-such-dir/out", kinds=())
+
+
+# -- CLI ---------------------------------------------------------------------------------------
+
+def _run(*args):
+    from evogame.cli import main
+    return CliRunner().invoke(main, list(args))
+
+
+def test_cli_report_json(tmp_path):
+    res = _run("report", str(SCENARIOS / "prisoners_dilemma.toml"), "--out", str(tmp_path), "--kinds",
+               "portrait", "--json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert Path(data["markdown"]).is_file() and Path(data["latex"]).is_file()
+    assert [f["kind"] for f in data["figures"]] == ["portrait"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--out", "/proc/no-such-dir/out"], "cannot create the output directory"),
+    (["--out", "OUT", "--kinds", "portrait,nonsense"], "unknown figure kind 'nonsense'"),
+    (["--out", "OUT", "--mechanism", "platfrom"], "did you mean 'platform'"),
+    (["--out", "OUT", "-p", "c_D=abc"], "not a number"),
+    ([], "Missing option '--out'"),
+])
+def test_cli_report_bad_input_exits_2(args, message, tmp_path):
+    args = [str(tmp_path / "o") if a == "OUT" else a for a in args]
+    res = _run("report", str(SCENARIOS / "vertical.toml"), *args)
+    assert res.exit_code == 2, res.output
+    assert message in res.output
+    assert "Traceback" not in res.output
