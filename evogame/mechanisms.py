@@ -522,6 +522,11 @@ def compare(game: Game, items: Sequence, strength=1, *, params: Mapping | None =
     if not items:
         raise ScenarioError("compare needs a mechanism", file=game.scenario.get("file"), key="--mechanism",
                             expected="--mechanism NAME (repeatable)")
+    from .dynamics import structural_parameters
+    structural = {k: v for k, v in (params or {}).items() if k in structural_parameters(game)}
+    if structural:   # a sum limit fixes the polynomial degree: it must be a default value, not an override
+        game = game.with_values(**structural)
+        params = {k: v for k, v in params.items() if k not in structural}
     applied = apply(game, items, strength)
     base = analyze(game, params, rtol=rtol, budget=budget)
     new = analyze(applied, params, rtol=rtol, budget=budget)
