@@ -21,8 +21,10 @@ Grammar
     NAME       := [A-Za-z_][A-Za-z0-9_]*     # a key of ``names`` (case-sensitive)
 
 Numbers are exact (``0.3`` is ``Rational(3, 10)``).  ``sum(k, lo, hi, body)``
-binds the new name ``k`` inside ``body`` only; it is ``Sum(body, (k, lo, hi))``,
-written out term by term when ``lo`` and ``hi`` are integers.
+binds the new name ``k`` (an integer symbol) inside ``body`` only; it is
+``Sum(body, (k, lo, hi))``, unevaluated, unless ``lo`` and ``hi`` are integers:
+then it is written out term by term, which is the value of ``Sum(...).doit()``
+(Karr's convention when ``hi < lo - 1``) as a plain sum, e.g. a polynomial.
 
 Refused with an ``ExpressionError``, so that parsing takes bounded time and
 memory whatever the input: text longer than 2000 characters; nesting
@@ -125,6 +127,8 @@ def parse_expression(text: str, names: Mapping[str, sympy.Symbol | sympy.Expr], 
 
 
 class _Parser:
+    """One parse of one text: tokens, position, scope, depth and work counters."""
+
     def __init__(self, text, names, file, key):
         self.names, self.file, self.key = names, file, key
         self.bound: dict[str, sympy.Expr] = {}    # sum variables in scope
@@ -174,11 +178,11 @@ class _Parser:
             raise self.error(f"expression too costly to evaluate (more than {MAX_SECONDS:g} "
                              "seconds)")
 
-    def unexpected(self, token, expected):
+    def unexpected(self, token, expected, after_operand=True):
         if token.kind == "end":
             return self.error("unexpected end of expression", expected=expected)
         hint = ""
-        if token.kind in ("name", "number") or token.text == "(":
+        if after_operand and (token.kind in ("name", "number") or token.text == "("):
             hint = " (implicit multiplication is not allowed; write '*')"
         elif token.text == ",":
             hint = " (commas only separate function arguments)"
@@ -267,7 +271,7 @@ class _Parser:
             self.expect(")")
             self.depth -= 1
             return value
-        raise self.unexpected(token, "a number, a name, a function call or '('")
+        raise self.unexpected(token, "a number, a name, a function call or '('", False)
 
     def number(self, token):
         text = token.text
@@ -335,7 +339,7 @@ class _Parser:
         token = self.take()
         name = token.text
         if token.kind != "name":
-            raise self.unexpected(token, "a new name for the summation variable")
+            raise self.unexpected(token, "a new name for the summation variable", False)
         if name in self.names or name in self.bound or name in _ARITY or name.startswith("__"):
             raise self.error(f"summation variable '{name}' at position {token.pos} is "
                              "already in use", expected="a new name")
@@ -346,7 +350,7 @@ class _Parser:
         self.expect(",")
         for bound in (low, high):
             if bound.is_number and not bound.is_Integer:
-                raise self.error(f"sum bounds must be integers, found {bound}")
+                raise self.error(f"sum bounds must be integers, found {_show(bound)}")
         start = self.i
         if not (low.is_Integer and high.is_Integer):
             variable = sympy.Symbol(name, integer=True)
@@ -395,7 +399,7 @@ class _Parser:
     # -- guarded sympy constructors --------------------------------------
     def finite(self, value, what):
         if value in _UNDEFINED or any(arg in _UNDEFINED for arg in value.args):
-            raise self.error(f"{what} is undefined here (division by zero or log(0))")
+            raise self.error(f"{what} is undefined (infinite or not a number)")
         return value
 
     def check_arguments(self, what, *args):
@@ -416,10 +420,11 @@ class _Parser:
         self.check_arguments(f"{name}(...)", *args)
         if name == "exp":
             if a.is_number and abs(_value(a)) > MAX_EXP_ARGUMENT:
-                raise self.error(f"exp argument too large (|{a}| > {MAX_EXP_ARGUMENT})")
+                raise self.error(f"exp argument too large (|{_show(a)}| > {MAX_EXP_ARGUMENT})")
             return sympy.exp(a)
         if name == "log" and a.is_number and _value(a) <= 0:
-            raise self.error(f"log({a}) is undefined: the logarithm needs a positive number")
+            raise self.error(f"log({_show(a)}) is undefined: the logarithm needs a positive "
+                             "number")
         if name == "binomial":
             self.check_binomial(*args)
         return {"log": sympy.log, "abs": sympy.Abs, "min": sympy.Min, "max": sympy.Max,
@@ -429,8 +434,8 @@ class _Parser:
         if not (n.is_number and k.is_number):
             return
         if not (n.is_Rational and k.is_Integer):
-            raise self.error(f"binomial({n}, {k}) is not allowed: with numbers, n must be "
-                             "rational and k an integer")
+            raise self.error(f"binomial({_show(n)}, {_show(k)}) is not allowed: with numbers, "
+                             "n must be rational and k an integer")
         k, digits = int(k), 0.0
         if k > 0 and n.is_Integer:   # binomial(-a, k) = (-1)^k binomial(a + k - 1, k)
             top = int(n) if n >= 0 else k - int(n) - 1
@@ -439,9 +444,10 @@ class _Parser:
                 digits = math.inf
         elif k > 0:
             p, q = abs(int(n.p)), int(n.q)
-            digits = k * (math.log10(p + k * q) + math.log10(q)) if k <= MAX_SUM_TERMS else math.inf
+            digits = math.inf if k > MAX_SUM_TERMS else k * math.log10((p + k * q) * q)
         if digits > MAX_EXP10:
-            raise self.error(f"binomial({n}, {k}) is too large (more than 10^{MAX_EXP10})")
+            raise self.error(f"binomial({_show(n)}, {k}) is too large (more than "
+                             f"10^{MAX_EXP10})")
 
     def pow(self, base, exponent):
         if not exponent.is_Integer:
@@ -450,10 +456,11 @@ class _Parser:
             size = abs(_to_float(exponent))
             if base.is_number:
                 if not exponent.is_Integer and _value(base) < 0:
-                    raise self.error(f"({base})^({exponent}) is not a real number: a negative "
-                                     "number cannot be raised to a non-integer power")
+                    raise self.error(f"({_show(base)})^({_show(exponent)}) is not a real "
+                                     "number: a negative number cannot be raised to a "
+                                     "non-integer power")
                 if size > MAX_NUMERIC_EXPONENT:
-                    raise self.error(f"exponent too large ({exponent}; at most "
+                    raise self.error(f"exponent too large ({_show(exponent)}; at most "
                                      f"{MAX_NUMERIC_EXPONENT} for a numeric base)")
                 digits = max(_size(base), abs(_log10_abs(base))) if base != 0 else 0.0
             else:
@@ -461,7 +468,15 @@ class _Parser:
             if digits and digits * size > MAX_EXP10:
                 raise self.error(f"exponent too large: the result would exceed "
                                  f"10^{MAX_EXP10}")
-        return self.finite(sympy.Pow(base, exponent), "power")
+        if base == 0 and exponent.is_extended_negative:
+            raise self.error("division by zero: 0 raised to a negative power")
+        return self.finite(sympy.Pow(base, exponent), f"({_show(base)})^({_show(exponent)})")
+
+
+def _show(value: sympy.Basic) -> str:
+    """A short, one-line rendering of an expression for error messages."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _log10_binomial(n: int, m: int) -> float:

@@ -5,6 +5,7 @@ import ast
 import builtins
 import importlib
 import pathlib
+import re
 import time
 
 import pytest
@@ -82,7 +83,8 @@ def test_numbers_are_exact(text, expected):
 def test_no_floats_anywhere():
     value = parse("0.1*x + 0.25*y^0.5 - 1e-3")
     assert not value.atoms(sympy.Float)
-    assert value == sympy.Rational(1, 10) * x + y**sympy.Rational(1, 2) / 4 - sympy.Rational(1, 1000)
+    milli, tenth = sympy.Rational(1, 1000), sympy.Rational(1, 10)
+    assert value == tenth * x + sympy.sqrt(y) / 4 - milli
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -161,6 +163,39 @@ def test_length_limit():
     assert parse("+".join(["x"] * 1000)) == 1000 * x   # 1999 characters
     with pytest.raises(ExpressionError, match="too long"):
         parse("x" + "+x" * 1000)
+
+
+def test_large_sum_with_integer_bounds():
+    value = parse("sum(k, 0, 99, binomial(99, k)*x^k*(1-x)^(99-k))")
+    assert not value.has(sympy.Sum)
+    assert value.subs(x, sympy.Rational(1, 3)) == 1
+
+
+@pytest.mark.parametrize("text", ["log(-1)", "log(0)", "sqrt(-1)", "(-8)^(1/3)", "(-2)^0.5",
+                                  "log(1 - 2)", "sqrt(log(1/2))"])
+def test_only_real_numbers_are_made(text):
+    with pytest.raises(ExpressionError):
+        parse(text)
+
+
+def test_negative_bases_with_integer_exponents_are_fine():
+    assert parse("(-2)^3") == -8
+    assert parse("(-2)^-2") == sympy.Rational(1, 4)
+    assert parse("sqrt(x)^2") == x
+
+
+@pytest.mark.parametrize("text, message", [
+    ("max(sum(k, 0, 999, x^k), y)", "argument of max(...) too large"),
+    ("sum(a, 0, 999, sum(b, 0, 999, x))", "too large to expand"),
+    ("exp(log(exp(log(exp(1)))))", None),
+    ("log(log(log(log(log(1e300)))))", "nested too deeply"),
+])
+def test_work_limits(text, message):
+    if message is None:
+        assert parse(text) == sympy.E
+        return
+    with pytest.raises(ExpressionError, match=re.escape(message)):
+        parse(text)
 
 
 # -- error messages -------------------------------------------------------
