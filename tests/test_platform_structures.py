@@ -191,9 +191,10 @@ def test_integer_parameters_need_integer_preset_values():
 
 def test_cli_presets_json_is_to_dict(game):
     path = str(SCENARIOS / "platform_structures.toml")
-    res = CliRunner().invoke(main, ["presets", path, "--samples", "128", "--json"])
+    res = CliRunner().invoke(main, ["presets", path, "--samples", "64", "--preset", "network",
+                                    "--preset", "co_creation", "--json"])
     assert res.exit_code == 0, res.output
-    expected = compare_presets(game, samples=128).to_dict()
+    expected = compare_presets(game, ["network", "co_creation"], samples=64).to_dict()
     assert json.loads(res.output) == json.loads(json.dumps(jsonable(expected)))
 
 
@@ -218,3 +219,13 @@ def test_cli_presets_bad_input_exits_2(args):
     res = CliRunner().invoke(main, args)
     assert res.exit_code == 2, res.output
     assert "Traceback" not in res.output
+
+
+def test_cli_basins_with_a_preset_uses_the_preset_values(game):
+    res = CliRunner().invoke(main, ["basins", str(SCENARIOS / "platform_structures.toml"), "--preset", "network",
+                                    "-p", "omega=0.1", "-n", "128", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["parameters"]["omega"] == pytest.approx(0.7)     # the preset's value wins over -p
+    expected = basins(apply_preset(game, "network"), samples=128).to_dict()
+    assert [a["share"] for a in out["attractors"]] == [a["share"] for a in expected["attractors"]]

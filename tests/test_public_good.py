@@ -74,7 +74,8 @@ def test_fitness_is_the_binomial_expectation_of_degree_N_minus_1(game, N, M):
     assert float(f_share.subs(subs).as_poly(x).degree()) == N - 1
 
 
-PAIRS = [(N, M) for N in range(2, 9) for M in range(2, N + 1)]
+# every 2 <= M <= N up to N = 7, and the ends and middle for N = 8 (degree 7)
+PAIRS = [(N, M) for N in range(2, 8) for M in range(2, N + 1)] + [(8, 2), (8, 5), (8, 8)]
 
 
 @pytest.mark.parametrize("N,M", PAIRS)

@@ -32,7 +32,8 @@ Examples:
               help="Apply a mechanism of the scenario first (repeatable; they compose in the order given).")
 @click.option("--strength", "-s", type=float, default=1.0, show_default=True,
               help="Strength of the mechanisms: 0 = baseline, 1 = as described.")
-@click.option("--preset", default=None, metavar="NAME", help="Use a preset of the scenario's [presets].")
+@click.option("--preset", default=None, metavar="NAME",
+              help="Use a preset of the scenario's [presets] (its values win over --param).")
 @param_option
 @click.option("--samples", "-n", type=click.IntRange(min=1, max=1_000_000), default=4096, show_default=True,
               help="Number of quasi-random initial states.")
@@ -65,9 +66,11 @@ def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end
     if mechanisms:
         from ..mechanisms import apply
         game = apply(game, list(mechanisms), strength)
-    if preset:
-        from ..presets import apply_preset
+    if preset:   # -p values apply before the preset (its expressions see them); its own values win
+        from ..presets import apply_preset, preset_values
+        fixed = preset_values(game, preset, overrides)
         game = apply_preset(game, preset, overrides)
+        overrides = {k: v for k, v in overrides.items() if k not in fixed}
     if group_sizes:
         result = free_riding_by_group_size(game, parse_sizes(group_sizes), params=overrides)
         if as_json:
