@@ -92,7 +92,8 @@ def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end
             click.echo("separatrix (exact): " + ", ".join(f"{s['label']} at {s['state']:.10g} ({s['classification']})"
                                                           for s in result.separatrix))
         if result.critical_mass is not None:
-            click.echo(f"critical mass: {result.critical_mass:.10g} (share of "
-                       f"'{game.populations[0].strategies[0]}' needed to reach the upper basin)")
+            first, second = game.populations[0].strategies
+            click.echo(f"critical mass: {result.critical_mass:.10g} (share of '{first}' needed to "
+                       f"escape the basin of ({second}))")
     for note in result.notes:
         click.echo(f"note: {note}")
