@@ -450,16 +450,21 @@ def _save_hermite(states, times_padded, starts, t_old, h, Y0, F0, Y1, F1, nxt, t
     B, T, d = states.shape
     flat = states.reshape(-1)
     offsets = np.arange(d)[:, None]
-    cols_all = np.repeat(np.arange(starts.size), count)
-    k_all = np.repeat(nxt, count) + (np.arange(cols_all.size) - np.repeat(np.cumsum(count) - count, count))
     # y(theta) = y0 + theta (c1 + theta (c2 + theta c3)), coefficients per start
     dy = Y1 - Y0
     c1 = F0 * h
     hf1 = F1 * h
     c2 = 3 * dy - 2 * c1 - hf1
     c3 = c1 + hf1 - 2 * dy
-    for a in range(0, cols_all.size, chunk):
-        cols, k = cols_all[a:a + chunk], k_all[a:a + chunk]
+    # columns in groups of at most ~chunk (start, time) pairs: the work space stays bounded
+    ends = np.cumsum(count)
+    cuts = np.searchsorted(ends, np.arange(chunk, ends[-1], chunk), side="left")
+    for lo, up in zip(np.concatenate([[0], cuts + 1]), np.concatenate([cuts + 1, [count.size]])):
+        if lo >= up:
+            continue
+        cnt = count[lo:up]
+        cols = lo + np.repeat(np.arange(up - lo), cnt)
+        k = np.repeat(nxt[lo:up], cnt) + (np.arange(cols.size) - np.repeat(np.cumsum(cnt) - cnt, cnt))
         th = (times_padded[k] - t_old[cols]) / h[cols]
         values = c3[:, cols] * th
         values += c2[:, cols]

@@ -162,17 +162,23 @@ class SimplexConstraint:
         Y[:, cols] = sub
 
 
-def vector_field_rows(game: Game, params: Mapping | None = None):
+def vector_field_rows(game: Game, params: Mapping | None = None, *, batch_size: int = 0):
     """The replicator field as a function of component-major states ``(d, n) -> (d, n)``.
 
     Also returns the Jacobian ``(d, n) -> (n, d, d)``.  Both use the
-    compiled (lambdified) expressions of :mod:`evogame.dynamics` with the
-    parameter values passed as scalars.
+    compiled (lambdified) expressions of :mod:`evogame.dynamics`; for a
+    batch of at least ``BAKE_BATCH`` starts the field is compiled with the
+    parameter values folded in (fewer array operations per call, ~30 ms to
+    compile once per parameter set).
     """
     dyn = dynamics(game)
     pvec = dyn.parameter_vector(game.values(params))
-    fn = dyn.field_function()
-    pargs = [float(v) for v in pvec]
+    if batch_size >= BAKE_BATCH:
+        fn = dyn.field_function_at(pvec)
+        pargs = []
+    else:
+        fn = dyn.field_function()
+        pargs = [float(v) for v in pvec]
 
     def rhs(Y: np.ndarray) -> np.ndarray:
         out = np.empty_like(Y)
@@ -184,6 +190,10 @@ def vector_field_rows(game: Game, params: Mapping | None = None):
         return dyn.jacobian_at(Y.T, pvec)
 
     return rhs, jac
+
+
+#: Batches at least this large get a field compiled for their parameter values.
+BAKE_BATCH = 256
 
 
 SCIPY_METHODS = ("RK23", "RK45", "DOP853", "Radau", "BDF", "LSODA")
@@ -237,7 +247,7 @@ def simulate(game: Game, initial_states, t_end: float, *, params: Mapping | None
     times = np.linspace(0.0, float(t_end), int(n_points))
     if d == 0:
         return Simulation(game, times, np.zeros((B, len(times), 0)))
-    rhs, jac = vector_field_rows(game, params)
+    rhs, jac = vector_field_rows(game, params, batch_size=B)
     constraint = SimplexConstraint(game, np.clip(z0, 0.0, 1.0))
     z0 = constraint.snap(z0)
     with np.errstate(over="ignore", invalid="ignore"):
