@@ -21,6 +21,20 @@ _LAZY = {
     "Simulation": ("simulate", "Simulation"),
     "load_scenario": ("scenario", "load_scenario"),
     "parse_scenario": ("scenario", "parse_scenario"),
+    "apply": ("mechanisms", "apply"),
+    "mechanisms": ("mechanisms", "mechanisms"),
+    "compare": ("mechanisms", "compare"),
+    "CompareResult": ("mechanisms", "CompareResult"),
+    "threshold": ("thresholds", "threshold"),
+    "ThresholdResult": ("thresholds", "ThresholdResult"),
+    "sweep": ("sweeps", "sweep"),
+    "Sweep1DResult": ("sweeps", "Sweep1DResult"),
+    "RegimeMapResult": ("sweeps", "RegimeMapResult"),
+    "basins": ("basins", "basins"),
+    "BasinResult": ("basins", "BasinResult"),
+    "presets": ("presets", "presets"),
+    "apply_preset": ("presets", "apply_preset"),
+    "compare_presets": ("presets", "compare_presets"),
 }
 
 

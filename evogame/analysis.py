@@ -16,7 +16,7 @@ import numpy as np
 import sympy
 
 from . import stability as st
-from .dynamics import Dynamics, dynamics
+from .dynamics import Dynamics, dynamics, with_structural
 from .game import Game
 from .restpoints import Continuum, face_label, find_rest_points, full_state
 
@@ -237,6 +237,7 @@ def analyze(game: Game, params: Mapping | None = None, *, symbolic: bool = False
     Analysis
     """
     t0 = time.perf_counter()
+    game, params = with_structural(game, params)
     values = game.values(params)
     dyn = dynamics(game)
     subs = {game.parameters[n].symbol: v for n, v in values.items()}
@@ -264,6 +265,11 @@ def analyze(game: Game, params: Mapping | None = None, *, symbolic: bool = False
                 if (p.support == sp["support"] and sp.get("numeric_state") is not None
                         and np.allclose(p.state, sp["numeric_state"], atol=1e-8)):
                     p.symbolic = sp
+        for p in points:
+            if p.symbolic is None:  # sympy's general solution missed a point: say so
+                notes.append(f"symbolic: no symbolic solution found for the rest point {p.label} on face "
+                             f"{face_label(game, p.support)} (found exactly at the parameter values); "
+                             "its stability condition is not available")
     return Analysis(game, values, points, continua, rtol, notes, symbolic_points,
                     time.perf_counter() - t0)
 

@@ -19,7 +19,7 @@ import sympy
 
 from .game import Game
 
-__all__ = ["Dynamics", "dynamics", "resolve_sums"]
+__all__ = ["Dynamics", "dynamics", "resolve_sums", "structural_parameters", "with_structural"]
 
 
 def resolve_sums(expr: sympy.Expr, values: Mapping[str, sympy.Expr]) -> sympy.Expr:
@@ -39,6 +39,21 @@ def resolve_sums(expr: sympy.Expr, values: Mapping[str, sympy.Expr]) -> sympy.Ex
         return sympy.Sum(s.function, *limits).doit()
 
     return sympy.expand(expr.replace(lambda e: isinstance(e, sympy.Sum), expand))
+
+
+def with_structural(game: Game, params: Mapping | None):
+    """Route overrides of structural parameters (sum limits) through ``with_values``.
+
+    Their values fix the polynomial degree, so they must be set before the
+    derivation; returns ``(game, remaining overrides)``.
+    """
+    if not params:
+        return game, params
+    structural = structural_parameters(game)
+    fixed = {k: v for k, v in params.items() if k in structural}
+    if not fixed:
+        return game, params
+    return game.with_values(**fixed), {k: v for k, v in params.items() if k not in structural}
 
 
 def structural_parameters(game: Game) -> set[str]:

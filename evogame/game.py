@@ -252,8 +252,12 @@ class Game:
         g = Game.__new__(Game)
         g.__dict__.update(self.__dict__)
         g.parameters = params
+        # the derivation depends on values only through structural parameters (sum limits)
+        cached = g.__dict__.get("_cache_dynamics")
+        keep = cached is not None and not (set(overrides) & set(cached.structural))
         for key in [k for k in g.__dict__ if k.startswith("_cache")]:
-            del g.__dict__[key]
+            if not (keep and key == "_cache_dynamics"):
+                del g.__dict__[key]
         return g
 
     def profile_label(self, idx: Sequence[int]) -> str:

@@ -183,13 +183,14 @@ def solve_face(face: Face, *, budget: float | None, numeric_values: Mapping | No
     try:
         with time_limit(budget):
             sols = _solve_exact(eqs, list(face.unknowns))
-    except Timeout:
+    except (Timeout, NotImplementedError) as exc:
+        why = f"exact solve exceeded {budget:g} s" if isinstance(exc, Timeout) else "sympy could not solve"
+        if numeric_values is not None:  # symbolic mode: no numbers to fall back on
+            if notes is not None:
+                notes.append(f"face {face.support}: {why}; no symbolic rest points reported on this face")
+            return [], [], "none"
         if notes is not None:
-            notes.append(f"face {face.support}: exact solve exceeded {budget:g} s; numeric fallback used")
-        return _numeric_face(face, eqs) + ("numeric",)
-    except NotImplementedError:
-        if notes is not None:
-            notes.append(f"face {face.support}: sympy could not solve; numeric fallback used")
+            notes.append(f"face {face.support}: {why}; numeric fallback used")
         return _numeric_face(face, eqs) + ("numeric",)
     candidates, continua = [], []
     for sol in sols:
