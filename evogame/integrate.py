@@ -300,6 +300,7 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
 
     sol.evaluations = nfev
     sol.iterations = iterations
+    W = Y_new = F_new = stage = scale = err = factor = Y = F = None     # free the explicit work space
     # stiff starts (and those past max_steps) continue together with the linearly implicit
     # Rosenbrock method; a start on which that fails too goes to scipy's LSODA on its own
     for group in handover:
@@ -312,14 +313,19 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
     if batch:
         sol.implicit_method = "linearly implicit Rosenbrock (Rodas3, batched)"
         group = tuple(np.concatenate([g[k] for g in batch], axis=-1) for k in range(4))
-        failed, ros_steps, ros_iterations, ros_evals = rosenbrock_batch(
-            rhs, jacobian, group, times, states, rtol=rtol, atol=atol, constrain=constrain)
-        sol.implicit_steps = ros_steps
-        sol.iterations += ros_iterations
-        sol.evaluations += ros_evals
-        if failed[0].size:
-            reason[failed[0]] = reason[failed[0]] + ", then the Rosenbrock step size collapsed"
-            lone.append(failed + ("",))
+        sol.implicit_steps = np.zeros(B, dtype=np.int64)
+        # in chunks of starts: the Jacobians and their inverses stay a bounded work space
+        for lo in range(0, group[0].size, _ROS_CHUNK):
+            part = tuple(a[..., lo:lo + _ROS_CHUNK] for a in group)
+            failed, ros_steps, ros_iterations, ros_evals = rosenbrock_batch(
+                rhs, jacobian, part, times, states, rtol=rtol, atol=atol, constrain=constrain)
+            sol.implicit_steps += ros_steps
+            sol.iterations += ros_iterations
+            sol.evaluations += ros_evals
+            if failed[0].size:
+                reason[failed[0]] = reason[failed[0]] + ", then the Rosenbrock step size collapsed"
+                lone.append(failed + ("",))
+        del group
     for starts, t_here, y_here, k_here, _ in lone:
         if implicit_method not in sol.implicit_method:
             sol.implicit_method = " and ".join(filter(None, [sol.implicit_method, f"scipy {implicit_method}"]))
@@ -342,6 +348,7 @@ _ROS_A = {3: (2.0, 0.0), 4: (2.0, 0.0, 1.0)}
 _ROS_C = {2: (4.0,), 3: (1.0, -1.0), 4: (1.0, -1.0, -8.0 / 3.0)}
 _ROS_M = (2.0, 0.0, 1.0, 1.0)
 _ROS_ORDER = 3
+_ROS_CHUNK = 2048      # starts per Rosenbrock batch
 
 
 def rosenbrock_batch(rhs, jacobian, group, times, states, *, rtol, atol, constrain=None, max_steps=100_000):
