@@ -410,3 +410,14 @@ def test_cli_figure_bad_input_exits_2(args, message):
     assert res.exit_code == 2, res.output
     assert message in res.output
     assert "Traceback" not in res.output
+
+
+def test_portraits_draw_into_given_axes(analyses):
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(8, 3), layout="constrained")
+    for ax, name in zip(fig.subplots(1, 3), ["vertical", "rps", "hawk_dove"]):
+        game, analysis = _analysis(analyses, name)
+        assert portrait(game, analysis=analysis, ax=ax) is fig
+        marks = [ln for ln in ax.get_lines() if (ln.get_gid() or "").startswith("rest-points:")]
+        assert sum(len(ln.get_xdata()) for ln in marks) == len(analysis.rest_points)
+    fig.savefig(io.BytesIO(), format="svg")
