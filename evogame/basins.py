@@ -48,6 +48,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from .analysis import Analysis, analyze
+from .dynamics import with_structural
 from .errors import AnalysisError, ScenarioError, did_you_mean
 from .game import Game
 
@@ -317,22 +318,6 @@ def basins(game: Game, params: Mapping | None = None, samples: int = 4096, seed:
         result.separatrix = exact["separatrix"]
         result.critical_mass = exact["critical_mass"]
     return result
-
-
-def with_structural(game: Game, params: Mapping | None):
-    """Move overrides of structural parameters (sum limits, e.g. ``N``) into the game.
-
-    Their values fix the degree of the payoffs when the dynamics are derived,
-    so they cannot be passed as plain overrides: the game is rebuilt with
-    them as defaults (``Game.with_values``) and the rest stays an override.
-    """
-    from .dynamics import structural_parameters
-
-    params = dict(params or {})
-    fixed = {k: params.pop(k) for k in list(params) if k in structural_parameters(game)}
-    if fixed:
-        game = game.with_values(**fixed)
-    return game, params
 
 
 def _default_t_end(game: Game, attractors) -> float:

@@ -42,18 +42,20 @@ def resolve_sums(expr: sympy.Expr, values: Mapping[str, sympy.Expr]) -> sympy.Ex
 
 
 def with_structural(game: Game, params: Mapping | None):
-    """Route overrides of structural parameters (sum limits) through ``with_values``.
+    """Move overrides of structural parameters (sum limits, e.g. ``N``) into the game.
 
-    Their values fix the polynomial degree, so they must be set before the
-    derivation; returns ``(game, remaining overrides)``.
+    Their values fix the degree of the payoffs when the dynamics are derived,
+    so they cannot be plain overrides: the game is rebuilt with them as
+    defaults (``Game.with_values``); returns ``(game, remaining overrides)``.
     """
+    params = dict(params or {})
     if not params:
         return game, params
     structural = structural_parameters(game)
-    fixed = {k: v for k, v in params.items() if k in structural}
-    if not fixed:
-        return game, params
-    return game.with_values(**fixed), {k: v for k, v in params.items() if k not in structural}
+    fixed = {k: params.pop(k) for k in list(params) if k in structural}
+    if fixed:
+        game = game.with_values(**fixed)
+    return game, params
 
 
 def structural_parameters(game: Game) -> set[str]:

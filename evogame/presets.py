@@ -370,7 +370,8 @@ def compare_presets(game: Game, names: Sequence[str] | None = None, *, params: M
     PresetComparison
     """
     from .analysis import analyze
-    from .basins import basins, with_structural
+    from .basins import basins
+    from .dynamics import with_structural
 
     known = presets(game)
     if not known:
