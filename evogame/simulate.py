@@ -242,12 +242,16 @@ def simulate(game: Game, initial_states, t_end: float, *, params: Mapping | None
     if method != "auto" and method not in SCIPY_METHODS:
         raise AnalysisError(f"unknown integration method '{method}'; expected 'auto' or one of "
                             + ", ".join(SCIPY_METHODS))
+    from .dynamics import with_structural
+
     z0 = as_initial_states(game, initial_states)
     B, d = z0.shape
     times = np.linspace(0.0, float(t_end), int(n_points))
+    # a structural parameter (a sum limit such as N) fixes the payoffs' degree: re-derive with it
+    work, params = with_structural(game, params)
     if d == 0:
         return Simulation(game, times, np.zeros((B, len(times), 0)))
-    rhs, jac = vector_field_rows(game, params, batch_size=B)
+    rhs, jac = vector_field_rows(work, params, batch_size=B)
     constraint = SimplexConstraint(game, np.clip(z0, 0.0, 1.0))
     z0 = constraint.snap(z0)
     with np.errstate(over="ignore", invalid="ignore"):
