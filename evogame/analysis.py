@@ -18,7 +18,7 @@ import sympy
 from . import stability as st
 from .dynamics import Dynamics, dynamics, with_structural
 from .game import Game
-from .restpoints import Continuum, face_label, find_rest_points, full_state
+from .restpoints import Continuum, Timeout, face_label, find_rest_points, full_state, time_limit
 
 
 @dataclass
@@ -246,10 +246,18 @@ def analyze(game: Game, params: Mapping | None = None, *, symbolic: bool = False
     pvec = dyn.parameter_vector(values)
     points = []
     for c in candidates:
+        exact = None
         if c.exact_state is not None:
-            J_exact = _exact_jacobian(dyn, subs, c.exact_state)
-            J = np.array(J_exact.evalf(30).tolist(), dtype=float)
-            ev, cls, tol, how = st.classify_exact(J_exact)
+            try:
+                with time_limit(budget):  # algebraic points can make the exact Jacobian slow
+                    J_exact = _exact_jacobian(dyn, subs, c.exact_state)
+                    exact = (np.array(J_exact.evalf(30).tolist(), dtype=float), *st.classify_exact(J_exact))
+            except Timeout:
+                notes.append(f"rest point {face_label(game, c.face.support)} at "
+                             f"{[round(float(v), 6) for v in c.state]}: exact classification exceeded "
+                             f"{budget:g} s; classified from float64 eigenvalues")
+        if exact is not None:
+            J, ev, cls, tol, how = exact
         else:
             J = dyn.jacobian_at(c.state, pvec)
             ev = st.eigenvalues(J)
@@ -293,8 +301,14 @@ def _symbolic(game: Game, dyn: Dynamics, values: dict, budget, notes) -> list[di
         if c.exact_state is None:
             continue
         point = dict(zip(dyn.variables, c.exact_state))
-        J = dyn.jacobian.subs(point)
-        res = st.symbolic_stability(J, budget)
+        try:
+            with time_limit(budget and 3 * budget):  # Routh-Hurwitz has no budget of its own
+                J = dyn.jacobian.subs(point)
+                res = st.symbolic_stability(J, budget)
+        except Timeout:
+            notes.append(f"symbolic: stability condition of the rest point on face "
+                         f"{face_label(game, c.face.support)} exceeded {3 * budget:g} s; not derived")
+            continue
         out.append({"support": c.face.support, "state": c.exact_state, "numeric_state": c.state,
                     "existence": c.existence, **res})
     out.sort(key=lambda s: (sum(len(S) for S in s["support"]), s["support"]))

@@ -78,20 +78,57 @@ class LazyGroup(click.Group):
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except EvogameError as exc:
-            raise UserError(str(exc)) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # an internal error: short message, a hint, exit 1
-            if "EVOGAME_DEBUG" in __import__("os").environ:
+        debug = debugging()
+        with _concise_warnings(not debug):
+            try:
+                return super().invoke(ctx)
+            except EvogameError as exc:
+                raise UserError(str(exc)) from None
+            except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
                 raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
-                       "This is a bug in evogame; please report it with the command and scenario "
-                       "(set EVOGAME_DEBUG=1 for the traceback).", err=True)
-            sys.exit(1)
+            except BrokenPipeError:
+                raise  # the reader went away (e.g. `| head`): click exits quietly
+            except OSError as exc:
+                if debug or not exc.filename:
+                    raise
+                # the file system refused (unwritable or missing directory, disk full): the user can fix it
+                raise UserError(f"{exc.filename}: {exc.strerror or exc}") from None
+            except Exception as exc:  # an internal error: short message, a hint, exit 1
+                if debug:
+                    raise
+                text = " ".join(str(exc).split())
+                text = text if len(text) <= 300 else text[:297] + "..."
+                click.echo(f"internal error: {type(exc).__name__}: {text}\n"
+                           "This is a bug in evogame; please report it with the command and scenario "
+                           "(set EVOGAME_DEBUG=1 for the traceback).", err=True)
+                sys.exit(1)
 
+
+def debugging() -> bool:
+    """True when EVOGAME_DEBUG is set (to anything but '' or '0'): show tracebacks."""
+    import os
+    return os.environ.get("EVOGAME_DEBUG", "") not in ("", "0")
+
+
+class _concise_warnings:
+    """Print warnings as one line ``warning: ...`` on stderr (no source line), while active."""
+
+    def __init__(self, active: bool):
+        self.active = active
+
+    def __enter__(self):
+        import warnings
+        self.saved = warnings.showwarning
+        if self.active:
+            def show(message, category, filename, lineno, file=None, line=None):
+                click.echo(f"warning: {message}", err=True)
+            warnings.showwarning = show
+        return self
+
+    def __exit__(self, *exc):
+        import warnings
+        warnings.showwarning = self.saved
+        return False
 
 
 @click.group(cls=LazyGroup, epilog=EPILOG,
@@ -149,6 +186,17 @@ def parse_params(game, items) -> dict:
         if not math.isfinite(number):
             raise ScenarioError(f"--param {name}: '{value}' is not finite", key="--param",
                                 expected="a finite number")
+        param = game.parameters[name]
+        if param.range is not None and not param.range[0] <= number <= param.range[1]:
+            lo, hi = param.range
+            kind = "a probability or fraction, " if tuple(param.range) == (0, 1) else ""
+            raise ScenarioError(f"--param {name}={value} is outside the declared range [{lo:g}, {hi:g}] of "
+                                f"'{name}' ({kind}declared in the scenario)", file=game.scenario.get("file"),
+                                key="--param", expected=f"a value in [{lo:g}, {hi:g}] (widen 'range' in the "
+                                                        "scenario file to go beyond it)")
+        if param.integer and number != int(number):
+            raise ScenarioError(f"--param {name}={value}: '{name}' is an integer parameter", key="--param",
+                                expected="a whole number")
         out[name] = _number(value, number)
     return out
 

@@ -24,6 +24,7 @@ points: reported).  Every numeric point is kept only with a residual
 from __future__ import annotations
 
 import itertools
+import math
 import signal
 import threading
 import time
@@ -46,7 +47,12 @@ class Timeout(BaseException):
 
 @contextmanager
 def time_limit(seconds: float | None):
-    """Interrupt the block after ``seconds`` (main thread on POSIX; else no limit)."""
+    """Interrupt the block after ``seconds`` (main thread on POSIX; else no limit).
+
+    Limits nest: inside an outer limit the inner block gets at most what is
+    left of the outer one, and on leaving it the outer timer is re-armed with
+    its remaining time (so an outer budget is never lost by an inner call).
+    """
     if (not seconds or threading.current_thread() is not threading.main_thread()
             or not hasattr(signal, "setitimer")):
         yield
@@ -55,13 +61,17 @@ def time_limit(seconds: float | None):
     def handler(signum, frame):
         raise Timeout()
 
+    outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
+    start = time.monotonic()
     old = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_left) if outer_left > 0 else seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        if outer_left > 0:  # re-arm the enclosing limit with what is left of it
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-4))
 
 
 @dataclass
@@ -129,8 +139,28 @@ def full_state(game: Game, z: Sequence[float]) -> list[list[float]]:
     return out
 
 
+#: more faces than this are not enumerated (2^n - 1 faces per population of n strategies)
+MAX_FACES = 20_000
+
+
+def face_count(game: Game) -> int:
+    """Number of faces of the product of simplices: ``prod_p (2^{n_p} - 1)``."""
+    return math.prod(2 ** p.n - 1 for p in game.populations)
+
+
 def faces(game: Game, fitness) -> list[Face]:
-    """Every face (support profile) with its rest-point equations."""
+    """Every face (support profile) with its rest-point equations.
+
+    Raises :class:`~evogame.errors.AnalysisError` when there are more than
+    :data:`MAX_FACES` faces (the enumeration would not end in useful time;
+    simulate or sample basins instead).
+    """
+    count = face_count(game)
+    if count > MAX_FACES:
+        from .errors import AnalysisError
+        raise AnalysisError(f"the game has {count} faces (support profiles); solving every face is limited to "
+                            f"{MAX_FACES}: fewer strategies or populations, or use simulate / basins, "
+                            "which do not enumerate faces")
     per_pop = [[S for k in range(1, p.n + 1) for S in itertools.combinations(range(p.n), k)]
                for p in game.populations]
     out = []
@@ -178,11 +208,12 @@ def solve_face(face: Face, *, budget: float | None, numeric_values: Mapping | No
     if face.dimension == 0:
         return [Candidate(face, _reduced(face, {}), exact_state=_reduced_exact(face, {}))], [], "exact"
     eqs = _numerators(face.equations)
-    if not eqs:
-        return [], [_continuum(face, {}, face.unknowns)], "exact"
+    if not eqs:  # every point of the face is a rest point
+        return [], [c for c in [_continuum(face, {}, face.unknowns)] if c is not None], "exact"
     try:
-        with time_limit(budget):
+        with time_limit(budget):  # the budget covers the exact points' positivity checks too
             sols = _solve_exact(eqs, list(face.unknowns))
+            candidates, continua = _exact_points(face, sols, numeric_values)
     except (Timeout, NotImplementedError) as exc:
         why = f"exact solve exceeded {budget:g} s" if isinstance(exc, Timeout) else "sympy could not solve"
         if numeric_values is not None:  # symbolic mode: no numbers to fall back on
@@ -192,6 +223,11 @@ def solve_face(face: Face, *, budget: float | None, numeric_values: Mapping | No
         if notes is not None:
             notes.append(f"face {face.support}: {why}; numeric fallback used")
         return _numeric_face(face, eqs) + ("numeric",)
+    return candidates, continua, "exact"
+
+
+def _exact_points(face: Face, sols, numeric_values) -> tuple[list, list]:
+    """Candidates (isolated solutions inside the face) and continua (solutions with free unknowns)."""
     candidates, continua = [], []
     for sol in sols:
         free = [u for u in face.unknowns if u not in sol]
@@ -203,7 +239,7 @@ def solve_face(face: Face, *, budget: float | None, numeric_values: Mapping | No
         cand = _candidate(face, sol, numeric_values)
         if cand is not None:
             candidates.append(cand)
-    return candidates, continua, "exact"
+    return candidates, continua
 
 
 def _solve_exact(eqs, unknowns) -> list[dict]:
@@ -389,7 +425,8 @@ def _multistart(face: Face, eqs) -> list:
     F = sympy.lambdify([unknowns], eqs)
     J = sympy.lambdify([unknowns], sympy.Matrix(eqs).jacobian(unknowns))
     m = len(unknowns)
-    starts = qmc.Sobol(m, scramble=True, seed=12345).random(64 * m)
+    # a power of two keeps the Sobol' sequence balanced (and scipy quiet)
+    starts = qmc.Sobol(m, scramble=True, seed=12345).random_base2(math.ceil(math.log2(64 * m)))
     found = []
     for s in starts:
         if m == len(eqs):
