@@ -112,7 +112,13 @@ def load_scenario(path: str | os.PathLike):
     :class:`ScenarioError` for every problem with the file (see the module
     docstring for the rules).
     """
-    path = Path(path)
+    try:
+        return _load(Path(path))
+    except ScenarioError as exc:
+        raise _at(exc, getattr(exc, "line", None)) from None
+
+
+def _load(path: Path):
     file = str(path)
     try:
         exists, is_dir, is_file = path.exists(), path.is_dir(), path.is_file()
@@ -191,8 +197,7 @@ def parse_scenario(text: str, *, file: str = "<string>"):
             except ScenarioError as exc:
                 if not exc.file:
                     exc = exc.located(file=file)
-                line = _line_of(text, exc.key)
-                raise (_at(exc, line) if line else exc) from None
+                raise _at(exc, _line_of(text, exc.key)) from None
     except Timeout:
         raise ScenarioError(f"validating the scenario took more than {MAX_SECONDS:g} seconds", file=file,
                             expected="simpler expressions (the file is too costly to check)") from None
@@ -213,7 +218,7 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, text: str, file: str) -> Scenari
             found = _show(lines[line - 1].strip())
     err = ScenarioError(f"TOML syntax error: {message}", file=file, found=found,
                         expected=_syntax_hint(message))
-    return _at(err, line) if line else err
+    return _at(err, line)
 
 
 def _syntax_hint(message: str) -> str | None:
@@ -231,15 +236,19 @@ def _syntax_hint(message: str) -> str | None:
 
 
 def _at(exc: ScenarioError, line: int | None) -> ScenarioError:
-    """Add a line number to an error: ``file:line`` in its message, and ``exc.line``."""
+    """Add a line number to an error (``file:line`` in its message, and ``exc.line``).
+
+    The message is also made one printable line: names taken from the file
+    may hold newlines or control characters, which are shown escaped.
+    """
     exc.line = line
+    text = exc.describe()
     if line:
-        text = exc.describe()
         if exc.file and text.startswith(str(exc.file)):
             text = f"{exc.file}:{line}" + text[len(str(exc.file)):]
         else:
             text = f"line {line}: {text}"
-        exc.args = (text,)
+    exc.args = ("".join(c if c.isprintable() else repr(c)[1:-1] for c in text),)
     return exc
 
 
