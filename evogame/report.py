@@ -175,8 +175,8 @@ class Report:
 # -- the main function -------------------------------------------------------------------------
 
 def report(game: Game, out, *, mechanisms: Sequence[str] = (), params: Mapping | None = None,
-           lang: str = "en", kinds: Sequence[str] = FIGURE_KINDS, width="single", budget: float = 10.0,
-           figure_formats: Sequence[str] = ("svg", "pdf")) -> Report:
+           lang: str = "en", kinds: Sequence[str] = FIGURE_KINDS, width="single", budget: float = 2.0,
+           symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf")) -> Report:
     """Write ``report.md``, ``report.tex``, ``analysis.json`` and ``figures/`` into ``out``.
 
     Parameters
@@ -191,7 +191,12 @@ def report(game: Game, out, *, mechanisms: Sequence[str] = (), params: Mapping |
         font for the figures, else English figures and one warning).
     kinds : the figure kinds to draw (a subset of :data:`FIGURE_KINDS`).
     width : figure width, ``"single"`` or ``"double"``.
-    budget : seconds of sympy per face / eigenvalue problem.
+    budget : seconds of sympy per face / eigenvalue problem in the symbolic
+        stability conditions and the thresholds (past it: numeric fallback,
+        bisection for thresholds).  The rest-point table itself is the
+        default ``analyze(game)``.
+    symbolic : include the symbolic stability conditions (slow for games of
+        three populations: about half a minute with the default budget).
     figure_formats : formats written for every figure (SVG for the Markdown,
         PDF for the LaTeX).
 
@@ -223,7 +228,12 @@ def report(game: Game, out, *, mechanisms: Sequence[str] = (), params: Mapping |
     resolved = resolve_language(lang)          # one warning at most, for every figure
     base = game.with_values(**params) if params else game
     work = apply(base, list(mechanisms)) if mechanisms else base
-    analysis = analyze(work, symbolic=True, budget=budget)
+    analysis = analyze(work)
+    if symbolic:
+        # the symbolic solve (parameters as symbols) is the slow part: its own budget per face
+        sym = analyze(work, symbolic=True, budget=budget)
+        analysis.symbolic_rest_points = sym.symbolic_rest_points
+        analysis.notes.extend(n for n in sym.notes if n.startswith("symbolic"))
     declared = declared_mechanisms(game)
     focus = list(mechanisms) if mechanisms else list(declared)
 

@@ -26,10 +26,13 @@ Examples:
               help="Figure width: single column (8.5 cm) or double column (17.5 cm).")
 @click.option("--kinds", default=None, metavar="K1,K2,...",
               help="Only these figure kinds (portrait, paths, sensitivity, bifurcation, regime, basins).")
-@click.option("--budget", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds of exact solving per face before the numeric fallback.")
+@click.option("--budget", type=click.FloatRange(min=0.1), default=2.0, show_default=True,
+              help="Seconds of symbolic solving per face (stability conditions, thresholds) before the "
+                   "numeric fallback.")
+@click.option("--no-symbolic", is_flag=True,
+              help="Leave out the symbolic stability conditions (the slow part for three populations).")
 @json_option
-def command(scenario, out, mechanisms, params, lang, width, kinds, budget, as_json):
+def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_symbolic, as_json):
     """Write the standard output of a paper on SCENARIO into DIR.
 
     report.md and report.tex (a complete LaTeX document): parameters, payoff
@@ -55,7 +58,7 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, as_js
     for name in mechanisms:
         get(game, name)          # unknown names fail before any work
     result = report(game, out, mechanisms=list(mechanisms), params=overrides, lang=lang, kinds=chosen,
-                    width=width, budget=budget)
+                    width=width, budget=budget, symbolic=not no_symbolic)
     if as_json:
         echo_json(result.to_dict())
         return
