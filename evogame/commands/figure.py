@@ -144,7 +144,13 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
         if len(sweeps) != wanted:
             raise ScenarioError(f"a {kind} figure needs {wanted} --sweep option{'s' if wanted > 1 else ''}, "
                                 f"got {len(sweeps)}", key="--sweep", expected="NAME=LO:HI:N, e.g. c_D=0:6:121")
-        axes = [parse_axis(a) for a in sweeps]
+        from .sweep import check_grid_size
+        try:
+            axes = [parse_axis(a) for a in sweeps]
+        except ScenarioError as exc:  # parse_axis speaks of --param, the option here is --sweep
+            raise ScenarioError(exc.message.replace("--param", "--sweep"), key="--sweep", expected=exc.expected,
+                                found=exc.found) from None
+        check_grid_size(axes, "--sweep")
         for name, _ in axes:
             if name == "strength" and not mechanisms:
                 raise ScenarioError("sweeping 'strength' needs --mechanism NAME", key="--sweep")

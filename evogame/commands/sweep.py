@@ -38,6 +38,20 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
+#: largest regime map (cells) the command computes: memory and time grow with it (~1 GB per 2e6 cells)
+MAX_CELLS = 250_000
+
+
+def check_grid_size(axes, option: str) -> None:
+    """Refuse a regime map with more than MAX_CELLS cells before any work is done."""
+    cells = 1
+    for _, values in axes:
+        cells *= len(values)
+    if len(axes) > 1 and cells > MAX_CELLS:
+        raise ScenarioError(f"{option}: a regime map of {' x '.join(str(len(v)) for _, v in axes)} = {cells} cells "
+                            "is too large", key=option, expected=f"at most {MAX_CELLS} cells (e.g. 500 x 500)")
+
+
 @click.command(epilog="""\b
 Examples:
   evogame sweep scenarios/vertical.toml --param c_D=0:5:101
@@ -78,6 +92,7 @@ def command(scenario, axes, mechanisms, strength, out, overrides, as_json):
     if out is not None and not out.lower().endswith((".csv", ".json")):
         raise ScenarioError(f"--out '{out}': unknown format", key="--out", expected="a file name ending .csv or .json")
     parsed = [parse_axis(a) for a in axes]
+    check_grid_size(parsed, "--param")
     game = load(scenario)
     progress = _Progress(not as_json, "analysing each grid point")
     try:
