@@ -98,7 +98,8 @@ def routh_hurwitz(charpoly: sympy.Poly) -> list[sympy.Expr]:
     dets = []
     for k in range(1, d + 1):
         H = sympy.Matrix(k, k, lambda i, j: coef(2 * (j + 1) - (i + 1)))
-        dets.append(sympy.factor(H.det()))
+        det = sympy.cancel(H.det())
+        dets.append(sympy.factor(det) if sympy.count_ops(det) < 400 else det)
     return dets
 
 
@@ -145,35 +146,69 @@ def symbolic_eigenvalues(J: sympy.Matrix, lam: sympy.Symbol) -> list | None:
     return out
 
 
+def split_decoupled(J: sympy.Matrix) -> tuple[list, sympy.Matrix]:
+    """Split off eigenvalues carried by rows or columns that are zero off the diagonal.
+
+    At a rest point on a face, the row of a coordinate that is zero there is
+    ``(f_j - fbar) e_j``: expanding ``det(J - l I)`` along it gives the
+    eigenvalue ``J_jj`` and leaves the matrix without row and column ``j``.
+    Repeats until no such row or column is left; returns ``(eigenvalues, core)``.
+    """
+    idx = list(range(J.rows))
+    split = []
+    changed = True
+    while changed and idx:
+        changed = False
+        for i in idx:
+            if all(J[i, j] == 0 for j in idx if j != i) or all(J[j, i] == 0 for j in idx if j != i):
+                split.append(J[i, i])
+                idx.remove(i)
+                changed = True
+                break
+    return split, J.extract(idx, idx)
+
+
 def symbolic_stability(jacobian: sympy.Matrix, budget=None) -> dict:
     """Eigenvalues and the condition for asymptotic stability, symbolically.
 
     Returns a dict with ``eigenvalues`` (list with multiplicity, or None when
-    they could not be found in time) and ``condition`` (a sympy boolean in the
-    parameters: true exactly where the point is asymptotically stable).  When
-    the eigenvalues are real expressions the condition is ``And(l_i < 0)``;
-    otherwise it is the Routh--Hurwitz criterion of the characteristic
-    polynomial, which is exact whatever the eigenvalues are.
+    they could not be found in time), ``condition`` (a sympy boolean in the
+    parameters: true exactly where the point is asymptotically stable) and
+    ``criterion``.  Eigenvalues carried by decoupled rows (coordinates that
+    vanish at the point, see :func:`split_decoupled`) must each be negative;
+    the remaining core block must be Hurwitz: when its eigenvalues are real
+    expressions the condition is ``And(l_i < 0)``, otherwise the
+    Routh--Hurwitz criterion of its characteristic polynomial (exact whatever
+    the eigenvalues are).
     """
     from .restpoints import time_limit, Timeout
 
     J = jacobian.applyfunc(sympy.cancel)
+    split, core = split_decoupled(J)
+    split = [sympy.factor(e) for e in split]
     lam = sympy.Dummy("lambda")
-    eigs = None
-    try:
-        with time_limit(budget):
-            eigs = symbolic_eigenvalues(J, lam)
-    except Timeout:
-        eigs = None
-    if eigs is not None and all(_is_real_expression(e) for e in eigs):
-        condition = sympy.And(*[sympy.StrictLessThan(e, 0) for e in eigs])
+    # zero trace: the eigenvalues' real parts sum to 0, so they cannot all be
+    # negative (interior points of multi-population games: Selten 1980)
+    traceless = core.rows > 0 and sympy.cancel(core.trace()) == 0
+    core_eigs = []
+    if core.rows:
+        try:
+            with time_limit(min(budget, 2.0) if (traceless and budget) else budget):
+                core_eigs = symbolic_eigenvalues(core, lam)
+        except Timeout:
+            core_eigs = None
+    eigs = None if core_eigs is None else split + core_eigs
+    conditions = [sympy.StrictLessThan(e, 0) for e in split]
+    if traceless:
+        return {"eigenvalues": eigs, "condition": sympy.false, "criterion": "zero trace"}
+    if core_eigs is not None and all(_is_real_expression(e) for e in core_eigs):
+        conditions += [sympy.StrictLessThan(e, 0) for e in core_eigs]
         kind = "eigenvalues"
     else:
-        poly = J.charpoly(lam)
-        dets = routh_hurwitz(poly)
-        condition = sympy.And(*[sympy.StrictGreaterThan(h, 0) for h in dets])
-        kind = "Routh-Hurwitz"
-    return {"eigenvalues": eigs, "condition": condition, "criterion": kind}
+        dets = routh_hurwitz(core.charpoly(lam))
+        conditions += [sympy.StrictGreaterThan(h, 0) for h in dets]
+        kind = "eigenvalues and Routh-Hurwitz" if split else "Routh-Hurwitz"
+    return {"eigenvalues": eigs, "condition": sympy.And(*conditions), "criterion": kind}
 
 
 # -- exact and high-precision classification --------------------------------------
