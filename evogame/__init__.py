@@ -47,5 +47,22 @@ def __getattr__(name):
     raise AttributeError(f"module 'evogame' has no attribute {name!r}")
 
 
+class _Package(__import__("types").ModuleType):
+    """The package: its API verbs win over same-named submodules.
+
+    ``evogame.simulate`` is the function even after ``evogame/simulate.py``
+    was imported (the import system would otherwise bind the module over it);
+    import such a module explicitly: ``from evogame.simulate import Simulation``.
+    """
+
+    def __setattr__(self, name, value):
+        if name in _LAZY and isinstance(value, __import__("types").ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+__import__("sys").modules[__name__].__class__ = _Package
+
+
 __all__ = ["EvogameError", "ScenarioError", "ExpressionError",
            "AnalysisError", *_LAZY]
