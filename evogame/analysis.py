@@ -183,6 +183,21 @@ class Analysis:
                 for s in self.symbolic_rest_points]
         return d
 
+    def classification_rule(self) -> str:
+        """One sentence per rule that classified the points, in plain text."""
+        rules = []
+        how = {p.classified_by for p in self.rest_points}
+        if any(h.startswith("exact") for h in how):
+            rules.append("points found exactly with a rational Jacobian: a zero real part is decided exactly "
+                         "(no tolerance)")
+        if any(h.startswith("60-digit") for h in how):
+            rules.append("points with algebraic coordinates: 60-digit eigenvalues, |Re| <= 1e-30 x "
+                         "max(1, max|J_ij|) counts as zero")
+        if any(h.startswith("float64") for h in how):
+            rules.append(f"points found numerically: |Re| <= {self.rtol:g} x max(1, max|J_ij|) counts as zero")
+        return ("Classification: " + "; ".join(rules) + ". A zero real part means non-hyperbolic "
+                "(linearisation decides nothing there).") if rules else ""
+
     def table(self) -> str:
         """The rest-point table as text."""
         rows = [("rest point", "state", "eigenvalues", "classification")]
@@ -196,9 +211,7 @@ class Analysis:
         for c in self.continua:
             lines.append(f"continuum on face {face_label(self.game, c.support)} (dimension {c.dimension}): "
                          + (", ".join(c.equations) or "the whole face"))
-        how = sorted({p.classified_by for p in self.rest_points})
-        lines.append("classified by: " + "; ".join(how) + f" (numeric points: |Re| <= {self.rtol:g} x max(1, max|J|) "
-                     "counts as zero; algebraic points: 1e-30 x max(1, max|J|))")
+        lines.append(self.classification_rule())
         return "\n".join(lines)
 
     def __repr__(self) -> str:

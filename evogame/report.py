@@ -533,9 +533,7 @@ def _markdown(game, work, analysis, mechanisms, thresholds, figures, skipped, te
                                       for v, e in zip(work.variables, p.exact_state)) + "$"
         L.append(f"| {k} | {md_escape(pd['label'])} | {_state_text(pd['state'])} | {exact} | {eig} | "
                  f"{_class(pd['classification'], lang)} |")
-    L.append(f"\n{text['tolerance']}: an eigenvalue counts as having zero real part when "
-             f"|Re| <= {analysis.rtol:g} x max(1, max|J_ij|); such points are non-hyperbolic (linearisation "
-             "decides nothing there).")
+    L.append("\n" + md_escape(analysis.classification_rule()))
     if analysis.continua:
         L.append(f"\n**{text['continua']}**\n")
         for c in analysis.continua:
@@ -663,9 +661,8 @@ def _latex(game, work, analysis, mechanisms, thresholds, figures, skipped, text,
         T.append(f"{k} & {tex_escape(pd['label'])} & {state} & ${_tex_eigs(eig)}$ & "
                  f"{_class(pd['classification'], lang)} \\\\")
     T.append(r"\bottomrule \end{longtable}}")
-    T.append(text["tolerance"] + r": an eigenvalue counts as having zero real part when "
-             f"$|\\mathrm{{Re}}\\,\\lambda| \\le {_tex_number(analysis.rtol)} \\cdot \\max(1, \\max|J_{{ij}}|)$; "
-             "such points are non-hyperbolic.")
+    T.append(tex_escape(analysis.classification_rule()).replace("$|$Re$|$", r"$|\mathrm{Re}\,\lambda|$")
+             .replace("$<$=", r"$\le$").replace("max$|$J\\_ij$|$", r"$\max|J_{ij}|$"))
     if analysis.continua:
         T.append(r"\paragraph{" + text["continua"] + "}")
         T.append(r"\begin{itemize}")
