@@ -143,10 +143,10 @@ def decode(raw: bytes, file: str = "<bytes>") -> str:
     if len(raw) > MAX_BYTES:
         raise ScenarioError(f"the file is too large (more than {MAX_BYTES // 1024} KiB)", file=file,
                             expected="a scenario file of a few KiB")
-    for bom, name in ((b"\xef\xbb\xbf", "UTF-8"), (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
+    for bom, name in ((b"\xef\xbb\xbf", "UTF-8"), (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                      (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
         if raw.startswith(bom):
-            hint = ("save it as UTF-8 without BOM" if name == "UTF-8"
-                    else "save it as UTF-8 (without BOM)")
+            hint = "save it as UTF-8 without BOM" if name == "UTF-8" else "save it as UTF-8"
             raise ScenarioError(f"the file starts with a {name} byte-order mark", file=file,
                                 expected=f"UTF-8 text without a byte-order mark ({hint})")
     if b"\x00" in raw:

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT, SCENARIOS
 from evogame.cli import main
+from evogame.restpoints import Timeout, time_limit
 
 VERTICAL = str(SCENARIOS / "vertical.toml")
 HAWK = str(SCENARIOS / "hawk_dove.toml")
@@ -77,6 +78,22 @@ def test_missing_file(command, tmp_path):
 @pytest.mark.parametrize("command", COMMANDS)
 def test_directory_instead_of_file(command, tmp_path):
     assert_user_error(invoke(args_for(command, str(tmp_path), tmp_path)), "is a directory")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_special_files_are_refused_without_reading_them(command, special, tmp_path):
+    # a FIFO would block a reader forever and /dev/zero never ends: neither may be read
+    path = special
+    if special == "fifo":
+        path = str(tmp_path / "fifo.toml")
+        os.mkfifo(path)
+    try:
+        with time_limit(20):
+            result = invoke(args_for(command, path, tmp_path))
+    except Timeout:
+        pytest.fail(f"{command} blocked on {special}")
+    assert_user_error(result, "not a regular file")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -67,11 +67,16 @@ def command(scenario, params, symbolic, budget, as_json, no_cache):
 
 def _cache_key(path: str, options: dict) -> str | None:
     """The result's cache key, or None when the file cannot be read (load reports why)."""
-    from .. import cache
+    import os
 
-    try:
+    from .. import cache
+    from ..scenario import MAX_BYTES
+
+    try:  # only a regular file of a sane size: a FIFO would block, /dev/zero never end
+        if not os.path.isfile(path) or os.path.getsize(path) > MAX_BYTES:
+            return None
         with open(path, "rb") as fh:
-            content = fh.read()
+            content = fh.read(MAX_BYTES + 1)
     except OSError:
         return None
     return cache.result_key("analyze", content, {k: list(v) if isinstance(v, tuple) else v
