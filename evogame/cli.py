@@ -2,10 +2,18 @@
 
 Commands are loaded lazily (``COMMANDS`` maps a name to its module in
 ``evogame.commands``) so that ``evogame --help`` imports neither sympy, scipy
-nor matplotlib.  Errors: a user's mistake (``EvogameError``, a bad option)
-prints one paragraph on stderr and exits 2; anything else is an internal
-error: a short message, a hint to report it, exit 1.  Nothing is printed on
-stdout when a command fails.
+nor matplotlib.  Exit codes and errors:
+
+* 0 -- success; with ``--json`` stdout holds exactly one JSON object;
+* 2 -- a user's mistake: an ``EvogameError`` (bad scenario, unknown name,
+  value out of range ...), a bad option, or a file-system refusal naming a
+  file (missing or unwritable output directory, disk full); one paragraph
+  ``error: ...`` on stderr;
+* 1 -- anything else is an internal error: one short line, a hint to report
+  it; the traceback only with ``EVOGAME_DEBUG=1``.
+
+Nothing is printed on stdout when a command fails.  Warnings are printed as
+one ``warning: ...`` line each.  A closed pipe (``| head``) ends quietly.
 """
 from __future__ import annotations
 
