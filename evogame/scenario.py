@@ -538,7 +538,7 @@ def scenario_from_dict(data: Mapping[str, Any], *, file: str = "<dict>"):
                 matrix = [[None] * pop.n for _ in range(pop.n)]
                 for k, v in table.items():
                     if isinstance(v, Mapping):
-                        raise _unquoted(f"payoffs.{k}", file)
+                        raise _unquoted(f"payoffs.{k}", file, table=v)
                     parts = _profile(k, [pop, pop], file)
                     vals = v if isinstance(v, list) else [v]
                     if len(vals) != 1:
@@ -555,7 +555,7 @@ def scenario_from_dict(data: Mapping[str, Any], *, file: str = "<dict>"):
                 entries = {}
                 for k, v in table.items():
                     if isinstance(v, Mapping):
-                        raise _unquoted(f"payoffs.{k}", file)
+                        raise _unquoted(f"payoffs.{k}", file, table=v)
                     idx = _profile(k, populations, file)
                     vals = v if isinstance(v, list) else [v]
                     if len(vals) != len(populations):
@@ -582,7 +582,7 @@ def scenario_from_dict(data: Mapping[str, Any], *, file: str = "<dict>"):
             pop_names = [p.name for p in populations]
             for k, v in table.items():
                 if isinstance(v, Mapping):
-                    raise _unquoted(f"fitness.{k}", file, example="\"population.strategy\" = \"...\"")
+                    raise _unquoted(f"fitness.{k}", file, table=v)
                 parts = k.split(".")
                 if len(parts) != 2:
                     raise _err("a key 'population.strategy' was expected", file, f"fitness.{k}")
@@ -621,8 +621,11 @@ def _all_profiles(populations):
     return itertools.product(*[range(p.n) for p in populations])
 
 
-def _unquoted(key: str, file, example: str = "\"a.b\" = [...]") -> ScenarioError:
+def _unquoted(key: str, file, example: str = "\"a.b\" = [...]", table=None) -> ScenarioError:
     """A table where an entry was expected: a dotted key written without quotes."""
+    if isinstance(table, Mapping) and table:  # rebuild the key the author meant
+        inner = next(iter(table))
+        example = f'"{key.split(".", 1)[1]}.{inner}" = ...'
     return _err("a table was found where an entry was expected: the key was written without quotes, "
                 "so TOML split it at its dots", file, key,
                 expected=f"a quoted key, e.g. {example}")
