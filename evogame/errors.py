@@ -20,6 +20,15 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
+def unknown_name(kind: str, name: str, known, *, file: str | None, key: str, section: str) -> "ScenarioError":
+    """The error for a name the scenario does not declare (a mechanism, a preset...)."""
+    known = list(known)
+    return ScenarioError(f"unknown {kind} '{name}'", file=file, key=key,
+                         expected=("one of " + ", ".join(known)) if known
+                         else f"a {kind} declared in the scenario's {section} (it declares none)",
+                         suggestion=did_you_mean(name, known))
+
+
 class EvogameError(Exception):
     """Base class of every error evogame raises on purpose."""
 

@@ -42,7 +42,7 @@ from typing import Mapping, Sequence
 
 import sympy
 
-from .errors import ScenarioError, did_you_mean
+from .errors import ScenarioError, did_you_mean, unknown_name
 from .game import Game, Parameter, exact, parameter_symbol
 
 __all__ = ["Mechanism", "validate_mechanisms", "mechanisms", "apply", "STRENGTH", "strength_symbol",
@@ -286,10 +286,8 @@ def get(game: Game, name: str) -> Mechanism:
     """One mechanism by name; a ScenarioError with a suggestion when unknown."""
     known = mechanisms(game)
     if name not in known:
-        raise ScenarioError(f"unknown mechanism '{name}'", file=game.scenario.get("file"), key="--mechanism",
-                            expected=("one of " + ", ".join(known)) if known
-                            else "a mechanism declared in the scenario's [[mechanisms]] (it declares none)",
-                            suggestion=did_you_mean(name, known))
+        raise unknown_name("mechanism", name, known, file=game.scenario.get("file"), key="--mechanism",
+                           section="[[mechanisms]]")
     return known[name]
 
 

@@ -41,7 +41,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
-from .errors import AnalysisError, ScenarioError, did_you_mean
+from .errors import AnalysisError, ScenarioError, did_you_mean, unknown_name
 from .game import Game
 
 __all__ = ["Preset", "PRESET_KEYS", "validate_presets", "presets", "apply_preset", "preset_values",
@@ -185,10 +185,8 @@ def presets(game: Game) -> dict[str, Preset]:
 def _get(game: Game, name: str) -> Preset:
     known = presets(game)
     if name not in known:
-        raise ScenarioError(f"unknown preset '{name}'", file=game.scenario.get("file"), key="--preset",
-                            expected=("one of " + ", ".join(known)) if known
-                            else "a preset declared in the scenario's [presets] (it declares none)",
-                            suggestion=did_you_mean(name, known))
+        raise unknown_name("preset", name, known, file=game.scenario.get("file"), key="--preset",
+                           section="[presets]")
     return known[name]
 
 
