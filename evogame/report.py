@@ -175,7 +175,7 @@ class Report:
 # -- the main function -------------------------------------------------------------------------
 
 def report(game: Game, out, *, mechanisms: Sequence[str] = (), params: Mapping | None = None,
-           lang: str = "en", kinds: Sequence[str] = FIGURE_KINDS, width="single", budget: float = 2.0,
+           lang: str = "en", kinds: Sequence[str] = FIGURE_KINDS, width="single", budget: float = 10.0,
            symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf")) -> Report:
     """Write ``report.md``, ``report.tex``, ``analysis.json`` and ``figures/`` into ``out``.
 

@@ -26,7 +26,7 @@ Examples:
               help="Figure width: single column (8.5 cm) or double column (17.5 cm).")
 @click.option("--kinds", default=None, metavar="K1,K2,...",
               help="Only these figure kinds (portrait, paths, sensitivity, bifurcation, regime, basins).")
-@click.option("--budget", type=click.FloatRange(min=0.1), default=2.0, show_default=True,
+@click.option("--budget", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               help="Seconds of symbolic solving per face (stability conditions, thresholds) before the "
                    "numeric fallback.")
 @click.option("--no-symbolic", is_flag=True,
