@@ -286,8 +286,10 @@ def analyze(game: Game, params: Mapping | None = None, *, symbolic: bool = False
                 if (p.support == sp["support"] and sp.get("numeric_state") is not None
                         and np.allclose(p.state, sp["numeric_state"], atol=1e-8)):
                     p.symbolic = sp
+        timed_out = [n for n in notes if n.startswith("symbolic:")]
         for p in points:
-            if p.symbolic is None:  # sympy's general solution missed a point: say so
+            already = any(str(p.support) in n or face_label(game, p.support) in n for n in timed_out)
+            if p.symbolic is None and not already:  # sympy's general solution missed a point: say so
                 notes.append(f"symbolic: no symbolic solution found for the rest point {p.label} on face "
                              f"{face_label(game, p.support)} (found exactly at the parameter values); "
                              "its stability condition is not available")

@@ -193,7 +193,7 @@ def symbolic_stability(jacobian: sympy.Matrix, budget=None) -> dict:
     core_eigs = []
     if core.rows:
         try:
-            with time_limit(min(budget, 2.0) if (traceless and budget) else budget):
+            with time_limit(budget):
                 core_eigs = symbolic_eigenvalues(core, lam)
         except Timeout:
             core_eigs = None

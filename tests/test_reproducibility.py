@@ -74,13 +74,7 @@ def two_runs(tmp_path_factory):
     return outputs
 
 
-# stability.symbolic_stability caps the symbolic eigenvalues of a zero-trace core at 2 s whatever the
-# budget; vertical.toml's interior needs 1.4-2 s, so "eigenvalues" is sometimes null (load, hash seed)
-FLAKY = pytest.mark.xfail(reason="symbolic eigenvalues of a zero-trace core have a fixed 2 s wall-clock cap",
-                          strict=False)
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=FLAKY) if "symbolic" in n else n for n in RUNS])
+@pytest.mark.parametrize("name", list(RUNS))
 def test_same_input_same_bytes_across_processes(two_runs, name):
     first, second = ((run / name).read_bytes() for run in two_runs)
     assert first, f"{name} is empty"
