@@ -61,6 +61,8 @@ _P = np.array([
     [0.0, -282668133 / 205662961, 2019193451 / 616988883, -1453857185 / 822651844],
     [0.0, 40617522 / 29380423, -110615467 / 29380423, 69997945 / 29380423],
 ])
+_PT = np.ascontiguousarray(_P.T)     # (4, 7): Q = P^T (h K)
+_STAGE = [None] + [np.ascontiguousarray(c) for c in _STAGE[1:]]
 _ORDER = 4          # error estimator order: exponent -1/(order + 1)
 _SAFETY = 0.9
 _MIN_FACTOR = 0.2
@@ -109,16 +111,28 @@ class BatchSolution:
                 f"({', '.join(kinds)}) finished with the {self.implicit_method} method")
 
 
+class _Workspace:
+    """The explicit solver's arrays for ``n`` columns, allocated once (``O(n d)``)."""
+
+    def __init__(self, d: int, n: int):
+        self.W = np.empty((8, d, n))                 # [y, h k_1, ..., h k_7]
+        self.W2 = self.W.reshape(8, d * n)
+        self.stage2 = np.empty(d * n)
+        self.stage = self.stage2.reshape(d, n)
+        self.Y_new2 = np.empty(d * n)
+        self.Y_new = self.Y_new2.reshape(d, n)
+        self.F_new = np.empty((d, n))
+        self.err2 = np.empty(d * n)
+        self.err = self.err2.reshape(d, n)
+        self.Q2 = np.empty((4, d * n))
+        self.Q = self.Q2.reshape(4, d, n)
+        self.t_new = np.empty(n)
+        self.hs = np.empty(n)
+
+
 def _rms(v: np.ndarray) -> np.ndarray:
     """RMS over the component axis (axis 0) of a ``(d, n)`` array."""
     return np.sqrt(np.einsum("ij,ij->j", v, v) / v.shape[0])
-
-
-def _lincomb(coefficients: np.ndarray, K: np.ndarray) -> np.ndarray:
-    """``sum_j c_j K[j]`` for ``K (s, d, n)``, without BLAS (whose threads only
-    add overhead at these sizes and stall on a busy machine)."""
-    s, d, n = K.shape
-    return np.einsum("j,jk->k", coefficients, K.reshape(s, d * n)).reshape(d, n)
 
 
 def _initial_step(rhs, y0, f0, span, rtol, atol):
@@ -149,7 +163,10 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
     Parameters
     ----------
     rhs : vectorised right-hand side, ``(d, n) -> (d, n)`` (one column per
-        state; component-major so each component is a contiguous row).
+        state; component-major so each component is a contiguous row).  If it
+        has an attribute ``into``, ``rhs.into(Y, out, scale)`` must write
+        ``scale * rhs(Y)`` (``scale`` ``(n,)`` or ``None`` for 1) into ``out``;
+        the stages then need no temporary arrays.
     y0 : ``(B, d)`` initial states at ``times[0]``.
     times : ``(T,)`` increasing saved times, ``T >= 2``.
     rtol, atol : tolerances, as in ``solve_ivp``.
@@ -167,6 +184,16 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
     Returns
     -------
     BatchSolution
+
+    Notes
+    -----
+    Implementation: the work arrays (``W = [y, h k_1, ..., h k_7]`` as one
+    ``(8, d, n)`` block, the stage state, the new state and derivative) are
+    allocated once and every stage is one matrix-vector product over ``W``
+    plus one call of the field writing into ``W``.  A start that finishes
+    (or is handed over) is frozen in place (``t = t_end``, zero step, no
+    saved times left) instead of being cut out of the arrays at once; the
+    arrays are compacted only when at most half of their columns are live.
     """
     y0 = np.asarray(y0, dtype=float)
     times = np.asarray(times, dtype=float)
@@ -185,70 +212,104 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
     if B == 0 or d == 0:
         states[:] = y0[:, None, :]
         return sol
+    into = getattr(rhs, "into", None)
+    if into is None:
+        def into(Y, target, scale):
+            if scale is None:
+                target[...] = rhs(Y)
+            else:
+                np.multiply(rhs(Y), scale, out=target)
+            return target
 
-    # active set, compacted as starts finish: index, time, state, FSAL derivative, step
+    # per-column state; columns of finished starts are frozen (live False) until compaction
     idx = np.arange(B)
     t = np.full(B, t0)
     Y = np.ascontiguousarray(y0.T)
-    F = rhs(Y)
+    F = np.ascontiguousarray(rhs(Y), dtype=float)
     nfev += 1
     h = _initial_step(rhs, Y, F, span, rtol, atol)
     nfev += 1
-    next_save = np.ones(B, dtype=np.int64)   # first saved time not yet written
-    just_rejected = np.zeros(B, dtype=bool)
+    nxt = np.ones(B, dtype=np.int64)        # first saved time not yet written
+    cap = np.full(B, _MAX_FACTOR)            # largest step growth: 1 right after a rejection
     stiff_count = np.zeros(B, dtype=np.int64)
     nonstiff_count = np.zeros(B, dtype=np.int64)
     n_steps = np.zeros(B, dtype=np.int64)
-    n_rej = np.zeros(B, dtype=np.int64)
+    live = np.ones(B, dtype=bool)
+    n_live = B
     eps = np.finfo(float).eps
+    h_min = 10 * eps * max(abs(t0), abs(t_end), 1.0)    # a step below this has collapsed
     times_padded = np.append(times, np.inf)
     handover = []     # groups (starts, t, y (d, m), next saved index, why) for the implicit solvers
     iterations = 0
+    ws = _Workspace(d, B)
+    ws.W[0] = Y
+    Y = None
+
+    def leave(cols, why=None):
+        """Record, and freeze, the columns ``cols`` (finished, or handed over with a reason)."""
+        nonlocal n_live
+        steps[idx[cols]] = n_steps[cols]
+        rejected_total[idx[cols]] = iterations - n_steps[cols]
+        if why is not None:
+            handover.append((idx[cols], t[cols].copy(), ws.W[0][:, cols].copy(), nxt[cols].copy(), why))
+        live[cols] = False
+        t[cols] = t_end
+        h[cols] = 0.0
+        nxt[cols] = T
+        n_live -= cols.size
 
     check_stiffness = False   # Hairer's test runs every 8th iteration, and every one once it fires
     with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
-        while idx.size:
-            iterations += 1
+        while n_live:
             n = idx.size
-            collapsed = h < 10 * eps * np.maximum(np.abs(t), 1.0)
+            if 2 * n_live <= n and n > 16:          # compact: drop the frozen columns
+                keep = np.nonzero(live)[0]
+                idx, t, h, nxt, cap = idx[keep], t[keep], h[keep], nxt[keep], cap[keep]
+                stiff_count, nonstiff_count, n_steps = stiff_count[keep], nonstiff_count[keep], n_steps[keep]
+                F = F[:, keep]
+                Y = ws.W[0][:, keep]
+                ws = _Workspace(d, keep.size)
+                ws.W[0] = Y
+                live = np.ones(keep.size, dtype=bool)
+                n = keep.size
+            collapsed = h < h_min
             if collapsed.any():
-                steps[idx] = n_steps
-                rejected_total[idx] = n_rej
-                c = np.nonzero(collapsed)[0]
-                handover.append((idx[c], t[c], Y[:, c], next_save[c], "step size collapsed"))
-                keep = ~collapsed
-                idx, t, Y, F, h = idx[keep], t[keep], Y[:, keep], F[:, keep], h[keep]
-                next_save, just_rejected = next_save[keep], just_rejected[keep]
-                stiff_count, nonstiff_count = stiff_count[keep], nonstiff_count[keep]
-                n_steps, n_rej = n_steps[keep], n_rej[keep]
-                continue
-            t_new = t + h
+                collapsed &= live
+                if collapsed.any():
+                    leave(np.nonzero(collapsed)[0], "step size collapsed")
+                    continue
+            iterations += 1
+            W, W2, stage, Y_new, F_new, t_new, hs = ws.W, ws.W2, ws.stage, ws.Y_new, ws.F_new, ws.t_new, ws.hs
+            np.add(t, h, out=t_new)
             last = t_new >= t_end
-            t_new[last] = t_end
-            hs = t_new - t
+            np.minimum(t_new, t_end, out=t_new)
+            np.subtract(t_new, t, out=hs)
 
-            # W = [y, h k_1, ..., h k_7]: every stage state and the new state are one
-            # linear combination of W's rows (one einsum call each)
-            W = np.empty((8, d, n))
-            W[0] = Y
+            # every stage state and the new state are one linear combination of W's rows
             np.multiply(F, hs, out=W[1])
             for s in range(1, 6):
-                stage = _lincomb(_STAGE[s], W[:s + 1])
-                np.multiply(rhs(stage), hs, out=W[s + 1])
-            Y_new = _lincomb(_STAGE[6], W[:7])
-            F_new = rhs(Y_new)
+                np.dot(_STAGE[s], W2[:s + 1], out=ws.stage2)
+                into(stage, W[s + 1], hs)
+            np.dot(_STAGE[6], W2[:7], out=ws.Y_new2)
+            into(Y_new, F_new, None)
             np.multiply(F_new, hs, out=W[7])
             nfev += 6
-            scale = atol + np.maximum(np.abs(Y), np.abs(Y_new)) * rtol
-            err = _rms(_lincomb(_E, W[1:]) / scale)
-            err[~np.isfinite(err)] = np.inf
-            ok = err < 1.0
-            factor = np.minimum(_MAX_FACTOR, _SAFETY * err ** (-1 / (_ORDER + 1)))   # err = 0 -> inf -> 10
-            factor = np.where(ok, np.where(just_rejected, np.minimum(1.0, factor), factor),
-                              np.maximum(_MIN_FACTOR, np.minimum(1.0, factor)))
+            # err^2 = mean((E.W / scale)^2); accept iff err < 1; factor 0.9 err^(-1/5) in [0.2, cap]
+            err = ws.err
+            np.dot(_E, W2[1:], out=ws.err2)
+            scale = np.maximum(np.abs(W[0]), np.abs(Y_new))
+            scale *= rtol
+            scale += atol
+            err /= scale
+            e2 = np.einsum("ij,ij->j", err, err)
+            ok = e2 < d
+            e2 *= 1.0 / d
+            factor = np.power(e2, -0.5 / (_ORDER + 1), out=e2)
+            factor *= _SAFETY
+            np.fmax(factor, _MIN_FACTOR, out=factor)        # NaN or inf error -> 0.2
+            np.minimum(factor, cap, out=factor)
+            cap = np.where(ok, _MAX_FACTOR, 1.0)
             n_steps += ok
-            n_rej += ~ok
-            just_rejected = ~ok
 
             if check_stiffness or iterations % 8 == 0:
                 # h*rho from the last two stages, both at t + h: |h k7 - h k6| / |y7 - y6|
@@ -264,43 +325,33 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
 
             if constrain is not None:
                 constrain(Y_new, idx)
-            next_save = _save_dense(states, times_padded, idx, t, hs, W, next_save, t_new, ok, constrain)
-            if ok.all():
-                Y, F, t = Y_new, F_new, t_new
-            else:
-                Y = np.where(ok, Y_new, Y)
-                F = np.where(ok, F_new, F)
-                t = np.where(ok, t_new, t)
-            h = hs * factor            # a step rejected at the end is retried clipped again
-            leave = ok & last
+            due = times_padded.take(nxt) <= t_new
+            due &= ok
+            if due.any():
+                for r in range(4):                   # four matrix-vector products (a (4, 7) x (7, n d)
+                    np.dot(_PT[r], W2[1:], out=ws.Q2[r])    # BLAS product is slow at these shapes)
+                _save_poly(states, times_padded, idx, t, hs, W[0], ws.Q, nxt, t_new, np.nonzero(due)[0],
+                           constrain)
+            np.copyto(W[0], Y_new, where=ok)
+            np.copyto(F, F_new, where=ok)
+            np.copyto(t, t_new, where=ok)
+            np.multiply(hs, factor, out=h)          # a step rejected at the end is retried clipped again
+            fin = ok & last
+            fin &= live
+            if fin.any():
+                cols = np.nonzero(fin)[0]
+                states[idx[cols], T - 1, :] = W[0][:, cols].T
+                leave(cols)
             if check_stiffness:
-                stiff = ~leave & (stiff_count >= _STIFF_COUNT) & ((t_end - t) > stiff_steps * h)
-                leave |= stiff
-            else:
-                stiff = None
-            if iterations >= max_steps:
-                too_many = ~leave & (n_steps + n_rej >= max_steps)
-                leave |= too_many
-            else:
-                too_many = None
-            if leave.any():
-                steps[idx] = n_steps
-                rejected_total[idx] = n_rej
-                for why, mask in (("stiff", stiff), ("max_steps", too_many)):
-                    if mask is not None and mask.any():
-                        c = np.nonzero(mask)[0]
-                        handover.append((idx[c], t[c], Y[:, c], next_save[c], why))
-                fin = np.nonzero(ok & last)[0]
-                states[idx[fin], T - 1, :] = Y[:, fin].T
-                keep = ~leave
-                idx, t, Y, F, h = idx[keep], t[keep], Y[:, keep], F[:, keep], h[keep]
-                next_save, just_rejected = next_save[keep], just_rejected[keep]
-                stiff_count, nonstiff_count = stiff_count[keep], nonstiff_count[keep]
-                n_steps, n_rej = n_steps[keep], n_rej[keep]
+                stiff = live & (stiff_count >= _STIFF_COUNT) & ((t_end - t) > stiff_steps * h)
+                if stiff.any():
+                    leave(np.nonzero(stiff)[0], "stiff")
+            if iterations >= max_steps and n_live:
+                leave(np.nonzero(live)[0], "max_steps")
 
     sol.evaluations = nfev
     sol.iterations = iterations
-    W = Y_new = F_new = stage = scale = err = factor = Y = F = None     # free the explicit work space
+    ws = W = W2 = Y_new = F_new = stage = scale = err = factor = Y = F = None  # free the work space
     # stiff starts (and those past max_steps) continue together with the linearly implicit
     # Rosenbrock method; a start on which that fails too goes to scipy's LSODA on its own
     for group in handover:
@@ -447,90 +498,65 @@ def _save_hermite(states, times_padded, starts, t_old, h, Y0, F0, Y1, F1, nxt, t
                   chunk=65536):
     """Saved times in ``(t_old, t_new]`` from the cubic Hermite interpolant of ``(y, f)`` at both ends.
 
-    Implicit steps are long (many saved times each): all (start, time) pairs
-    are done at once, in chunks of ``chunk`` pairs to bound the work space.
-    """
-    hi = np.searchsorted(times_padded, t_new, side="right")
-    count = np.where(accepted, hi - nxt, 0)
-    if not count.any():
-        return nxt
-    B, T, d = states.shape
-    flat = states.reshape(-1)
-    offsets = np.arange(d)[:, None]
-    # y(theta) = y0 + theta (c1 + theta (c2 + theta c3)), coefficients per start
-    dy = Y1 - Y0
-    c1 = F0 * h
-    hf1 = F1 * h
-    c2 = 3 * dy - 2 * c1 - hf1
-    c3 = c1 + hf1 - 2 * dy
-    # columns in groups of at most ~chunk (start, time) pairs: the work space stays bounded
-    ends = np.cumsum(count)
-    cuts = np.searchsorted(ends, np.arange(chunk, ends[-1], chunk), side="left")
-    for lo, up in zip(np.concatenate([[0], cuts + 1]), np.concatenate([cuts + 1, [count.size]])):
-        if lo >= up:
-            continue
-        cnt = count[lo:up]
-        cols = lo + np.repeat(np.arange(up - lo), cnt)
-        k = np.repeat(nxt[lo:up], cnt) + (np.arange(cols.size) - np.repeat(np.cumsum(cnt) - cnt, cnt))
-        th = (times_padded[k] - t_old[cols]) / h[cols]
-        values = c3[:, cols] * th
-        values += c2[:, cols]
-        values *= th
-        values += c1[:, cols]
-        values *= th
-        values += Y0[:, cols]
-        who = starts[cols]
-        if constrain is not None:
-            constrain(values, who)
-        flat[((who * T + k) * d)[None, :] + offsets] = values
-    return np.where(accepted, hi, nxt)
-
-
-def _save_dense(states, times_padded, starts, t_old, h, W, nxt, t_new, accepted, constrain):
-    """Write the saved times in ``(t_old, t_new]`` of the accepted steps.
-
-    The continuous extension of the pair (Shampine's 4th-order interpolant):
-    ``y(t_old + theta h) = y_old + theta (Q_0 + theta (Q_1 + theta (Q_2 + theta Q_3)))``
-    with ``Q = (h K)^T P`` (``W = [y_old, h k_1, ..., h k_7]``).  Returns the
-    index of each start's next saved time.  Work goes in rounds: round ``r``
-    writes each start's ``r``-th saved time of this step, on all columns at
-    once when most are due.
+    ``y(t_old + theta h) = y0 + theta (c1 + theta (c2 + theta c3))`` with
+    ``c1 = h f0``, ``c2 = 3 (y1 - y0) - 2 h f0 - h f1``,
+    ``c3 = h f0 + h f1 - 2 (y1 - y0)``.  Returns the next saved indices.
     """
     due = accepted & (times_padded[nxt] <= t_new)
     if not due.any():
         return nxt
+    dy = Y1 - Y0
+    c1 = F0 * h
+    hf1 = F1 * h
+    coefficients = np.stack([c1, 3 * dy - 2 * c1 - hf1, c1 + hf1 - 2 * dy])
+    nxt = nxt.copy()
+    _save_poly(states, times_padded, starts, t_old, h, Y0, coefficients, nxt, t_new, np.nonzero(due)[0],
+               constrain, chunk=chunk)
+    return nxt
+
+
+def _save_poly(states, times_padded, starts, t_old, h, Y0, Q, nxt, t_new, cols, constrain, chunk=65536):
+    """Write, for the columns ``cols``, every saved time in ``(t_old, t_new]``; advance ``nxt`` in place.
+
+    The interpolant of a step is the polynomial
+    ``y(t_old + theta h) = Y0 + theta (Q_0 + theta (Q_1 + ... theta Q_{r-1}))``
+    (``Q`` is ``(r, d, n)``): for the Dormand--Prince pair Shampine's
+    4th-order continuous extension ``Q = P^T (h K)`` (``r = 4``), for the
+    Rosenbrock steps a cubic Hermite interpolant.  All (start, saved time)
+    pairs are evaluated at once, at most ``chunk`` at a time so the work space
+    stays bounded however many saved times a long step covers.
+    """
     B, T, d = states.shape
-    n = starts.size
+    hi = times_padded.searchsorted(t_new[cols], side="right")
+    count = hi - nxt[cols]
     flat = states.reshape(-1)
     offsets = np.arange(d)[:, None]
-    Y_old = W[0]
-    Q = np.einsum("jr,jk->rk", _P, W[1:].reshape(7, d * n)).reshape(4, d, n)
-    nxt = nxt.copy()
-    while True:
-        cols = np.nonzero(due)[0]
-        if 4 * cols.size >= n:     # most starts are due: compute on all columns, keep the due ones
-            theta = (times_padded[nxt] - t_old) / h
-            Qc, Yc = Q, Y_old
-        else:
-            theta = (times_padded[nxt[cols]] - t_old[cols]) / h[cols]
-            Qc, Yc = Q[:, :, cols], Y_old[:, cols]
-        v = Qc[3] * theta
-        v += Qc[2]
-        v *= theta
-        v += Qc[1]
-        v *= theta
-        v += Qc[0]
-        v *= theta
-        v += Yc
-        values = v[:, cols] if v.shape[1] != cols.size else v
-        who = starts[cols]
+    total = int(count.sum())
+    if total <= chunk:
+        pieces = [(0, cols.size)]
+    else:
+        ends = np.cumsum(count)
+        cuts = np.searchsorted(ends, np.arange(chunk, total, chunk), side="left") + 1
+        bounds = np.unique(np.concatenate([[0], cuts, [cols.size]]))
+        pieces = list(zip(bounds[:-1], bounds[1:]))
+    for lo, up in pieces:
+        c, cnt = cols[lo:up], count[lo:up]
+        k = nxt[c]
+        if cnt.size and cnt.max() > 1:          # several saved times in one step: one pair each
+            k = np.arange(int(cnt.sum())) + np.repeat(k - (np.cumsum(cnt) - cnt), cnt)
+            c = np.repeat(c, cnt)
+        theta = (times_padded[k] - t_old[c]) / h[c]
+        Qc = Q.take(c, axis=2)
+        v = Qc[-1] * theta
+        for r in range(Q.shape[0] - 2, -1, -1):
+            v += Qc[r]
+            v *= theta
+        v += Y0.take(c, axis=1)
+        who = starts[c]
         if constrain is not None:
-            constrain(values, who)
-        flat[((who * T + nxt[cols]) * d)[None, :] + offsets] = values
-        nxt[cols] += 1
-        due[cols] = times_padded[nxt[cols]] <= t_new[cols]
-        if not due.any():
-            return nxt
+            constrain(v, who)
+        flat[((who * T + k) * d)[None, :] + offsets] = v
+    nxt[cols] = hi
 
 
 def implicit_solve(rhs, jacobian, y0: np.ndarray, t0: float, times: np.ndarray, *, rtol: float, atol: float,

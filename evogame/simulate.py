@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
+import weakref
+
 import numpy as np
 
 from .dynamics import dynamics
@@ -165,26 +167,31 @@ class SimplexConstraint:
 def vector_field_rows(game: Game, params: Mapping | None = None, *, batch_size: int = 0):
     """The replicator field as a function of component-major states ``(d, n) -> (d, n)``.
 
-    Also returns the Jacobian ``(d, n) -> (n, d, d)``.  Both use the
-    compiled (lambdified) expressions of :mod:`evogame.dynamics`; for a
-    batch of at least ``BAKE_BATCH`` starts the field is compiled with the
-    parameter values folded in (fewer array operations per call, ~30 ms to
-    compile once per parameter set).
+    Also returns the Jacobian ``(d, n) -> (n, d, d)``.  The field is
+    compiled to a function that writes straight into a caller's array
+    (:func:`field_writer`): ``rhs.into(Y, out, scale)`` sets
+    ``out = scale * f(Y)`` (``scale`` a ``(n,)`` step size per column, or
+    ``None``) with one array operation per term, which is what the batched
+    integrator calls at every stage.  For a batch of at least
+    ``BAKE_BATCH`` starts the parameter values are folded in (fewer
+    operations per call; compiling costs ~20-70 ms once per parameter set),
+    smaller batches share one compiled function per game.
     """
     dyn = dynamics(game)
     pvec = dyn.parameter_vector(game.values(params))
     if batch_size >= BAKE_BATCH:
-        fn = dyn.field_function_at(pvec)
-        pargs = []
+        into = field_writer(dyn, pvec)
     else:
-        fn = dyn.field_function()
-        pargs = [float(v) for v in pvec]
+        generic = field_writer(dyn, None)
+        pargs = tuple(float(v) for v in pvec)
+
+        def into(Y, out, scale):
+            return generic(Y, out, scale, *pargs)
 
     def rhs(Y: np.ndarray) -> np.ndarray:
-        out = np.empty_like(Y)
-        for i, v in enumerate(fn(*Y, *pargs)):
-            out[i] = v
-        return out
+        return into(Y, np.empty(Y.shape), None)
+
+    rhs.into = into
 
     def jac(Y: np.ndarray) -> np.ndarray:
         return dyn.jacobian_at(Y.T, pvec)
@@ -194,6 +201,103 @@ def vector_field_rows(game: Game, params: Mapping | None = None, *, batch_size: 
 
 #: Batches at least this large get a field compiled for their parameter values.
 BAKE_BATCH = 256
+
+_WRITERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def field_writer(dyn, pvec: np.ndarray | None):
+    """The replicator field compiled to ``f(Y, out, scale[, *params]) -> out``.
+
+    ``Y`` and ``out`` are component-major ``(d, n)`` arrays; component ``i``
+    is written as ``numpy.multiply(f_i(Y), scale, out=out[i])`` (or copied
+    when ``scale`` is ``None``).  With a parameter vector ``pvec`` its values
+    are folded in: whole numbers exactly (sympy then cancels terms, e.g. the
+    zero mean payoff of zero-sum Rock-Paper-Scissors), the others as floats
+    printed with ``repr`` (no digits lost), and a component without floats is
+    factored when that needs fewer operations.  With ``pvec=None`` the
+    parameters are trailing scalar arguments (one function per game).
+    Common sub-expressions are computed once (``sympy.cse``).  Cached per
+    dynamics object (the last 16 parameter vectors).
+    """
+    key = None if pvec is None else tuple(float(v) for v in np.asarray(pvec, dtype=float).ravel())
+    cache = _WRITERS.setdefault(dyn, {})
+    fn = cache.get(key)
+    if fn is None:
+        fn = _compile_writer(dyn, key)
+        if len(cache) >= 17:
+            cache.pop(next(k for k in cache if k is not None))
+        cache[key] = fn
+    return fn
+
+
+def _compile_writer(dyn, values: tuple):
+    import sympy
+    from sympy.printing.numpy import NumPyPrinter
+
+    class _Printer(NumPyPrinter):
+        def _print_Float(self, expr):
+            return repr(float(expr))
+
+    pnames = [sympy.Symbol(f"_p{j}") for j in range(len(dyn.parameters))]
+    if values is None:
+        subs = dict(zip(dyn.parameters, pnames))
+    else:
+        subs = {s: (sympy.Integer(int(v)) if float(v).is_integer() and abs(v) < 2**53 else sympy.Float(v))
+                for s, v in zip(dyn.parameters, values)}
+    names = [sympy.Symbol(f"_y{i}") for i in range(len(dyn.variables))]
+    rename = dict(zip(dyn.variables, names))
+    exprs = []
+    for e in dyn.vector_field:
+        e = e.xreplace(subs).xreplace(rename)
+        if values is not None and not e.atoms(sympy.Float) and e.free_symbols:
+            try:
+                f = sympy.factor(e)
+                if sympy.count_ops(f) < sympy.count_ops(e):
+                    e = f
+            except Exception:  # factoring is an optimisation only
+                pass
+        exprs.append(e)
+    reps, reduced = sympy.cse(exprs, symbols=sympy.numbered_symbols("_c"))
+    printer = _Printer({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True})
+    lines = [f"def _field_into(Y, out, scale{'' if values is not None else ''.join(', ' + str(p) for p in pnames)}):"]
+    lines += [f"    {n} = Y[{i}]" for i, n in enumerate(names)]
+    lines += [f"    {s} = {printer.doprint(v)}" for s, v in reps]
+    for i, e in enumerate(reduced):
+        code = printer.doprint(e)
+        lines.append(f"    if scale is None:\n        out[{i}] = {code}\n"
+                     f"    else:\n        multiply({code}, scale, out=out[{i}])")
+    lines.append("    return out")
+    source = "\n".join(lines)
+    namespace = {"numpy": np, "multiply": np.multiply}
+    for name in ("exp", "log", "sqrt", "abs", "amin", "amax", "minimum", "maximum", "select", "where",
+                 "inf", "nan", "pi", "e", "equal", "less", "greater", "less_equal", "greater_equal",
+                 "logical_and", "logical_or", "logical_not", "sin", "cos", "power"):
+        if hasattr(np, name):
+            namespace[name] = getattr(np, name)
+    try:
+        exec(compile(source, "<evogame field>", "exec"), namespace)
+        fn = namespace["_field_into"]
+        probe = np.full((len(names), 2), 0.25)
+        fn(probe, np.empty_like(probe), np.ones(2), *([1.0] * len(pnames) if values is None else []))
+    except Exception:  # a construct the printer does not cover: the lambdified field, copied in
+        fn = _lambdified_writer(dyn, values)
+        source = ""
+    fn.source = source
+    return fn
+
+
+def _lambdified_writer(dyn, values):
+    """Fallback of :func:`_compile_writer` built on :meth:`Dynamics.field_function`."""
+    f = dyn.field_function() if values is None else dyn.field_function_at(np.array(values))
+
+    def into(Y, out, scale, *params):
+        for i, v in enumerate(f(*Y, *params)):
+            out[i] = v
+        if scale is not None:
+            out *= scale
+        return out
+
+    return into
 
 
 SCIPY_METHODS = ("RK23", "RK45", "DOP853", "Radau", "BDF", "LSODA")
