@@ -193,3 +193,52 @@ def test_scipy_methods_start_by_start_give_the_same_paths():
     np.testing.assert_allclose(batch.paths, loop.paths, atol=1e-7)
     with pytest.raises(AnalysisError, match="unknown integration method"):
         simulate(game, starts, 1.0, method="Euler")
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(games(), st.integers(0, 2**31 - 1))
+def test_compiled_field_writers_agree_with_the_lambdified_field(game, seed):
+    # the integrator's field (compiled to write into an array, parameters folded in or passed)
+    # is the same function as Dynamics.field, evaluated independently by lambdify
+    from evogame.simulate import BAKE_BATCH, vector_field_rows
+
+    rng = np.random.default_rng(seed)
+    Y = random_starts(game, rng, 7).T.copy()
+    dyn = dynamics(game)
+    expected = dyn.field(Y.T, dyn.parameter_vector(game.values())).T
+    scale = rng.uniform(0.1, 2.0, Y.shape[1])
+    for batch in (1, BAKE_BATCH):
+        rhs, _ = vector_field_rows(game, batch_size=batch)
+        np.testing.assert_allclose(rhs(Y), expected, rtol=1e-12, atol=1e-14)
+        out = np.full_like(Y, np.nan)
+        rhs.into(Y, out, scale)
+        np.testing.assert_allclose(out, expected * scale, rtol=1e-12, atol=1e-14)
+
+
+def test_large_batch_with_many_saved_times_per_step_agrees_with_solve_ivp():
+    # a batch big enough for the parameter-folded field, and saved times much closer than the
+    # steps (several interpolated per step, some starts finishing long before others)
+    game = load("rps").with_values(w=2, l=1)
+    starts = random_starts(game, np.random.default_rng(11), 300)
+    sim = simulate(game, starts, 6.0, n_points=601)
+    dyn = dynamics(game)
+    p = dyn.parameter_vector(game.values())
+    for b in range(0, 300, 37):
+        sol = solve_ivp(lambda t, y: dyn.field(y, p), (0, 6.0), starts[b], method="RK45", rtol=1e-8,
+                        atol=1e-10, t_eval=sim.times)
+        np.testing.assert_allclose(sim.paths[b], sol.y.T, atol=1e-6, rtol=0)
+    shares = sim.shares(0)
+    assert shares.min() >= 0.0 and np.abs(shares.sum(axis=-1) - 1).max() <= 1e-12
+
+
+def test_a_start_result_does_not_depend_on_its_batch_position_or_companions():
+    # finished starts are frozen and compacted lazily: that must not touch the others
+    game = load("vertical")
+    rng = np.random.default_rng(5)
+    starts = random_starts(game, rng, 400)
+    starts[::7] = 1e-3 * rng.random((len(starts[::7]), 2)) + 0.999 * np.array([1.0, 0.0])  # quick ones
+    order = rng.permutation(400)
+    a = simulate(game, starts, 15.0, n_points=31)
+    b = simulate(game, starts[order], 15.0, n_points=31)
+    np.testing.assert_allclose(b.paths, a.paths[order], rtol=0, atol=1e-13)
+    np.testing.assert_array_equal(b.stats["steps"], a.stats["steps"][order])
