@@ -18,7 +18,7 @@ import sympy
 from . import stability as st
 from .dynamics import Dynamics, dynamics, with_structural
 from .game import Game
-from .restpoints import Continuum, Timeout, face_label, find_rest_points, full_state, time_limit
+from .restpoints import Timeout, face_label, find_rest_points, full_state, time_limit
 
 
 @dataclass

@@ -262,7 +262,7 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
     with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
         while n_live:
             n = idx.size
-            if 2 * n_live <= n and n > 16:          # compact: drop the frozen columns
+            if 4 * n_live <= 3 * n and n > 16:      # compact: drop the frozen columns
                 keep = np.nonzero(live)[0]
                 idx, t, h, nxt, cap = idx[keep], t[keep], h[keep], nxt[keep], cap[keep]
                 stiff_count, nonstiff_count, n_steps = stiff_count[keep], nonstiff_count[keep], n_steps[keep]

@@ -36,7 +36,6 @@ so ``apply(apply(g, [A]), [B])`` equals ``apply(g, [A, B])``.
 """
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -479,7 +478,7 @@ class CompareResult:
             return "; ".join("(" + ", ".join(f"{v:.4g}" for v in vec) + ")" for vec in side["state"])
 
         what = " + ".join(f"{n} (s={s:g})" for n, s in self.mechanisms)
-        head = ("rest point", "baseline state", "baseline", f"with state", "with mechanism", "change")
+        head = ("rest point", "baseline state", "baseline", "with state", "with mechanism", "change")
         rows = [head]
         for r in self.rows:
             b, w = r["baseline"], r["with"]

@@ -41,7 +41,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
-from .errors import AnalysisError, ScenarioError, did_you_mean, unknown_name
+from .errors import ScenarioError, did_you_mean, unknown_name
 from .game import Game
 
 __all__ = ["Preset", "PRESET_KEYS", "validate_presets", "presets", "apply_preset", "preset_values",

@@ -282,7 +282,6 @@ def _figures(base, work, analysis, focus, kinds, figdir: Path, out: Path, resolv
     from . import plotting
     from .plotting.portraits import portrait_kind
     from .plotting.style import save_figure
-    import matplotlib
 
     figures: list[FigureEntry] = []
     skipped: list[tuple[str, str]] = []

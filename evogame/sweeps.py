@@ -42,7 +42,7 @@ import sympy
 
 from . import stability as st
 from .errors import AnalysisError, ScenarioError, did_you_mean
-from .game import Game, exact
+from .game import Game
 
 __all__ = ["sweep", "sweep1d", "regime_map", "Sweep1DResult", "RegimeMapResult", "parse_axis"]
 
@@ -712,7 +712,7 @@ def sweep1d(game: Game, name: str, values, mechanisms: Sequence = (), *, strengt
     t2 = time.perf_counter()
     kept, labels = _display_labels(work, ev["keys"], ev["codes"])
     keys = [ev["keys"][i] for i in kept]
-    codes, npos = ev["codes"][kept], ev["npos"][kept]
+    codes = ev["codes"][kept]
     bifs, precision = _bifurcations(name, values, keys, labels, codes, point, used == "vectorised")
     return Sweep1DResult(game=work, parameter=name, values=values, labels=labels,
                          codes={lab: codes[k] for k, lab in enumerate(labels)},

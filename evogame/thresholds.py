@@ -641,7 +641,7 @@ def _bisection(p: _Problem, tol: float, grid: int, notes) -> _Solved:
         return bool(p.negative(np.array([float(v)]))[0])
 
     # runs of the grid -> region and direction
-    region, start = [], None
+    region = []
     edges = [p.lo] + boundaries + [p.hi]
     for k in range(len(edges) - 1):
         mid = 0.5 * (edges[k] + edges[k + 1])

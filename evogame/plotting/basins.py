@@ -21,8 +21,7 @@ from typing import Mapping
 
 import numpy as np
 
-from ..game import Game
-from .common import fmt_number, prepare, shape
+from .common import prepare, shape
 from .portraits import SIMPLEX_VERTICES, legend_columns, simplex_coordinates
 from .style import OKABE_ITO, mark_rest_points, rest_point_legend_handles, style, width_inches
 

@@ -16,7 +16,7 @@ import sympy
 
 from ..game import Game
 from ..simulate import as_initial_states, simulate
-from .common import default_initial_states, default_t_end, fmt_number, format_state, prepare
+from .common import default_initial_states, default_t_end, format_state, prepare
 from .style import OKABE_ITO, style
 
 __all__ = ["paths", "panels", "panel_grid"]

@@ -21,7 +21,7 @@ import sympy
 
 from ..errors import AnalysisError
 from ..game import Game
-from .common import fmt_number, prepare, wrap
+from .common import prepare
 from .style import OKABE_ITO, style
 
 __all__ = ["regime_map_figure", "bifurcation_figure", "regime_figure", "bifurcation", "threshold_curve",

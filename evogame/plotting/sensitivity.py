@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import ScenarioError
 from ..game import Game
 from ..simulate import as_initial_states, simulate
-from .common import centre_state, default_t_end, fmt_number, format_state, prepare
+from .common import centre_state, default_t_end, fmt_number, prepare
 from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, style_panel
 from .style import style, width_inches
 
