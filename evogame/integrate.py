@@ -193,7 +193,7 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
     plus one call of the field writing into ``W``.  A start that finishes
     (or is handed over) is frozen in place (``t = t_end``, zero step, no
     saved times left) instead of being cut out of the arrays at once; the
-    arrays are compacted only when at most half of their columns are live.
+    arrays are compacted only when at most three quarters of their columns are live.
     """
     y0 = np.asarray(y0, dtype=float)
     times = np.asarray(times, dtype=float)
@@ -268,6 +268,7 @@ def dopri5_batch(rhs: Callable[[np.ndarray], np.ndarray], y0: np.ndarray, times:
                 stiff_count, nonstiff_count, n_steps = stiff_count[keep], nonstiff_count[keep], n_steps[keep]
                 F = F[:, keep]
                 Y = ws.W[0][:, keep]
+                ws = W = W2 = stage = Y_new = F_new = err = scale = None    # free before reallocating
                 ws = _Workspace(d, keep.size)
                 ws.W[0] = Y
                 live = np.ones(keep.size, dtype=bool)
@@ -495,7 +496,7 @@ _ORDER_ROS = _ROS_ORDER
 
 
 def _save_hermite(states, times_padded, starts, t_old, h, Y0, F0, Y1, F1, nxt, t_new, accepted, constrain,
-                  chunk=65536):
+                  chunk=16384):
     """Saved times in ``(t_old, t_new]`` from the cubic Hermite interpolant of ``(y, f)`` at both ends.
 
     ``y(t_old + theta h) = y0 + theta (c1 + theta (c2 + theta c3))`` with
@@ -515,7 +516,7 @@ def _save_hermite(states, times_padded, starts, t_old, h, Y0, F0, Y1, F1, nxt, t
     return nxt
 
 
-def _save_poly(states, times_padded, starts, t_old, h, Y0, Q, nxt, t_new, cols, constrain, chunk=65536):
+def _save_poly(states, times_padded, starts, t_old, h, Y0, Q, nxt, t_new, cols, constrain, chunk=16384):
     """Write, for the columns ``cols``, every saved time in ``(t_old, t_new]``; advance ``nxt`` in place.
 
     The interpolant of a step is the polynomial
