@@ -44,6 +44,9 @@ from . import stability as st
 from .errors import AnalysisError, ScenarioError, did_you_mean
 from .game import Game
 
+#: largest regime map computed in one call (the CLI allows 250,000 cells)
+MAX_CELLS = 4_000_000
+
 __all__ = ["sweep", "sweep1d", "regime_map", "Sweep1DResult", "RegimeMapResult", "parse_axis"]
 
 ABSENT = -1
@@ -809,6 +812,9 @@ def regime_map(game: Game, x_name: str, x, y_name: str, y, mechanisms: Sequence 
         x = np.unique(np.round(x))
     if work.parameters[y_name].integer:
         y = np.unique(np.round(y))
+    if x.size * y.size > MAX_CELLS:
+        raise AnalysisError(f"a regime map of {x.size} x {y.size} = {x.size * y.size:,} cells is too large "
+                            f"(at most {MAX_CELLS:,}: memory grows with cells x rest points x dimension^2)")
     notes: list[str] = []
     derived = _derive(work, [x_name, y_name], budget, rtol, method, notes)
     t1 = time.perf_counter()

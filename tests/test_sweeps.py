@@ -259,3 +259,13 @@ def test_polynomial_face_regime_map_equals_analyze(public_good):
         a = analyze(public_good, {"b": float(x[i]), "c": float(y[j])})
         assert [lab.split(" #")[0] for lab in m.stable_sets[j][i]] == \
             [face_label(public_good, p.support) for p in a.stable], (x[i], y[j])
+
+
+def test_regime_map_refuses_a_grid_too_large_for_memory():
+    from evogame.errors import AnalysisError
+    from evogame.sweeps import MAX_CELLS, regime_map
+
+    game = load("vertical")
+    n = int(MAX_CELLS ** 0.5) + 2
+    with pytest.raises(AnalysisError, match="too large"):
+        regime_map(game, "c_D", np.linspace(0, 5, n), "d", np.linspace(0, 1, n))
