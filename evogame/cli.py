@@ -163,6 +163,11 @@ def param_option(f):
                         help="Override a parameter's default value (repeatable).")(f)
 
 
+def seed_option(f):
+    return click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                        help="Seed of the Sobol scrambling (same seed, same sample).")(f)
+
+
 def json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")(f)
 

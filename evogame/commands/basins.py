@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli import echo_json, json_option, load, param_option, parse_params, scenario_argument
+from ..cli import echo_json, json_option, seed_option, load, param_option, parse_params, scenario_argument
 from ..errors import ScenarioError
 
 
@@ -37,8 +37,7 @@ Examples:
 @param_option
 @click.option("--samples", "-n", type=click.IntRange(min=1, max=1_000_000), default=4096, show_default=True,
               help="Number of quasi-random initial states.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Seed of the Sobol scrambling (same seed, same sample).")
+@seed_option
 @click.option("--t-end", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Integration time before the first convergence check (default: from the slowest attractor).")
 @click.option("--group-sizes", default=None, metavar="LO:HI",

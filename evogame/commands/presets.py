@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli import echo_json, json_option, load, param_option, parse_params, scenario_argument
+from ..cli import echo_json, json_option, seed_option, load, param_option, parse_params, scenario_argument
 
 
 @click.command(epilog="""\b
@@ -17,8 +17,7 @@ Examples:
 @param_option
 @click.option("--samples", "-n", type=click.IntRange(min=1, max=1_000_000), default=2048, show_default=True,
               help="Quasi-random initial states per preset for the basin of the target.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Seed of the Sobol scrambling.")
+@seed_option
 @json_option
 def command(scenario, names, params, samples, seed, as_json):
     """Compare the presets of SCENARIO and say which promotes the target most.
