@@ -108,8 +108,8 @@ def _skipped(name, description, goal, why):
 def bench_batch(quick: bool) -> list[dict]:
     from scipy.integrate import solve_ivp
 
-    from evogame.dynamics import dynamics
-    from evogame.simulate import simulate
+    from evogame.dynamics import derive
+    from evogame.simulation import simulate
 
     name = "dual_leadership"
     game = _load(name)
@@ -118,7 +118,7 @@ def bench_batch(quick: bool) -> list[dict]:
     starts = _starts(game, B)
     simulate(game, starts[:4], 1.0)                          # compile the field once, outside the timing
 
-    dyn = dynamics(game)
+    dyn = derive(game)
     field = dyn.field_function()
     p = [float(v) for v in dyn.parameter_vector(game.values())]
     times = np.linspace(0.0, t_end, T)
@@ -177,7 +177,7 @@ def bench_nashpy(quick: bool) -> list[dict]:
         import nashpy
     except ImportError:
         return [_skipped("nashpy_game1", desc, goal, "nashpy is not installed (pip install .[bench])")]
-    from evogame.simulate import simulate
+    from evogame.simulation import simulate
 
     game = _load("vertical")
     A = np.zeros((2, 2))
@@ -228,7 +228,7 @@ def bench_egttools(quick: bool) -> list[dict]:
     import sympy
     from scipy.integrate import solve_ivp
 
-    from evogame.simulate import simulate
+    from evogame.simulation import simulate
 
     game = _load("rps")
     subs = {game.parameters[k].symbol: v for k, v in game.values().items()}
@@ -267,10 +267,10 @@ def _per_point_substitution(game, names):
     import sympy
 
     from evogame import stability as st
-    from evogame.dynamics import dynamics
+    from evogame.dynamics import derive
     from evogame.restpoints import faces, solve_face
 
-    dyn = dynamics(game)
+    dyn = derive(game)
     values = game.values()
     syms = [game.parameters[n].symbol for n in names]
     others = {game.parameters[n].symbol: v for n, v in values.items() if n not in names}
@@ -306,7 +306,7 @@ def _per_point_substitution(game, names):
 
 
 def bench_regime_map(quick: bool) -> list[dict]:
-    from evogame.sweeps import regime_map
+    from evogame.studies.sweeps import regime_map
 
     game = _load("vertical")
     n = 20 if quick else 200
@@ -328,7 +328,7 @@ def bench_regime_map(quick: bool) -> list[dict]:
         mismatches += stable_ref != stable_evo
     base_s = (time.perf_counter() - t0) / sample * n * n
     return [_row("regime_map_game1", f"{n}x{n} regime map of game 1 over ({x_name}, {y_name}), every rest point "
-                 f"classified: evogame.sweeps.regime_map (vectorised) vs substituting numbers into the sympy "
+                 f"classified: evogame.studies.sweeps.regime_map (vectorised) vs substituting numbers into the sympy "
                  f"Jacobian at each of the {n_points} symbolic rest points per grid point (timed on {sample} "
                  f"cells, extrapolated)", evo_s, base_s, "< 0.5 s and ≥ 500×", 500, goal_seconds=0.5,
                  timings={"evogame_first_call_s": first_s, "evogame_derive_s": result.seconds.get("derive"),

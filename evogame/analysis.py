@@ -16,9 +16,10 @@ import numpy as np
 import sympy
 
 from . import stability as st
-from .dynamics import Dynamics, dynamics, with_structural
+from .dynamics import Dynamics, derive, with_structural
 from .game import Game
-from .restpoints import Timeout, face_label, find_rest_points, full_state, time_limit
+from .restpoints import face_label, find_rest_points, full_state
+from .timelimit import Timeout, time_limit
 
 
 @dataclass
@@ -162,7 +163,7 @@ class Analysis:
         return None
 
     def equations(self) -> list[sympy.Eq]:
-        return dynamics(self.game).equations()
+        return derive(self.game).equations()
 
     def to_dict(self) -> dict:
         d = self.game.to_dict()
@@ -252,7 +253,7 @@ def analyze(game: Game, params: Mapping | None = None, *, symbolic: bool = False
     t0 = time.perf_counter()
     game, params = with_structural(game, params)
     values = game.values(params)
-    dyn = dynamics(game)
+    dyn = derive(game)
     subs = {game.parameters[n].symbol: v for n, v in values.items()}
     fitness = [[f.subs(subs) for f in fp] for fp in dyn.fitness]
     candidates, continua, notes = find_rest_points(game, fitness, budget=budget)

@@ -19,7 +19,7 @@ import sympy
 
 from .game import Game
 
-__all__ = ["Dynamics", "dynamics", "resolve_sums", "structural_parameters", "with_structural"]
+__all__ = ["Dynamics", "derive", "resolve_sums", "structural_parameters", "with_structural"]
 
 
 def resolve_sums(expr: sympy.Expr, values: Mapping[str, sympy.Expr]) -> sympy.Expr:
@@ -200,7 +200,7 @@ def _tidy(rhs: sympy.Expr) -> sympy.Expr:
         return rhs
 
 
-def dynamics(game: Game) -> Dynamics:
+def derive(game: Game) -> Dynamics:
     """The (cached) Dynamics of a game: derived once per game object."""
     cached = game.__dict__.get("_cache_dynamics")
     if cached is None:

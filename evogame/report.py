@@ -210,7 +210,7 @@ def report(game: Game, out, *, mechanisms: Sequence[str] = (), params: Mapping |
         When ``out`` cannot be created or written, or a name is unknown.
     """
     from .analysis import analyze
-    from .mechanisms import apply, mechanisms as declared_mechanisms
+    from .studies.mechanisms import apply, mechanisms as declared_mechanisms
     from .plotting.style import check_output_dir, resolve_language
 
     t0 = time.perf_counter()
@@ -260,7 +260,7 @@ def report(game: Game, out, *, mechanisms: Sequence[str] = (), params: Mapping |
 # -- thresholds --------------------------------------------------------------------------------
 
 def _thresholds(base: Game, declared: dict, applied: Sequence[str], budget) -> list[dict]:
-    from .thresholds import threshold
+    from .studies.thresholds import threshold
     if not base.scenario.get("target"):
         return []
     out = []
@@ -369,8 +369,8 @@ def _regime_axes(base: Game, focus):
     ``[0, 2 x value]`` within the declared range (or the declared range when
     the value is 0).
     """
-    from .mechanisms import mechanisms as declared
-    from .thresholds import threshold
+    from .studies.mechanisms import mechanisms as declared
+    from .studies.thresholds import threshold
     if not base.scenario.get("target"):
         return None
     known = declared(base)
@@ -476,7 +476,7 @@ def _threshold_cells(t: dict) -> tuple[str, str, str]:
 
 
 def _markdown(game, work, analysis, mechanisms, thresholds, figures, skipped, text, lang) -> str:
-    from .dynamics import dynamics
+    from .dynamics import derive
     from .restpoints import face_label
     d = analysis.to_dict()
     L = []
@@ -518,7 +518,7 @@ def _markdown(game, work, analysis, mechanisms, thresholds, figures, skipped, te
                      f"{md_escape(work.populations[1].name)}.")
     # equations
     L.append(f"\n## {text['equations']}\n")
-    for eq in dynamics(work).latex():
+    for eq in derive(work).latex():
         L.append(f"$$\n{eq}\n$$\n")
     # rest points
     L.append(f"## {text['restpoints']}\n")
@@ -581,7 +581,7 @@ def _markdown(game, work, analysis, mechanisms, thresholds, figures, skipped, te
 # -- LaTeX ----------------------------------------------------------------------------------------
 
 def _latex(game, work, analysis, mechanisms, thresholds, figures, skipped, text, lang) -> str:
-    from .dynamics import dynamics
+    from .dynamics import derive
     from .restpoints import face_label
     d = analysis.to_dict()
     T = []
@@ -643,7 +643,7 @@ def _latex(game, work, analysis, mechanisms, thresholds, figures, skipped, text,
                      f"{tex_escape(work.populations[1].name)}.")
     # equations
     T.append(r"\section*{" + text["equations"] + "}")
-    for eq in dynamics(work).latex():
+    for eq in derive(work).latex():
         T.append(_fit(eq))
     # rest points
     T.append(r"\section*{" + text["restpoints"] + "}")

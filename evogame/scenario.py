@@ -180,7 +180,7 @@ def parse_scenario(text: str, *, file: str = "<string>"):
         if len(line) > MAX_LINE:
             raise _at(ScenarioError(f"line {number} is too long ({len(line)} characters)", file=file,
                                     expected=f"lines of at most {MAX_LINE} characters"), number)
-    from .restpoints import Timeout, time_limit
+    from .timelimit import Timeout, time_limit
 
     try:
         with time_limit(MAX_SECONDS):
@@ -750,7 +750,7 @@ def _validate_mechanism_ranges(game, file) -> None:
     if not parsed:
         return
     values = {p.symbol: p.value for p in game.parameters.values() if p.value is not None}
-    from .mechanisms import strength_symbol
+    from .studies.mechanisms import strength_symbol
     values[strength_symbol()] = sympy.Integer(1)
     for mech in parsed.values():
         for pname, expression in mech.set.items():

@@ -181,7 +181,7 @@ def symbolic_stability(jacobian: sympy.Matrix, budget=None) -> dict:
     Routh--Hurwitz criterion of its characteristic polynomial (exact whatever
     the eigenvalues are).
     """
-    from .restpoints import time_limit, Timeout
+    from .timelimit import Timeout, time_limit
 
     J = jacobian.applyfunc(sympy.cancel)
     split, core = split_decoupled(J)

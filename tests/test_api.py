@@ -8,11 +8,13 @@ import evogame
 from conftest import ROOT
 
 
-@pytest.mark.parametrize("name", ["simulate", "basins", "dynamics", "mechanisms", "presets", "analyze",
+@pytest.mark.parametrize("name", ["simulate", "basins", "derive", "mechanisms", "presets", "analyze",
                                   "threshold", "sweep", "compare", "load_scenario", "apply"])
 def test_api_verbs_are_callables_even_after_their_module_is_imported(name):
-    module = {"analyze": "analysis", "threshold": "thresholds", "sweep": "sweeps", "compare": "mechanisms",
-              "load_scenario": "scenario", "apply": "mechanisms"}.get(name, name)
+    module = {"analyze": "analysis", "threshold": "studies.thresholds", "sweep": "studies.sweeps",
+              "compare": "studies.mechanisms", "load_scenario": "scenario", "apply": "studies.mechanisms",
+              "simulate": "simulation", "basins": "studies.basins", "derive": "dynamics",
+              "mechanisms": "studies.mechanisms", "presets": "studies.presets"}[name]
     importlib.import_module(f"evogame.{module}")
     assert callable(getattr(evogame, name))
     assert getattr(evogame, name).__doc__

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from scipy.integrate import quad
 from scipy.optimize import brentq
 
-from evogame.basins import NOT_CONVERGED, basins, one_dimensional_basins, sample_states
+from evogame.studies.basins import NOT_CONVERGED, basins, one_dimensional_basins, sample_states
 from evogame.analysis import analyze
 from evogame.cli import jsonable, main
 
@@ -128,7 +128,7 @@ def test_basins_of_swapped_peers_are_symmetric():
     # departments A and B are interchangeable: (x, y, z) and (y, x, z) reach mirrored attractors
     game = load("hidden_collusion")
     r = basins(game, {"rho": 1.0}, samples=256)
-    from evogame.simulate import simulate
+    from evogame.simulation import simulate
     swapped = r.initial[:, [1, 0, 2]]
     ends = simulate(game, swapped, r.t_end, params={"rho": 1.0}, n_points=2).final
     assert np.allclose(ends[:, [1, 0, 2]], r.final, atol=1e-3)

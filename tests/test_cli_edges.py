@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT, SCENARIOS
 from evogame.cli import main
-from evogame.restpoints import Timeout, time_limit
+from evogame.timelimit import Timeout, time_limit
 
 VERTICAL = str(SCENARIOS / "vertical.toml")
 HAWK = str(SCENARIOS / "hawk_dove.toml")

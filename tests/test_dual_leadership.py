@@ -8,10 +8,10 @@ from click.testing import CliRunner
 
 from evogame.analysis import analyze
 from evogame.cli import main
-from evogame.dynamics import dynamics
-from evogame.mechanisms import apply, mechanisms
+from evogame.dynamics import derive
+from evogame.studies.mechanisms import apply, mechanisms
 from evogame.stability import ASYMPTOTICALLY_STABLE
-from evogame.thresholds import threshold
+from evogame.studies.thresholds import threshold
 
 from conftest import SCENARIOS, load
 
@@ -74,7 +74,7 @@ def test_no_mixed_rest_point_is_asymptotically_stable(game):
 def test_target_stability_condition(game, P):
     # at the corner (1, 1, 1) each eigenvalue is minus the population's payoff difference:
     # stable iff G_T > c_T + kappa, E - r > c_K and r + f > c_F + theta*lambda*L
-    J = dynamics(game).jacobian.subs(dict(zip(game.variables, (1, 1, 1))))
+    J = derive(game).jacobian.subs(dict(zip(game.variables, (1, 1, 1))))
     eigs = sorted(J.eigenvals(multiple=True), key=sympy.default_sort_key)
     expected = sorted([P["c_T"] + P["kappa"] - P["G_T"], P["c_K"] - P["E"] + P["r"],
                        P["c_F"] + P["theta"] * P["lambda"] * P["L"] - P["r"] - P["f"]], key=sympy.default_sort_key)

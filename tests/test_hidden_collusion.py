@@ -5,10 +5,10 @@ import pytest
 import sympy
 
 from evogame.analysis import analyze
-from evogame.basins import basins
-from evogame.mechanisms import apply
+from evogame.studies.basins import basins
+from evogame.studies.mechanisms import apply
 from evogame.stability import ASYMPTOTICALLY_STABLE
-from evogame.thresholds import threshold
+from evogame.studies.thresholds import threshold
 
 from conftest import load
 

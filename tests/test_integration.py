@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from scipy.integrate import solve_ivp
 
 from conftest import load
-from evogame.dynamics import dynamics
+from evogame.dynamics import derive
 from evogame.errors import AnalysisError
 from evogame.game import Game, Population
 from evogame.integrate import dopri5_batch
-from evogame.simulate import simulate
+from evogame.simulation import simulate
 
 
 @st.composite
@@ -46,7 +46,7 @@ def random_starts(game, rng, count):
 
 def reference_endpoints(game, starts, t_end):
     """solve_ivp(RK45, rtol=1e-8, atol=1e-10), one call per start."""
-    dyn = dynamics(game)
+    dyn = derive(game)
     p = dyn.parameter_vector(game.values())
     out = []
     for z in starts:
@@ -71,7 +71,7 @@ def test_saved_times_agree_with_solve_ivp_dense_output():
     game = load("vertical")
     starts = random_starts(game, np.random.default_rng(3), 20)
     sim = simulate(game, starts, 20.0, n_points=41)
-    dyn = dynamics(game)
+    dyn = derive(game)
     p = dyn.parameter_vector(game.values())
     for z, path in zip(starts, sim.paths):
         sol = solve_ivp(lambda t, y: dyn.field(y, p), (0, 20.0), z, method="RK45", rtol=1e-8, atol=1e-10,
@@ -156,7 +156,7 @@ def test_stiff_payoffs_switch_to_an_implicit_method_and_stay_accurate():
     assert sim.stats["implicit"].all()
     np.testing.assert_allclose(sim.final[:, 0], 0.5, atol=1e-9)
     # the early transient still follows the logistic-type solution: compare with Radau
-    dyn = dynamics(game.with_values(V=2e6, C=4e6))
+    dyn = derive(game.with_values(V=2e6, C=4e6))
     p = dyn.parameter_vector(game.with_values(V=2e6, C=4e6).values())
     ref = solve_ivp(lambda t, y: dyn.field(y, p), (0, 100.0), [0.1], method="Radau", rtol=1e-10, atol=1e-12,
                     t_eval=sim.times, jac=lambda t, y: dyn.jacobian_at(y, p))
@@ -200,11 +200,11 @@ def test_scipy_methods_start_by_start_give_the_same_paths():
 def test_compiled_field_writers_agree_with_the_lambdified_field(game, seed):
     # the integrator's field (compiled to write into an array, parameters folded in or passed)
     # is the same function as Dynamics.field, evaluated independently by lambdify
-    from evogame.simulate import BAKE_BATCH, vector_field_rows
+    from evogame.simulation import BAKE_BATCH, vector_field_rows
 
     rng = np.random.default_rng(seed)
     Y = random_starts(game, rng, 7).T.copy()
-    dyn = dynamics(game)
+    dyn = derive(game)
     expected = dyn.field(Y.T, dyn.parameter_vector(game.values())).T
     scale = rng.uniform(0.1, 2.0, Y.shape[1])
     for batch in (1, BAKE_BATCH):
@@ -221,7 +221,7 @@ def test_large_batch_with_many_saved_times_per_step_agrees_with_solve_ivp():
     game = load("rps").with_values(w=2, l=1)
     starts = random_starts(game, np.random.default_rng(11), 300)
     sim = simulate(game, starts, 6.0, n_points=601)
-    dyn = dynamics(game)
+    dyn = derive(game)
     p = dyn.parameter_vector(game.values())
     for b in range(0, 300, 37):
         sol = solve_ivp(lambda t, y: dyn.field(y, p), (0, 6.0), starts[b], method="RK45", rtol=1e-8,

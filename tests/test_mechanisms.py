@@ -11,7 +11,7 @@ from evogame.analysis import analyze
 from evogame.cli import main
 from evogame.errors import ScenarioError
 from evogame.game import Game
-from evogame.mechanisms import Mechanism, apply, compare, mechanisms
+from evogame.studies.mechanisms import Mechanism, apply, compare, mechanisms
 from evogame.scenario import parse_scenario
 from evogame.stability import ASYMPTOTICALLY_STABLE, SADDLE
 

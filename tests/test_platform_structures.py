@@ -7,10 +7,10 @@ import sympy
 from click.testing import CliRunner
 
 from evogame.analysis import analyze
-from evogame.basins import basins
+from evogame.studies.basins import basins
 from evogame.cli import jsonable, main
 from evogame.errors import ScenarioError
-from evogame.presets import apply_preset, compare_presets, preset_values, presets
+from evogame.studies.presets import apply_preset, compare_presets, preset_values, presets
 from evogame.scenario import parse_scenario
 from evogame.stability import ASYMPTOTICALLY_STABLE
 

@@ -13,7 +13,7 @@ from conftest import SCENARIOS, load
 
 from evogame.analysis import analyze
 from evogame.errors import AnalysisError, ScenarioError
-from evogame.mechanisms import mechanisms
+from evogame.studies.mechanisms import mechanisms
 from evogame.plotting import (CJKFontWarning, basins_figure, bifurcation, paths, portrait, portrait_kind,
                               regime_figure, save_figure, sensitivity)
 from evogame.plotting import style as style_module
@@ -300,8 +300,8 @@ def test_regime_map_colours_and_threshold_curve():
 @pytest.mark.parametrize("name, mechs", [("platform_public_good", []), ("hidden_collusion", ["trust"]),
                                          ("coordination", [])])
 def test_basins_colour_each_start_by_its_attractor(name, mechs, tmp_path):
-    from evogame.basins import basins
-    from evogame.mechanisms import apply
+    from evogame.studies.basins import basins
+    from evogame.studies.mechanisms import apply
     if name not in SHIPPED:
         pytest.skip(f"{name} not shipped")
     game = load(name)

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from evogame.analysis import analyze
-from evogame.dynamics import dynamics
+from evogame.dynamics import derive
 from evogame.game import Game, Population
-from evogame.simulate import simulate
+from evogame.simulation import simulate
 from evogame.stability import ASYMPTOTICALLY_STABLE
 
 
@@ -36,7 +36,7 @@ common = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(games())
 def test_vector_field_vanishes_at_every_rest_point(game):
     a = analyze(game)
-    dyn = dynamics(game)
+    dyn = derive(game)
     p = dyn.parameter_vector(a.values)
     for r in a.rest_points:
         assert np.max(np.abs(dyn.field(r.state, p)), initial=0) <= 1e-10
@@ -106,7 +106,7 @@ def test_symmetric_game_equals_table_with_itself(game):
     """A one-population game's rest points do not depend on how fitness was built."""
     a = analyze(game)
     A = game.matrix
-    dyn = dynamics(game)
+    dyn = derive(game)
     p = dyn.parameter_vector(a.values)
     for r in a.rest_points:
         x = np.array(r.shares[0])

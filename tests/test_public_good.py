@@ -7,8 +7,8 @@ from numpy.polynomial import Polynomial
 from scipy.stats import binom
 
 from evogame.analysis import analyze
-from evogame.basins import basins, free_riding_by_group_size
-from evogame.dynamics import dynamics
+from evogame.studies.basins import basins, free_riding_by_group_size
+from evogame.dynamics import derive
 from evogame.stability import ASYMPTOTICALLY_STABLE, UNSTABLE_SOURCE
 
 from conftest import load
@@ -61,7 +61,7 @@ def test_every_parameter_is_documented_and_counts_are_integers(game):
 def test_fitness_is_the_binomial_expectation_of_degree_N_minus_1(game, N, M):
     g = game.with_values(N=N, M=M)
     v = defaults(g)
-    f_share, f_not = dynamics(g).fitness[0]
+    f_share, f_not = derive(g).fitness[0]
     x = g.variables[0]
     subs = {g.parameters[n].symbol: val for n, val in g.values().items()}
     diff = (f_share - f_not).subs(subs)
@@ -156,7 +156,7 @@ def test_free_riding_grows_with_the_number_of_departments(game):
 ])
 def test_mechanisms_make_full_sharing_stable_where_s_minus_c_plus_b_over_N_turns_positive(game, mechanism,
                                                                                          expected):
-    from evogame.thresholds import threshold
+    from evogame.studies.thresholds import threshold
     r = threshold(game, [mechanism])
     assert r.threshold == pytest.approx(expected, abs=1e-12)
     assert "(share)" in r.stable_above

@@ -98,7 +98,7 @@ def test_vertical_report_holds_the_papers_sections(vertical_report):
 
 
 def test_vertical_report_thresholds_are_the_closed_forms(vertical_report):
-    from evogame.thresholds import threshold
+    from evogame.studies.thresholds import threshold
     md = vertical_report.markdown.read_text(encoding="utf-8")
     row = [ln for ln in md.splitlines() if ln.startswith("| platform |")][0]
     expected = threshold(load("vertical"), ["platform"]).threshold

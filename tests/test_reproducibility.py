@@ -111,7 +111,7 @@ def test_basins_default_seed_is_fixed_and_seed_is_an_option():
 
 
 def test_basin_samples_depend_on_the_seed_only():
-    from evogame.basins import basins
+    from evogame.studies.basins import basins
     from evogame.scenario import load_scenario
     game = load_scenario(COORDINATION)
     a, b, c = (basins(game, samples=64, seed=s).to_dict() for s in (3, 3, 4))

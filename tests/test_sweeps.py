@@ -9,10 +9,10 @@ from click.testing import CliRunner
 
 from evogame.analysis import analyze
 from evogame.cli import jsonable, main
-from evogame.dynamics import dynamics
+from evogame.dynamics import derive
 from evogame.errors import ScenarioError
 from evogame.restpoints import face_label
-from evogame.sweeps import _Derived, parse_axis, regime_map, sweep, sweep1d
+from evogame.studies.sweeps import _Derived, parse_axis, regime_map, sweep, sweep1d
 
 from conftest import SCENARIOS, load
 
@@ -28,7 +28,7 @@ def game():
 def corner_crossings(game, name, lo, hi):
     """Per pure rest point, the values of `name` in (lo, hi) where one of its eigenvalues
     (computed here from the Jacobian with sympy) crosses zero, the others at their defaults."""
-    dyn = dynamics(game)
+    dyn = derive(game)
     u = game.parameters[name].symbol
     others = {p.symbol: p.value for n, p in game.parameters.items() if n != name}
     out = {}
@@ -131,7 +131,7 @@ def test_three_population_regime_map_agrees_with_analyze():
     x, y = np.linspace(0, 4, 9), np.linspace(0, 4, 7)
     m = regime_map(g, "kappa", x, "f", y, ["incentive"], strength=0.5)
     assert m.method == "vectorised"
-    from evogame.mechanisms import apply
+    from evogame.studies.mechanisms import apply
     applied = apply(g, ["incentive"], 0.5)
     for _ in range(5):
         i, j = rng.integers(0, len(x)), rng.integers(0, len(y))
@@ -263,7 +263,7 @@ def test_polynomial_face_regime_map_equals_analyze(public_good):
 
 def test_regime_map_refuses_a_grid_too_large_for_memory():
     from evogame.errors import AnalysisError
-    from evogame.sweeps import MAX_CELLS, regime_map
+    from evogame.studies.sweeps import MAX_CELLS, regime_map
 
     game = load("vertical")
     n = int(MAX_CELLS ** 0.5) + 2

@@ -15,8 +15,8 @@ from evogame.analysis import analyze
 from evogame.cli import jsonable, main
 from evogame.errors import ScenarioError
 from evogame.expressions import parse_expression
-from evogame.mechanisms import apply
-from evogame.thresholds import threshold
+from evogame.studies.mechanisms import apply
+from evogame.studies.thresholds import threshold
 
 from conftest import SCENARIOS, load
 

@@ -56,17 +56,17 @@ def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end
     """
     import math
 
-    from ..basins import basins, free_riding_by_group_size
+    from ..studies.basins import basins, free_riding_by_group_size
 
     if not math.isfinite(strength):
         raise ScenarioError(f"--strength {strength} is not finite", key="--strength", expected="a number")
     game = load(scenario)
     overrides = parse_params(game, params)
     if mechanisms:
-        from ..mechanisms import apply
+        from ..studies.mechanisms import apply
         game = apply(game, list(mechanisms), strength)
     if preset:   # -p values apply before the preset (its expressions see them); its own values win
-        from ..presets import apply_preset, preset_values
+        from ..studies.presets import apply_preset, preset_values
         fixed = preset_values(game, preset, overrides)
         game = apply_preset(game, preset, overrides)
         overrides = {k: v for k, v in overrides.items() if k not in fixed}

@@ -28,7 +28,7 @@ def command(scenario, mechanisms, strength, params, as_json):
     import math
 
     from ..errors import ScenarioError
-    from ..mechanisms import compare
+    from ..studies.mechanisms import compare
 
     if not math.isfinite(strength):
         raise ScenarioError(f"--strength {strength} is not finite", key="--strength", expected="a number")

@@ -11,7 +11,7 @@ KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins")
 
 def parse_vary(game, text: str):
     """``"c_D=1,2,3"`` -> ``("parameter", "c_D", [1, 2, 3])``; a mechanism name varies its strength."""
-    from ..mechanisms import mechanisms
+    from ..studies.mechanisms import mechanisms
     if "=" not in text:
         raise ScenarioError(f"--vary '{text}' is not NAME=v1,v2,...", key="--vary",
                             expected="NAME=v1,v2,... (NAME a parameter, or a mechanism for its strength)")
@@ -96,7 +96,7 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
     non-hyperbolic.  Same input, same bytes (SVG and PDF).
     """
     from .. import plotting
-    from ..mechanisms import apply
+    from ..studies.mechanisms import apply
 
     game = load(scenario)
     overrides = parse_params(game, params)
@@ -139,7 +139,7 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
             fig = plotting.sensitivity(base, values, mechanism=name, initial=start, t_end=t_end, lang=lang,
                                        width=width)
     elif kind in ("bifurcation", "regime"):
-        from ..sweeps import parse_axis
+        from ..studies.sweeps import parse_axis
         wanted = 1 if kind == "bifurcation" else 2
         if len(sweeps) != wanted:
             raise ScenarioError(f"a {kind} figure needs {wanted} --sweep option{'s' if wanted > 1 else ''}, "

@@ -29,7 +29,7 @@ def command(scenario, names, params, samples, seed, as_json):
     collaboration ('margin') and when everybody else plays otherwise
     ('first mover').  Ends with the verdict and the numbers behind it.
     """
-    from ..presets import compare_presets
+    from ..studies.presets import compare_presets
 
     game = load(scenario)
     result = compare_presets(game, list(names) or None, params=parse_params(game, params),

@@ -54,7 +54,7 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
         if bad:
             raise ScenarioError(f"unknown figure kind '{bad[0]}'", key="--kinds",
                                 expected="some of " + ", ".join(FIGURE_KINDS))
-    from ..mechanisms import get
+    from ..studies.mechanisms import get
     for name in mechanisms:
         get(game, name)          # unknown names fail before any work
     result = report(game, out, mechanisms=list(mechanisms), params=overrides, lang=lang, kinds=chosen,

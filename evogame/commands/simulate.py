@@ -48,7 +48,7 @@ def command(scenario, params, initial, t_end, points, out, as_json):
     """
     import numpy as np
 
-    from ..simulate import simulate
+    from ..simulation import simulate
 
     game = load(scenario)
     sim_cfg = game.scenario.get("simulation", {})

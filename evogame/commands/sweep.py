@@ -81,7 +81,7 @@ def command(scenario, axes, mechanisms, strength, out, overrides, as_json):
     """
     import math
 
-    from ..sweeps import parse_axis, sweep
+    from ..studies.sweeps import parse_axis, sweep
     from .threshold import parse_set
 
     if len(axes) > 2:

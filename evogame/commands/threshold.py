@@ -84,7 +84,7 @@ def command(scenario, mechanisms, target, param, range_, bisection, overrides, a
     else by bisection with the tolerance reported.  Says plainly when the
     target's stability does not depend on the mechanism at all.
     """
-    from ..thresholds import threshold
+    from ..studies.thresholds import threshold
 
     game = load(scenario)
     result = threshold(game, list(mechanisms), target=target, param=param, range=parse_range(range_),

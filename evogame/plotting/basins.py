@@ -51,7 +51,7 @@ def basins_figure(game_or_result, params: Mapping | None = None, *, samples: int
     """
     from matplotlib.lines import Line2D
 
-    from ..basins import BasinResult, basins
+    from ..studies.basins import BasinResult, basins
     if isinstance(game_or_result, BasinResult):
         result = game_or_result
     else:

@@ -9,7 +9,7 @@ from typing import Mapping
 import numpy as np
 
 from ..analysis import Analysis, analyze
-from ..dynamics import Dynamics, dynamics
+from ..dynamics import Dynamics, derive
 from ..errors import AnalysisError
 from ..game import Game
 from .style import Labels, new_figure, resolve_language
@@ -57,7 +57,7 @@ def prepare(game: Game, params: Mapping | None = None, *, analysis: Analysis | N
     values = analysis.values if analysis is not None else game.values(params)
     if need_analysis and analysis is None:
         analysis = analyze(game, params)
-    dyn = dynamics(game)
+    dyn = derive(game)
     lang_used, font = resolved if resolved is not None else resolve_language(lang)
     return Setting(game, values, dyn, dyn.parameter_vector(values), Labels(game, lang_used), font, width,
                    analysis)
@@ -108,7 +108,7 @@ def default_initial_states(game: Game, count: int = 5) -> np.ndarray:
     space and ``count - 1`` points of an unscrambled Halton sequence (mapped
     to each population's simplex by sorted spacings), the same every time.
     """
-    from ..simulate import as_initial_states
+    from ..simulation import as_initial_states
     sim = simulation_settings(game)
     if "initial" in sim:
         return as_initial_states(game, sim["initial"])

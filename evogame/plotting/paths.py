@@ -15,7 +15,7 @@ import numpy as np
 import sympy
 
 from ..game import Game
-from ..simulate import as_initial_states, simulate
+from ..simulation import as_initial_states, simulate
 from .common import default_initial_states, default_t_end, format_state, prepare
 from .style import OKABE_ITO, style
 

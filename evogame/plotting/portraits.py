@@ -360,7 +360,7 @@ def cube_portrait(game: Game, params: Mapping | None = None, *, ax=None, analysi
     """
     from matplotlib.lines import Line2D
 
-    from ..simulate import simulate
+    from ..simulation import simulate
     from .style import width_inches
     if shape(game) != (2, 2, 2):
         raise no_portrait(game, "unit-cube portrait")

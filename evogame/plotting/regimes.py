@@ -69,7 +69,7 @@ def _axis_label(labels, name: str, mechanisms, game=None) -> str:
     if name == "strength":
         names = list(mechanisms or [])
         if game is not None:
-            from ..mechanisms import mechanisms as declared
+            from ..studies.mechanisms import mechanisms as declared
             known = declared(game)
             names = [known[n].label(labels.lang) if n in known else n for n in names]
         mech = " + ".join(names)
@@ -220,7 +220,7 @@ def regime_figure(game: Game, x_name: str, x, y_name: str, y, mechanisms: Sequen
     the state whose threshold curve is drawn (default: the scenario's
     ``[game] target``; no curve when the scenario has none).
     """
-    from ..sweeps import regime_map
+    from ..studies.sweeps import regime_map
     base = game.with_values(**params) if params else game
     result = regime_map(base, x_name, x, y_name, y, mechanisms)
     thr, thr_game = None, None
@@ -231,8 +231,8 @@ def regime_figure(game: Game, x_name: str, x, y_name: str, y, mechanisms: Sequen
 
 def _threshold_for(game: Game, mechanisms, target, x_name, y_name):
     """The target's threshold in one of the axes (closed form if any), and the game it refers to."""
-    from ..mechanisms import apply
-    from ..thresholds import threshold
+    from ..studies.mechanisms import apply
+    from ..studies.thresholds import threshold
     work = apply(game, mechanisms, ("symbolic", 1)) if mechanisms else game
     for name in (x_name, y_name):
         try:
@@ -389,7 +389,7 @@ def bifurcation(game: Game, name: str, values, mechanisms: Sequence = (), *, par
     ``name`` is a parameter, or ``"strength"`` of ``mechanisms``; ``params``
     are held fixed.
     """
-    from ..sweeps import sweep1d
+    from ..studies.sweeps import sweep1d
     base = game.with_values(**params) if params else game
     return bifurcation_figure(sweep1d(base, name, values, mechanisms), lang=lang, width=width,
                               resolved=resolved)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import ScenarioError
 from ..game import Game
-from ..simulate import as_initial_states, simulate
+from ..simulation import as_initial_states, simulate
 from .common import centre_state, default_t_end, fmt_number, prepare
 from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, style_panel
 from .style import style, width_inches
@@ -70,7 +70,7 @@ def sensitivity(game: Game, values: Sequence[float], *, parameter: str | None = 
             sim = simulate(game, start, t_end, params={**params, parameter: v}, n_points=n_points)
             g = game
         else:
-            from ..mechanisms import apply
+            from ..studies.mechanisms import apply
             g = apply(game, [(mechanism, v)])
             sim = simulate(g, start, t_end, params=params, n_points=n_points)
         runs.append(sim)
@@ -80,7 +80,7 @@ def sensitivity(game: Game, values: Sequence[float], *, parameter: str | None = 
     if parameter is not None:
         quantity = L.parameter(parameter)
     else:
-        from ..mechanisms import get
+        from ..studies.mechanisms import get
         mech = get(game, mechanism)
         quantity = f"{mech.label(L.lang)}: {L.word('strength')} $s$"
     cells = panels(game)

@@ -15,7 +15,7 @@ import weakref
 
 import numpy as np
 
-from .dynamics import dynamics
+from .dynamics import derive
 from .errors import AnalysisError
 from .game import Game
 
@@ -178,7 +178,7 @@ def vector_field_rows(game: Game, params: Mapping | None = None, *, batch_size: 
     operations per call; compiling costs ~20-70 ms once per parameter set),
     smaller batches share one compiled function per game.
     """
-    dyn = dynamics(game)
+    dyn = derive(game)
     pvec = dyn.parameter_vector(game.values(params))
     if batch_size >= BAKE_BATCH:
         into = field_writer(dyn, pvec)

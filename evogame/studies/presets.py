@@ -41,8 +41,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
-from .errors import ScenarioError, did_you_mean, unknown_name
-from .game import Game
+from ..errors import ScenarioError, did_you_mean, unknown_name
+from ..game import Game
 
 __all__ = ["Preset", "PRESET_KEYS", "validate_presets", "presets", "apply_preset", "preset_values",
            "PresetComparison", "compare_presets", "target_profile"]
@@ -100,8 +100,8 @@ def validate_presets(game: Game, file: str | None) -> dict[str, Preset]:
     naming the file and the key (``presets.<name>.set.<parameter>``).
     Stores the result in ``game.scenario["presets_parsed"]`` and returns it.
     """
-    from .expressions import parse_expression
-    from .game import exact
+    from ..expressions import parse_expression
+    from ..game import exact
 
     raw = game.scenario.get("presets", {})
     if not isinstance(raw, Mapping):
@@ -253,9 +253,9 @@ def payoff_reasons(game: Game, values: Mapping, target: tuple[int, ...]) -> dict
     (for one population: the population itself) plays its non-target
     strategies, uniformly mixed.
     """
-    from .dynamics import dynamics
+    from ..dynamics import derive
 
-    dyn = dynamics(game)
+    dyn = derive(game)
     flat = [f for fp in dyn.fitness for f in fp]
     fn = game.__dict__.get("_cache_fitness_fn")
     if fn is None:
@@ -367,9 +367,9 @@ def compare_presets(game: Game, names: Sequence[str] | None = None, *, params: M
     -------
     PresetComparison
     """
-    from .analysis import analyze
+    from ..analysis import analyze
     from .basins import basins
-    from .dynamics import with_structural
+    from ..dynamics import with_structural
 
     known = presets(game)
     if not known:

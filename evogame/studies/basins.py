@@ -15,7 +15,7 @@ quasi-random sample of initial states:
   1 - u_(n-1)`` as shares (the uniform distribution on the simplex,
   Dirichlet(1, ..., 1));
 * all starts are integrated in one batched call of
-  :func:`evogame.simulate.simulate`; a start whose end point lies within
+  :func:`evogame.simulation.simulate`; a start whose end point lies within
   ``tol`` (max norm, reduced coordinates) of an asymptotically stable rest
   point is assigned to it; the others are integrated further (the time
   doubles, up to ``extensions`` times) and, if still not near an attractor,
@@ -47,10 +47,10 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .analysis import Analysis, analyze
-from .dynamics import with_structural
-from .errors import AnalysisError, ScenarioError, did_you_mean
-from .game import Game
+from ..analysis import Analysis, analyze
+from ..dynamics import with_structural
+from ..errors import AnalysisError, ScenarioError, did_you_mean
+from ..game import Game
 
 __all__ = ["BasinResult", "basins", "sample_states", "one_dimensional_basins",
            "GroupSizeSweep", "free_riding_by_group_size", "NOT_CONVERGED"]
@@ -273,7 +273,7 @@ def basins(game: Game, params: Mapping | None = None, samples: int = 4096, seed:
     -------
     BasinResult
     """
-    from .simulate import simulate
+    from ..simulation import simulate
 
     game, params = with_structural(game, params)
     if analysis is None:
@@ -359,7 +359,7 @@ def one_dimensional_basins(game: Game, analysis: Analysis) -> dict:
     ``x = 0`` is asymptotically stable and that end is an interior rest
     point: the share of the first strategy needed to escape; else None).
     """
-    from .dynamics import dynamics
+    from ..dynamics import derive
 
     if game.dimension != 1 or len(game.populations) != 1:
         raise AnalysisError("exact basins are computed for one population with two strategies only")
@@ -367,7 +367,7 @@ def one_dimensional_basins(game: Game, analysis: Analysis) -> dict:
     if analysis.continua:
         raise AnalysisError("the game has a continuum of rest points; its basins are not intervals")
     xs = np.array([float(p.state[0]) for p in points])
-    dyn = dynamics(game)
+    dyn = derive(game)
     pvec = dyn.parameter_vector(analysis.values)
     shares: dict[str, float] = {}
     owner_of_interval = []

@@ -41,8 +41,8 @@ from typing import Mapping, Sequence
 
 import sympy
 
-from .errors import ScenarioError, did_you_mean, unknown_name
-from .game import Game, Parameter, exact, parameter_symbol
+from ..errors import ScenarioError, did_you_mean, unknown_name
+from ..game import Game, Parameter, exact, parameter_symbol
 
 __all__ = ["Mechanism", "validate_mechanisms", "mechanisms", "apply", "STRENGTH", "strength_symbol",
            "MECHANISM_KEYS"]
@@ -130,7 +130,7 @@ def _text(v, file, key, required):
 
 
 def _expression(value, names, file, key) -> sympy.Expr:
-    from .expressions import parse_expression
+    from ..expressions import parse_expression
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ScenarioError("an expression (string or number) was expected", file=file, key=key,
                             found=repr(value)[:60])
@@ -511,15 +511,15 @@ def compare(game: Game, items: Sequence, strength=1, *, params: Mapping | None =
     """
     import numpy as np
 
-    from .analysis import analyze
-    from .restpoints import face_label
-    from .stability import RTOL
+    from ..analysis import analyze
+    from ..restpoints import face_label
+    from ..stability import RTOL
 
     rtol = RTOL if rtol is None else rtol
     if not items:
         raise ScenarioError("compare needs a mechanism", file=game.scenario.get("file"), key="--mechanism",
                             expected="--mechanism NAME (repeatable)")
-    from .dynamics import structural_parameters
+    from ..dynamics import structural_parameters
     structural = {k: v for k, v in (params or {}).items() if k in structural_parameters(game)}
     if structural:   # a sum limit fixes the polynomial degree: it must be a default value, not an override
         game = game.with_values(**structural)

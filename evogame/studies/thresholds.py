@@ -38,9 +38,9 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
-from . import stability as st
-from .errors import AnalysisError, ScenarioError, did_you_mean
-from .game import Game, exact
+from .. import stability as st
+from ..errors import AnalysisError, ScenarioError, did_you_mean
+from ..game import Game, exact
 
 __all__ = ["threshold", "ThresholdResult", "target_support", "corner_state"]
 
@@ -230,7 +230,7 @@ def threshold(game: Game, mechanisms: Sequence = (), *, target: str | None = Non
             raise ScenarioError(f"unknown parameter '{param}'", file=file, key="--param",
                                 expected="one of " + ", ".join(game.parameters),
                                 suggestion=did_you_mean(param, game.parameters))
-        from .dynamics import structural_parameters
+        from ..dynamics import structural_parameters
         if param in structural_parameters(game):
             raise AnalysisError(f"'{param}' fixes the degree of the payoffs (a sum limit); it has no continuous "
                                 f"threshold -- use `evogame sweep` over its values instead")
@@ -326,10 +326,10 @@ class _Problem:
     """The target corner's Jacobian in the unknown, symbolic and compiled."""
 
     def __init__(self, work: Game, support, unknown: str, baseline: float, lo: float, hi: float, rtol: float):
-        from .dynamics import dynamics
+        from ..dynamics import derive
         self.work, self.support, self.unknown = work, support, unknown
         self.baseline, self.lo, self.hi, self.rtol = baseline, lo, hi, rtol
-        self.dyn = dynamics(work)
+        self.dyn = derive(work)
         self.symbol = work.parameters[unknown].symbol
         values = work.values()
         self.others = {work.parameters[n].symbol: v for n, v in values.items() if n != unknown}
@@ -425,7 +425,7 @@ class _Solved:
 
 
 def _stable_labels(problem: _Problem, value: float) -> list[str]:
-    from .analysis import analyze
+    from ..analysis import analyze
     a = analyze(problem.work, {problem.unknown: float(value)}, rtol=problem.rtol)
     return [p.label for p in a.stable]
 
@@ -443,7 +443,7 @@ def _conjuncts(condition) -> list:
 def _closed_form(p: _Problem, budget, notes) -> _Solved | None:
     from sympy.solvers.inequalities import solve_univariate_inequality
 
-    from .restpoints import Timeout, time_limit
+    from ..timelimit import Timeout, time_limit
 
     u = p.symbol
     full = st.symbolic_stability(p.J_full, budget)
@@ -582,7 +582,7 @@ def _describe(S, name: str) -> str:
 
 def _boundary_expression(p: _Problem, conj_full, b, budget) -> str | None:
     """Solve the part of the condition that vanishes at ``b`` for the unknown, symbolically."""
-    from .restpoints import Timeout, time_limit
+    from ..timelimit import Timeout, time_limit
 
     u = p.symbol
     for c in conj_full:

@@ -40,9 +40,9 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import sympy
 
-from . import stability as st
-from .errors import AnalysisError, ScenarioError, did_you_mean
-from .game import Game
+from .. import stability as st
+from ..errors import AnalysisError, ScenarioError, did_you_mean
+from ..game import Game
 
 #: largest regime map computed in one call (the CLI allows 250,000 cells)
 MAX_CELLS = 4_000_000
@@ -299,11 +299,12 @@ class _Derived:
     """
 
     def __init__(self, work: Game, names: Sequence[str], budget, rtol):
-        from .dynamics import dynamics
-        from .restpoints import Timeout, face_label, faces, solve_face
+        from ..dynamics import derive
+        from ..restpoints import face_label, faces, solve_face
+        from ..timelimit import Timeout
 
         self.work, self.names, self.rtol = work, list(names), rtol
-        self.dyn = dyn = dynamics(work)
+        self.dyn = dyn = derive(work)
         self.dimension = work.dimension
         values = work.values()
         self.symbols = [work.parameters[n].symbol for n in names]
@@ -547,14 +548,14 @@ class _PerPoint:
     """The per-point fallback: :func:`analyze` at every grid value (sympy per point)."""
 
     def __init__(self, work: Game, names, budget, rtol):
-        from .dynamics import structural_parameters
+        from ..dynamics import structural_parameters
         self.work, self.names, self.budget, self.rtol = work, list(names), budget, rtol
         self.structural = structural_parameters(work) & set(names)
         self.memo: dict = {}
 
     def at(self, values: Sequence[float]) -> dict:
         """``{key: (code, state, eigenvalues, npos)}`` for the rest points at one grid value."""
-        from .analysis import analyze
+        from ..analysis import analyze
         overrides = {}
         for n, v in zip(self.names, values):
             p = self.work.parameters[n]
@@ -601,7 +602,7 @@ class _PerPoint:
 
 def _display_labels(work: Game, keys, codes) -> tuple[list, list]:
     """Keep the rest points that exist somewhere; name them by face (``#k`` when a face holds several)."""
-    from .restpoints import face_label
+    from ..restpoints import face_label
     exists = [bool(np.any(codes[k] != ABSENT)) for k in range(len(keys))]
     kept = [i for i, e in enumerate(exists) if e]
     count: dict = {}
@@ -622,8 +623,8 @@ def _display_labels(work: Game, keys, codes) -> tuple[list, list]:
 
 def _cross_check(derived: _Derived, work: Game, names, rtol, budget) -> str | None:
     """Compare the vectorised result with analyze() at the defaults; a message when they differ."""
-    from .analysis import analyze
-    from .restpoints import face_label
+    from ..analysis import analyze
+    from ..restpoints import face_label
     values = work.values()
     ev = derived.evaluate([np.array(float(values[n])) for n in names])
     vec = sorted((face_label(work, key[0]), int(c)) for key, c in zip(ev["keys"], ev["codes"]) if c != ABSENT)
@@ -638,7 +639,7 @@ def _cross_check(derived: _Derived, work: Game, names, rtol, budget) -> str | No
 
 def _derive(work: Game, names, budget, rtol, method, notes):
     """The vectorised derivation, or None when the per-point fallback must be used."""
-    from .dynamics import structural_parameters
+    from ..dynamics import structural_parameters
     if method == "per point":
         return None
     structural = structural_parameters(work) & set(names)
