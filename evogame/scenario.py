@@ -731,7 +731,7 @@ def _validate_extras(game, file):
         if section not in game.scenario:
             continue
         try:
-            mod = importlib.import_module(f".{module}", __package__)
+            mod = importlib.import_module(f".studies.{module}", __package__)
         except ModuleNotFoundError:
             continue
         getattr(mod, func)(game, file)
