@@ -49,8 +49,9 @@ def machine() -> dict:
 
 
 def _load(name: str):
+    """The game of a shipped scenario (the benchmarks need no mechanisms)."""
     from evogame.scenario import load_scenario
-    return load_scenario(SCENARIOS / f"{name}.toml")
+    return load_scenario(SCENARIOS / f"{name}.toml").game
 
 
 def _starts(game, count: int, seed: int = 0) -> np.ndarray:

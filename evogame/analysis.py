@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
 import sympy
 
 from . import stability as st
 from .dynamics import Dynamics, derive, with_structural
-from .game import Game
-from .restpoints import face_label, find_rest_points, full_state
+from .formatting import complex_number, number
+from .game import Game, game_of
+from .restpoints import face_label, full_state
 from .timelimit import Timeout, time_limit
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
 
 
 @dataclass
@@ -120,7 +124,7 @@ def _clean(v: float) -> float:
 
 
 def _fmt(v: float) -> str:
-    return f"{v:.4g}"
+    return number(v, 4)
 
 
 @dataclass
@@ -225,19 +229,16 @@ class Analysis:
 
 
 def _fmt_complex(e: complex) -> str:
-    if abs(e.imag) < 1e-12:
-        return _fmt(e.real)
-    sign = "+" if e.imag >= 0 else "-"
-    return f"{_fmt(e.real)}{sign}{_fmt(abs(e.imag))}i"
+    return complex_number(e.real, e.imag, 4, zero=1e-12)
 
 
-def analyze(game: Game, params: Mapping | None = None, *, symbolic: bool = False,
+def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic: bool = False,
             rtol: float = st.RTOL, budget: float | None = 10.0) -> Analysis:
     """Find and classify every rest point of ``game``.
 
     Parameters
     ----------
-    game : Game
+    subject : the Game (or a Scenario: its game)
     params : overrides of the parameters' default values (name -> number).
     symbolic : also solve with symbolic parameters and return, for every rest
         point, its symbolic state, eigenvalues and the condition (inequalities
@@ -251,12 +252,12 @@ def analyze(game: Game, params: Mapping | None = None, *, symbolic: bool = False
     Analysis
     """
     t0 = time.perf_counter()
-    game, params = with_structural(game, params)
+    game, params = with_structural(game_of(subject), params)
     values = game.values(params)
     dyn = derive(game)
     subs = {game.parameters[n].symbol: v for n, v in values.items()}
     fitness = [[f.subs(subs) for f in fp] for fp in dyn.fitness]
-    candidates, continua, notes = find_rest_points(game, fitness, budget=budget)
+    candidates, continua, notes = dyn.rest_points(fitness, budget=budget)
     pvec = dyn.parameter_vector(values)
     points = []
     for c in candidates:
@@ -310,7 +311,7 @@ def _exact_jacobian(dyn: Dynamics, subs: dict, exact_state) -> sympy.Matrix:
 
 def _symbolic(game: Game, dyn: Dynamics, values: dict, budget, notes) -> list[dict]:
     numeric = {game.parameters[n].symbol: v for n, v in values.items()}
-    cands, _, sym_notes = find_rest_points(game, dyn.fitness, budget=budget, numeric_values=numeric)
+    cands, _, sym_notes = dyn.rest_points(dyn.fitness, budget=budget, numeric_values=numeric)
     notes.extend("symbolic: " + n for n in sym_notes)
     out = []
     for c in cands:

@@ -24,6 +24,7 @@ import sys
 
 import click
 
+from .formatting import jsonable
 from .errors import EvogameError, ScenarioError, did_you_mean
 
 #: command name -> (module in evogame.commands, one-line help)
@@ -178,8 +179,9 @@ def load(path: str):
     return load_scenario(path)
 
 
-def parse_params(game, items) -> dict:
-    """``["c_D=1.5", ...]`` -> ``{"c_D": 1.5}``, checked against the game's parameters."""
+def parse_params(scenario, items) -> dict:
+    """``["c_D=1.5", ...]`` -> ``{"c_D": 1.5}``, checked against the scenario's parameters."""
+    game, file = scenario.game, scenario.file
     out = {}
     for item in items:
         if "=" not in item:
@@ -188,7 +190,7 @@ def parse_params(game, items) -> dict:
         name, value = item.split("=", 1)
         name = name.strip()
         if name not in game.parameters:
-            raise ScenarioError(f"unknown parameter '{name}'", file=game.scenario.get("file"), key="--param",
+            raise ScenarioError(f"unknown parameter '{name}'", file=file, key="--param",
                                 expected="one of " + ", ".join(game.parameters),
                                 suggestion=did_you_mean(name, game.parameters))
         try:
@@ -204,7 +206,7 @@ def parse_params(game, items) -> dict:
             lo, hi = param.range
             kind = "a probability or fraction, " if tuple(param.range) == (0, 1) else ""
             raise ScenarioError(f"--param {name}={value} is outside the declared range [{lo:g}, {hi:g}] of "
-                                f"'{name}' ({kind}declared in the scenario)", file=game.scenario.get("file"),
+                                f"'{name}' ({kind}declared in the scenario)", file=file,
                                 key="--param", expected=f"a value in [{lo:g}, {hi:g}] (widen 'range' in the "
                                                         "scenario file to go beyond it)")
         if param.integer and number != int(number):
@@ -220,19 +222,6 @@ def _number(text: str, number: float):
         return int(text)
     except ValueError:
         return number
-
-
-def jsonable(obj):
-    """Make an object JSON-safe: NaN/inf -> None, numpy scalars -> Python."""
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if hasattr(obj, "item") and callable(obj.item):
-        return jsonable(obj.item())
-    return obj
 
 
 def echo_json(obj) -> None:

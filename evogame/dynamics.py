@@ -1,4 +1,4 @@
-"""Replicator dynamics on the product of simplices, symbolic once, compiled once.
+"""Dynamics on the product of simplices (the replicator first), symbolic once, compiled once.
 
 For population ``p`` with shares ``x_{p,i}`` and expected payoffs ``f_{p,i}``
 the replicator equation is
@@ -11,15 +11,17 @@ population).  For a population with two strategies it is the familiar
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import weakref
 from typing import Mapping
 
 import numpy as np
 import sympy
 
+from .errors import AnalysisError
 from .game import Game
+from .restpoints import find_rest_points
 
-__all__ = ["Dynamics", "derive", "resolve_sums", "structural_parameters", "with_structural"]
+__all__ = ["Dynamics", "Replicator", "DYNAMICS", "derive", "resolve_sums", "structural_parameters", "with_structural"]
 
 
 def resolve_sums(expr: sympy.Expr, values: Mapping[str, sympy.Expr]) -> sympy.Expr:
@@ -70,11 +72,18 @@ def structural_parameters(game: Game) -> set[str]:
 
 
 class Dynamics:
-    """The replicator vector field of a game and its Jacobian.
+    """A deterministic evolutionary dynamics of a game: the interface the engine uses.
+
+    Like scipy's ``OdeSolver`` methods, each dynamics is one subclass, looked
+    up by name (:data:`DYNAMICS`); the shared work -- the payoffs with
+    structural sums expanded, the Jacobian in the tangent space, compiled
+    evaluation on batches -- lives here.  A subclass sets :attr:`name` and
+    :attr:`smooth` and implements :meth:`components` (the field in reduced
+    coordinates) and :meth:`rest_points` (how its rest points are found).
 
     Attributes
     ----------
-    game : the Game.
+    game : the Game it was derived from.
     variables : the reduced state symbols, length ``d``.
     parameters : the parameter symbols the field depends on (order of
         ``game.parameters``).
@@ -83,6 +92,12 @@ class Dynamics:
     jacobian : sympy Matrix ``(d, d)``, the Jacobian in the tangent space of
         the product of simplices.
     """
+
+    #: the name the dynamics is looked up by
+    name = "dynamics"
+    #: whether the field is differentiable on the whole state space (else the
+    #: Jacobian, and so the linear classification, does not exist everywhere)
+    smooth = True
 
     def __init__(self, game: Game):
         self.game = game
@@ -93,25 +108,30 @@ class Dynamics:
             vals = {n: p.value for n, p in game.parameters.items() if n in structural}
             missing = [n for n, v in vals.items() if v is None]
             if missing:
-                from .errors import AnalysisError
                 raise AnalysisError("parameters in sum limits need values: " + ", ".join(missing))
             fixed = vals
         self.structural = fixed
         self.fitness = tuple(tuple(resolve_sums(f, fixed).subs(
             {game.parameters[n].symbol: v for n, v in fixed.items()}) for f in fp) for fp in game.fitness)
         self.parameters = tuple(p.symbol for n, p in game.parameters.items())
-        comps = []
-        for pop, shares, fp in zip(game.populations, game.shares, self.fitness):
-            if pop.n == 2:
-                x = shares[0]
-                comps.append(x * (1 - x) * (fp[0] - fp[1]))
-            else:
-                fbar = sum(s * f for s, f in zip(shares, fp))
-                comps.extend(shares[i] * (fp[i] - fbar) for i in range(pop.n - 1))
-        self.vector_field = sympy.Matrix(comps)
+        self.vector_field = sympy.Matrix(self.components())
         self.jacobian = self.vector_field.jacobian(sympy.Matrix(self.variables))
         self._field_fn = None
         self._jac_fn = None
+        self._fitness_fn = None
+        self._baked_fields: dict = {}   # parameter vector -> field compiled with it (the last 16)
+
+    def components(self) -> list[sympy.Expr]:
+        """The field ``dx/dt`` in reduced coordinates, one expression per state variable."""
+        raise NotImplementedError
+
+    def rest_points(self, fitness, *, budget: float | None, numeric_values: Mapping | None = None):
+        """Rest points of the field with the payoffs ``fitness`` (values substituted or symbolic).
+
+        Returns ``(candidates, continua, notes)`` as
+        :func:`evogame.restpoints.find_rest_points`.
+        """
+        raise NotImplementedError
 
     # -- printing -----------------------------------------------------------
     def equations(self) -> list[sympy.Eq]:
@@ -155,7 +175,7 @@ class Dynamics:
         vectors are kept.
         """
         key = tuple(float(v) for v in np.asarray(params, dtype=float).ravel())
-        cache = self.__dict__.setdefault("_baked_fields", {})
+        cache = self._baked_fields
         fn = cache.get(key)
         if fn is None:
             subs = {s: sympy.Float(v) for s, v in zip(self.parameters, key)}
@@ -165,6 +185,13 @@ class Dynamics:
                 cache.pop(next(iter(cache)))
             cache[key] = fn
         return fn
+
+    def fitness_function(self):
+        """The compiled expected payoffs: ``f(*variables, *parameters) -> list``, population-major."""
+        if self._fitness_fn is None:   # no common subexpressions: the payoff reasons keep their digits
+            self._fitness_fn = sympy.lambdify(list(self.variables) + list(self.parameters),
+                                              [f for fp in self.fitness for f in fp], modules="numpy")
+        return self._fitness_fn
 
     def field(self, states: np.ndarray, params: np.ndarray) -> np.ndarray:
         """Evaluate the vector field on an array of states ``(..., d)``.
@@ -192,6 +219,36 @@ class Dynamics:
         return np.stack([np.broadcast_to(v, shape) for v in vals], axis=-1).reshape(shape + (d, d))
 
 
+class Replicator(Dynamics):
+    """The replicator dynamics: ``dx_{p,i}/dt = x_{p,i} (f_{p,i} - fbar_p)``.
+
+    For two strategies ``dx/dt = x (1 - x) (f_1 - f_2)``.  Its rest points
+    are the states where every strategy in use earns the same payoff: they
+    are found face by face (:func:`evogame.restpoints.find_rest_points`).
+    """
+
+    name = "replicator"
+    smooth = True
+
+    def components(self) -> list[sympy.Expr]:
+        comps = []
+        for pop, shares, fp in zip(self.game.populations, self.game.shares, self.fitness):
+            if pop.n == 2:
+                x = shares[0]
+                comps.append(x * (1 - x) * (fp[0] - fp[1]))
+            else:
+                fbar = sum(s * f for s, f in zip(shares, fp))
+                comps.extend(shares[i] * (fp[i] - fbar) for i in range(pop.n - 1))
+        return comps
+
+    def rest_points(self, fitness, *, budget: float | None, numeric_values: Mapping | None = None):
+        return find_rest_points(self.game, fitness, budget=budget, numeric_values=numeric_values)
+
+
+#: the dynamics evogame knows, by name
+DYNAMICS: dict[str, type[Dynamics]] = {"replicator": Replicator}
+
+
 def _tidy(rhs: sympy.Expr) -> sympy.Expr:
     """Print-friendly form: keep the x(1-x) factor, collect the payoff difference."""
     try:
@@ -200,10 +257,25 @@ def _tidy(rhs: sympy.Expr) -> sympy.Expr:
         return rhs
 
 
-def derive(game: Game) -> Dynamics:
-    """The (cached) Dynamics of a game: derived once per game object."""
-    cached = game.__dict__.get("_cache_dynamics")
+# Derived once per game; games made by ``Game.with_values`` share their payoffs
+# (the same fitness tuple), so they share the derivation unless a structural
+# parameter changed.  While a Dynamics lives it holds its game, hence the
+# fitness tuple, so the id in the key cannot be reused by another object.
+_BY_GAME: "weakref.WeakKeyDictionary[Game, dict[str, Dynamics]]" = weakref.WeakKeyDictionary()
+_BY_PAYOFFS: "weakref.WeakValueDictionary[tuple, Dynamics]" = weakref.WeakValueDictionary()
+
+
+def derive(game: Game, dynamics: str = "replicator") -> Dynamics:
+    """The Dynamics of a game (by name, see :data:`DYNAMICS`), derived once and cached weakly."""
+    if dynamics not in DYNAMICS:
+        raise AnalysisError(f"unknown dynamics '{dynamics}'; known: " + ", ".join(DYNAMICS))
+    cached = _BY_GAME.get(game, {}).get(dynamics)
     if cached is None:
-        cached = Dynamics(game)
-        game.__dict__["_cache_dynamics"] = cached
+        structural = sorted((n, game.parameters[n].value) for n in structural_parameters(game))
+        key = (dynamics, id(game.fitness), id(game.populations), tuple(game.parameters), tuple(structural))
+        cached = _BY_PAYOFFS.get(key)
+        if cached is None:
+            cached = DYNAMICS[dynamics](game)
+            _BY_PAYOFFS[key] = cached
+        _BY_GAME.setdefault(game, {})[dynamics] = cached
     return cached

@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from typing import Mapping, Sequence
 
 import sympy
 
-from .errors import ScenarioError
+from .errors import ScenarioError, did_you_mean
 
 _DEFAULT_LETTERS = "xyzwuvpq"
 
@@ -113,8 +113,31 @@ def exact(value) -> sympy.Expr:
     return sympy.Rational(value)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a game came from: the baseline it was derived from and what was applied.
+
+    Attributes
+    ----------
+    base : the game before the mechanisms (and, for a preset, before the
+        preset's values).
+    mechanisms : ``(Mechanism, strength)`` pairs in the order applied; a
+        strength is an exact number or ``"symbolic"``.
+    preset : the name of the preset whose values the game carries, if any.
+    """
+
+    base: "Game"
+    mechanisms: tuple = ()
+    preset: str | None = None
+
+    def strengths(self) -> list[tuple[str, float | str]]:
+        """``[(name, strength)]`` of the applied mechanisms (float, or ``"symbolic"``)."""
+        return [(m.name, "symbolic" if s == "symbolic" else float(s)) for m, s in self.mechanisms]
+
+
+@dataclass(frozen=True, eq=False)
 class Game:
-    """An evolutionary game on a product of simplices.
+    """An evolutionary game on a product of simplices (immutable).
 
     Parameters
     ----------
@@ -123,33 +146,51 @@ class Game:
         expressions, in the parameter symbols and the state symbols
         (``Game.variables``; build them with ``Game.state_names``).
     parameters : sequence of Parameter (or mapping name -> default value).
-    name, title : identifiers for output.
+    name, title, description : identifiers and texts for output.
     payoff_table : optional, the table the fitness came from (for reports).
+    matrix : optional, the symmetric game's payoff matrix (for reports).
+    origin : optional :class:`Origin`, when the game was derived from another
+        (mechanisms applied, a preset's values).
+
+    "The same game with other values" is :meth:`with_values` (or
+    ``dataclasses.replace``); games compare and hash by identity, so derived
+    data (the dynamics, compiled functions) can be cached per game object in
+    weak mappings by the modules that compute it.
     """
 
-    def __init__(self, populations: Sequence[Population], fitness, parameters=(), *,
-                 name: str = "game", title: str = "", payoff_table=None, matrix=None,
-                 description: str = ""):
-        self.populations = tuple(populations)
-        if not self.populations:
+    populations: tuple
+    fitness: tuple
+    parameters: Mapping = ()
+    _: KW_ONLY
+    name: str = "game"
+    title: str = ""
+    description: str = ""
+    payoff_table: Mapping | None = None
+    matrix: tuple | None = None
+    origin: Origin | None = None
+    variables: tuple = field(init=False, repr=False)
+    shares: tuple = field(init=False, repr=False)
+
+    def __post_init__(self):
+        populations = tuple(self.populations)
+        if not populations:
             raise ScenarioError("a game needs at least one population", key="populations")
-        names = [p.name for p in self.populations]
+        names = [p.name for p in populations]
         if len(set(names)) != len(names):
             raise ScenarioError("two populations have the same name", key="populations",
                                 found=repr(names))
-        self.parameters = _as_parameters(parameters)
-        self.name = name
-        self.title = title or name
-        self.description = description
-        self.payoff_table = payoff_table
-        self.scenario: dict = {}
-        self.matrix = matrix
-        self.variables, self.shares = _state_symbols(self.populations, set(self.parameters))
-        self.fitness = tuple(tuple(_exact_expr(f) for f in fp) for fp in fitness)
-        if len(self.fitness) != len(self.populations) or any(
-                len(fp) != p.n for fp, p in zip(self.fitness, self.populations)):
+        parameters = _as_parameters(self.parameters)
+        variables, shares = _state_symbols(populations, set(parameters))
+        fitness = _normal_fitness(self.fitness)
+        if len(fitness) != len(populations) or any(
+                len(fp) != p.n for fp, p in zip(fitness, populations)):
             raise ScenarioError("fitness must give one expression per strategy of every population",
                                 key="fitness")
+        for name, value in (("populations", populations), ("parameters", parameters),
+                            ("fitness", fitness), ("variables", variables), ("shares", shares),
+                            ("title", self.title or self.name),
+                            ("matrix", None if self.matrix is None else tuple(tuple(r) for r in self.matrix))):
+            object.__setattr__(self, name, value)
 
     # -- construction -----------------------------------------------------
     @classmethod
@@ -235,7 +276,6 @@ class Game:
         vals = {n: p.value for n, p in self.parameters.items()}
         for k, v in (overrides or {}).items():
             if k not in self.parameters:
-                from .errors import did_you_mean
                 raise ScenarioError(f"unknown parameter '{k}'", key=k,
                                     suggestion=did_you_mean(k, self.parameters))
             vals[k] = exact(v)
@@ -246,19 +286,22 @@ class Game:
         return vals
 
     def with_values(self, **overrides) -> "Game":
-        """A copy of the game with new default parameter values."""
-        vals = self.values(overrides) if overrides else None
-        params = {n: replace(p, value=vals[n]) if vals else p for n, p in self.parameters.items()}
-        g = Game.__new__(Game)
-        g.__dict__.update(self.__dict__)
-        g.parameters = params
-        # the derivation depends on values only through structural parameters (sum limits)
-        cached = g.__dict__.get("_cache_dynamics")
-        keep = cached is not None and not (set(overrides) & set(cached.structural))
-        for key in [k for k in g.__dict__ if k.startswith("_cache")]:
-            if not (keep and key == "_cache_dynamics"):
-                del g.__dict__[key]
-        return g
+        """The same game with new default parameter values (payoffs shared, not copied)."""
+        if not overrides:
+            return self
+        vals = self.values(overrides)
+        return replace(self, parameters={n: replace(p, value=vals[n]) for n, p in self.parameters.items()})
+
+    def profile(self, text: str, *, key: str = "game.target") -> tuple[int, ...]:
+        """Strategy indices of a pure profile ``"loose.active"`` (see :func:`parse_profile`).
+
+        Also accepted here: ``"(loose, active)"`` and ``"loose,active"``.
+        """
+        return parse_profile(text, self.populations, key=key, loose=True)
+
+    def profile_key(self, idx: Sequence[int]) -> str:
+        """``"loose.active"``: the profile's strategies joined by '.' (the scenario's form)."""
+        return ".".join(p.strategies[i] for p, i in zip(self.populations, idx))
 
     def profile_label(self, idx: Sequence[int]) -> str:
         return "(" + ", ".join(p.strategies[i] for p, i in zip(self.populations, idx)) + ")"
@@ -287,6 +330,57 @@ def _exact_expr(value) -> sympy.Expr:
     if expr.has(sympy.Float):
         expr = expr.xreplace({f: sympy.Rational(repr(float(f))) for f in expr.atoms(sympy.Float)})
     return expr
+
+
+def game_of(subject) -> Game:
+    """The game a computation is about: a Game, or the ``game`` of a Scenario."""
+    game = getattr(subject, "game", subject)
+    if not isinstance(game, Game):
+        raise TypeError(f"a Game or a Scenario was expected, not {type(subject).__name__}")
+    return game
+
+
+def parse_profile(text: str, populations: Sequence[Population], *, key: str, file: str | None = None,
+                  loose: bool = False) -> tuple[int, ...]:
+    """Strategy indices of a pure profile: one strategy per population joined by '.'.
+
+    The one grammar of profiles (payoff keys, mechanism terms, targets).
+    ``loose`` also accepts the printed form ``"(loose, active)"`` and
+    ``"loose,active"``.  Raises :class:`ScenarioError` naming ``file`` and
+    ``key``, with the near miss of a misspelt strategy.
+    """
+    inner = text.strip().strip("()") if loose and isinstance(text, str) else text
+    if not isinstance(inner, str) or not inner.strip():
+        raise ScenarioError("a profile string was expected", file=file, key=key, found=repr(text)[:60],
+                            expected="one strategy per population joined by '.', e.g. "
+                                     + repr(".".join(p.strategies[0] for p in populations)))
+    sep = "," if loose and "." not in inner else "."
+    parts = [s.strip() for s in inner.split(sep)] if loose else inner.split(sep)
+    if len(parts) != len(populations):
+        raise ScenarioError(f"profile '{text}' names {len(parts)} strategies", file=file, key=key,
+                            expected=f"{len(populations)} strategy names (one per population, in order: "
+                                     + ", ".join(p.name for p in populations) + ") joined by '.'")
+    out = []
+    for part, pop in zip(parts, populations):
+        if part not in pop.strategies:
+            raise ScenarioError(f"unknown strategy '{part}' of population '{pop.name}'", file=file, key=key,
+                                expected="one of " + ", ".join(pop.strategies),
+                                suggestion=did_you_mean(part, pop.strategies))
+        out.append(pop.strategies.index(part))
+    return tuple(out)
+
+
+def _normal_fitness(fitness) -> tuple:
+    """Fitness as a tuple (per population) of tuples of exact sympy expressions.
+
+    Already normal input is returned as it is (the same object), so that
+    games derived with :meth:`Game.with_values` share their payoffs.
+    """
+    if isinstance(fitness, tuple) and all(
+            isinstance(fp, tuple) and all(isinstance(f, sympy.Basic) and not f.has(sympy.Float) for f in fp)
+            for fp in fitness):
+        return fitness
+    return tuple(tuple(_exact_expr(f) for f in fp) for fp in fitness)
 
 
 def _as_parameters(parameters) -> dict[str, Parameter]:

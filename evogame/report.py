@@ -31,8 +31,15 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
-from .errors import AnalysisError, EvogameError
+from .analysis import analyze
+from .dynamics import derive
+from .errors import AnalysisError, EvogameError, ScenarioError
+from .formatting import complex_number, jsonable, number
 from .game import Game
+from .restpoints import face_label
+from .scenario import Scenario, as_scenario
+from .studies.mechanisms import apply
+from .studies.thresholds import threshold
 
 __all__ = ["report", "Report", "FIGURE_KINDS", "fmt", "fmt_complex"]
 
@@ -76,18 +83,12 @@ _CLASS_ZH = {"asymptotically stable": "渐近稳定", "unstable source": "不稳
 
 def fmt(v: float) -> str:
     """Six significant digits; ``-0`` printed as ``0``."""
-    v = float(v)
-    if v == 0:
-        return "0"
-    return f"{v:.6g}"
+    return number(v, 6)
 
 
 def fmt_complex(re: float, im: float) -> str:
     """``a``, ``a+bi`` or ``a-bi`` with six significant digits each."""
-    if abs(im) == 0:
-        return fmt(re)
-    sign = "+" if im > 0 else "-"
-    return f"{fmt(re)}{sign}{fmt(abs(im))}i"
+    return complex_number(re, im, 6)
 
 
 def _state_text(shares) -> str:
@@ -174,14 +175,14 @@ class Report:
 
 # -- the main function -------------------------------------------------------------------------
 
-def report(game: Game, out, *, mechanisms: Sequence[str] = (), params: Mapping | None = None,
+def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), params: Mapping | None = None,
            lang: str = "en", kinds: Sequence[str] = FIGURE_KINDS, width="single", budget: float = 10.0,
            symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf")) -> Report:
     """Write ``report.md``, ``report.tex``, ``analysis.json`` and ``figures/`` into ``out``.
 
     Parameters
     ----------
-    game : the baseline game (from a scenario).
+    subject : the scenario (or a bare game): the baseline.
     out : the output directory (created if needed).
     mechanisms : mechanisms applied (strength 1) to the game the report
         analyses; they are also the ones whose sensitivity and bifurcation
@@ -209,24 +210,21 @@ def report(game: Game, out, *, mechanisms: Sequence[str] = (), params: Mapping |
     ScenarioError
         When ``out`` cannot be created or written, or a name is unknown.
     """
-    from .analysis import analyze
-    from .studies.mechanisms import apply, mechanisms as declared_mechanisms
     from .plotting.style import check_output_dir, resolve_language
 
     t0 = time.perf_counter()
     unknown = [k for k in kinds if k not in FIGURE_KINDS]
     if unknown:
-        from .errors import ScenarioError
         raise ScenarioError(f"unknown figure kind '{unknown[0]}'", key="--kinds",
                             expected="some of " + ", ".join(FIGURE_KINDS))
     out = check_output_dir(out)
     figdir = check_output_dir(out / "figures")
     params = dict(params or {})
     if lang not in ("en", "zh"):
-        from .errors import ScenarioError
         raise ScenarioError(f"unknown language '{lang}'", key="--lang", expected="'en' or 'zh'")
     resolved = resolve_language(lang)          # one warning at most, for every figure
-    base = game.with_values(**params) if params else game
+    scenario = as_scenario(subject)
+    base = scenario.with_game(scenario.game.with_values(**params))
     work = apply(base, list(mechanisms)) if mechanisms else base
     analysis = analyze(work)
     if symbolic:
@@ -234,7 +232,7 @@ def report(game: Game, out, *, mechanisms: Sequence[str] = (), params: Mapping |
         sym = analyze(work, symbolic=True, budget=budget)
         analysis.symbolic_rest_points = sym.symbolic_rest_points
         analysis.notes.extend(n for n in sym.notes if n.startswith("symbolic"))
-    declared = declared_mechanisms(game)
+    declared = dict(scenario.mechanisms)
     focus = list(mechanisms) if mechanisms else list(declared)
 
     thresholds = _thresholds(base, declared, mechanisms, budget)
@@ -242,14 +240,13 @@ def report(game: Game, out, *, mechanisms: Sequence[str] = (), params: Mapping |
                                 figure_formats)
 
     text = _TEXT[lang]
-    md = _markdown(game, work, analysis, mechanisms, thresholds, figures, skipped, text, lang)
-    tex = _latex(game, work, analysis, mechanisms, thresholds, figures, skipped, text, lang)
-    from .errors import ScenarioError
+    md = _markdown(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, text, lang)
+    tex = _latex(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, text, lang)
     paths = {"md": out / "report.md", "tex": out / "report.tex", "json": out / "analysis.json"}
     try:
         paths["md"].write_text(md, encoding="utf-8")
         paths["tex"].write_text(tex, encoding="utf-8")
-        paths["json"].write_text(json.dumps(_jsonable(analysis.to_dict()), indent=2, ensure_ascii=False) + "\n",
+        paths["json"].write_text(json.dumps(jsonable(analysis.to_dict()), indent=2, ensure_ascii=False) + "\n",
                                  encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(f"cannot write the report ({exc.strerror or exc})", file=str(out)) from None
@@ -259,9 +256,8 @@ def report(game: Game, out, *, mechanisms: Sequence[str] = (), params: Mapping |
 
 # -- thresholds --------------------------------------------------------------------------------
 
-def _thresholds(base: Game, declared: dict, applied: Sequence[str], budget) -> list[dict]:
-    from .studies.thresholds import threshold
-    if not base.scenario.get("target"):
+def _thresholds(base: Scenario, declared: dict, applied: Sequence[str], budget) -> list[dict]:
+    if base.target is None:
         return []
     out = []
     combos = [[name] for name in declared]
@@ -361,7 +357,7 @@ def _figures(base, work, analysis, focus, kinds, figdir: Path, out: Path, resolv
     return figures, skipped
 
 
-def _regime_axes(base: Game, focus):
+def _regime_axes(base: Scenario, focus):
     """Two parameters the mechanisms change and the target's stability depends on, with ranges.
 
     In mechanism order: every parameter a focus mechanism overrides whose
@@ -369,18 +365,16 @@ def _regime_axes(base: Game, focus):
     ``[0, 2 x value]`` within the declared range (or the declared range when
     the value is 0).
     """
-    from .studies.mechanisms import mechanisms as declared
-    from .studies.thresholds import threshold
-    if not base.scenario.get("target"):
+    if base.target is None:
         return None
-    known = declared(base)
+    known = base.mechanisms
     chosen = []
     for name in focus:
         mech = known.get(name)
         if mech is None:
             continue
         for pname in mech.set:
-            if pname in (c[0] for c in chosen) or base.parameters[pname].integer:
+            if pname in (c[0] for c in chosen) or base.game.parameters[pname].integer:
                 continue
             try:
                 res = threshold(base, param=pname)
@@ -388,7 +382,7 @@ def _regime_axes(base: Game, focus):
                 continue
             if res.status == "independent":
                 continue
-            chosen.append((pname, _range(base, pname)))
+            chosen.append((pname, _range(base.game, pname)))
             if len(chosen) == 2:
                 return chosen
     return None
@@ -475,22 +469,20 @@ def _threshold_cells(t: dict) -> tuple[str, str, str]:
     return thr, t.get("expression") or "—", t.get("meaning", "")
 
 
-def _markdown(game, work, analysis, mechanisms, thresholds, figures, skipped, text, lang) -> str:
-    from .dynamics import derive
-    from .restpoints import face_label
+def _markdown(scenario, work, analysis, mechanisms, thresholds, figures, skipped, text, lang) -> str:
     d = analysis.to_dict()
     L = []
     L.append(f"# {work.title}: {text['report']}\n")
-    L.append(f"- {text['scenario']}: `{game.scenario.get('file', game.name)}`")
+    L.append(f"- {text['scenario']}: `{scenario.file or scenario.game.name}`")
     L.append(f"- {text['mechanisms']}: {_mech_text(mechanisms, text)}")
-    if game.scenario.get("target"):
-        L.append(f"- {text['target'][:1].upper() + text['target'][1:]}: `{game.scenario['target']}`")
+    if scenario.target_key:
+        L.append(f"- {text['target'][:1].upper() + text['target'][1:]}: `{scenario.target_key}`")
     vars_ = ", ".join(f"${sympy.latex(v)}$ = share of {md_escape(pop.name)} playing {md_escape(pop.strategies[i])}"
                       for pop, sl in zip(work.populations, work.slices())
                       for i, v in enumerate(work.variables[sl]))
     L.append(f"- {text['state_vars']}: {vars_}")
-    if game.description:
-        L.append(f"\n{game.description}")
+    if scenario.game.description:
+        L.append(f"\n{scenario.game.description}")
     # parameters
     L.append(f"\n## {text['parameters']}\n")
     L.append(f"| {text['parameter']} | {text['value']} | {text['meaning']} | {text['stands']} |")
@@ -554,7 +546,7 @@ def _markdown(game, work, analysis, mechanisms, thresholds, figures, skipped, te
     # thresholds
     if thresholds:
         L.append(f"## {text['thresholds']}\n")
-        L.append(f"{text['target'][:1].upper() + text['target'][1:]}: `{game.scenario.get('target')}`; strength s: 0 = baseline, 1 = as described.\n")
+        L.append(f"{text['target'][:1].upper() + text['target'][1:]}: `{scenario.target_key}`; strength s: 0 = baseline, 1 = as described.\n")
         L.append(f"| {text['mechanism']} | {text['threshold']} (s) | {text['closed']} | {text['meaning']} |")
         L.append("|---|---|---|---|")
         for t in thresholds:
@@ -580,9 +572,7 @@ def _markdown(game, work, analysis, mechanisms, thresholds, figures, skipped, te
 
 # -- LaTeX ----------------------------------------------------------------------------------------
 
-def _latex(game, work, analysis, mechanisms, thresholds, figures, skipped, text, lang) -> str:
-    from .dynamics import derive
-    from .restpoints import face_label
+def _latex(scenario, work, analysis, mechanisms, thresholds, figures, skipped, text, lang) -> str:
     d = analysis.to_dict()
     T = []
     T.append(r"\documentclass[11pt]{article}")
@@ -599,16 +589,16 @@ def _latex(game, work, analysis, mechanisms, thresholds, figures, skipped, text,
     T.append(r"\begin{document}")
     T.append(r"\maketitle")
     T.append(r"\begin{itemize}")
-    T.append(r"\item " + text["scenario"] + r": \texttt{" + tex_escape(game.scenario.get("file", game.name)) + "}")
+    T.append(r"\item " + text["scenario"] + r": \texttt{" + tex_escape(scenario.file or scenario.game.name) + "}")
     T.append(r"\item " + text["mechanisms"] + ": " + tex_escape(_mech_text(mechanisms, text)))
-    if game.scenario.get("target"):
-        T.append(r"\item " + text["target"][:1].upper() + text["target"][1:] + r": \texttt{" + tex_escape(game.scenario["target"]) + "}")
+    if scenario.target_key:
+        T.append(r"\item " + text["target"][:1].upper() + text["target"][1:] + r": \texttt{" + tex_escape(scenario.target_key) + "}")
     T.append(r"\item " + text["state_vars"] + ": " + "; ".join(
         f"${sympy.latex(v)}$: {tex_escape(pop.name)} playing {tex_escape(pop.strategies[i])}"
         for pop, sl in zip(work.populations, work.slices()) for i, v in enumerate(work.variables[sl])))
     T.append(r"\end{itemize}")
-    if game.description:
-        T.append(tex_escape(game.description))
+    if scenario.game.description:
+        T.append(tex_escape(scenario.game.description))
     # parameters
     T.append(r"\section*{" + text["parameters"] + "}")
     T.append(r"\begin{longtable}{@{}l r P{0.42\linewidth} P{0.28\linewidth}@{}}")
@@ -687,7 +677,7 @@ def _latex(game, work, analysis, mechanisms, thresholds, figures, skipped, text,
     if thresholds:
         T.append(r"\section*{" + text["thresholds"] + "}")
         T.append(text["target"][:1].upper() + text["target"][1:] + r": \texttt{"
-                 + tex_escape(game.scenario.get("target")) + "}; "
+                 + tex_escape(scenario.target_key) + "}; "
                  "strength $s$: 0 = baseline, 1 = as described.")
         T.append(r"{\small\begin{longtable}{@{}P{0.15\linewidth} P{0.13\linewidth} P{0.27\linewidth} "
                  r"P{0.36\linewidth}@{}}")
@@ -726,30 +716,6 @@ def _latex(game, work, analysis, mechanisms, thresholds, figures, skipped, text,
     return "\n".join(line for line in T if line != "") + "\n"
 
 
-def _tex_number(v: float) -> str:
-    """``1e-09`` -> ``10^{-9}``, ``2.5e-07`` -> ``2.5 \\cdot 10^{-7}``, else as ``%g``."""
-    text = f"{v:g}"
-    if "e" not in text:
-        return text
-    mantissa, exponent = text.split("e")
-    power = f"10^{{{int(exponent)}}}"
-    return power if mantissa == "1" else f"{mantissa} \\cdot {power}"
-
-
 def _tex_eigs(text: str) -> str:
     """Eigenvalue text in math mode: an upright imaginary unit."""
     return text.replace("i", r"\,\mathrm{i}")
-
-
-def _jsonable(obj):
-    """NaN/inf -> None, numpy scalars -> Python numbers (the JSON the CLI prints)."""
-    import math
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if hasattr(obj, "item") and callable(obj.item):
-        return _jsonable(obj.item())
-    return obj

@@ -9,15 +9,18 @@ that would step outside the simplex is projected back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping
 
 import weakref
 
 import numpy as np
 
-from .dynamics import derive
+from .dynamics import derive, with_structural
 from .errors import AnalysisError
-from .game import Game
+from .game import Game, game_of
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
 
 
 @dataclass
@@ -304,7 +307,7 @@ def _lambdified_writer(dyn, values):
 SCIPY_METHODS = ("RK23", "RK45", "DOP853", "Radau", "BDF", "LSODA")
 
 
-def simulate(game: Game, initial_states, t_end: float, *, params: Mapping | None = None,
+def simulate(subject: Game | Scenario, initial_states, t_end: float, *, params: Mapping | None = None,
              n_points: int = 201, method: str = "auto", rtol: float = 1e-8, atol: float = 1e-10,
              max_steps: int = 100_000) -> Simulation:
     """Integrate the replicator dynamics from many initial states at once.
@@ -322,7 +325,7 @@ def simulate(game: Game, initial_states, t_end: float, *, params: Mapping | None
 
     Parameters
     ----------
-    game : Game
+    subject : the Game (or a Scenario: its game)
     initial_states : ``(B, d)`` reduced coordinates, or per start one
         probability vector per population.
     t_end : final time (> 0).
@@ -347,8 +350,7 @@ def simulate(game: Game, initial_states, t_end: float, *, params: Mapping | None
     if method != "auto" and method not in SCIPY_METHODS:
         raise AnalysisError(f"unknown integration method '{method}'; expected 'auto' or one of "
                             + ", ".join(SCIPY_METHODS))
-    from .dynamics import with_structural
-
+    game = game_of(subject)
     z0 = as_initial_states(game, initial_states)
     B, d = z0.shape
     times = np.linspace(0.0, float(t_end), int(n_points))

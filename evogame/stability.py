@@ -27,11 +27,17 @@ CLASSES = (ASYMPTOTICALLY_STABLE, UNSTABLE_SOURCE, SADDLE, NON_HYPERBOLIC)
 RTOL = 1e-9
 
 
-def tolerance(jacobian: np.ndarray, rtol: float = RTOL) -> float:
-    """Absolute tolerance on real parts for a Jacobian: ``rtol * max(1, max|J_ij|)``."""
+def tolerance(jacobian: np.ndarray, rtol: float = RTOL):
+    """Absolute tolerance on real parts for a Jacobian: ``rtol * max(1, max|J_ij|)``.
+
+    The one tolerance rule of evogame.  ``(d, d)`` -> a float; a batch
+    ``(..., d, d)`` -> an array ``(...)`` of tolerances.
+    """
     jacobian = np.asarray(jacobian, dtype=float)
-    scale = float(np.abs(jacobian).max()) if jacobian.size else 0.0
-    return rtol * max(1.0, scale)
+    if jacobian.ndim <= 2:
+        scale = float(np.abs(jacobian).max()) if jacobian.size else 0.0
+        return rtol * max(1.0, scale)
+    return rtol * np.maximum(1.0, np.abs(jacobian).max(axis=(-2, -1), initial=0.0))
 
 
 def sorted_eigenvalues(eigenvalues: Sequence[complex]) -> np.ndarray:

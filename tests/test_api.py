@@ -12,7 +12,7 @@ from conftest import ROOT
                                   "threshold", "sweep", "compare", "load_scenario", "apply"])
 def test_api_verbs_are_callables_even_after_their_module_is_imported(name):
     module = {"analyze": "analysis", "threshold": "studies.thresholds", "sweep": "studies.sweeps",
-              "compare": "studies.mechanisms", "load_scenario": "scenario", "apply": "studies.mechanisms",
+              "compare": "studies.compare", "load_scenario": "scenario", "apply": "studies.mechanisms",
               "simulate": "simulation", "basins": "studies.basins", "derive": "dynamics",
               "mechanisms": "studies.mechanisms", "presets": "studies.presets"}[name]
     importlib.import_module(f"evogame.{module}")

@@ -24,7 +24,7 @@ def assert_shares_sum_to_one(r):
 # -- sampling ----------------------------------------------------------------------
 
 def test_sample_is_uniform_on_the_simplex_and_reproducible():
-    game = load("rps")   # one population, three strategies
+    game = load("rps").game   # one population, three strategies
     z = sample_states(game, 4096, seed=3)
     shares = np.column_stack([z, 1 - z.sum(axis=1)])
     assert np.all(shares >= 0) and np.allclose(shares.sum(axis=1), 1)
@@ -38,7 +38,7 @@ def test_sample_is_uniform_on_the_simplex_and_reproducible():
 
 
 def test_sample_of_two_strategy_populations_fills_the_cube():
-    game = load("hidden_collusion")
+    game = load("hidden_collusion").game
     z = sample_states(game, 1024, seed=0)
     assert z.shape == (1024, 3)
     assert np.all((z > 0) & (z < 1))
@@ -137,13 +137,13 @@ def test_basins_of_swapped_peers_are_symmetric():
 # -- exact one-dimensional basins ---------------------------------------------------------
 
 def test_one_dimensional_basins_of_hawk_dove_and_a_semi_stable_point():
-    game = load("hawk_dove")
+    game = load("hawk_dove").game
     exact = one_dimensional_basins(game, analyze(game))
     # Hawk-Dove: the mixed point attracts the whole open interval
     assert len(exact["shares"]) == 2 and exact["shares"][NOT_CONVERGED] == 0.0
     assert sum(exact["shares"].values()) == pytest.approx(1.0)
     # public good with s - c + b/N = 0 at N = 6: full sharing is non-hyperbolic
-    pg = load("platform_public_good").with_values(N=6, c=1.5)
+    pg = load("platform_public_good").game.with_values(N=6, c=1.5)
     a = analyze(pg)
     one = a.find("share")
     assert one.classification == "non-hyperbolic"

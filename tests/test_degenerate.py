@@ -346,7 +346,7 @@ def test_hard_four_population_game_within_a_small_budget():
 
 
 def test_symbolic_mode_with_a_tiny_budget_is_honest():
-    game = load("vertical")
+    game = load("vertical").game
     full = analyze(game)
     with within(60, "vertical game, symbolic mode, tiny budget"):
         a = analyze(game, symbolic=True, budget=1e-3)

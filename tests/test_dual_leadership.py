@@ -21,8 +21,13 @@ rng = np.random.default_rng(2)
 
 
 @pytest.fixture(scope="module")
-def game():
+def scenario():
     return load("dual_leadership")
+
+
+@pytest.fixture(scope="module")
+def game(scenario):
+    return scenario.game
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +50,14 @@ def test_payoff_differences_are_MODELS_formulas(game, P):
     assert sympy.expand(diff[2] - dept) == 0
 
 
-def test_everything_is_documented(game):
+def test_everything_is_documented(scenario, game):
     for name, p in game.parameters.items():
         assert p.description and p.stands_for and p.range is not None, name
         assert p.range[0] <= p.value <= p.range[1]
     for pop in game.populations:
         assert pop.label_en and pop.label_zh
         assert pop.strategy_labels_en and pop.strategy_labels_zh
-    assert game.scenario["target"] == "authorize.coordinate.share"
+    assert scenario.target_key == "authorize.coordinate.share"
 
 
 def test_baseline_unique_stable_state_is_restrict_not_upward_only(game):
@@ -62,10 +67,10 @@ def test_baseline_unique_stable_state_is_restrict_not_upward_only(game):
     assert a.find("authorize", "coordinate", "share").classification != ASYMPTOTICALLY_STABLE
 
 
-def test_no_mixed_rest_point_is_asymptotically_stable(game):
+def test_no_mixed_rest_point_is_asymptotically_stable(scenario):
     # Selten (1980): not in the baseline, nor with any mechanism at full strength
-    for names in [[]] + [[m] for m in mechanisms(game)]:
-        g = apply(game, names) if names else game
+    for names in [[]] + [[m] for m in mechanisms(scenario)]:
+        g = apply(scenario, names) if names else scenario
         for p in analyze(g).rest_points:
             if not p.is_pure:
                 assert p.classification != ASYMPTOTICALLY_STABLE
@@ -88,8 +93,8 @@ def test_target_stability_condition(game, P):
         assert (a.find("authorize", "coordinate", "share").classification == ASYMPTOTICALLY_STABLE) is stable
 
 
-def test_the_five_mechanisms(game):
-    ms = mechanisms(game)
+def test_the_five_mechanisms(scenario):
+    ms = mechanisms(scenario)
     assert set(ms) == {"escalation", "responsibility", "platform", "bundling", "incentive"}
     assert ms["escalation"].parameters == {"p", "kappa"}
     assert ms["responsibility"].parameters == {"theta"}
@@ -100,38 +105,38 @@ def test_the_five_mechanisms(game):
 
 
 @pytest.mark.parametrize("name", ["escalation", "responsibility", "platform", "bundling", "incentive"])
-def test_no_single_mechanism_reaches_full_sharing(game, name):
-    r = threshold(game, [name])
+def test_no_single_mechanism_reaches_full_sharing(scenario, name):
+    r = threshold(scenario, [name])
     assert r.threshold is None and r.status == "never stable"
-    a = analyze(apply(game, [name], 1))
+    a = analyze(apply(scenario, [name], 1))
     assert a.find("authorize", "coordinate", "share").classification != ASYMPTOTICALLY_STABLE
 
 
-def test_escalation_with_incentive_threshold(game):
+def test_escalation_with_incentive_threshold(scenario, game):
     # line:  G_T > c_T + kappa (1 - 0.75 s)   <=>  s > (c_T + kappa - G_T)/(0.75 kappa) = 2/3
     # dept:  r + s + f + 2 s > c_F + theta*lambda*L  <=>  s > (c_F + theta lambda L - r - f)/3 = 17/30
     # local: E - r - s > c_K  <=>  s < E - r - c_K = 3/2
     s_line = (v(game, "c_T") + v(game, "kappa") - v(game, "G_T")) / (Fraction(3, 4) * v(game, "kappa"))
     s_dept = (v(game, "c_F") + v(game, "theta") * v(game, "lambda") * v(game, "L") - v(game, "r") - v(game, "f")) / 3
     s_local = v(game, "E") - v(game, "r") - v(game, "c_K")
-    r = threshold(game, ["escalation", "incentive"])
+    r = threshold(scenario, ["escalation", "incentive"])
     assert r.method == "closed form" and r.status == "threshold"
     assert Fraction(r.exact) == max(s_line, s_dept) == Fraction(2, 3)
     assert r.direction == f"stable for {float(max(s_line, s_dept)):.10g} < strength < {float(s_local):.10g}"
     assert TARGET not in r.stable_below and TARGET in r.stable_above
     # bistable above the threshold: the dilemma remains an attractor
     assert DILEMMA in r.stable_above
-    numeric = threshold(game, ["escalation", "incentive"], method="bisection")
+    numeric = threshold(scenario, ["escalation", "incentive"], method="bisection")
     assert abs(numeric.threshold - float(Fraction(2, 3))) < 1e-8
-    a = analyze(apply(game, ["escalation", "incentive"], 1))
+    a = analyze(apply(scenario, ["escalation", "incentive"], 1))
     assert a.find("authorize", "coordinate", "share").classification == ASYMPTOTICALLY_STABLE
 
 
-def test_platform_responsibility_bundling_threshold(game):
+def test_platform_responsibility_bundling_threshold(scenario, game):
     # dept: r + f > c_F (1 - 0.5 s) + theta (1 - 0.75 s) lambda L  <=>  s > (c_F + theta lambda L - r - f)/(0.5 c_F + 0.75 theta lambda L)
     tl = v(game, "theta") * v(game, "lambda") * v(game, "L")
     s_dept = (v(game, "c_F") + tl - v(game, "r") - v(game, "f")) / (v(game, "c_F") / 2 + Fraction(3, 4) * tl)
-    r = threshold(game, ["platform", "responsibility", "bundling"])
+    r = threshold(scenario, ["platform", "responsibility", "bundling"])
     assert Fraction(r.exact) == s_dept == Fraction(17, 19)
 
 

@@ -18,18 +18,23 @@ FFT = ("formal", "formal", "trust")
 
 
 @pytest.fixture(scope="module")
-def game():
+def scenario():
     return load("hidden_collusion")
+
+
+@pytest.fixture(scope="module")
+def game(scenario):
+    return scenario.game
 
 
 _THRESHOLDS = {}
 
 
-def cached_threshold(game, mechs):
+def cached_threshold(scenario, mechs):
     """threshold() takes seconds; each mechanism set is computed once per session."""
     key = tuple(mechs)
     if key not in _THRESHOLDS:
-        _THRESHOLDS[key] = threshold(game, list(mechs))
+        _THRESHOLDS[key] = threshold(scenario, list(mechs))
     return _THRESHOLDS[key]
 
 
@@ -41,8 +46,8 @@ def label(*strategies):
     return "(" + ", ".join(strategies) + ")"
 
 
-def test_every_parameter_and_population_is_documented(game):
-    assert game.scenario["target"] == "sincere.sincere.audit"
+def test_every_parameter_and_population_is_documented(scenario, game):
+    assert scenario.target_key == "sincere.sincere.audit"
     for p in game.parameters.values():
         assert p.description and p.stands_for and p.range is not None, p.name
         assert p.range[0] <= float(p.value) <= p.range[1]
@@ -74,8 +79,8 @@ def test_baseline_hidden_collusion_is_the_unique_stable_state(game):
     assert sorted(e.real for e in a.find(*FFT).eigenvalues) == pytest.approx(expected)
 
 
-def test_trust_makes_the_peer_game_bistable_with_both_basins_sizable(game):
-    with_trust = apply(game, ["trust"])
+def test_trust_makes_the_peer_game_bistable_with_both_basins_sizable(scenario, game):
+    with_trust = apply(scenario, ["trust"])
     a = analyze(with_trust)
     assert stable_set(a) == {label(*SST), label(*FFT)}
     r = basins(with_trust, samples=2048, analysis=a)
@@ -88,11 +93,11 @@ def test_trust_makes_the_peer_game_bistable_with_both_basins_sizable(game):
     assert r_less.share(SST) < r.share(SST)
 
 
-def test_trust_threshold_is_where_rho_b_exceeds_c_plus_lambda_L(game):
+def test_trust_threshold_is_where_rho_b_exceeds_c_plus_lambda_L(scenario, game):
     v = {n: float(p.value) for n, p in game.parameters.items()}
     rho_star = (v["c"] + v["lambda"] * v["L"]) / v["b"]
     s_star = (rho_star - v["rho"]) / (1 - v["rho"])      # rho(s) = rho + (1 - rho) s
-    r = threshold(game, ["trust"], target="sincere.sincere.trust")
+    r = threshold(scenario, ["trust"], target="sincere.sincere.trust")
     assert r.threshold == pytest.approx(s_star, abs=1e-12)
     assert set(r.stable_above) == {label(*SST), label(*FFT)}
     assert r.stable_below == [label(*FFT)]
@@ -122,23 +127,23 @@ def independent_audit_threshold(v, platform: bool, incentive: bool) -> float:
 
 
 @pytest.mark.parametrize("mechs", [["platform", "incentive"], ["platform"], ["incentive"]])
-def test_platform_traceability_and_audit_incentives_reach_sincere_sharing(game, mechs):
+def test_platform_traceability_and_audit_incentives_reach_sincere_sharing(scenario, game, mechs):
     v = {n: float(p.value) for n, p in game.parameters.items()}
     expected = independent_audit_threshold(v, "platform" in mechs, "incentive" in mechs)
-    r = cached_threshold(game, mechs)
+    r = cached_threshold(scenario, mechs)
     assert r.threshold == pytest.approx(expected, abs=1e-9)
     assert label(*SSA) in r.stable_above and label(*SSA) not in r.stable_below
     if len(mechs) == 2:   # the classification agrees on both sides
-        below = analyze(apply(game, mechs, expected - 1e-3)).find(*SSA)
-        above = analyze(apply(game, mechs, expected + 1e-3)).find(*SSA)
+        below = analyze(apply(scenario, mechs, expected - 1e-3)).find(*SSA)
+        above = analyze(apply(scenario, mechs, expected + 1e-3)).find(*SSA)
         assert below.classification != ASYMPTOTICALLY_STABLE
         assert above.classification == ASYMPTOTICALLY_STABLE
 
 
-def test_combined_threshold_in_closed_form(game):
+def test_combined_threshold_in_closed_form(scenario):
     # bureau condition binds: 2 (0.3 + 0.6 s)(1 + 1.5 s) = 1.5 (1 - 0.5 s)  <=>  1.8 s^2 + 2.85 s - 0.9 = 0
     s = (-2.85 + math.sqrt(2.85 ** 2 + 4 * 1.8 * 0.9)) / (2 * 1.8)
-    r = cached_threshold(game, ["platform", "incentive"])
+    r = cached_threshold(scenario, ["platform", "incentive"])
     assert r.threshold == pytest.approx(s, abs=1e-12)
     assert r.expression is not None or r.exact is not None   # found in closed form
 

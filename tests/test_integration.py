@@ -68,7 +68,7 @@ def test_batched_endpoints_agree_with_solve_ivp_started_once_per_state(game, see
 
 
 def test_saved_times_agree_with_solve_ivp_dense_output():
-    game = load("vertical")
+    game = load("vertical").game
     starts = random_starts(game, np.random.default_rng(3), 20)
     sim = simulate(game, starts, 20.0, n_points=41)
     dyn = derive(game)
@@ -82,7 +82,7 @@ def test_saved_times_agree_with_solve_ivp_dense_output():
 def test_each_start_has_its_own_step_size():
     # A fast start and a slow one: per-start control gives them different step counts,
     # and the slow start's result does not depend on the fast one being in the batch.
-    game = load("hawk_dove")
+    game = load("hawk_dove").game
     alone = simulate(game, [[0.3]], 10.0, n_points=3)
     fast = simulate(game, [[0.3]], 10.0, n_points=3, params={"V": 200, "C": 400})
     both_game = game.with_values(V=2, C=4)
@@ -94,7 +94,7 @@ def test_each_start_has_its_own_step_size():
 
 
 def test_vertex_and_face_starts_stay_exactly_there():
-    game = load("rps")                       # three strategies: faces are edges and vertices
+    game = load("rps").game                  # three strategies: faces are edges and vertices
     starts = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0],     # vertices
                        [0.3, 0.0], [0.0, 0.6], [0.25, 0.75]])   # the three edges
     sim = simulate(game, starts, 50.0, n_points=26)
@@ -109,7 +109,7 @@ def test_vertex_and_face_starts_stay_exactly_there():
 
 
 def test_vertex_starts_of_a_two_population_game_stay_exactly_there():
-    game = load("vertical")
+    game = load("vertical").game
     corners = np.array(list(itertools.product([0.0, 1.0], repeat=2)))
     edges = np.array([[0.0, 0.4], [1.0, 0.4], [0.4, 0.0], [0.4, 1.0]])
     sim = simulate(game, np.vstack([corners, edges]), 30.0, n_points=11)
@@ -120,7 +120,7 @@ def test_vertex_starts_of_a_two_population_game_stay_exactly_there():
 
 def test_long_horizon_stays_on_the_simplex_and_conserves_the_rps_invariant():
     # Zero-sum RPS: H = x1 x2 x3 is a constant of motion (closed orbits round the centre).
-    game = load("rps")
+    game = load("rps").game
     starts = np.array([[0.2, 0.3], [0.45, 0.35], [1 / 3, 1 / 3]])
     sim = simulate(game, starts, 1e4, n_points=51, rtol=1e-6, atol=1e-9)   # ~20,000 steps per start
     shares = sim.shares(0)
@@ -138,7 +138,7 @@ def test_long_horizon_stays_on_the_simplex_and_conserves_the_rps_invariant():
 def test_long_horizon_many_games_finite_and_on_the_simplex():
     rng = np.random.default_rng(7)
     for name in ["vertical", "coordination", "zeeman_rps_stable", "prisoners_dilemma"]:
-        game = load(name)
+        game = load(name).game
         starts = random_starts(game, rng, 8)
         sim = simulate(game, starts, 1e4, n_points=11)
         assert np.all(np.isfinite(sim.paths))
@@ -150,7 +150,7 @@ def test_long_horizon_many_games_finite_and_on_the_simplex():
 def test_stiff_payoffs_switch_to_an_implicit_method_and_stay_accurate():
     # Hawk-dove with payoffs of order 1e6: the interior ESS x* = V/C has eigenvalue
     # -V(C - V)/(2C) ~ -5e5, far beyond an explicit method's stability region at t = 100.
-    game = load("hawk_dove")
+    game = load("hawk_dove").game
     sim = simulate(game, [[0.1], [0.3], [0.97]], 100.0, params={"V": 2e6, "C": 4e6}, n_points=11)
     assert "implicit" in sim.message and "stiff" in sim.message
     assert sim.stats["implicit"].all()
@@ -174,7 +174,7 @@ def test_a_non_finite_field_gives_a_clear_error():
 def test_memory_is_the_saved_paths_plus_a_small_constant():
     import tracemalloc
 
-    game = load("vertical")
+    game = load("vertical").game
     starts = random_starts(game, np.random.default_rng(0), 2000)
     simulate(game, starts[:5], 1.0)              # compile outside the measurement
     tracemalloc.start()
@@ -186,7 +186,7 @@ def test_memory_is_the_saved_paths_plus_a_small_constant():
 
 
 def test_scipy_methods_start_by_start_give_the_same_paths():
-    game = load("vertical")
+    game = load("vertical").game
     starts = random_starts(game, np.random.default_rng(1), 4)
     batch = simulate(game, starts, 10.0, n_points=6)
     loop = simulate(game, starts, 10.0, n_points=6, method="RK45")
@@ -218,7 +218,7 @@ def test_compiled_field_writers_agree_with_the_lambdified_field(game, seed):
 def test_large_batch_with_many_saved_times_per_step_agrees_with_solve_ivp():
     # a batch big enough for the parameter-folded field, and saved times much closer than the
     # steps (several interpolated per step, some starts finishing long before others)
-    game = load("rps").with_values(w=2, l=1)
+    game = load("rps").game.with_values(w=2, l=1)
     starts = random_starts(game, np.random.default_rng(11), 300)
     sim = simulate(game, starts, 6.0, n_points=601)
     dyn = derive(game)
@@ -233,7 +233,7 @@ def test_large_batch_with_many_saved_times_per_step_agrees_with_solve_ivp():
 
 def test_a_start_result_does_not_depend_on_its_batch_position_or_companions():
     # finished starts are frozen and compacted lazily: that must not touch the others
-    game = load("vertical")
+    game = load("vertical").game
     rng = np.random.default_rng(5)
     starts = random_starts(game, rng, 400)
     starts[::7] = 1e-3 * rng.random((len(starts[::7]), 2)) + 0.999 * np.array([1.0, 0.0])  # quick ones

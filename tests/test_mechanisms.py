@@ -11,7 +11,9 @@ from evogame.analysis import analyze
 from evogame.cli import main
 from evogame.errors import ScenarioError
 from evogame.game import Game
-from evogame.studies.mechanisms import Mechanism, apply, compare, mechanisms
+from evogame.scenario import Mechanism
+from evogame.studies.compare import compare
+from evogame.studies.mechanisms import apply, mechanisms
 from evogame.scenario import parse_scenario
 from evogame.stability import ASYMPTOTICALLY_STABLE, SADDLE
 
@@ -19,8 +21,13 @@ from conftest import SCENARIOS, load
 
 
 @pytest.fixture(scope="module")
-def game():
+def scenario():
     return load("vertical")
+
+
+@pytest.fixture(scope="module")
+def game(scenario):
+    return scenario.game
 
 
 def sym(game, name):
@@ -41,8 +48,8 @@ def substituted(game, mapping, extra_table=None):
 
 # -- the shipped mechanisms -----------------------------------------------------------------
 
-def test_vertical_declares_the_six_mechanisms_with_seed_and_description(game):
-    ms = mechanisms(game)
+def test_vertical_declares_the_six_mechanisms_with_seed_and_description(scenario):
+    ms = mechanisms(scenario)
     assert set(ms) == {"incentive", "supervision", "platform", "responsibility", "measurability", "backflow"}
     for m in ms.values():
         assert isinstance(m, Mechanism)
@@ -50,22 +57,22 @@ def test_vertical_declares_the_six_mechanisms_with_seed_and_description(game):
         assert m.to_dict()["name"] == m.name
 
 
-def test_supervision_only_mechanisms_change_only_d_F_r(game):
-    ms = mechanisms(game)
+def test_supervision_only_mechanisms_change_only_d_F_r(scenario):
+    ms = mechanisms(scenario)
     assert ms["incentive"].parameters == {"r", "F"}
     assert ms["supervision"].parameters == {"d"}
 
 
-def test_strength_zero_is_the_baseline(game):
-    for name in mechanisms(game):
-        assert fitness_equal(apply(game, [name], 0), game)
+def test_strength_zero_is_the_baseline(scenario, game):
+    for name in mechanisms(scenario):
+        assert fitness_equal(apply(scenario, [name], 0).game, game)
 
 
-def test_platform_substitutes_its_override(game):
+def test_platform_substitutes_its_override(scenario, game):
     s = sympy.Rational(3, 5)
     c_D, d = sym(game, "c_D"), sym(game, "d")
     expected = substituted(game, {c_D: c_D * (1 - sympy.Rational(4, 5) * s), d: d + s / 2 * (1 - d)})
-    assert fitness_equal(apply(game, ["platform"], s), expected)
+    assert fitness_equal(apply(scenario, ["platform"], s).game, expected)
 
 
 # -- composition ----------------------------------------------------------------------------
@@ -75,15 +82,15 @@ strengths = hs.fractions(min_value=0, max_value=2, max_denominator=50)
 
 @settings(max_examples=25, deadline=None)
 @given(s1=strengths, s2=strengths)
-def test_composing_two_mechanisms_applies_both_overrides(game, s1, s2):
+def test_composing_two_mechanisms_applies_both_overrides(scenario, game, s1, s2):
     s1, s2 = sympy.Rational(s1.numerator, s1.denominator), sympy.Rational(s2.numerator, s2.denominator)
     c_D, d, L = sym(game, "c_D"), sym(game, "d"), sym(game, "L")
-    composed = apply(game, [("platform", s1), ("responsibility", s2)])
+    composed = apply(scenario, [("platform", s1), ("responsibility", s2)]).game
     expected = substituted(game, {c_D: c_D * (1 - sympy.Rational(4, 5) * s1), d: d + s1 / 2 * (1 - d),
                                   L: L * (1 - s2)})
     assert fitness_equal(composed, expected)
     # applying one after the other is the same as applying both at once
-    assert fitness_equal(apply(apply(game, [("platform", s1)]), [("responsibility", s2)]), composed)
+    assert fitness_equal(apply(apply(scenario, [("platform", s1)]), [("responsibility", s2)]).game, composed)
 
 
 SAME_PARAMETER = """
@@ -121,7 +128,8 @@ add = { "b.d" = ["0", "k*strength"] }
 @settings(max_examples=25, deadline=None)
 @given(s1=strengths, s2=strengths)
 def test_later_mechanism_sees_the_earlier_result(s1, s2):
-    g = parse_scenario(SAME_PARAMETER, file="twice.toml")
+    sc = parse_scenario(SAME_PARAMETER, file="twice.toml")
+    g = sc.game
     s1, s2 = sympy.Rational(s1.numerator, s1.denominator), sympy.Rational(s2.numerator, s2.denominator)
     k, q = sym(g, "k"), sym(g, "q")
     k1 = k - s1                      # after "first" (its right-hand sides see the baseline)
@@ -129,24 +137,24 @@ def test_later_mechanism_sees_the_earlier_result(s1, s2):
     k2 = k1 * (1 + s2)               # "second" sees k after "first"
     extra = {(0, 0): [s1 * k, 0], (1, 1): [0, k1 * s2]}
     expected = substituted(g, {k: k2, q: q1}, extra)
-    assert fitness_equal(apply(g, [("first", s1), ("second", s2)]), expected)
+    assert fitness_equal(apply(sc, [("first", s1), ("second", s2)]).game, expected)
 
 
-def test_symbolic_strength_is_a_parameter_and_agrees_with_numbers(game):
-    applied = apply(game, ["platform", "backflow"], "symbolic")
+def test_symbolic_strength_is_a_parameter_and_agrees_with_numbers(scenario):
+    applied = apply(scenario, ["platform", "backflow"], "symbolic").game
     assert "strength" in applied.parameters and applied.parameters["strength"].value == 1
     s = applied.parameters["strength"].symbol
     for value in (sympy.Rational(1, 3), sympy.Rational(7, 10)):
-        numeric = apply(game, ["platform", "backflow"], value)
+        numeric = apply(scenario, ["platform", "backflow"], value).game
         assert all(sympy.expand(f.subs(s, value) - g) == 0
                    for fa, fb in zip(applied.fitness, numeric.fitness) for f, g in zip(fa, fb))
 
 
-def test_applied_game_keeps_the_scenario(game):
-    applied = apply(game, ["platform"])
-    assert applied.scenario["file"] == game.scenario["file"]
-    assert applied.scenario["target"] == "loose.active"
-    assert applied.scenario["applied_mechanisms"] == [("platform", 1.0)]
+def test_applied_game_keeps_the_scenario(scenario):
+    applied = apply(scenario, ["platform"])
+    assert applied.file == scenario.file
+    assert applied.target_key == "loose.active"
+    assert applied.game.origin.strengths() == [("platform", 1.0)]
 
 
 FITNESS_GAME = """
@@ -194,18 +202,20 @@ add = { "hawk.dove" = "-strength" }
 
 
 def test_add_terms_in_a_fitness_game():
-    g = parse_scenario(FITNESS_GAME, file="pg.toml")
+    sc = parse_scenario(FITNESS_GAME, file="pg.toml")
+    g = sc.game
     x = g.variables[0]
-    applied = apply(g, ["selective"], sympy.Rational(1, 2))
+    applied = apply(sc, ["selective"], sympy.Rational(1, 2)).game
     assert sympy.expand(applied.fitness[0][0] - (g.fitness[0][0] + x)) == 0
     assert sympy.expand(applied.fitness[0][1] - g.fitness[0][1]) == 0
 
 
 def test_add_and_set_in_a_symmetric_game():
-    g = parse_scenario(SYMMETRIC_GAME, file="hd.toml")
+    sc = parse_scenario(SYMMETRIC_GAME, file="hd.toml")
+    g = sc.game
     V, C = sym(g, "V"), sym(g, "C")
     x = g.variables[0]
-    applied = apply(g, ["fine"], 1)
+    applied = apply(sc, ["fine"], 1).game
     expected_hawk = (V - (C + 1)) / 2 * x + (V - 1) * (1 - x)
     assert sympy.expand(applied.fitness[0][0] - expected_hawk) == 0
 
@@ -262,44 +272,44 @@ def test_strength_is_a_reserved_parameter_name():
     assert info.value.key == "parameters.strength"
 
 
-def test_unknown_mechanism_name_is_a_scenario_error(game):
+def test_unknown_mechanism_name_is_a_scenario_error(scenario):
     with pytest.raises(ScenarioError) as info:
-        apply(game, ["platfrom"])
+        apply(scenario, ["platfrom"])
     assert info.value.suggestion == "platform"
 
 
 # -- compare --------------------------------------------------------------------------------
 
-def test_compare_platform_moves_the_stable_state(game):
-    r = compare(game, ["platform"])
+def test_compare_platform_moves_the_stable_state(scenario):
+    r = compare(scenario, ["platform"])
     assert r.baseline_stable == ["(loose, passive)"]
     assert r.with_stable == ["(loose, active)"]
     rows = {(row["baseline"] or row["with"])["label"]: row for row in r.rows}
     assert rows["(loose, active)"]["change"] == f"{SADDLE} -> {ASYMPTOTICALLY_STABLE}"
     # independent check: the applied game analysed directly
-    direct = analyze(apply(game, ["platform"]))
+    direct = analyze(apply(scenario, ["platform"]))
     assert [p.label for p in direct.stable] == r.with_stable
 
 
-def test_compare_reports_a_rest_point_that_appears(game):
+def test_compare_reports_a_rest_point_that_appears(scenario):
     # strong supervision alone creates the interior centre (MODELS.md game 1)
-    r = compare(game, ["incentive"])
+    r = compare(scenario, ["incentive"])
     appears = [row for row in r.rows if row["change"] == "appears"]
     assert len(appears) == 1 and appears[0]["face"] == "(strict/loose, active/passive)"
     assert appears[0]["with"]["classification"] == "non-hyperbolic"
     assert r.with_stable == []
 
 
-def test_compare_at_strength_zero_changes_nothing(game):
-    r = compare(game, ["platform", "backflow"], 0)
+def test_compare_at_strength_zero_changes_nothing(scenario):
+    r = compare(scenario, ["platform", "backflow"], 0)
     assert r.changed == [] and r.baseline_stable == r.with_stable
 
 
-def test_cli_compare_json_is_to_dict(game):
+def test_cli_compare_json_is_to_dict(scenario):
     res = CliRunner().invoke(main, ["compare", str(SCENARIOS / "vertical.toml"), "-m", "platform", "--json"])
     assert res.exit_code == 0, res.output
     from evogame.cli import jsonable
-    assert json.loads(res.output) == jsonable(compare(game, ["platform"]).to_dict())
+    assert json.loads(res.output) == jsonable(compare(scenario, ["platform"]).to_dict())
 
 
 def test_cli_compare_text_and_errors():

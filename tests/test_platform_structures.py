@@ -23,13 +23,18 @@ SAMPLES = 512
 
 
 @pytest.fixture(scope="module")
-def game():
+def scenario():
     return load("platform_structures")
 
 
 @pytest.fixture(scope="module")
-def comparison(game):
-    return compare_presets(game, samples=SAMPLES, seed=0)
+def game(scenario):
+    return scenario.game
+
+
+@pytest.fixture(scope="module")
+def comparison(scenario):
+    return compare_presets(scenario, samples=SAMPLES, seed=0)
 
 
 def margins(v):
@@ -42,24 +47,24 @@ def margins(v):
     }
 
 
-def values(game, preset=None):
-    v = {n: float(p.value) for n, p in game.parameters.items()}
+def values(scenario, preset=None):
+    v = {n: float(p.value) for n, p in scenario.game.parameters.items()}
     if preset:
-        v.update({k: float(x) for k, x in preset_values(game, preset).items()})
+        v.update({k: float(x) for k, x in preset_values(scenario, preset).items()})
     return v
 
 
-def test_documented_with_four_structures_as_presets(game):
-    assert game.scenario["target"] == ".".join(TARGET)
+def test_documented_with_four_structures_as_presets(scenario, game):
+    assert scenario.target_key == ".".join(TARGET)
     for p in game.parameters.values():
         assert p.description and p.stands_for and p.range is not None, p.name
     for pop in game.populations:
         assert pop.label_en and pop.label_zh and pop.strategy_labels_en and pop.strategy_labels_zh
-    ps = presets(game)
+    ps = presets(scenario)
     assert list(ps) == STRUCTURES
     for p in ps.values():
         assert p.label_en and p.label_zh and p.description
-        v = values(game, p.name)
+        v = values(scenario, p.name)
         assert v["psi_D"] + v["psi_E"] <= 1   # the bureau's share of responsibility is non-negative
 
 
@@ -76,16 +81,16 @@ def test_payoff_table_gives_the_derived_payoff_advantages(game):
         assert sympy.expand(f[k][0] - f[k][1] - d) == 0
 
 
-def test_baseline_no_collaboration_is_the_unique_stable_state(game):
-    a = analyze(game)
+def test_baseline_no_collaboration_is_the_unique_stable_state(scenario):
+    a = analyze(scenario)
     assert [p.label for p in a.stable] == ["(" + ", ".join(NONE) + ")"]
-    assert margins(values(game))["departments"] < 0
+    assert margins(values(scenario))["departments"] < 0
 
 
 @pytest.mark.parametrize("structure", STRUCTURES)
-def test_each_structure_stabilises_full_collaboration_as_its_margins_say(game, structure):
-    v = values(game, structure)
-    a = analyze(apply_preset(game, structure))
+def test_each_structure_stabilises_full_collaboration_as_its_margins_say(scenario, structure):
+    v = values(scenario, structure)
+    a = analyze(apply_preset(scenario, structure))
     target = a.find(*TARGET)
     expected = all(m > 0 for m in margins(v).values())
     assert (target.classification == ASYMPTOTICALLY_STABLE) == expected
@@ -94,7 +99,7 @@ def test_each_structure_stabilises_full_collaboration_as_its_margins_say(game, s
     assert a.find(*NONE).classification == ASYMPTOTICALLY_STABLE   # the dilemma remains an attractor
 
 
-def test_network_structure_promotes_collaboration_most(game, comparison):
+def test_network_structure_promotes_collaboration_most(scenario, comparison):
     assert comparison.best == "network"
     assert "network" in comparison.verdict
     best = comparison.row("network")
@@ -104,21 +109,21 @@ def test_network_structure_promotes_collaboration_most(game, comparison):
     assert comparison.distinguishable
 
 
-def test_comparison_numbers_come_from_the_analysis(game, comparison):
+def test_comparison_numbers_come_from_the_analysis(scenario, comparison):
     assert [r["name"] for r in comparison.rows] == ["baseline"] + STRUCTURES
     for name in STRUCTURES:
         row = comparison.row(name)
-        g = apply_preset(game, name)
+        g = apply_preset(scenario, name)
         a = analyze(g)
         assert row["stable"] == [p.label for p in a.stable]
         r = basins(g, samples=SAMPLES, seed=0, analysis=a)
         assert row["basin_share"] == r.share(TARGET)
         assert row["standard_error"] == r.standard_error(TARGET)
-        assert row["margin"] == pytest.approx(margins(values(game, name)))
+        assert row["margin"] == pytest.approx(margins(values(scenario, name)))
         assert sorted(e[0] for e in row["target_eigenvalues"]) == pytest.approx(
             sorted(e.real for e in a.find(*TARGET).eigenvalues))
         # first movers: the others play administer / minimal / silo
-        v = values(game, name)
+        v = values(scenario, name)
         first = {"bureau": -v["c_B"] - v["alpha"] * v["K"], "enterprise": -(1 - v["alpha"]) * v["K"],
                  "departments": v["omega"] * v["v"] - v["c_D"] - v["psi_D"] * v["lambda"] * v["L"]}
         assert row["first_mover"] == pytest.approx(first)
@@ -131,7 +136,7 @@ def test_comparison_numbers_come_from_the_analysis(game, comparison):
                for line in comparison.reasons)
 
 
-def test_apply_preset_evaluates_expressions_at_the_values_before_it(game):
+def test_apply_preset_evaluates_expressions_at_the_values_before_it():
     text = (SCENARIOS / "platform_structures.toml").read_text(encoding="utf-8")
     text = text.replace('set = { alpha = 0.5, theta = 0.4, omega = 0.7,',
                         'set = { alpha = 0.5, theta = 0.4, omega = "omega + 0.5",')
@@ -139,9 +144,9 @@ def test_apply_preset_evaluates_expressions_at_the_values_before_it(game):
     assert float(preset_values(g, "network")["omega"]) == pytest.approx(0.7)
     assert float(preset_values(g, "network", {"omega": 0.4})["omega"]) == pytest.approx(0.9)
     applied = apply_preset(g, "network")
-    assert float(applied.parameters["omega"].value) == pytest.approx(0.7)
-    assert applied.scenario["applied_preset"] == "network"
-    assert float(g.parameters["omega"].value) == pytest.approx(0.2)   # the original is untouched
+    assert float(applied.game.parameters["omega"].value) == pytest.approx(0.7)
+    assert applied.game.origin.preset == "network"
+    assert float(g.game.parameters["omega"].value) == pytest.approx(0.2)   # the original is untouched
 
 
 @pytest.mark.parametrize("old,new,key,fragment", [
@@ -184,17 +189,17 @@ def test_integer_parameters_need_integer_preset_values():
         parse_scenario(text + '\n[presets.half]\nset = { N = "N/3" }\n', file="pg.toml")
     assert info.value.key == "presets.half.set.N" and "integer" in str(info.value)
     g = parse_scenario(text + '\n[presets.small]\nset = { N = "N/2" }\n', file="pg.toml")
-    assert int(apply_preset(g, "small").parameters["N"].value) == 4
+    assert int(apply_preset(g, "small").game.parameters["N"].value) == 4
 
 
 # -- CLI ----------------------------------------------------------------------------------
 
-def test_cli_presets_json_is_to_dict(game):
+def test_cli_presets_json_is_to_dict(scenario):
     path = str(SCENARIOS / "platform_structures.toml")
     res = CliRunner().invoke(main, ["presets", path, "--samples", "64", "--preset", "network",
                                     "--preset", "co_creation", "--json"])
     assert res.exit_code == 0, res.output
-    expected = compare_presets(game, ["network", "co_creation"], samples=64).to_dict()
+    expected = compare_presets(scenario, ["network", "co_creation"], samples=64).to_dict()
     assert json.loads(res.output) == json.loads(json.dumps(jsonable(expected)))
 
 
@@ -221,11 +226,11 @@ def test_cli_presets_bad_input_exits_2(args):
     assert "Traceback" not in res.output
 
 
-def test_cli_basins_with_a_preset_uses_the_preset_values(game):
+def test_cli_basins_with_a_preset_uses_the_preset_values(scenario):
     res = CliRunner().invoke(main, ["basins", str(SCENARIOS / "platform_structures.toml"), "--preset", "network",
                                     "-p", "omega=0.1", "-n", "128", "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert out["parameters"]["omega"] == pytest.approx(0.7)     # the preset's value wins over -p
-    expected = basins(apply_preset(game, "network"), samples=128).to_dict()
+    expected = basins(apply_preset(scenario, "network"), samples=128).to_dict()
     assert [a["share"] for a in out["attractors"]] == [a["share"] for a in expected["attractors"]]

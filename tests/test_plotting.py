@@ -211,33 +211,34 @@ strategies = ["a", "b", "c", "d"]
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_paths_render_for_every_scenario(name, analyses, tmp_path):
-    game, _ = _analysis(analyses, name)
-    fig = paths(game, t_end=5.0, n_points=40)
-    shares = [p.n if p.n > 2 else 1 for p in game.populations]
+    scenario, _ = _analysis(analyses, name)
+    fig = paths(scenario, t_end=5.0, n_points=40)
+    shares = [p.n if p.n > 2 else 1 for p in scenario.game.populations]
     assert len([ax for ax in fig.axes if ax.get_visible()]) == sum(shares)
     save_figure(fig, tmp_path / "p.svg")
 
 
 def test_vertical_paths_converge_to_loose_passive():
     # the baseline's unique asymptotically stable state is (loose, passive): x, y -> 0
-    game = load("vertical")
-    fig = paths(game, t_end=60.0)
+    scenario = load("vertical")
+    fig = paths(scenario, t_end=60.0)
     for ax in fig.axes:
         ends = [ln.get_ydata()[-1] for ln in ax.get_lines()]
-        assert len(ends) == len(game.scenario["simulation"]["initial"])
+        assert len(ends) == len(scenario.simulation.initial)
         assert max(ends) < 0.02
 
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_sensitivity_renders_for_every_scenario(name, analyses, tmp_path):
-    game, _ = _analysis(analyses, name)
-    mechs = list(mechanisms(game))
+    scenario, _ = _analysis(analyses, name)
+    game = scenario.game
+    mechs = list(mechanisms(scenario))
     if mechs:
-        fig = sensitivity(game, [0.0, 1.0], mechanism=mechs[0], t_end=5.0, n_points=40)
+        fig = sensitivity(scenario, [0.0, 1.0], mechanism=mechs[0], t_end=5.0, n_points=40)
     elif game.parameters:
         pname = next(iter(game.parameters))
         v = float(game.parameters[pname].value)
-        fig = sensitivity(game, [v, v + 0.5], parameter=pname, t_end=5.0, n_points=40)
+        fig = sensitivity(scenario, [v, v + 0.5], parameter=pname, t_end=5.0, n_points=40)
     else:
         pytest.skip("nothing to vary: no parameter and no mechanism")
     assert all(len(ax.get_lines()) == 2 for ax in fig.axes if ax.get_visible() and ax.get_lines())

@@ -15,8 +15,13 @@ from conftest import load
 
 
 @pytest.fixture(scope="module")
-def game():
+def scenario():
     return load("platform_public_good")
+
+
+@pytest.fixture(scope="module")
+def game(scenario):
+    return scenario.game
 
 
 def defaults(game, **kw):
@@ -48,8 +53,8 @@ def interior_roots(poly: Polynomial) -> list[float]:
     return sorted(roots)
 
 
-def test_every_parameter_is_documented_and_counts_are_integers(game):
-    assert game.scenario["target"] == "share"
+def test_every_parameter_is_documented_and_counts_are_integers(scenario, game):
+    assert scenario.target_key == "share"
     for p in game.parameters.values():
         assert p.description and p.stands_for and p.range is not None, p.name
     assert game.parameters["N"].integer and game.parameters["M"].integer
@@ -154,9 +159,9 @@ def test_free_riding_grows_with_the_number_of_departments(game):
     ("incentive", 0.15 / 1.5),              # 0.5 + 1.5 s - 1.4 + 0.75 > 0
     ("bundling", 0.4),                      # 6 (1 + 0.5 s) / 8 > 0.9
 ])
-def test_mechanisms_make_full_sharing_stable_where_s_minus_c_plus_b_over_N_turns_positive(game, mechanism,
+def test_mechanisms_make_full_sharing_stable_where_s_minus_c_plus_b_over_N_turns_positive(scenario, mechanism,
                                                                                          expected):
     from evogame.studies.thresholds import threshold
-    r = threshold(game, [mechanism])
+    r = threshold(scenario, [mechanism])
     assert r.threshold == pytest.approx(expected, abs=1e-12)
     assert "(share)" in r.stable_above

@@ -21,8 +21,13 @@ rng = np.random.default_rng(7)
 
 
 @pytest.fixture(scope="module")
-def game():
+def scenario():
     return load("vertical")
+
+
+@pytest.fixture(scope="module")
+def game(scenario):
+    return scenario.game
 
 
 def corner_crossings(game, name, lo, hi):
@@ -52,8 +57,8 @@ def corner_crossings(game, name, lo, hi):
 
 
 @pytest.mark.parametrize("name,lo,hi,n", [("c_D", 0, 5, 50), ("c_D", 0, 5, 51), ("L", 0, 20, 37), ("beta", 0, 1, 20)])
-def test_bifurcations_are_eigenvalue_zero_crossings(game, name, lo, hi, n):
-    r = sweep1d(game, name, np.linspace(lo, hi, n))
+def test_bifurcations_are_eigenvalue_zero_crossings(scenario, game, name, lo, hi, n):
+    r = sweep1d(scenario, name, np.linspace(lo, hi, n))
     assert r.method == "vectorised"
     expected = corner_crossings(game, name, lo, hi)
     for label, roots in expected.items():
@@ -62,26 +67,26 @@ def test_bifurcations_are_eigenvalue_zero_crossings(game, name, lo, hi, n):
         assert np.allclose(found, roots, atol=1e-9), (label, found, roots)
 
 
-def test_interior_appears_where_its_share_reaches_one(game):
+def test_interior_appears_where_its_share_reaches_one(scenario):
     # x* = (c_D + lambda L - beta B - m G)/(d F + r) = 1  <=>  d = (2.1 - r)/F = 0.55 at the defaults
-    r = sweep1d(game, "d", np.linspace(0, 1, 41))
+    r = sweep1d(scenario, "d", np.linspace(0, 1, 41))
     interior = [b for b in r.bifurcations if b["rest_point"] == "(strict/loose, active/passive)"]
     assert len(interior) == 1
     assert interior[0]["from"] == "absent" and interior[0]["to"] == "non-hyperbolic"
     assert interior[0]["value"] == pytest.approx(0.55, abs=1e-10)
 
 
-def test_strength_sweep_meets_the_threshold(game):
-    r = sweep1d(game, "strength", np.linspace(0, 1, 33), ["platform"])
+def test_strength_sweep_meets_the_threshold(scenario):
+    r = sweep1d(scenario, "strength", np.linspace(0, 1, 33), ["platform"])
     cross = [b for b in r.bifurcations if b["rest_point"] == "(loose, active)"]
     assert len(cross) == 1 and cross[0]["to"] == "asymptotically stable"
     assert cross[0]["value"] == pytest.approx(0.875, abs=1e-10)
 
 
-def test_vectorised_sweep_equals_per_point_analysis(game):
+def test_vectorised_sweep_equals_per_point_analysis(scenario):
     values = np.linspace(0.2, 2.0, 5)      # one change of classification: c_D = 0.9
-    vec = sweep1d(game, "c_D", values, params={"d": 0.8})
-    per = sweep1d(game, "c_D", values, params={"d": 0.8}, method="per point")
+    vec = sweep1d(scenario, "c_D", values, params={"d": 0.8})
+    per = sweep1d(scenario, "c_D", values, params={"d": 0.8}, method="per point")
     assert per.method == "per point"
     for k in per.labels:
         assert vec.classifications[k] == per.classifications[k], k
@@ -95,13 +100,13 @@ def test_vectorised_sweep_equals_per_point_analysis(game):
         assert np.allclose(vec.states[k][ok], per.states[k][ok], atol=1e-10)
 
 
-def test_regime_map_equals_per_point_analyze(game):
+def test_regime_map_equals_per_point_analyze(scenario, game):
     x, y = np.linspace(0, 5, 200), np.linspace(0, 1, 200)
-    m = regime_map(game, "c_D", x, "d", y)
+    m = regime_map(scenario, "c_D", x, "d", y)
     assert m.method == "vectorised" and m.regime_index.shape == (200, 200)
     for _ in range(12):
         i, j = rng.integers(0, 200, size=2)
-        a = analyze(game, {"c_D": float(x[i]), "d": float(y[j])})
+        a = analyze(scenario, {"c_D": float(x[i]), "d": float(y[j])})
         expected = tuple(face_label(game, p.support) for p in a.stable)
         assert m.stable_sets[j][i] == expected, (x[i], y[j])
     assert set(m.regimes) == {(), ("(loose, active)",), ("(loose, passive)",), ("(strict, passive)",)}
@@ -118,8 +123,8 @@ def test_regime_map_is_fast_after_derivation(game):
     assert elapsed < 0.5, elapsed
 
 
-def test_regime_map_csv(game):
-    m = regime_map(game, "c_D", np.linspace(0, 5, 4), "d", np.linspace(0, 1, 3))
+def test_regime_map_csv(scenario):
+    m = regime_map(scenario, "c_D", np.linspace(0, 5, 4), "d", np.linspace(0, 1, 3))
     lines = m.csv().strip().splitlines()
     assert lines[0] == "c_D,d,stable_set"
     assert len(lines) == 1 + 12
@@ -136,7 +141,7 @@ def test_three_population_regime_map_agrees_with_analyze():
     for _ in range(5):
         i, j = rng.integers(0, len(x)), rng.integers(0, len(y))
         a = analyze(applied, {"kappa": float(x[i]), "f": float(y[j])})
-        assert m.stable_sets[j][i] == tuple(face_label(g, p.support) for p in a.stable)
+        assert m.stable_sets[j][i] == tuple(face_label(g.game, p.support) for p in a.stable)
 
 
 def test_parse_axis():
@@ -147,13 +152,13 @@ def test_parse_axis():
             parse_axis(bad)
 
 
-def test_sweep_errors(game):
+def test_sweep_errors(scenario):
     with pytest.raises(ScenarioError):
-        sweep(game, [("zz", [0, 1])])
+        sweep(scenario, [("zz", [0, 1])])
     with pytest.raises(ScenarioError):
-        sweep(game, [("strength", [0, 1])])          # no mechanism
+        sweep(scenario, [("strength", [0, 1])])          # no mechanism
     with pytest.raises(ScenarioError):
-        sweep(game, [("c_D", [0, 1]), ("d", [0, 1]), ("L", [0, 1])])
+        sweep(scenario, [("c_D", [0, 1]), ("d", [0, 1]), ("L", [0, 1])])
 
 
 # -- CLI ------------------------------------------------------------------------------------
@@ -162,14 +167,14 @@ def run(*args):
     return CliRunner().invoke(main, ["sweep", *args])
 
 
-def test_cli_sweep_json_is_to_dict(game):
+def test_cli_sweep_json_is_to_dict(scenario):
     res = run(VERTICAL, "--param", "c_D=0:5:21", "--json")
     assert res.exit_code == 0, res.output
-    expected = jsonable(sweep1d(game, "c_D", np.linspace(0, 5, 21)).to_dict())
+    expected = jsonable(sweep1d(scenario, "c_D", np.linspace(0, 5, 21)).to_dict())
     assert json.loads(res.output) == expected
     res = run(VERTICAL, "-p", "c_D=0:5:5", "-p", "d=0:1:4", "--json")
     out = json.loads(res.output)
-    assert out == jsonable(regime_map(game, "c_D", np.linspace(0, 5, 5), "d", np.linspace(0, 1, 4)).to_dict())
+    assert out == jsonable(regime_map(scenario, "c_D", np.linspace(0, 5, 5), "d", np.linspace(0, 1, 4)).to_dict())
     assert len(out["regime_index"]) == 4 and len(out["regime_index"][0]) == 5
 
 
@@ -232,7 +237,7 @@ def test_polynomial_face_sweep_equals_analyze(public_good):
         a = analyze(public_good, {"c": float(c)})
         found = sorted((lab.split(" #")[0], vec.classifications[lab][i], round(float(vec.states[lab][i][0]), 9))
                        for lab in vec.labels if vec.classifications[lab][i] is not None)
-        expected = sorted((face_label(public_good, p.support), p.classification, round(float(p.state[0]), 9))
+        expected = sorted((face_label(public_good.game, p.support), p.classification, round(float(p.state[0]), 9))
                           for p in a.rest_points)
         assert found == expected, c
     # at x = 1 the payoff difference is b/5 - c + s: full sharing loses stability at c = b/5 + s = 1.4
@@ -245,7 +250,7 @@ def test_polynomial_face_sweep_equals_analyze(public_good):
     found = sorted((lab.split(" #")[0], exact_hit.classifications[lab][4]) for lab in exact_hit.labels
                    if exact_hit.classifications[lab][4] is not None)
     a = analyze(public_good, {"c": float(grid[4])})
-    assert found == sorted((face_label(public_good, p.support), p.classification) for p in a.rest_points)
+    assert found == sorted((face_label(public_good.game, p.support), p.classification) for p in a.rest_points)
     assert exact_hit.classifications["(share)"][4] == "non-hyperbolic"
 
 
@@ -258,14 +263,14 @@ def test_polynomial_face_regime_map_equals_analyze(public_good):
         i, j = rng.integers(0, len(x)), rng.integers(0, len(y))
         a = analyze(public_good, {"b": float(x[i]), "c": float(y[j])})
         assert [lab.split(" #")[0] for lab in m.stable_sets[j][i]] == \
-            [face_label(public_good, p.support) for p in a.stable], (x[i], y[j])
+            [face_label(public_good.game, p.support) for p in a.stable], (x[i], y[j])
 
 
 def test_regime_map_refuses_a_grid_too_large_for_memory():
     from evogame.errors import AnalysisError
     from evogame.studies.sweeps import MAX_CELLS, regime_map
 
-    game = load("vertical")
+    scenario = load("vertical")
     n = int(MAX_CELLS ** 0.5) + 2
     with pytest.raises(AnalysisError, match="too large"):
-        regime_map(game, "c_D", np.linspace(0, 5, n), "d", np.linspace(0, 1, n))
+        regime_map(scenario, "c_D", np.linspace(0, 5, n), "d", np.linspace(0, 1, n))

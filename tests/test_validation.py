@@ -142,8 +142,8 @@ def line_of(text: str, needle: str) -> int:
 
 @pytest.mark.parametrize("slot", SLOTS)
 def test_templates_are_valid(slot):
-    game = parse_scenario(fill(slot, SLOTS[slot][1]))
-    assert game.populations
+    scenario = parse_scenario(fill(slot, SLOTS[slot][1]))
+    assert scenario.game.populations
 
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.toml")), ids=lambda p: p.stem)
@@ -342,12 +342,12 @@ def test_a_preset_may_not_set_a_probability_outside_0_1():
 
 
 def test_param_override_outside_the_range_is_refused():
-    game = parse_scenario(fill())
+    scenario = parse_scenario(fill())
     with pytest.raises(ScenarioError, match="a probability or fraction"):
-        parse_params(game, ["d=1.01"])
+        parse_params(scenario, ["d=1.01"])
     with pytest.raises(ScenarioError, match=r"outside the declared range \[0, 20\]"):
-        parse_params(game, ["c_S=-1"])
-    assert parse_params(game, ["d=1", "c_S=20", "r=-5"]) == {"d": 1, "c_S": 20, "r": -5}
+        parse_params(scenario, ["c_S=-1"])
+    assert parse_params(scenario, ["d=1", "c_S=20", "r=-5"]) == {"d": 1, "c_S": 20, "r": -5}
 
 
 @pytest.mark.parametrize("slot", ["value", "range", "payoff", "preset", "mechanism", "t_end", "initial"])
@@ -409,8 +409,8 @@ def test_simulation_section(section, fragment):
 
 
 def test_simulation_section_accepts_both_forms_of_initial_states():
-    game = parse_scenario(fill() + "\n[simulation]\nt_end = 5\ninitial = [[0.5, 0.5], [[0.2, 0.8], [1, 0]]]\n")
-    assert game.scenario["simulation"]["t_end"] == 5
+    scenario = parse_scenario(fill() + "\n[simulation]\nt_end = 5\ninitial = [[0.5, 0.5], [[0.2, 0.8], [1, 0]]]\n")
+    assert scenario.simulation.t_end == 5
 
 
 # -- files ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ rng = np.random.default_rng(20261125)
 
 @pytest.fixture(scope="module")
 def game():
-    return load("vertical")
+    return load("vertical").game
 
 
 @pytest.fixture(scope="module")

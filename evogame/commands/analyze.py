@@ -51,8 +51,8 @@ def command(scenario, params, symbolic, budget, as_json, no_cache):
     from ..analysis import analyze
     from ..text import analysis_text
 
-    game = load(scenario)
-    result = analyze(game, parse_params(game, params), symbolic=symbolic, budget=budget)
+    subject = load(scenario)
+    result = analyze(subject, parse_params(subject, params), symbolic=symbolic, budget=budget)
     document = jsonable(result.to_dict())
     text = analysis_text(result)
     if key is not None:
@@ -70,7 +70,7 @@ def _cache_key(path: str, options: dict) -> str | None:
     import os
 
     from .. import cache
-    from ..scenario import MAX_BYTES
+    from ..scenario.checks import MAX_BYTES
 
     try:  # only a regular file of a sane size: a FIFO would block, /dev/zero never end
         if not os.path.isfile(path) or os.path.getsize(path) > MAX_BYTES:

@@ -60,30 +60,30 @@ def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end
 
     if not math.isfinite(strength):
         raise ScenarioError(f"--strength {strength} is not finite", key="--strength", expected="a number")
-    game = load(scenario)
-    overrides = parse_params(game, params)
+    subject = load(scenario)
+    overrides = parse_params(subject, params)
     if mechanisms:
         from ..studies.mechanisms import apply
-        game = apply(game, list(mechanisms), strength)
+        subject = apply(subject, list(mechanisms), strength)
     if preset:   # -p values apply before the preset (its expressions see them); its own values win
         from ..studies.presets import apply_preset, preset_values
-        fixed = preset_values(game, preset, overrides)
-        game = apply_preset(game, preset, overrides)
+        fixed = preset_values(subject, preset, overrides)
+        subject = apply_preset(subject, preset, overrides)
         overrides = {k: v for k, v in overrides.items() if k not in fixed}
     if group_sizes:
-        result = free_riding_by_group_size(game, parse_sizes(group_sizes), params=overrides)
+        result = free_riding_by_group_size(subject, parse_sizes(group_sizes), params=overrides)
         if as_json:
             echo_json(result.to_dict())
         else:
-            click.echo(f"{game.title}: free riding by group size "
+            click.echo(f"{subject.game.title}: free riding by group size "
                        f"(share of '{result.strategy}' per {result.size})")
             click.echo(result.table())
         return
-    result = basins(game, overrides, samples=samples, seed=seed, t_end=t_end)
+    result = basins(subject, overrides, samples=samples, seed=seed, t_end=t_end)
     if as_json:
         echo_json(result.to_dict())
         return
-    click.echo(f"{game.title}: basins of attraction ({result.samples} Sobol samples, seed {result.seed}, "
+    click.echo(f"{subject.game.title}: basins of attraction ({result.samples} Sobol samples, seed {result.seed}, "
                f"t = {result.t_end:g})")
     click.echo(result.table())
     if result.separatrix is not None:
@@ -91,7 +91,7 @@ def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end
             click.echo("separatrix (exact): " + ", ".join(f"{s['label']} at {s['state']:.10g} ({s['classification']})"
                                                           for s in result.separatrix))
         if result.critical_mass is not None:
-            first, second = game.populations[0].strategies
+            first, second = subject.game.populations[0].strategies
             click.echo(f"critical mass: {result.critical_mass:.10g} (share of '{first}' needed to "
                        f"escape the basin of ({second}))")
     for note in result.notes:

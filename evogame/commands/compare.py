@@ -28,12 +28,12 @@ def command(scenario, mechanisms, strength, params, as_json):
     import math
 
     from ..errors import ScenarioError
-    from ..studies.mechanisms import compare
+    from ..studies.compare import compare
 
     if not math.isfinite(strength):
         raise ScenarioError(f"--strength {strength} is not finite", key="--strength", expected="a number")
-    game = load(scenario)
-    result = compare(game, list(mechanisms), strength, params=parse_params(game, params))
+    subject = load(scenario)
+    result = compare(subject, list(mechanisms), strength, params=parse_params(subject, params))
     if as_json:
         echo_json(result.to_dict())
     else:

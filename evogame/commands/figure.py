@@ -9,7 +9,7 @@ from ..errors import ScenarioError, did_you_mean
 KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins")
 
 
-def parse_vary(game, text: str):
+def parse_vary(subject, text: str):
     """``"c_D=1,2,3"`` -> ``("parameter", "c_D", [1, 2, 3])``; a mechanism name varies its strength."""
     from ..studies.mechanisms import mechanisms
     if "=" not in text:
@@ -27,20 +27,20 @@ def parse_vary(game, text: str):
     import math
     if not all(math.isfinite(v) for v in values):
         raise ScenarioError(f"--vary {name}: values must be finite", key="--vary")
-    mechs = mechanisms(game)
+    mechs = mechanisms(subject)
     if name in mechs:
         return "mechanism", name, values
-    if name in game.parameters:
+    if name in subject.game.parameters:
         return "parameter", name, values
     raise ScenarioError(f"--vary: '{name}' is neither a parameter nor a mechanism", key="--vary",
-                        file=game.scenario.get("file"),
-                        expected="one of " + ", ".join([*game.parameters, *mechs]),
-                        suggestion=did_you_mean(name, [*game.parameters, *mechs]))
+                        file=subject.file,
+                        expected="one of " + ", ".join([*subject.game.parameters, *mechs]),
+                        suggestion=did_you_mean(name, [*subject.game.parameters, *mechs]))
 
 
-def parse_initial(game, items):
+def parse_initial(subject, items):
     from .simulate import parse_initial as parse
-    return parse(game, items) if items else None
+    return parse(subject, items) if items else None
 
 
 @click.command(epilog="""\b
@@ -98,14 +98,14 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
     from .. import plotting
     from ..studies.mechanisms import apply
 
-    game = load(scenario)
-    overrides = parse_params(game, params)
+    subject = load(scenario)
+    overrides = parse_params(subject, params)
     out = out or f"{kind}.{fmt or 'svg'}"
     if kind in ("portrait", "paths", "basins", "sensitivity") and sweeps:
         raise ScenarioError(f"--sweep is for bifurcation and regime figures, not {kind}", key="--sweep")
     if kind != "sensitivity" and vary:
         raise ScenarioError(f"--vary is for sensitivity figures, not {kind}", key="--vary")
-    work = game.with_values(**overrides) if overrides else game
+    work = subject.with_game(subject.game.with_values(**overrides))
     applied = apply(work, list(mechanisms)) if mechanisms and kind not in ("regime", "bifurcation") else work
     if kind == "portrait":
         options = {}
@@ -124,13 +124,13 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
             options["t_end"] = t_end
         fig = plotting.portrait(applied, lang=lang, width=width, **options)
     elif kind == "paths":
-        fig = plotting.paths(applied, parse_initial(game, initial), t_end, lang=lang, width=width)
+        fig = plotting.paths(applied, parse_initial(subject, initial), t_end, lang=lang, width=width)
     elif kind == "sensitivity":
         if not vary:
             raise ScenarioError("a sensitivity figure needs --vary NAME=v1,v2,...", key="--vary",
                                 expected="e.g. --vary c_D=1,2,3 or --vary platform=0,0.5,1")
-        what, name, values = parse_vary(game, vary)
-        start = parse_initial(game, initial)
+        what, name, values = parse_vary(subject, vary)
+        start = parse_initial(subject, initial)
         base = apply(work, list(mechanisms)) if mechanisms and what == "parameter" else work
         if what == "parameter":
             fig = plotting.sensitivity(base, values, parameter=name, initial=start, t_end=t_end, lang=lang,

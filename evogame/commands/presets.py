@@ -31,13 +31,13 @@ def command(scenario, names, params, samples, seed, as_json):
     """
     from ..studies.presets import compare_presets
 
-    game = load(scenario)
-    result = compare_presets(game, list(names) or None, params=parse_params(game, params),
+    subject = load(scenario)
+    result = compare_presets(subject, list(names) or None, params=parse_params(subject, params),
                              samples=samples, seed=seed)
     if as_json:
         echo_json(result.to_dict())
         return
-    click.echo(f"{game.title}: presets compared (target {result.target}; {result.samples} Sobol samples "
+    click.echo(f"{subject.game.title}: presets compared (target {result.target}; {result.samples} Sobol samples "
                f"per preset, seed {result.seed})")
     click.echo(result.table())
     click.echo("")

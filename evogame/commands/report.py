@@ -44,8 +44,8 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
     from ..errors import ScenarioError
     from ..report import FIGURE_KINDS, report
 
-    game = load(scenario)
-    overrides = parse_params(game, params)
+    subject = load(scenario)
+    overrides = parse_params(subject, params)
     if kinds is None:
         chosen = FIGURE_KINDS
     else:
@@ -54,10 +54,9 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
         if bad:
             raise ScenarioError(f"unknown figure kind '{bad[0]}'", key="--kinds",
                                 expected="some of " + ", ".join(FIGURE_KINDS))
-    from ..studies.mechanisms import get
     for name in mechanisms:
-        get(game, name)          # unknown names fail before any work
-    result = report(game, out, mechanisms=list(mechanisms), params=overrides, lang=lang, kinds=chosen,
+        subject.mechanism(name)          # unknown names fail before any work
+    result = report(subject, out, mechanisms=list(mechanisms), params=overrides, lang=lang, kinds=chosen,
                     width=width, budget=budget, symbolic=not no_symbolic)
     if as_json:
         echo_json(result.to_dict())

@@ -7,7 +7,7 @@ from ..cli import echo_json, json_option, load, param_option, parse_params, scen
 from ..errors import ScenarioError
 
 
-def parse_initial(game, items) -> list[list[float]]:
+def parse_initial(subject, items) -> list[list[float]]:
     """``["0.5,0.5", ...]`` -> reduced-coordinate rows, checked for length."""
     rows = []
     for item in items:
@@ -16,10 +16,10 @@ def parse_initial(game, items) -> list[list[float]]:
         except ValueError:
             raise ScenarioError(f"--initial '{item}' is not a list of numbers", key="--initial",
                                 expected="comma-separated numbers, e.g. 0.5,0.5") from None
-        if len(row) != game.dimension:
+        if len(row) != subject.game.dimension:
             raise ScenarioError(f"--initial '{item}' has {len(row)} numbers", key="--initial",
-                                expected=f"{game.dimension} (the shares of every strategy but the last, "
-                                         f"per population: {', '.join(str(v) for v in game.variables)})")
+                                expected=f"{subject.game.dimension} (the shares of every strategy but the last, "
+                                         f"per population: {', '.join(str(v) for v in subject.game.variables)})")
         rows.append(row)
     return rows
 
@@ -50,24 +50,24 @@ def command(scenario, params, initial, t_end, points, out, as_json):
 
     from ..simulation import simulate
 
-    game = load(scenario)
-    sim_cfg = game.scenario.get("simulation", {})
+    subject = load(scenario)
+    settings = subject.simulation
     if initial:
-        starts = parse_initial(game, initial)
-    elif "initial" in sim_cfg:
-        starts = sim_cfg["initial"]
+        starts = parse_initial(subject, initial)
+    elif settings.initial is not None:
+        starts = list(settings.initial)
     else:
-        starts = [[1.0 / p.n for _ in range(p.n - 1)] for p in game.populations]
+        starts = [[1.0 / p.n for _ in range(p.n - 1)] for p in subject.game.populations]
         starts = [[v for block in starts for v in block]]
     if t_end is None:
-        t_end = float(sim_cfg.get("t_end", 50.0))
+        t_end = 50.0 if settings.t_end is None else settings.t_end
     if not (t_end > 0 and np.isfinite(t_end)):
         raise ScenarioError(f"--t-end {t_end} is not a positive number", key="--t-end")
-    result = simulate(game, starts, t_end, params=parse_params(game, params), n_points=points)
+    result = simulate(subject, starts, t_end, params=parse_params(subject, params), n_points=points)
     if as_json:
         echo_json(result.to_dict())
         return
-    header = ["start", "t"] + [str(v) for v in game.variables]
+    header = ["start", "t"] + [str(v) for v in subject.game.variables]
     lines = [",".join(header)]
     for b in range(result.paths.shape[0]):
         for k, t in enumerate(result.times):

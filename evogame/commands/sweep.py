@@ -93,10 +93,10 @@ def command(scenario, axes, mechanisms, strength, out, overrides, as_json):
         raise ScenarioError(f"--out '{out}': unknown format", key="--out", expected="a file name ending .csv or .json")
     parsed = [parse_axis(a) for a in axes]
     check_grid_size(parsed, "--param")
-    game = load(scenario)
+    subject = load(scenario)
     progress = _Progress(not as_json, "analysing each grid point")
     try:
-        result = sweep(game, parsed, list(mechanisms), strength=strength, params=parse_set(game, overrides),
+        result = sweep(subject, parsed, list(mechanisms), strength=strength, params=parse_set(subject, overrides),
                        progress=progress)
     finally:
         progress.close()

@@ -19,11 +19,11 @@ def parse_range(text: str | None):
     return lo, hi
 
 
-def parse_set(game, items) -> dict:
+def parse_set(subject, items) -> dict:
     """``--set NAME=VALUE`` options -> overrides (the same rules as ``--param`` of ``analyze``)."""
     from ..cli import parse_params
     try:
-        return parse_params(game, items)
+        return parse_params(subject, items)
     except ScenarioError as exc:
         raise ScenarioError(exc.message.replace("--param", "--set"), file=exc.file, key="--set",
                             expected=exc.expected, found=exc.found, suggestion=exc.suggestion) from None
@@ -86,9 +86,9 @@ def command(scenario, mechanisms, target, param, range_, bisection, overrides, a
     """
     from ..studies.thresholds import threshold
 
-    game = load(scenario)
-    result = threshold(game, list(mechanisms), target=target, param=param, range=parse_range(range_),
-                       params=parse_set(game, overrides), method="bisection" if bisection else "auto")
+    subject = load(scenario)
+    result = threshold(subject, list(mechanisms), target=target, param=param, range=parse_range(range_),
+                       params=parse_set(subject, overrides), method="bisection" if bisection else "auto")
     if as_json:
         echo_json(result.to_dict())
     else:

@@ -13,8 +13,8 @@ Example:
 @scenario_argument
 def command(scenario):
     """Check SCENARIO (syntax, names, expressions, ranges) and say what it declares."""
-    game = load(scenario)
-    mech = game.scenario.get("mechanisms", [])
-    click.echo(f"{scenario}: ok -- {len(game.populations)} populations "
-               f"({', '.join(p.name for p in game.populations)}), {len(game.parameters)} parameters, "
+    subject = load(scenario)
+    mech = subject.mechanisms
+    click.echo(f"{scenario}: ok -- {len(subject.game.populations)} populations "
+               f"({', '.join(p.name for p in subject.game.populations)}), {len(subject.game.parameters)} parameters, "
                f"{len(mech)} mechanisms")

@@ -11,7 +11,10 @@ import numpy as np
 from ..analysis import Analysis, analyze
 from ..dynamics import Dynamics, derive
 from ..errors import AnalysisError
-from ..game import Game
+from ..formatting import number
+from ..game import Game, game_of
+from ..scenario import Scenario, as_scenario
+from ..simulation import as_initial_states
 from .style import Labels, new_figure, resolve_language
 
 #: default final time when the scenario's [simulation] gives none
@@ -44,14 +47,15 @@ class Setting:
         return new_figure(self.width, aspect, cjk_font=self.cjk_font, **kwargs)
 
 
-def prepare(game: Game, params: Mapping | None = None, *, analysis: Analysis | None = None,
+def prepare(subject: Game | Scenario, params: Mapping | None = None, *, analysis: Analysis | None = None,
             lang: str = "en", width="single", need_analysis: bool = True,
             resolved: tuple[str, str | None] | None = None) -> Setting:
-    """Values, compiled field, analysis and labels of ``game`` for drawing.
+    """Values, compiled field, analysis and labels of a game (or a scenario's game) for drawing.
 
     ``resolved`` is an already resolved ``(lang, cjk_font)`` pair (so that a
     report warns about a missing CJK font once, not once per figure).
     """
+    game = game_of(subject)
     if analysis is not None and analysis.game is not game:
         raise AnalysisError("the analysis passed belongs to another game")
     values = analysis.values if analysis is not None else game.values(params)
@@ -63,9 +67,9 @@ def prepare(game: Game, params: Mapping | None = None, *, analysis: Analysis | N
                    analysis)
 
 
-def shape(game: Game) -> tuple[int, ...]:
+def shape(subject: Game | Scenario) -> tuple[int, ...]:
     """Number of strategies per population, e.g. ``(2, 2)`` for a 2x2 bimatrix game."""
-    return tuple(p.n for p in game.populations)
+    return tuple(p.n for p in game_of(subject).populations)
 
 
 def payoff_differences(setting: Setting):
@@ -95,24 +99,17 @@ def payoff_differences(setting: Setting):
     return out
 
 
-def simulation_settings(game: Game) -> dict:
-    """The scenario's ``[simulation]`` section (``initial``, ``t_end``), possibly empty."""
-    sim = game.scenario.get("simulation", {}) if isinstance(game.scenario, dict) else {}
-    return sim if isinstance(sim, dict) else {}
-
-
-def default_initial_states(game: Game, count: int = 5) -> np.ndarray:
+def default_initial_states(subject: Game | Scenario, count: int = 5) -> np.ndarray:
     """Initial states for path figures: the scenario's, else a fixed spread.
 
     Without ``[simulation] initial`` in the scenario: the centre of the state
     space and ``count - 1`` points of an unscrambled Halton sequence (mapped
     to each population's simplex by sorted spacings), the same every time.
     """
-    from ..simulation import as_initial_states
-    sim = simulation_settings(game)
-    if "initial" in sim:
-        return as_initial_states(game, sim["initial"])
-    return spread_states(game, count)
+    scenario = as_scenario(subject)
+    if scenario.simulation.initial is not None:
+        return as_initial_states(scenario.game, scenario.simulation.initial)
+    return spread_states(scenario.game, count)
 
 
 def spread_states(game: Game, count: int) -> np.ndarray:
@@ -135,9 +132,10 @@ def spread_states(game: Game, count: int) -> np.ndarray:
     return np.array(rows)
 
 
-def default_t_end(game: Game) -> float:
-    sim = simulation_settings(game)
-    return float(sim.get("t_end", DEFAULT_T_END))
+def default_t_end(subject: Game | Scenario) -> float:
+    """The scenario's ``[simulation] t_end``, else :data:`DEFAULT_T_END`."""
+    t_end = as_scenario(subject).simulation.t_end
+    return float(DEFAULT_T_END if t_end is None else t_end)
 
 
 def centre_state(game: Game) -> np.ndarray:
@@ -157,7 +155,7 @@ def wrap(text: str, limit: int = 34) -> str:
 
 
 def fmt_number(v: float) -> str:
-    return f"{float(v):.3g}"
+    return number(v, 3)
 
 
 def format_state(z) -> str:

@@ -14,7 +14,8 @@ from typing import Mapping
 import numpy as np
 import sympy
 
-from ..game import Game
+from ..game import Game, game_of
+from ..scenario import Scenario
 from ..simulation import as_initial_states, simulate
 from .common import default_initial_states, default_t_end, format_state, prepare
 from .style import OKABE_ITO, style
@@ -79,13 +80,13 @@ def style_panel(ax, labels, p: int, i: int):
     ax.set_ylabel(f"{word} ${var}$" if var else word)
 
 
-def paths(game: Game, initial=None, t_end: float | None = None, params: Mapping | None = None, *,
+def paths(subject: Game | Scenario, initial=None, t_end: float | None = None, params: Mapping | None = None, *,
           lang: str = "en", width="single", n_points: int = 301, resolved=None):
     """Shares of every population's strategies over time from several initial states.
 
     Parameters
     ----------
-    game : Game
+    subject : the Game, or a Scenario (its settings and mechanisms are used)
     initial : initial states (reduced coordinates ``(B, d)``, or per start one
         probability vector per population); default: the scenario's
         ``[simulation] initial``, else the centre and four spread points.
@@ -97,12 +98,13 @@ def paths(game: Game, initial=None, t_end: float | None = None, params: Mapping 
     -------
     matplotlib.figure.Figure
     """
+    game = game_of(subject)
     s = prepare(game, params, lang=lang, width=width, need_analysis=False, resolved=resolved)
     L = s.labels
-    starts = default_initial_states(game) if initial is None else as_initial_states(game, initial)
-    t_end = default_t_end(game) if t_end is None else float(t_end)
+    starts = default_initial_states(subject) if initial is None else as_initial_states(s.game, initial)
+    t_end = default_t_end(subject) if t_end is None else float(t_end)
     sim = simulate(game, starts, t_end, params=s.values, n_points=n_points)
-    cells = panels(game)
+    cells = panels(s.game)
     with style(width, s.cjk_font):
         ncol = min(len(starts), 3 if width == "single" else 5)
         fig = s.figure(panel_aspect(len(cells), width, 1 + math.ceil(len(starts) / ncol)))

@@ -33,7 +33,8 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..analysis import Analysis
-from ..game import Game
+from ..game import Game, game_of
+from ..scenario import Scenario
 from .common import Setting, default_t_end, fmt_number, payoff_differences, prepare, shape, wrap
 from .style import (MARK_ZORDER, OKABE_ITO, mark_rest_points, no_portrait, rest_point_legend_handles,
                     style)
@@ -50,22 +51,22 @@ CONTINUUM_MARK = dict(marker="x", markersize=5.0, markeredgecolor="#444444", mar
                       linestyle="none")
 
 
-def portrait_kind(game: Game) -> str:
+def portrait_kind(subject: Game | Scenario) -> str:
     """``"line"``, ``"simplex"``, ``"square"`` or ``"cube"``; AnalysisError for other shapes."""
     kinds = {(2,): "line", (3,): "simplex", (2, 2): "square", (2, 2, 2): "cube"}
     try:
-        return kinds[shape(game)]
+        return kinds[shape(subject)]
     except KeyError:
-        raise no_portrait(game) from None
+        raise no_portrait(game_of(subject)) from None
 
 
-def portrait(game: Game, params: Mapping | None = None, *, ax=None, analysis: Analysis | None = None,
+def portrait(subject: Game | Scenario, params: Mapping | None = None, *, ax=None, analysis: Analysis | None = None,
              lang: str = "en", width="single", **options):
     """The phase portrait of ``game``, with the geometry chosen from its shape.
 
     Parameters
     ----------
-    game : Game
+    subject : the Game, or a Scenario (its settings and mechanisms are used)
     params : parameter overrides.
     ax : Axes to draw into (a 3-D Axes for the cube); default: a new figure.
     analysis : the analysis of ``game`` at ``params`` (computed if omitted).
@@ -83,10 +84,11 @@ def portrait(game: Game, params: Mapping | None = None, *, ax=None, analysis: An
     AnalysisError
         For shapes without a portrait (e.g. 4 strategies, or 2 x 3).
     """
+    game = game_of(subject)
     kind = portrait_kind(game)
     func = {"line": line_portrait, "simplex": simplex_portrait, "square": square_portrait,
             "cube": cube_portrait}[kind]
-    return func(game, params, ax=ax, analysis=analysis, lang=lang, width=width, **options)
+    return func(subject, params, ax=ax, analysis=analysis, lang=lang, width=width, **options)
 
 
 # -- helpers -----------------------------------------------------------------------
@@ -128,7 +130,7 @@ def _classes(setting: Setting, points=None):
 
 # -- one population, two strategies: the line --------------------------------------
 
-def line_portrait(game: Game, params: Mapping | None = None, *, ax=None, analysis=None, lang="en",
+def line_portrait(subject: Game | Scenario, params: Mapping | None = None, *, ax=None, analysis=None, lang="en",
                   width="single", resolution: int = 401, resolved=None):
     """Phase line of a one-population, two-strategy game.
 
@@ -136,6 +138,7 @@ def line_portrait(game: Game, params: Mapping | None = None, *, ax=None, analysi
     first strategy), the phase line ``dx/dt = 0`` with arrows between
     consecutive rest points in the direction of the flow, and the rest points.
     """
+    game = game_of(subject)
     if shape(game) != (2,):
         raise no_portrait(game, "phase line")
     s = prepare(game, params, analysis=analysis, lang=lang, width=width, resolved=resolved)
@@ -193,7 +196,7 @@ def _barycentric(X, Y):
     return x1, x2, x3
 
 
-def simplex_portrait(game: Game, params: Mapping | None = None, *, ax=None, analysis=None, lang="en",
+def simplex_portrait(subject: Game | Scenario, params: Mapping | None = None, *, ax=None, analysis=None, lang="en",
                      width="single", grid: int = 81, density: float = 1.1, speed: bool = False,
                      resolved=None):
     """Phase portrait on the simplex of a one-population, three-strategy game.
@@ -202,6 +205,7 @@ def simplex_portrait(game: Game, params: Mapping | None = None, *, ax=None, anal
     by speed ``|dx/dt|`` when ``speed=True``), the triangle's vertices named
     by strategy, and the rest points marked by class.
     """
+    game = game_of(subject)
     if shape(game) != (3,):
         raise no_portrait(game, "simplex portrait")
     s = prepare(game, params, analysis=analysis, lang=lang, width=width, resolved=resolved)
@@ -310,7 +314,7 @@ def _square_panel(ax, s: Setting, axes: tuple[int, int] = (0, 1), fixed: dict | 
     return handles
 
 
-def square_portrait(game: Game, params: Mapping | None = None, *, ax=None, analysis=None, lang="en",
+def square_portrait(subject: Game | Scenario, params: Mapping | None = None, *, ax=None, analysis=None, lang="en",
                     width="single", grid: int = 41, density: float = 1.0, nullclines: bool = True,
                     speed: bool = False, resolved=None):
     """Phase portrait on the unit square of a two-population, 2 x 2 game.
@@ -321,6 +325,7 @@ def square_portrait(game: Game, params: Mapping | None = None, *, ax=None, analy
     ``f_{1,1}(y) = f_{1,2}(y)`` (where ``dx/dt = 0`` inside the square) and
     ``f_{2,1}(x) = f_{2,2}(x)``; rest points marked by class.
     """
+    game = game_of(subject)
     if shape(game) != (2, 2):
         raise no_portrait(game, "unit-square portrait")
     s = prepare(game, params, analysis=analysis, lang=lang, width=width, resolved=resolved)
@@ -341,7 +346,7 @@ def square_portrait(game: Game, params: Mapping | None = None, *, ax=None, analy
 
 # -- three populations, two strategies each: the unit cube ----------------------------------
 
-def cube_portrait(game: Game, params: Mapping | None = None, *, ax=None, analysis=None, lang="en",
+def cube_portrait(subject: Game | Scenario, params: Mapping | None = None, *, ax=None, analysis=None, lang="en",
                   width="single", starts: Sequence[float] = (0.15, 0.5, 0.85), t_end: float | None = None,
                   slices: Sequence[float] | None = None, n_points: int = 300, resolved=None,
                   view: tuple[float, float] = (22.0, -58.0)):
@@ -358,6 +363,7 @@ def cube_portrait(game: Game, params: Mapping | None = None, *, ax=None, analysi
     components of the field.  The layout is fixed by hand (3-D axes do not
     take part in constrained layout).
     """
+    game = game_of(subject)
     from matplotlib.lines import Line2D
 
     from ..simulation import simulate
@@ -413,7 +419,7 @@ def cube_portrait(game: Game, params: Mapping | None = None, *, ax=None, analysi
         else:
             fig = ax.figure
         grid = np.array(np.meshgrid(starts, starts, starts, indexing="ij")).reshape(3, -1).T
-        t_end = default_t_end(game) if t_end is None else float(t_end)
+        t_end = default_t_end(subject) if t_end is None else float(t_end)
         sim = simulate(game, grid, t_end, params=dict(s.values), n_points=n_points)
         for path in sim.paths:
             end = path[-1]

@@ -21,6 +21,10 @@ import sympy
 
 from ..errors import AnalysisError
 from ..game import Game
+from ..scenario import Scenario, as_scenario
+from ..studies.mechanisms import apply
+from ..studies.sweeps import regime_map, sweep1d
+from ..studies.thresholds import threshold
 from .common import prepare
 from .style import OKABE_ITO, style
 
@@ -211,7 +215,7 @@ def regime_map_figure(result, threshold=None, *, ax=None, lang: str = "en", widt
         return s.done(fig)
 
 
-def regime_figure(game: Game, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *,
+def regime_figure(subject: Game | Scenario, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *,
                   params: Mapping | None = None, target: str | None = None, lang: str = "en",
                   width="single", resolved=None, draw_threshold: bool = True):
     """Compute a regime map (and the target's threshold) and draw it.
@@ -220,28 +224,26 @@ def regime_figure(game: Game, x_name: str, x, y_name: str, y, mechanisms: Sequen
     the state whose threshold curve is drawn (default: the scenario's
     ``[game] target``; no curve when the scenario has none).
     """
-    from ..studies.sweeps import regime_map
-    base = game.with_values(**params) if params else game
+    scenario = as_scenario(subject)
+    base = scenario.with_game(scenario.game.with_values(**(params or {})))
     result = regime_map(base, x_name, x, y_name, y, mechanisms)
     thr, thr_game = None, None
-    if draw_threshold and (target or base.scenario.get("target")):
+    if draw_threshold and (target or base.target is not None):
         thr, thr_game = _threshold_for(base, mechanisms, target, x_name, y_name)
     return regime_map_figure(result, thr, lang=lang, width=width, resolved=resolved, threshold_game=thr_game)
 
 
-def _threshold_for(game: Game, mechanisms, target, x_name, y_name):
+def _threshold_for(scenario: Scenario, mechanisms, target, x_name, y_name):
     """The target's threshold in one of the axes (closed form if any), and the game it refers to."""
-    from ..studies.mechanisms import apply
-    from ..studies.thresholds import threshold
-    work = apply(game, mechanisms, ("symbolic", 1)) if mechanisms else game
+    work = apply(scenario, mechanisms, ("symbolic", 1)).game if mechanisms else scenario.game
     for name in (x_name, y_name):
         try:
             if name == "strength":
                 if not mechanisms:
                     continue
-                res = threshold(game, mechanisms, target=target)
+                res = threshold(scenario, mechanisms, target=target)
             else:
-                res = threshold(game, mechanisms, target=target, param=name)
+                res = threshold(scenario, mechanisms, target=target, param=name)
         except (AnalysisError, ValueError):
             continue
         if res.expression:
@@ -382,14 +384,14 @@ def _population_of(game: Game, var_idx: int) -> int:
     raise IndexError(var_idx)
 
 
-def bifurcation(game: Game, name: str, values, mechanisms: Sequence = (), *, params: Mapping | None = None,
+def bifurcation(subject: Game | Scenario, name: str, values, mechanisms: Sequence = (), *, params: Mapping | None = None,
                 lang: str = "en", width="single", resolved=None):
     """Compute a one-parameter sweep and draw its bifurcation diagram.
 
     ``name`` is a parameter, or ``"strength"`` of ``mechanisms``; ``params``
     are held fixed.
     """
-    from ..studies.sweeps import sweep1d
-    base = game.with_values(**params) if params else game
+    scenario = as_scenario(subject)
+    base = scenario.with_game(scenario.game.with_values(**(params or {})))
     return bifurcation_figure(sweep1d(base, name, values, mechanisms), lang=lang, width=width,
                               resolved=resolved)

@@ -15,7 +15,9 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..errors import ScenarioError
-from ..game import Game
+from ..game import Game, game_of
+from ..scenario import Scenario, as_scenario
+from ..studies.mechanisms import apply
 from ..simulation import as_initial_states, simulate
 from .common import centre_state, default_t_end, fmt_number, prepare
 from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, style_panel
@@ -26,7 +28,7 @@ __all__ = ["sensitivity"]
 _LEGEND_MAX = 7
 
 
-def sensitivity(game: Game, values: Sequence[float], *, parameter: str | None = None,
+def sensitivity(subject: Game | Scenario, values: Sequence[float], *, parameter: str | None = None,
                 mechanism: str | None = None, initial=None, t_end: float | None = None,
                 params: Mapping | None = None, lang: str = "en", width="single", n_points: int = 301,
                 resolved=None):
@@ -34,7 +36,7 @@ def sensitivity(game: Game, values: Sequence[float], *, parameter: str | None = 
 
     Parameters
     ----------
-    game : Game
+    subject : the Game, or a Scenario (its settings and mechanisms are used)
     values : the values of the parameter (or strengths of the mechanism).
     parameter : the parameter varied (exactly one of ``parameter`` and
         ``mechanism``).
@@ -49,6 +51,7 @@ def sensitivity(game: Game, values: Sequence[float], *, parameter: str | None = 
     -------
     matplotlib.figure.Figure
     """
+    game = game_of(subject)
     if (parameter is None) == (mechanism is None):
         raise ScenarioError("give exactly one of a parameter and a mechanism to vary", key="--vary",
                             expected="NAME=v1,v2,... with NAME a parameter or a mechanism")
@@ -62,7 +65,7 @@ def sensitivity(game: Game, values: Sequence[float], *, parameter: str | None = 
     if start.shape[0] != 1:
         raise ScenarioError("a sensitivity figure starts from one initial state", key="--initial",
                             found=f"{start.shape[0]} states")
-    t_end = default_t_end(game) if t_end is None else float(t_end)
+    t_end = default_t_end(subject) if t_end is None else float(t_end)
 
     runs = []
     for v in values:
@@ -70,8 +73,7 @@ def sensitivity(game: Game, values: Sequence[float], *, parameter: str | None = 
             sim = simulate(game, start, t_end, params={**params, parameter: v}, n_points=n_points)
             g = game
         else:
-            from ..studies.mechanisms import apply
-            g = apply(game, [(mechanism, v)])
+            g = apply(subject, [(mechanism, v)])
             sim = simulate(g, start, t_end, params=params, n_points=n_points)
         runs.append(sim)
 
@@ -80,8 +82,7 @@ def sensitivity(game: Game, values: Sequence[float], *, parameter: str | None = 
     if parameter is not None:
         quantity = L.parameter(parameter)
     else:
-        from ..studies.mechanisms import get
-        mech = get(game, mechanism)
+        mech = as_scenario(subject).mechanism(mechanism)
         quantity = f"{mech.label(L.lang)}: {L.word('strength')} $s$"
     cells = panels(game)
     import matplotlib

@@ -48,9 +48,11 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..analysis import Analysis, analyze
-from ..dynamics import with_structural
+from ..dynamics import derive, with_structural
 from ..errors import AnalysisError, ScenarioError, did_you_mean
 from ..game import Game
+from ..scenario import Scenario, as_scenario
+from ..simulation import simulate
 
 __all__ = ["BasinResult", "basins", "sample_states", "one_dimensional_basins",
            "GroupSizeSweep", "free_riding_by_group_size", "NOT_CONVERGED"]
@@ -250,14 +252,15 @@ class BasinResult:
 
 # -- the estimate ----------------------------------------------------------------
 
-def basins(game: Game, params: Mapping | None = None, samples: int = 4096, seed: int = 0,
+def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int = 4096, seed: int = 0,
            t_end: float | None = None, *, tol: float = CONVERGENCE_TOL, extensions: int = 4,
            analysis: Analysis | None = None) -> BasinResult:
     """Estimate the basin share of every asymptotically stable rest point.
 
     Parameters
     ----------
-    game : Game
+    subject : the Scenario (its ``[simulation] t_end`` is a lower bound of the
+        default time) or a bare Game.
     params : parameter overrides (name -> number).
     samples : number of quasi-random initial states ``n``.
     seed : Sobol scrambling seed (fixed default: reproducible).
@@ -273,9 +276,8 @@ def basins(game: Game, params: Mapping | None = None, samples: int = 4096, seed:
     -------
     BasinResult
     """
-    from ..simulation import simulate
-
-    game, params = with_structural(game, params)
+    scenario = as_scenario(subject)
+    game, params = with_structural(scenario.game, params)
     if analysis is None:
         analysis = analyze(game, params)
     values = analysis.values
@@ -284,7 +286,7 @@ def basins(game: Game, params: Mapping | None = None, samples: int = 4096, seed:
     n, d = starts.shape
     notes = []
     if t_end is None:
-        t_end = _default_t_end(game, attractors)
+        t_end = _default_t_end(scenario.simulation.t_end, attractors)
     if not (np.isfinite(t_end) and t_end > 0):
         raise AnalysisError(f"t_end must be a positive number, got {t_end}")
     assignment = np.full(n, -1, dtype=int)
@@ -320,8 +322,8 @@ def basins(game: Game, params: Mapping | None = None, samples: int = 4096, seed:
     return result
 
 
-def _default_t_end(game: Game, attractors) -> float:
-    configured = float(game.scenario.get("simulation", {}).get("t_end", 0.0) or 0.0)
+def _default_t_end(configured: float | None, attractors) -> float:
+    configured = float(configured or 0.0)
     rates = [min(abs(e.real) for e in a.eigenvalues) for a in attractors if len(a.eigenvalues)]
     slow = min(rates) if rates else 1.0
     # 25 / r: a perturbation of size one decays below e^-25 ~ 1e-11 near the attractor;
@@ -359,7 +361,6 @@ def one_dimensional_basins(game: Game, analysis: Analysis) -> dict:
     ``x = 0`` is asymptotically stable and that end is an interior rest
     point: the share of the first strategy needed to escape; else None).
     """
-    from ..dynamics import derive
 
     if game.dimension != 1 or len(game.populations) != 1:
         raise AnalysisError("exact basins are computed for one population with two strategies only")
@@ -449,7 +450,7 @@ def _opt(v) -> str:
     return "none" if v is None else f"{v:.4f}"
 
 
-def free_riding_by_group_size(game: Game, sizes: Sequence[int], *, params: Mapping | None = None,
+def free_riding_by_group_size(subject: Scenario | Game, sizes: Sequence[int], *, params: Mapping | None = None,
                               size: str = "N", mass: str | None = "M",
                               mass_fraction: float | None = None) -> GroupSizeSweep:
     """Critical mass, sharing level and basin of a one-population public good per group size.
@@ -460,8 +461,8 @@ def free_riding_by_group_size(game: Game, sizes: Sequence[int], *, params: Mappi
 
     Parameters
     ----------
-    game : a one-population, two-strategy game whose first strategy is the
-        cooperative one ("share").
+    subject : a one-population, two-strategy game (or its Scenario) whose
+        first strategy is the cooperative one ("share").
     sizes : the group sizes (integers).
     params : other parameter overrides.
     size, mass : the names of the group-size and critical-mass parameters
@@ -473,11 +474,13 @@ def free_riding_by_group_size(game: Game, sizes: Sequence[int], *, params: Mappi
     -------
     GroupSizeSweep
     """
+    scenario = as_scenario(subject)
+    game = scenario.game
     if game.dimension != 1 or len(game.populations) != 1:
         raise AnalysisError("the group-size sweep needs one population with two strategies")
     for name in (size, mass):
         if name is not None and name not in game.parameters:
-            raise ScenarioError(f"unknown parameter '{name}'", file=game.scenario.get("file"), key=name,
+            raise ScenarioError(f"unknown parameter '{name}'", file=scenario.file, key=name,
                                 suggestion=did_you_mean(name, game.parameters))
     base = dict(params or {})
     m0 = base.get(mass, game.parameters[mass].value) if mass else None

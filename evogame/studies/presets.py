@@ -4,14 +4,7 @@ A preset is a named institutional arrangement that sets several parameters
 at once -- the government-enterprise platform structures of seed 004
 (co-creation, network, enterprise-led, government-led) differ in role
 allocation, cost/profit/responsibility split and decision power, and are
-four presets of one game.  Form in a scenario file::
-
-    [presets.network]
-    label_en = "Network structure"
-    label_zh = "网络型"
-    description = "..."
-    set = { alpha = 0.5, omega = "2*omega" }   # parameter -> number, or expression
-                                               # in the parameters' values before the preset
+four presets of one game (the section is parsed by :mod:`evogame.scenario.presets`).
 
 :func:`compare_presets` answers "which structure promotes collaboration
 most": for every preset, the asymptotically stable states, whether the
@@ -35,209 +28,73 @@ difference with the runner-up.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 import numpy as np
 import sympy
 
-from ..errors import ScenarioError, did_you_mean, unknown_name
-from ..game import Game
+from ..analysis import analyze
+from ..dynamics import derive, with_structural
+from ..errors import ScenarioError
+from ..formatting import number
+from ..game import Game, Origin
+from ..scenario import Preset, Scenario, as_scenario
+from ..scenario.presets import check_value
+from .basins import basins
 
-__all__ = ["Preset", "PRESET_KEYS", "validate_presets", "presets", "apply_preset", "preset_values",
-           "PresetComparison", "compare_presets", "target_profile"]
-
-PRESET_KEYS = ("label_en", "label_zh", "description", "set")
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A parsed preset.
-
-    Attributes
-    ----------
-    name : identifier (``presets.<name>`` in the file).
-    label_en, label_zh, description : display texts.
-    set : parameter name -> sympy expression in the parameter symbols (a
-        number for plain values).
-    """
-
-    name: str
-    label_en: str = ""
-    label_zh: str = ""
-    description: str = ""
-    set: dict = field(default_factory=dict)
-
-    def label(self, lang: str = "en") -> str:
-        return (self.label_zh if lang == "zh" else self.label_en) or self.name
-
-    def to_dict(self) -> dict:
-        return {"name": self.name, "label_en": self.label_en, "label_zh": self.label_zh,
-                "description": self.description, "set": {k: sympy.sstr(v) for k, v in self.set.items()}}
-
-    def __repr__(self) -> str:
-        return f"<Preset {self.name!r}: " + ", ".join(f"{k} = {sympy.sstr(v)}" for k, v in self.set.items()) + ">"
+__all__ = ["presets", "apply_preset", "preset_values", "PresetComparison", "compare_presets", "target_profile",
+           "payoff_reasons"]
 
 
-# -- parsing -------------------------------------------------------------------
-
-def _text(v, file, key) -> str:
-    if v is None:
-        return ""
-    if not isinstance(v, str):
-        raise ScenarioError("a string was expected", file=file, key=key, found=repr(v)[:60])
-    return v
+def presets(subject: Scenario | Game) -> dict[str, Preset]:
+    """The presets a scenario declares (name -> Preset, file order); none for a bare game."""
+    return dict(as_scenario(subject).presets)
 
 
-def validate_presets(game: Game, file: str | None) -> dict[str, Preset]:
-    """Parse and check the ``[presets]`` section of a scenario.
-
-    Every preset must be a table with the keys of :data:`PRESET_KEYS` (``set``
-    required and non-empty); every ``set`` key a declared parameter; every
-    value a number or an expression in the parameters, whose value at the
-    defaults is a finite real number inside the parameter's declared range
-    (an integer for an integer parameter).  Raises :class:`ScenarioError`
-    naming the file and the key (``presets.<name>.set.<parameter>``).
-    Stores the result in ``game.scenario["presets_parsed"]`` and returns it.
-    """
-    from ..expressions import parse_expression
-    from ..game import exact
-
-    raw = game.scenario.get("presets", {})
-    if not isinstance(raw, Mapping):
-        raise ScenarioError("a table of presets was expected ([presets.<name>] tables)", file=file,
-                            key="presets", found=repr(raw)[:60])
-    names = {n: p.symbol for n, p in game.parameters.items()}
-    defaults = {p.symbol: p.value for p in game.parameters.values() if p.value is not None}
-    out: dict[str, Preset] = {}
-    for name, spec in raw.items():
-        where = f"presets.{name}"
-        if not name.isidentifier():
-            raise ScenarioError(f"'{name}' is not a valid preset name", file=file, key=where,
-                                expected="letters, digits and underscores")
-        if not isinstance(spec, Mapping):
-            raise ScenarioError("a table was expected", file=file, key=where, found=repr(spec)[:60],
-                                expected=f"[presets.{name}] with label_en, label_zh, description, set")
-        for k in spec:
-            if k not in PRESET_KEYS:
-                raise ScenarioError(f"unknown key '{k}'", file=file, key=f"{where}.{k}",
-                                    expected="one of " + ", ".join(PRESET_KEYS),
-                                    suggestion=did_you_mean(k, PRESET_KEYS))
-        settings = spec.get("set")
-        if not isinstance(settings, Mapping) or not settings:
-            raise ScenarioError("the preset sets nothing", file=file, key=f"{where}.set",
-                                expected="a table parameter -> number or expression", found=repr(settings)[:60])
-        parsed = {}
-        for pname, value in settings.items():
-            key = f"{where}.set.{pname}"
-            if pname not in game.parameters:
-                raise ScenarioError(f"unknown parameter '{pname}'", file=file, key=key,
-                                    expected="a parameter declared in [parameters]",
-                                    suggestion=did_you_mean(pname, game.parameters))
-            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                raise ScenarioError("a number or an expression was expected", file=file, key=key,
-                                    found=repr(value)[:60])
-            if isinstance(value, str):
-                expr = parse_expression(value, names, file=file, key=key)
-            else:
-                try:
-                    expr = exact(value)
-                except ValueError:
-                    raise ScenarioError("a finite number was expected", file=file, key=key,
-                                        found=repr(value)) from None
-            _check_value(game, pname, expr.xreplace(defaults), file, key)
-            parsed[pname] = expr
-        out[name] = Preset(name, _text(spec.get("label_en"), file, f"{where}.label_en"),
-                           _text(spec.get("label_zh"), file, f"{where}.label_zh"),
-                           _text(spec.get("description"), file, f"{where}.description"), parsed)
-    game.scenario["presets_parsed"] = out
-    return out
-
-
-def _check_value(game: Game, pname: str, value, file, key) -> None:
-    """A preset's value must be a finite real number in the parameter's range."""
-    param = game.parameters[pname]
-    if value.free_symbols:
-        missing = ", ".join(sorted(str(s) for s in value.free_symbols))
-        raise ScenarioError(f"the value depends on parameters without a default ({missing})", file=file, key=key)
-    number = complex(sympy.N(value))
-    if not (math.isfinite(number.real) and abs(number.imag) < 1e-12):
-        raise ScenarioError("the value is not a finite real number", file=file, key=key, found=sympy.sstr(value))
-    if param.range is not None and not param.range[0] <= number.real <= param.range[1]:
-        raise ScenarioError(f"value {number.real:g} is outside the declared range "
-                            f"[{param.range[0]:g}, {param.range[1]:g}] of '{pname}'", file=file, key=key)
-    if param.integer and not (value.is_Integer or (value.is_Rational and value.q == 1)):
-        raise ScenarioError(f"'{pname}' is an integer parameter", file=file, key=key,
-                            expected="an integer", found=sympy.sstr(value))
-
-
-def presets(game: Game) -> dict[str, Preset]:
-    """The presets a game's scenario declares (name -> Preset, file order)."""
-    base = game.scenario.get("_base_game")
-    if base is not None and "presets_parsed" not in game.scenario:
-        return presets(base)
-    parsed = game.scenario.get("presets_parsed")
-    if parsed is None:
-        parsed = validate_presets(game, game.scenario.get("file")) if "presets" in game.scenario else {}
-    return dict(parsed)
-
-
-def _get(game: Game, name: str) -> Preset:
-    known = presets(game)
-    if name not in known:
-        raise unknown_name("preset", name, known, file=game.scenario.get("file"), key="--preset",
-                           section="[presets]")
-    return known[name]
-
-
-def preset_values(game: Game, name: str, params: Mapping | None = None) -> dict:
+def preset_values(subject: Scenario | Game, name: str, params: Mapping | None = None) -> dict:
     """The parameter values a preset sets (exact numbers).
 
     Expressions are evaluated at the game's values with ``params`` applied
     (the values before the preset).
     """
-    preset = _get(game, name)
+    scenario = as_scenario(subject)
+    game = scenario.game
+    preset = scenario.preset(name)
     before = game.values(params)
     subs = {game.parameters[n].symbol: v for n, v in before.items()}
     out = {}
     for pname, expr in preset.set.items():
         value = sympy.nsimplify(expr.xreplace(subs)) if expr.free_symbols else expr
-        _check_value(game, pname, value, game.scenario.get("file"), f"presets.{name}.set.{pname}")
+        check_value(game, pname, value, scenario.file, f"presets.{name}.set.{pname}")
         out[pname] = value
     return out
 
 
-def apply_preset(game: Game, name: str, params: Mapping | None = None) -> Game:
-    """A copy of the game with a preset's values (and ``params``) as its defaults."""
-    values = {**dict(params or {}), **preset_values(game, name, params)}
-    new = game.with_values(**values)
-    preset = _get(game, name)
-    new.title = f"{game.title}: {preset.label()}"
-    new.scenario = dict(game.scenario)
-    new.scenario["applied_preset"] = name
-    return new
+def apply_preset(subject: Scenario | Game, name: str, params: Mapping | None = None) -> Scenario:
+    """The scenario with a preset's values (and ``params``) as its game's defaults.
+
+    The game's ``origin`` names the preset (and keeps the game before it).
+    """
+    scenario = as_scenario(subject)
+    game = scenario.game
+    values = {**dict(params or {}), **preset_values(scenario, name, params)}
+    before = game.origin if game.origin is not None and game.origin.mechanisms else None
+    origin = Origin(before.base, before.mechanisms, name) if before else Origin(game, (), name)
+    new = replace(game.with_values(**values), title=f"{game.title}: {scenario.preset(name).label()}",
+                  origin=origin)
+    return scenario.with_game(new)
 
 
-# -- comparison --------------------------------------------------------------------
-
-def target_profile(game: Game, target: str | None = None) -> tuple[int, ...]:
+def target_profile(subject: Scenario | Game, target: str | None = None) -> tuple[int, ...]:
     """Strategy indices of the target profile (default: the scenario's ``[game] target``)."""
-    target = target or game.scenario.get("target")
-    if not target:
-        raise ScenarioError("the scenario declares no target (full collaboration)", file=game.scenario.get("file"),
+    scenario = as_scenario(subject)
+    if target:
+        return scenario.game.profile(target, key="game.target")
+    if scenario.target is None:
+        raise ScenarioError("the scenario declares no target (full collaboration)", file=scenario.file,
                             key="game.target", expected="a profile such as 'a.b.c' (one strategy per population)")
-    parts = target.split(".")
-    if len(parts) != len(game.populations):
-        raise ScenarioError(f"target '{target}' names {len(parts)} strategies", file=game.scenario.get("file"),
-                            key="game.target", expected=f"{len(game.populations)} strategy names joined by '.'")
-    idx = []
-    for part, pop in zip(parts, game.populations):
-        if part not in pop.strategies:
-            raise ScenarioError(f"unknown strategy '{part}' of population '{pop.name}'",
-                                file=game.scenario.get("file"), key="game.target",
-                                suggestion=did_you_mean(part, pop.strategies))
-        idx.append(pop.strategies.index(part))
-    return tuple(idx)
+    return scenario.target
 
 
 def _state(game: Game, weights: Sequence[np.ndarray]) -> np.ndarray:
@@ -253,14 +110,8 @@ def payoff_reasons(game: Game, values: Mapping, target: tuple[int, ...]) -> dict
     (for one population: the population itself) plays its non-target
     strategies, uniformly mixed.
     """
-    from ..dynamics import derive
-
     dyn = derive(game)
-    flat = [f for fp in dyn.fitness for f in fp]
-    fn = game.__dict__.get("_cache_fitness_fn")
-    if fn is None:
-        fn = sympy.lambdify(list(game.variables) + list(dyn.parameters), flat, modules="numpy")
-        game.__dict__["_cache_fitness_fn"] = fn
+    fn = dyn.fitness_function()
     pvec = dyn.parameter_vector(values)
     pops = game.populations
     at_target = [np.eye(p.n)[t] for p, t in zip(pops, target)]
@@ -350,14 +201,14 @@ class PresetComparison:
         return f"<PresetComparison of {self.game.name!r} (target {self.target}): {shares}; best {self.best}>"
 
 
-def compare_presets(game: Game, names: Sequence[str] | None = None, *, params: Mapping | None = None,
+def compare_presets(subject: Scenario | Game, names: Sequence[str] | None = None, *, params: Mapping | None = None,
                     samples: int = 2048, seed: int = 0, t_end: float | None = None,
                     baseline: bool = True) -> PresetComparison:
     """Compare presets side by side: stable states, basin of the target, payoff reasons.
 
     Parameters
     ----------
-    game : Game with ``[presets]`` and a ``target``.
+    subject : a Scenario with ``[presets]`` and a ``target``.
     names : presets to compare (default: all, in file order).
     params : overrides applied before every preset (and to the baseline).
     samples, seed, t_end : basin sampling (see :func:`evogame.basins.basins`).
@@ -367,25 +218,23 @@ def compare_presets(game: Game, names: Sequence[str] | None = None, *, params: M
     -------
     PresetComparison
     """
-    from ..analysis import analyze
-    from .basins import basins
-    from ..dynamics import with_structural
-
-    known = presets(game)
+    scenario = as_scenario(subject)
+    game = scenario.game
+    known = scenario.presets
     if not known:
-        raise ScenarioError("the scenario declares no presets", file=game.scenario.get("file"), key="presets",
+        raise ScenarioError("the scenario declares no presets", file=scenario.file, key="presets",
                             expected="[presets.<name>] tables")
     names = list(names) if names else list(known)
     for n in names:
-        _get(game, n)
-    target = target_profile(game)
+        scenario.preset(n)
+    target = target_profile(scenario)
     target_strategies = tuple(p.strategies[i] for p, i in zip(game.populations, target))
     runs = ([("baseline", None)] if baseline else []) + [(n, known[n]) for n in names]
     rows = []
     for name, preset in runs:
         over = dict(params or {})
         if preset is not None:
-            over.update(preset_values(game, name, params))
+            over.update(preset_values(scenario, name, params))
         work, rest = with_structural(game, over)
         analysis = analyze(work, rest)
         result = basins(work, rest, samples=samples, seed=seed, t_end=t_end, analysis=analysis)
@@ -455,4 +304,4 @@ def _verdict(game: Game, rows, target, samples):
 
 
 def _num(v: float) -> str:
-    return "nan" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.4g}"
+    return number(v, 4)

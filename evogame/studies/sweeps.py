@@ -41,8 +41,15 @@ import numpy as np
 import sympy
 
 from .. import stability as st
+from ..analysis import analyze
+from ..dynamics import derive, structural_parameters
 from ..errors import AnalysisError, ScenarioError, did_you_mean
+from ..formatting import number
 from ..game import Game
+from ..restpoints import face_label, faces, solve_face
+from ..scenario import STRENGTH, Scenario, as_scenario
+from ..timelimit import Timeout
+from .mechanisms import apply
 
 #: largest regime map computed in one call (the CLI allows 250,000 cells)
 MAX_CELLS = 4_000_000
@@ -246,7 +253,7 @@ def _set_text(s) -> str:
 
 
 def _num(v) -> str:
-    return f"{float(v):.10g}"
+    return number(v, 10)
 
 
 # -- axes ----------------------------------------------------------------------
@@ -299,9 +306,6 @@ class _Derived:
     """
 
     def __init__(self, work: Game, names: Sequence[str], budget, rtol):
-        from ..dynamics import derive
-        from ..restpoints import face_label, faces, solve_face
-        from ..timelimit import Timeout
 
         self.work, self.names, self.rtol = work, list(names), rtol
         self.dyn = dyn = derive(work)
@@ -453,7 +457,7 @@ class _Derived:
             ev = np.diagonal(J, axis1=-2, axis2=-1).astype(complex)
         else:
             ev = np.linalg.eigvals(J) if d else np.zeros(shape + (0,), complex)
-        tol = self.rtol * np.maximum(1.0, np.abs(J).max(axis=(-2, -1), initial=0.0))
+        tol = st.tolerance(J, self.rtol)
         code = st.classify_many(ev, tol)
         return (np.where(exists, code, ABSENT).astype(np.int8),
                 np.where(exists[..., None], z, np.nan),
@@ -520,23 +524,28 @@ class _Derived:
         return out
 
 
-def _work_game(game: Game, names, mechanisms, strength) -> Game:
-    from .mechanisms import STRENGTH, apply
+def _work_game(subject: Scenario | Game, params, names, mechanisms, strength) -> Game:
+    """The swept game: ``params`` as defaults, mechanisms applied (a symbolic strength when it is swept)."""
+    scenario = as_scenario(subject)
+    scenario = scenario.with_game(scenario.game.with_values(**(params or {})))
     if STRENGTH in names:
         if not mechanisms:
-            raise ScenarioError("sweeping 'strength' needs a mechanism", file=game.scenario.get("file"),
+            raise ScenarioError("sweeping 'strength' needs a mechanism", file=scenario.file,
                                 key="--param", expected="--mechanism NAME")
-        return apply(game, mechanisms, ("symbolic", strength if strength != "symbolic" else 1))
-    return apply(game, mechanisms, strength) if mechanisms else game
+        work = apply(scenario, mechanisms, ("symbolic", strength if strength != "symbolic" else 1)).game
+    else:
+        work = apply(scenario, mechanisms, strength).game if mechanisms else scenario.game
+    _check_names(work, names, scenario.file, mechanisms)
+    return work
 
 
-def _check_names(work: Game, names, mechanisms=()):
+def _check_names(work: Game, names, file, mechanisms=()):
     known = list(work.parameters)
     if mechanisms and "strength" not in known:
         known.append("strength")
     for n in names:
         if n not in work.parameters:
-            raise ScenarioError(f"unknown parameter '{n}'", file=work.scenario.get("file"), key="--param",
+            raise ScenarioError(f"unknown parameter '{n}'", file=file, key="--param",
                                 expected=("one of " + ", ".join(known)) if known else
                                 "a parameter, but the scenario declares none",
                                 suggestion=did_you_mean(n, known))
@@ -548,14 +557,12 @@ class _PerPoint:
     """The per-point fallback: :func:`analyze` at every grid value (sympy per point)."""
 
     def __init__(self, work: Game, names, budget, rtol):
-        from ..dynamics import structural_parameters
         self.work, self.names, self.budget, self.rtol = work, list(names), budget, rtol
         self.structural = structural_parameters(work) & set(names)
         self.memo: dict = {}
 
     def at(self, values: Sequence[float]) -> dict:
         """``{key: (code, state, eigenvalues, npos)}`` for the rest points at one grid value."""
-        from ..analysis import analyze
         overrides = {}
         for n, v in zip(self.names, values):
             p = self.work.parameters[n]
@@ -602,7 +609,6 @@ class _PerPoint:
 
 def _display_labels(work: Game, keys, codes) -> tuple[list, list]:
     """Keep the rest points that exist somewhere; name them by face (``#k`` when a face holds several)."""
-    from ..restpoints import face_label
     exists = [bool(np.any(codes[k] != ABSENT)) for k in range(len(keys))]
     kept = [i for i, e in enumerate(exists) if e]
     count: dict = {}
@@ -623,8 +629,6 @@ def _display_labels(work: Game, keys, codes) -> tuple[list, list]:
 
 def _cross_check(derived: _Derived, work: Game, names, rtol, budget) -> str | None:
     """Compare the vectorised result with analyze() at the defaults; a message when they differ."""
-    from ..analysis import analyze
-    from ..restpoints import face_label
     values = work.values()
     ev = derived.evaluate([np.array(float(values[n])) for n in names])
     vec = sorted((face_label(work, key[0]), int(c)) for key, c in zip(ev["keys"], ev["codes"]) if c != ABSENT)
@@ -639,7 +643,6 @@ def _cross_check(derived: _Derived, work: Game, names, rtol, budget) -> str | No
 
 def _derive(work: Game, names, budget, rtol, method, notes):
     """The vectorised derivation, or None when the per-point fallback must be used."""
-    from ..dynamics import structural_parameters
     if method == "per point":
         return None
     structural = structural_parameters(work) & set(names)
@@ -668,14 +671,14 @@ def _mechanism_names(mechanisms) -> list[str]:
 
 # -- 1-D -----------------------------------------------------------------------
 
-def sweep1d(game: Game, name: str, values, mechanisms: Sequence = (), *, strength=1, params: Mapping | None = None,
+def sweep1d(subject: Scenario | Game, name: str, values, mechanisms: Sequence = (), *, strength=1, params: Mapping | None = None,
             rtol: float = st.RTOL, budget: float | None = 10.0, method: str = "auto",
             progress: Callable[[int, int], None] | None = None) -> Sweep1DResult:
     """Classification of every rest point along one parameter, and the bifurcation points.
 
     Parameters
     ----------
-    game : Game
+    subject : the Scenario (or a bare Game, with Mechanism objects)
     name : the parameter (or ``"strength"`` of ``mechanisms``).
     values : the grid, ``(n,)`` increasing.
     mechanisms : applied at ``strength`` (or swept, when ``name == "strength"``).
@@ -690,8 +693,7 @@ def sweep1d(game: Game, name: str, values, mechanisms: Sequence = (), *, strengt
     Sweep1DResult
     """
     t0 = time.perf_counter()
-    work = _work_game(game.with_values(**params) if params else game, [name], mechanisms, strength)
-    _check_names(work, [name], mechanisms)
+    work = _work_game(subject, params, [name], mechanisms, strength)
     values = np.asarray(values, dtype=float)
     if work.parameters[name].integer:
         values = np.unique(np.round(values))
@@ -795,7 +797,7 @@ def _bifurcations(name, values, keys, labels, codes, point, vectorised=True):
 
 # -- 2-D -----------------------------------------------------------------------
 
-def regime_map(game: Game, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *, strength=1,
+def regime_map(subject: Scenario | Game, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *, strength=1,
                params: Mapping | None = None, rtol: float = st.RTOL, budget: float | None = 10.0,
                method: str = "auto",
                progress: Callable[[int, int], None] | None = None) -> RegimeMapResult:
@@ -805,8 +807,7 @@ def regime_map(game: Game, x_name: str, x, y_name: str, y, mechanisms: Sequence 
     arrays of the result are indexed ``[j, i]`` for ``(x[i], y[j])``.
     """
     t0 = time.perf_counter()
-    work = _work_game(game.with_values(**params) if params else game, [x_name, y_name], mechanisms, strength)
-    _check_names(work, [x_name, y_name], mechanisms)
+    work = _work_game(subject, params, [x_name, y_name], mechanisms, strength)
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if work.parameters[x_name].integer:
@@ -862,7 +863,7 @@ def _regimes(codes: np.ndarray, labels) -> tuple[list[tuple], np.ndarray]:
 
 # -- entry point ---------------------------------------------------------------
 
-def sweep(game: Game, axes: Sequence[tuple[str, Sequence[float]]] | Mapping, mechanisms: Sequence = (), **kwargs):
+def sweep(subject: Scenario | Game, axes: Sequence[tuple[str, Sequence[float]]] | Mapping, mechanisms: Sequence = (), **kwargs):
     """One axis: :func:`sweep1d`; two axes: :func:`regime_map`.
 
     ``axes`` is a sequence of ``(name, values)`` (or a mapping name -> values).
@@ -870,9 +871,9 @@ def sweep(game: Game, axes: Sequence[tuple[str, Sequence[float]]] | Mapping, mec
     items = list(axes.items()) if isinstance(axes, Mapping) else list(axes)
     if len(items) == 1:
         (name, values), = items
-        return sweep1d(game, name, values, mechanisms, **kwargs)
+        return sweep1d(subject, name, values, mechanisms, **kwargs)
     if len(items) == 2:
         (xn, xv), (yn, yv) = items
-        return regime_map(game, xn, xv, yn, yv, mechanisms, **kwargs)
+        return regime_map(subject, xn, xv, yn, yv, mechanisms, **kwargs)
     raise ScenarioError(f"{len(items)} parameters given", key="--param",
                         expected="one parameter (a sweep) or two (a regime map)")

@@ -39,8 +39,14 @@ import numpy as np
 import sympy
 
 from .. import stability as st
+from ..analysis import analyze
+from ..dynamics import derive, structural_parameters
 from ..errors import AnalysisError, ScenarioError, did_you_mean
+from ..formatting import number
 from ..game import Game, exact
+from ..scenario import STRENGTH, Scenario, as_scenario
+from ..timelimit import Timeout, time_limit
+from .mechanisms import apply
 
 __all__ = ["threshold", "ThresholdResult", "target_support", "corner_state"]
 
@@ -135,36 +141,29 @@ class ThresholdResult:
 
 # -- the target ----------------------------------------------------------------
 
-def target_support(game: Game, target: str | None) -> tuple[tuple[int, ...], ...]:
+def target_support(scenario: Scenario, target: str | None) -> tuple[tuple[int, ...], ...]:
     """The support of a pure target profile.
 
     ``target`` is a profile key ``"loose.active"`` (also accepted:
     ``"(loose, active)"`` or ``"loose,active"``); None means the scenario's
     ``[game] target``.
     """
-    file = game.scenario.get("file")
-    if target is None:
-        target = game.scenario.get("target")
-        if not target:
-            raise ScenarioError("no target state: the scenario has no [game] target", file=file, key="--target",
-                                expected="--target with one strategy per population joined by '.', e.g. "
-                                         + ".".join(p.strategies[0] for p in game.populations))
-    if not isinstance(target, str):
-        raise ScenarioError("the target must be a string", file=file, key="game.target", found=repr(target))
-    text = target.strip().strip("()")
-    sep = "." if "." in text else ","
-    parts = [t.strip() for t in text.split(sep)]
-    if len(parts) != len(game.populations):
-        raise ScenarioError(f"target '{target}' names {len(parts)} strategies", file=file, key="--target",
-                            expected=f"{len(game.populations)} strategy names (one per population) joined by '.'")
-    support = []
-    for part, pop in zip(parts, game.populations):
-        if part not in pop.strategies:
-            raise ScenarioError(f"unknown strategy '{part}' of population '{pop.name}' in the target", file=file,
-                                key="--target", expected="one of " + ", ".join(pop.strategies),
-                                suggestion=did_you_mean(part, pop.strategies))
-        support.append((pop.strategies.index(part),))
-    return tuple(support)
+    game = scenario.game
+    if target is not None:
+        if not isinstance(target, str):
+            raise ScenarioError("the target must be a string", file=scenario.file, key="game.target",
+                                found=repr(target))
+        try:
+            profile = game.profile(target, key="--target")
+        except ScenarioError as exc:
+            raise exc.located(file=scenario.file) from None
+    elif scenario.target is not None:
+        profile = scenario.target
+    else:
+        raise ScenarioError("no target state: the scenario has no [game] target", file=scenario.file,
+                            key="--target", expected="--target with one strategy per population joined by '.', "
+                                                     "e.g. " + ".".join(p.strategies[0] for p in game.populations))
+    return tuple((i,) for i in profile)
 
 
 def corner_state(game: Game, support) -> dict:
@@ -182,7 +181,7 @@ def _key(game: Game, support) -> str:
 
 # -- the main function ---------------------------------------------------------
 
-def threshold(game: Game, mechanisms: Sequence = (), *, target: str | None = None, param: str | None = None,
+def threshold(subject: Scenario | Game, mechanisms: Sequence = (), *, target: str | None = None, param: str | None = None,
               range: tuple[float, float] | None = None, params: Mapping | None = None, method: str = "auto",
               budget: float | None = 10.0, rtol: float = st.RTOL, tol: float = TOL,
               grid: int = GRID) -> ThresholdResult:
@@ -190,7 +189,7 @@ def threshold(game: Game, mechanisms: Sequence = (), *, target: str | None = Non
 
     Parameters
     ----------
-    game : Game
+    subject : the Scenario (or a bare Game, with Mechanism objects)
     mechanisms : mechanism names (or ``(name, strength)`` pairs); without
         ``param`` their common strength ``s`` is the unknown.
     target : pure profile key (default: the scenario's ``[game] target``).
@@ -210,19 +209,18 @@ def threshold(game: Game, mechanisms: Sequence = (), *, target: str | None = Non
     -------
     ThresholdResult
     """
-    from .mechanisms import STRENGTH, apply
-
     if method not in ("auto", CLOSED_FORM, BISECTION):
         raise ValueError(f"unknown method {method!r}")
-    file = game.scenario.get("file")
-    if params:
-        game = game.with_values(**params)
+    scenario = as_scenario(subject)
+    file = scenario.file
+    game = scenario.game.with_values(**(params or {}))
+    scenario = scenario.with_game(game)
     mech_names = [m if isinstance(m, str) else (m[0] if isinstance(m, tuple) else m.name) for m in mechanisms]
     if param is None or param == STRENGTH:
         if not mechanisms:
             raise ScenarioError("a threshold in the strength needs a mechanism", file=file, key="--mechanism",
                                 expected="--mechanism NAME (or --param NAME for a parameter's threshold)")
-        work = apply(game, mechanisms, ("symbolic", 1))
+        work = apply(scenario, mechanisms, ("symbolic", 1)).game
         unknown, baseline = STRENGTH, 0.0
         lo, hi = range if range is not None else (0.0, 1.0)
     else:
@@ -230,11 +228,10 @@ def threshold(game: Game, mechanisms: Sequence = (), *, target: str | None = Non
             raise ScenarioError(f"unknown parameter '{param}'", file=file, key="--param",
                                 expected="one of " + ", ".join(game.parameters),
                                 suggestion=did_you_mean(param, game.parameters))
-        from ..dynamics import structural_parameters
         if param in structural_parameters(game):
             raise AnalysisError(f"'{param}' fixes the degree of the payoffs (a sum limit); it has no continuous "
                                 f"threshold -- use `evogame sweep` over its values instead")
-        work = apply(game, mechanisms, 1) if mechanisms else game
+        work = apply(scenario, mechanisms, 1).game if mechanisms else game
         unknown = param
         baseline = float(game.parameters[param].value) if game.parameters[param].value is not None else None
         if baseline is None:
@@ -250,7 +247,7 @@ def threshold(game: Game, mechanisms: Sequence = (), *, target: str | None = Non
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
         raise ScenarioError(f"the range [{lo:g}, {hi:g}] is empty or not finite", key="--range",
                             expected="LO:HI with LO < HI")
-    support = target_support(work, target)
+    support = target_support(scenario.with_game(work), target)
     key = _key(work, support)
     label = work.profile_label([S[0] for S in support])
     problem = _Problem(work, support, unknown, baseline, lo, hi, rtol)
@@ -317,7 +314,7 @@ def _meaning(status, label, unknown, subject, what, thr, baseline, lo, hi, solve
 
 
 def _num(v) -> str:
-    return f"{float(v):.10g}"
+    return number(v, 10)
 
 
 # -- the problem: the target's Jacobian as a function of the unknown ------------
@@ -326,7 +323,6 @@ class _Problem:
     """The target corner's Jacobian in the unknown, symbolic and compiled."""
 
     def __init__(self, work: Game, support, unknown: str, baseline: float, lo: float, hi: float, rtol: float):
-        from ..dynamics import derive
         self.work, self.support, self.unknown = work, support, unknown
         self.baseline, self.lo, self.hi, self.rtol = baseline, lo, hi, rtol
         self.dyn = derive(work)
@@ -336,7 +332,7 @@ class _Problem:
         self.corner = corner_state(work, support)
         self.J_full = self.dyn.jacobian.xreplace(self.corner)
         self.J_u = self.J_full.xreplace(self.others).applyfunc(sympy.cancel)
-        self._fn = sympy.lambdify([self.symbol], self.J_u, modules="numpy")
+        self._entries: dict = {}   # compiled Jacobian entries, on first use
         self.label = work.profile_label([S[0] for S in support])
 
     def jacobians(self, u: np.ndarray) -> np.ndarray:
@@ -350,16 +346,15 @@ class _Problem:
         return out
 
     def _fn_entry(self, ij):
-        cache = self.__dict__.setdefault("_entries", {})
-        if ij not in cache:
-            cache[ij] = sympy.lambdify([self.symbol], self.J_u[ij], modules="numpy")
-        return cache[ij]
+        if ij not in self._entries:
+            self._entries[ij] = sympy.lambdify([self.symbol], self.J_u[ij], modules="numpy")
+        return self._entries[ij]
 
     def stable(self, u: np.ndarray) -> np.ndarray:
         """Boolean: the target is asymptotically stable at each value (numeric classification)."""
         J = self.jacobians(np.atleast_1d(u))
         ev = np.linalg.eigvals(J) if J.shape[-1] else np.zeros(J.shape[:-1], complex)
-        tol = self.rtol * np.maximum(1.0, np.abs(J).reshape(J.shape[0], -1).max(axis=1))
+        tol = st.tolerance(J, self.rtol)
         return st.classify_many(ev, tol) == 0
 
     def negative(self, u: np.ndarray) -> np.ndarray:
@@ -425,7 +420,6 @@ class _Solved:
 
 
 def _stable_labels(problem: _Problem, value: float) -> list[str]:
-    from ..analysis import analyze
     a = analyze(problem.work, {problem.unknown: float(value)}, rtol=problem.rtol)
     return [p.label for p in a.stable]
 
@@ -443,7 +437,6 @@ def _conjuncts(condition) -> list:
 def _closed_form(p: _Problem, budget, notes) -> _Solved | None:
     from sympy.solvers.inequalities import solve_univariate_inequality
 
-    from ..timelimit import Timeout, time_limit
 
     u = p.symbol
     full = st.symbolic_stability(p.J_full, budget)
@@ -582,7 +575,6 @@ def _describe(S, name: str) -> str:
 
 def _boundary_expression(p: _Problem, conj_full, b, budget) -> str | None:
     """Solve the part of the condition that vanishes at ``b`` for the unknown, symbolically."""
-    from ..timelimit import Timeout, time_limit
 
     u = p.symbol
     for c in conj_full:

@@ -1,0 +1,70 @@
+"""The typed result of reading a scenario: a game and what the file says around it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+
+from ..errors import unknown_name
+from ..game import Game
+from .mechanisms import Mechanism
+from .presets import Preset
+from .simulation import SimulationSettings
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A game with its mechanisms, presets, target and simulation settings.
+
+    Attributes
+    ----------
+    game : the game (with mechanisms or a preset applied, when a study made
+        this scenario from another: ``game.origin`` says what).
+    mechanisms : name -> :class:`Mechanism`, in file order.
+    presets : name -> :class:`Preset`, in file order.
+    target : strategy indices of ``[game] target`` (full collaboration), or None.
+    simulation : the ``[simulation]`` settings.
+    file : the scenario file's path (None for a game built in code).
+    """
+
+    game: Game
+    mechanisms: Mapping[str, Mechanism] = field(default_factory=dict)
+    presets: Mapping[str, Preset] = field(default_factory=dict)
+    target: tuple[int, ...] | None = None
+    simulation: SimulationSettings = field(default_factory=SimulationSettings)
+    file: str | None = None
+
+    @property
+    def target_key(self) -> str | None:
+        """The target as written in the file, ``"loose.active"`` (None without a target)."""
+        return None if self.target is None else self.game.profile_key(self.target)
+
+    def mechanism(self, name: str) -> Mechanism:
+        """A declared mechanism by name (a ScenarioError with a near miss when unknown)."""
+        if name not in self.mechanisms:
+            raise unknown_name("mechanism", name, self.mechanisms, file=self.file, key="--mechanism",
+                               section="[[mechanisms]]")
+        return self.mechanisms[name]
+
+    def preset(self, name: str) -> Preset:
+        """A declared preset by name (a ScenarioError with a near miss when unknown)."""
+        if name not in self.presets:
+            raise unknown_name("preset", name, self.presets, file=self.file, key="--preset",
+                               section="[presets]")
+        return self.presets[name]
+
+    def with_game(self, game: Game) -> "Scenario":
+        """The same scenario around another game (e.g. with mechanisms applied)."""
+        return replace(self, game=game)
+
+    def __repr__(self) -> str:
+        return (f"<Scenario {self.file or self.game.name!r}: {self.game!r}; {len(self.mechanisms)} mechanisms, "
+                f"{len(self.presets)} presets, target {self.target_key}>")
+
+
+def as_scenario(subject: "Scenario | Game") -> Scenario:
+    """A Scenario for a study: a scenario as it is, a bare game wrapped (no mechanisms, no target)."""
+    if isinstance(subject, Scenario):
+        return subject
+    if isinstance(subject, Game):
+        return Scenario(subject)
+    raise TypeError(f"a Scenario or a Game was expected, not {type(subject).__name__}")

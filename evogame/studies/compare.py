@@ -1,0 +1,147 @@
+"""Baseline vs with mechanisms: the rest points of both games, matched face by face."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..analysis import analyze
+from ..dynamics import structural_parameters
+from ..errors import ScenarioError
+from ..game import Game
+from ..restpoints import face_label
+from ..scenario import Scenario, as_scenario
+from ..stability import RTOL
+from .mechanisms import apply
+
+__all__ = ["CompareResult", "compare"]
+
+
+@dataclass
+class CompareResult:
+    """Baseline vs with-mechanism(s) rest points, matched by face and position.
+
+    Attributes
+    ----------
+    mechanisms : ``(name, strength)`` pairs applied.
+    rows : one per rest point of either game: ``face``, ``baseline`` and
+        ``with`` (each a dict ``label, state, eigenvalues, classification``
+        or None when the point does not exist there) and ``change`` (
+        ``"unchanged"``, ``"<old> -> <new>"``, ``"appears"``, ``"disappears"``).
+    baseline_stable, with_stable : labels of the asymptotically stable points.
+    """
+
+    scenario: str
+    mechanisms: list
+    rows: list
+    baseline_stable: list
+    with_stable: list
+    baseline: object = field(repr=False, default=None)
+    applied: object = field(repr=False, default=None)
+
+    @property
+    def changed(self) -> list[dict]:
+        """Rows whose classification changed, or that appear or disappear."""
+        return [r for r in self.rows if r["change"] != "unchanged"]
+
+    def to_dict(self) -> dict:
+        return {
+            "scenario": self.scenario,
+            "mechanisms": [{"name": n, "strength": s} for n, s in self.mechanisms],
+            "baseline_stable": list(self.baseline_stable),
+            "with_stable": list(self.with_stable),
+            "rows": [dict(r) for r in self.rows],
+            "changed": [dict(r) for r in self.changed],
+        }
+
+    def table(self) -> str:
+        """Side-by-side text table."""
+        def fmt_state(side):
+            if side is None:
+                return "-"
+            return "; ".join("(" + ", ".join(f"{v:.4g}" for v in vec) + ")" for vec in side["state"])
+
+        what = " + ".join(f"{n} (s={s:g})" for n, s in self.mechanisms)
+        head = ("rest point", "baseline state", "baseline", "with state", "with mechanism", "change")
+        rows = [head]
+        for r in self.rows:
+            b, w = r["baseline"], r["with"]
+            rows.append(((b or w)["label"], fmt_state(b), b["classification"] if b else "-",
+                         fmt_state(w), w["classification"] if w else "-", r["change"]))
+        widths = [max(len(x[i]) for x in rows) for i in range(len(head))]
+        lines = [f"baseline vs with {what}"]
+        lines += ["  ".join(c.ljust(wd) for c, wd in zip(row, widths)).rstrip() for row in rows[:1]]
+        lines.append("  ".join("-" * wd for wd in widths))
+        lines += ["  ".join(c.ljust(wd) for c, wd in zip(row, widths)).rstrip() for row in rows[1:]]
+        lines.append("stable at baseline: " + (", ".join(self.baseline_stable) or "none"))
+        lines.append(f"stable with {what}: " + (", ".join(self.with_stable) or "none"))
+        ch = self.changed
+        lines.append("changed: " + ("; ".join(f"{(r['baseline'] or r['with'])['label']} {r['change']}" for r in ch)
+                                    if ch else "nothing"))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"<CompareResult {self.scenario}: stable {self.baseline_stable} -> {self.with_stable}, "
+                f"{len(self.changed)} changed>")
+
+
+def compare(subject: Scenario | Game, items: Sequence, strength=1, *, params: Mapping | None = None, rtol: float | None = None,
+            budget: float | None = 10.0) -> CompareResult:
+    """Analyse the baseline and the game with mechanisms applied, and match their rest points.
+
+    Rest points are matched face by face (the same support); several on one
+    face are paired greedily by distance of their states.  ``params``
+    overrides default values in both games.
+    """
+    rtol = RTOL if rtol is None else rtol
+    scenario = as_scenario(subject)
+    game = scenario.game
+    if not items:
+        raise ScenarioError("compare needs a mechanism", file=scenario.file, key="--mechanism",
+                            expected="--mechanism NAME (repeatable)")
+    structural = {k: v for k, v in (params or {}).items() if k in structural_parameters(game)}
+    if structural:   # a sum limit fixes the polynomial degree: it must be a default value, not an override
+        game = game.with_values(**structural)
+        params = {k: v for k, v in params.items() if k not in structural}
+    applied = apply(scenario.with_game(game), items, strength).game
+    base = analyze(game, params, rtol=rtol, budget=budget)
+    new = analyze(applied, params, rtol=rtol, budget=budget)
+
+    def side(p):
+        return {"label": p.label, "state": p.shares,
+                "eigenvalues": [[float(e.real), float(e.imag)] for e in p.eigenvalues],
+                "classification": p.classification}
+
+    rows = []
+    supports = []
+    for p in base.rest_points + new.rest_points:
+        if p.support not in supports:
+            supports.append(p.support)
+    for S in supports:
+        left = [p for p in base.rest_points if p.support == S]
+        right = [p for p in new.rest_points if p.support == S]
+        pairs = []
+        free = list(range(len(right)))
+        for p in left:
+            if free:
+                k = min(free, key=lambda k: float(np.max(np.abs(right[k].state - p.state), initial=0)))
+                free.remove(k)
+                pairs.append((p, right[k]))
+            else:
+                pairs.append((p, None))
+        pairs += [(None, right[k]) for k in free]
+        for p, q in pairs:
+            if p is None:
+                change = "appears"
+            elif q is None:
+                change = "disappears"
+            elif p.classification == q.classification:
+                change = "unchanged"
+            else:
+                change = f"{p.classification} -> {q.classification}"
+            rows.append({"face": face_label(game, S), "baseline": side(p) if p else None,
+                         "with": side(q) if q else None, "change": change})
+    mechs = applied.origin.strengths()
+    return CompareResult(game.name, mechs, rows, [p.label for p in base.stable], [p.label for p in new.stable],
+                         base, new)
