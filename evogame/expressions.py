@@ -47,10 +47,11 @@ import re
 import time
 from typing import Mapping, NamedTuple
 
-import mpmath
 import sympy
 
 from .errors import ExpressionError, did_you_mean
+from . import expression_sizes as sizes
+from .expression_sizes import MAX_SUM_TERMS
 
 __all__ = ["parse_expression"]
 
@@ -60,7 +61,6 @@ MAX_LITERAL = 50
 MAX_EXP10 = 300            # numbers stay within 10**-300 .. 10**300
 MAX_NUMERIC_EXPONENT = 64
 MAX_EXP_ARGUMENT = 690     # exp(690) ~ 10**300
-MAX_SUM_TERMS = 1000
 MAX_WORK = 50_000          # tokens read (each sum term re-reads its body) + sizes handled
 MAX_NUMERIC_NESTING = 4    # functions of functions of ... of numbers (sympy slows down)
 MAX_ARGUMENT_NODES = 2000  # size of an argument of a function or of a fractional power
@@ -69,7 +69,6 @@ MAX_SECONDS = 10.0         # backstop for what the limits above do not foresee
 _ARITY = {"exp": (1, 1), "log": (1, 1), "sqrt": (1, 1), "abs": (1, 1),
           "min": (2, None), "max": (2, None), "binomial": (2, 2), "sum": (4, 4)}
 _FUNCTIONS = ", ".join(_ARITY)
-_NESTING = (sympy.exp, sympy.log, sympy.Abs, sympy.Min, sympy.Max, sympy.binomial)
 _UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 _TOKEN = re.compile(r"""(?P<space>[ \t\r\n]+)
     |(?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
@@ -231,12 +230,12 @@ class _Parser:
             factors.append(factor)
         if len(factors) == 1:
             return factors[0]
-        self.charge(sum(_nodes(f, MAX_WORK) for f in factors if f.is_Add))  # distribution
+        self.charge(sum(sizes.nodes(f, MAX_WORK) for f in factors if f.is_Add))  # distribution
         return sympy.Mul(*factors)
 
     def negate(self, value):
         if value.is_Add:
-            self.charge(_nodes(value, MAX_WORK))   # -(a + b) is rebuilt as -a - b
+            self.charge(sizes.nodes(value, MAX_WORK))   # -(a + b) is rebuilt as -a - b
         return -value
 
     def unary(self):
@@ -350,7 +349,7 @@ class _Parser:
         self.expect(",")
         for bound in (low, high):
             if bound.is_number and not bound.is_Integer:
-                raise self.error(f"sum bounds must be integers, found {_show(bound)}")
+                raise self.error(f"sum bounds must be integers, found {sizes.show(bound)}")
         start = self.i
         if not (low.is_Integer and high.is_Integer):
             variable = sympy.Symbol(name, integer=True)
@@ -404,12 +403,12 @@ class _Parser:
 
     def check_arguments(self, what, *args):
         for arg in args:
-            size = _nodes(arg, MAX_ARGUMENT_NODES)
+            size = sizes.nodes(arg, MAX_ARGUMENT_NODES)
             if size > MAX_ARGUMENT_NODES:
                 raise self.error(f"argument of {what} too large (more than "
                                  f"{MAX_ARGUMENT_NODES} operations)")
             self.charge(size)
-        if any(arg.is_number and _nesting(arg) >= MAX_NUMERIC_NESTING for arg in args):
+        if any(arg.is_number and sizes.nesting(arg) >= MAX_NUMERIC_NESTING for arg in args):
             raise self.error(f"numbers nested too deeply in functions (at most "
                              f"{MAX_NUMERIC_NESTING} levels when no name is involved)")
 
@@ -419,11 +418,11 @@ class _Parser:
             return self.pow(a, sympy.Rational(1, 2))
         self.check_arguments(f"{name}(...)", *args)
         if name == "exp":
-            if a.is_number and abs(_value(a)) > MAX_EXP_ARGUMENT:
-                raise self.error(f"exp argument too large (|{_show(a)}| > {MAX_EXP_ARGUMENT})")
+            if a.is_number and abs(sizes.value(a)) > MAX_EXP_ARGUMENT:
+                raise self.error(f"exp argument too large (|{sizes.show(a)}| > {MAX_EXP_ARGUMENT})")
             return sympy.exp(a)
-        if name == "log" and a.is_number and _value(a) <= 0:
-            raise self.error(f"log({_show(a)}) is undefined: the logarithm needs a positive "
+        if name == "log" and a.is_number and sizes.value(a) <= 0:
+            raise self.error(f"log({sizes.show(a)}) is undefined: the logarithm needs a positive "
                              "number")
         if name == "binomial":
             self.check_binomial(*args)
@@ -434,118 +433,40 @@ class _Parser:
         if not (n.is_number and k.is_number):
             return
         if not (n.is_Rational and k.is_Integer):
-            raise self.error(f"binomial({_show(n)}, {_show(k)}) is not allowed: with numbers, "
+            raise self.error(f"binomial({sizes.show(n)}, {sizes.show(k)}) is not allowed: with numbers, "
                              "n must be rational and k an integer")
         k, digits = int(k), 0.0
         if k > 0 and n.is_Integer:   # binomial(-a, k) = (-1)^k binomial(a + k - 1, k)
             top = int(n) if n >= 0 else k - int(n) - 1
-            digits = _log10_binomial(top, min(k, top - k))
+            digits = sizes.log10_binomial(top, min(k, top - k))
             if n < 0 and k > MAX_SUM_TERMS:     # sympy multiplies k factors
                 digits = math.inf
         elif k > 0:
             p, q = abs(int(n.p)), int(n.q)
             digits = math.inf if k > MAX_SUM_TERMS else k * math.log10((p + k * q) * q)
         if digits > MAX_EXP10:
-            raise self.error(f"binomial({_show(n)}, {k}) is too large (more than "
+            raise self.error(f"binomial({sizes.show(n)}, {k}) is too large (more than "
                              f"10^{MAX_EXP10})")
 
     def pow(self, base, exponent):
         if not exponent.is_Integer:
             self.check_arguments("a power", base, exponent)
         if exponent.is_number:
-            size = abs(_to_float(exponent))
+            size = abs(sizes.to_float(exponent))
             if base.is_number:
-                if not exponent.is_Integer and _value(base) < 0:
-                    raise self.error(f"({_show(base)})^({_show(exponent)}) is not a real "
+                if not exponent.is_Integer and sizes.value(base) < 0:
+                    raise self.error(f"({sizes.show(base)})^({sizes.show(exponent)}) is not a real "
                                      "number: a negative number cannot be raised to a "
                                      "non-integer power")
                 if size > MAX_NUMERIC_EXPONENT:
-                    raise self.error(f"exponent too large ({_show(exponent)}; at most "
+                    raise self.error(f"exponent too large ({sizes.show(exponent)}; at most "
                                      f"{MAX_NUMERIC_EXPONENT} for a numeric base)")
-                digits = max(_size(base), abs(_log10_abs(base))) if base != 0 else 0.0
+                digits = max(sizes.size(base), abs(sizes.log10_abs(base))) if base != 0 else 0.0
             else:
-                digits = _size(base)
+                digits = sizes.size(base)
             if digits and digits * size > MAX_EXP10:
                 raise self.error(f"exponent too large: the result would exceed "
                                  f"10^{MAX_EXP10}")
         if base == 0 and exponent.is_extended_negative:
             raise self.error("division by zero: 0 raised to a negative power")
-        return self.finite(sympy.Pow(base, exponent), f"({_show(base)})^({_show(exponent)})")
-
-
-def _show(value: sympy.Basic) -> str:
-    """A short, one-line rendering of an expression for error messages."""
-    text = " ".join(str(value).split())
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _log10_binomial(n: int, m: int) -> float:
-    """log10 of binomial(n, m) for 0 <= m <= n/2 (0 when m <= 0)."""
-    if m <= 0:
-        return 0.0
-    if m > MAX_SUM_TERMS:          # at least 2**m
-        return math.inf
-    if n < 2 ** 52:
-        return (math.lgamma(n + 1) - math.lgamma(m + 1) - math.lgamma(n - m + 1)) / math.log(10)
-    return sum(math.log10(n - i) - math.log10(i + 1) for i in range(m))
-
-
-def _nodes(value: sympy.Basic, limit: int) -> int:
-    """Number of nodes of an expression tree, counting stops past ``limit``."""
-    count, stack = 0, [value]
-    while stack and count <= limit:
-        count += 1
-        stack.extend(stack.pop().args)
-    return count
-
-
-def _nesting(value: sympy.Expr) -> int:
-    """How deeply functions and non-integer powers are nested in ``value``."""
-    if value.is_Atom:
-        return 0
-    inner = max(_nesting(arg) for arg in value.args)
-    nested = isinstance(value, _NESTING) or (value.is_Pow and not value.exp.is_Integer)
-    return inner + 1 if nested else inner
-
-
-def _to_float(value: sympy.Expr) -> float:
-    """Return the value of a number as a float (inf when too large)."""
-    if value.is_Rational:
-        try:
-            return int(value.p) / int(value.q)
-        except OverflowError:
-            return math.inf if value > 0 else -math.inf
-    return float(mpmath.mpmathify(_value(value)))
-
-
-def _value(value: sympy.Expr) -> sympy.Expr:
-    """A real number, evaluated (safe: every number built here is real and bounded)."""
-    if value.is_Rational:
-        return value
-    number = value.evalf(20)
-    if not number.is_Number:
-        raise ValueError(f"{value} is not a real number")
-    return number
-
-
-def _log10_abs(value: sympy.Expr) -> float:
-    """log10 of the magnitude of a number (-inf for zero)."""
-    if value.is_Rational:
-        if value == 0:
-            return -math.inf
-        return math.log10(abs(int(value.p))) - math.log10(int(value.q))
-    magnitude = sympy.Abs(value.evalf(20))
-    if not magnitude.is_Number:
-        raise ValueError(f"cannot evaluate {value}")
-    return -math.inf if magnitude == 0 else float(mpmath.log10(mpmath.mpf(magnitude._mpf_)))
-
-
-def _size(value: sympy.Expr) -> float:
-    """Digits of the largest number a power of ``value`` would compute."""
-    if value.is_Rational:
-        return math.log10(max(abs(int(value.p)), int(value.q)))
-    if value.is_Mul:
-        return sum(_size(arg) for arg in value.args)
-    if value.is_Pow and value.exp.is_Rational:
-        return _size(value.base) * abs(_to_float(value.exp))
-    return 0.0
+        return self.finite(sympy.Pow(base, exponent), f"({sizes.show(base)})^({sizes.show(exponent)})")

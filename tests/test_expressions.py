@@ -13,6 +13,7 @@ import sympy
 import sympy.parsing.sympy_parser
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+import evogame.expression_sizes
 import evogame.expressions
 from evogame.errors import ExpressionError
 from evogame.expressions import parse_expression
@@ -356,7 +357,12 @@ def test_guards_are_active():
 
 
 def test_module_source_has_no_evaluating_calls():
-    tree = ast.parse(pathlib.Path(evogame.expressions.__file__).read_text())
+    for module in (evogame.expressions, evogame.expression_sizes):
+        _assert_no_evaluating_calls(pathlib.Path(module.__file__))
+
+
+def _assert_no_evaluating_calls(path):
+    tree = ast.parse(path.read_text())
     banned = {"eval", "exec", "compile", "__import__", "sympify", "parse_expr", "S",
               "parse_latex", "getattr", "setattr"}
     for node in ast.walk(tree):

@@ -7,7 +7,8 @@ from numpy.polynomial import Polynomial
 from scipy.stats import binom
 
 from evogame.analysis import analyze
-from evogame.studies.basins import basins, free_riding_by_group_size
+from evogame.studies.basins import basins
+from evogame.studies.group_size import free_riding_by_group_size
 from evogame.dynamics import derive
 from evogame.stability import ASYMPTOTICALLY_STABLE, UNSTABLE_SOURCE
 

@@ -12,7 +12,8 @@ from evogame.cli import jsonable, main
 from evogame.dynamics import derive
 from evogame.errors import ScenarioError
 from evogame.restpoints import face_label
-from evogame.studies.sweeps import _Derived, parse_axis, regime_map, sweep, sweep1d
+from evogame.parametric import ParametricRestPoints
+from evogame.studies.sweeps import parse_axis, regime_map, sweep, sweep1d
 
 from conftest import SCENARIOS, load
 
@@ -113,7 +114,7 @@ def test_regime_map_equals_per_point_analyze(scenario, game):
 
 
 def test_regime_map_is_fast_after_derivation(game):
-    derived = _Derived(game, ["c_D", "d"], 10.0, 1e-9)
+    derived = ParametricRestPoints(game, ["c_D", "d"], 10.0, 1e-9)
     X, Y = np.meshgrid(np.linspace(0, 5, 200), np.linspace(0, 1, 200))
     derived.evaluate([X[:2, :2], Y[:2, :2]])   # warm up
     t = time.perf_counter()

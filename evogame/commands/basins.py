@@ -56,7 +56,8 @@ def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end
     """
     import math
 
-    from ..studies.basins import basins, free_riding_by_group_size
+    from ..studies.basins import basins
+    from ..studies.group_size import free_riding_by_group_size
 
     if not math.isfinite(strength):
         raise ScenarioError(f"--strength {strength} is not finite", key="--strength", expected="a number")
