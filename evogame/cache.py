@@ -26,6 +26,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from . import __version__
+
 #: Bump when the layout of a cache entry changes.
 FORMAT = 1
 #: Entries kept per kind; older ones are removed when a new one is written.
@@ -47,8 +49,6 @@ def code_fingerprint() -> str:
     """evogame's version plus the names, sizes and modification times of its source files."""
     global _CODE_FINGERPRINT
     if _CODE_FINGERPRINT is None:
-        from . import __version__
-
         root = Path(__file__).resolve().parent
         h = hashlib.sha256(__version__.encode())
         for path in sorted(root.rglob("*.py")):

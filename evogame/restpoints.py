@@ -31,6 +31,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
+from .errors import AnalysisError
 from .game import Game
 from .timelimit import Timeout, time_limit
 
@@ -123,7 +124,6 @@ def faces(game: Game, fitness) -> list[Face]:
     """
     count = face_count(game)
     if count > MAX_FACES:
-        from .errors import AnalysisError
         raise AnalysisError(f"the game has {count} faces (support profiles); solving every face is limited to "
                             f"{MAX_FACES}: fewer strategies or populations, or use simulate / basins, "
                             "which do not enumerate faces")

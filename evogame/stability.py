@@ -17,6 +17,8 @@ from typing import Sequence
 import numpy as np
 import sympy
 
+from .timelimit import Timeout, time_limit
+
 ASYMPTOTICALLY_STABLE = "asymptotically stable"
 UNSTABLE_SOURCE = "unstable source"
 SADDLE = "saddle"
@@ -187,7 +189,6 @@ def symbolic_stability(jacobian: sympy.Matrix, budget=None) -> dict:
     Routh--Hurwitz criterion of its characteristic polynomial (exact whatever
     the eigenvalues are).
     """
-    from .timelimit import Timeout, time_limit
 
     J = jacobian.applyfunc(sympy.cancel)
     split, core = split_decoupled(J)
