@@ -258,6 +258,9 @@ def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic
     subs = {game.parameters[n].symbol: v for n, v in values.items()}
     fitness = [[f.subs(subs) for f in fp] for fp in dyn.fitness]
     candidates, continua, notes = dyn.rest_points(fitness, budget=budget)
+    if len(game.populations) > 1 and not dyn.payoffs_multilinear():
+        notes.append("the payoffs depend on the state beyond multilinear matching (e.g. dynamic incentives): "
+                     "Selten's theorem does not apply, a strictly mixed rest point can be asymptotically stable")
     pvec = dyn.parameter_vector(values)
     points = []
     for c in candidates:

@@ -125,6 +125,26 @@ class Dynamics:
         """The field ``dx/dt`` in reduced coordinates, one expression per state variable."""
         raise NotImplementedError
 
+    def payoffs_multilinear(self) -> bool:
+        """Whether every population's payoffs are multilinear in the *other* populations' states.
+
+        True for matrix games (payoff tables with constant entries): each
+        payoff is independent of its own population's state and of degree at
+        most one in each other population's shares.  This is the condition of
+        Selten's theorem (no strictly mixed asymptotically stable rest point in
+        a game of two or more populations); dynamic incentives (payoffs that
+        depend on the state) break it.
+        """
+        blocks = [set(self.variables[sl]) for sl in self.game.slices()]
+        for p, fp in enumerate(self.fitness):
+            for f in fp:
+                if f.free_symbols & blocks[p]:
+                    return False
+                for q, block in enumerate(blocks):
+                    if q != p and block and not _degree_at_most_one(f, block):
+                        return False
+        return True
+
     def rest_points(self, fitness, *, budget: float | None, numeric_values: Mapping | None = None):
         """Rest points of the field with the payoffs ``fitness`` (values substituted or symbolic).
 
@@ -247,6 +267,17 @@ class Replicator(Dynamics):
 
 #: the dynamics evogame knows, by name
 DYNAMICS: dict[str, type[Dynamics]] = {"replicator": Replicator}
+
+
+def _degree_at_most_one(expr: sympy.Expr, variables: set) -> bool:
+    """Whether ``expr`` is a polynomial of total degree <= 1 in ``variables``."""
+    used = [v for v in variables if expr.has(v)]
+    if not used:
+        return True
+    try:
+        return sympy.Poly(sympy.expand(expr), *used).total_degree() <= 1
+    except sympy.PolynomialError:
+        return False
 
 
 def _tidy(rhs: sympy.Expr) -> sympy.Expr:

@@ -37,7 +37,7 @@ from .restpoints import face_label, faces, solve_face
 from .timelimit import Timeout
 
 __all__ = ["ParametricRestPoints", "PointwiseRestPoints", "parametric_rest_points", "display_labels", "order_key",
-           "ABSENT", "TargetJacobian", "corner_state"]
+           "ABSENT", "TargetJacobian", "InteriorTarget", "corner_state"]
 
 #: the class code of a rest point that does not exist at a grid value
 ABSENT = -1
@@ -446,13 +446,6 @@ class TargetJacobian:
             self._entries[ij] = sympy.lambdify([self.symbol], self.J_u[ij], modules="numpy")
         return self._entries[ij]
 
-    def stable(self, u: np.ndarray) -> np.ndarray:
-        """Boolean: the target is asymptotically stable at each value (numeric classification)."""
-        J = self.jacobians(np.atleast_1d(u))
-        ev = np.linalg.eigvals(J) if J.shape[-1] else np.zeros(J.shape[:-1], complex)
-        tol = st.tolerance(J, self.rtol)
-        return st.classify_many(ev, tol) == 0
-
     def negative(self, u: np.ndarray) -> np.ndarray:
         """Boolean: every eigenvalue has a negative real part (the open stable set itself).
 
@@ -464,3 +457,64 @@ class TargetJacobian:
 
     def eigenvalues(self, u: np.ndarray) -> np.ndarray:
         return np.linalg.eigvals(self.jacobians(np.atleast_1d(u)))
+
+
+class InteriorTarget:
+    """The strictly mixed rest point as a function of one unknown (the target ``interior``).
+
+    Unlike a corner, its state moves with the unknown: it is followed with
+    :class:`ParametricRestPoints` (solved once on the interior face with the
+    unknown symbolic, compiled, evaluated on arrays).  There must be at most one
+    such point at every value of the range (and one somewhere).  At a value
+    ``u`` the target is asymptotically stable iff the strictly mixed rest point
+    exists there and every eigenvalue of its Jacobian has a negative real part.
+    """
+
+    def __init__(self, work: Game, unknown: str, baseline: float, lo: float, hi: float, rtol: float,
+                 budget: float | None):
+        self.work, self.unknown = work, unknown
+        self.baseline, self.lo, self.hi, self.rtol = baseline, lo, hi, rtol
+        self.support = tuple(tuple(range(p.n)) for p in work.populations)
+        self.label = face_label(work, self.support)
+        self.derived = ParametricRestPoints(work, [unknown], budget, rtol)
+        if not self.derived.ok:
+            raise AnalysisError("the strictly mixed rest point cannot be followed in closed form in "
+                                f"{unknown}: " + "; ".join(self.derived.notes))
+        counts = self._existing(np.linspace(lo, hi, 101))[0].sum(axis=0)
+        if counts.max(initial=0) != 1:
+            found = "none" if counts.max(initial=0) == 0 else f"up to {int(counts.max())} at once"
+            raise AnalysisError(f"the target 'interior' needs one strictly mixed rest point (at most one at "
+                                f"every {unknown} in [{lo:g}, {hi:g}]); found {found}")
+
+    def _existing(self, u: np.ndarray):
+        """``(exists (K, n), codes (K, n), eigenvalues (K, n, d))`` of the interior branches at ``u``."""
+        ev = self.derived.evaluate([np.asarray(u, dtype=float)])
+        rows = [k for k, key in enumerate(ev["keys"]) if key[0] == self.support]
+        d = self.work.dimension
+        if not rows:
+            return (np.zeros((0, len(u)), bool), np.zeros((0, len(u)), np.int8),
+                    np.zeros((0, len(u), d), complex))
+        return ev["codes"][rows] != ABSENT, ev["codes"][rows], ev["eigenvalues"][rows]
+
+    def eigenvalues(self, u: np.ndarray) -> np.ndarray:
+        """``(n, d)``: the eigenvalues of the interior point (NaN where there is none, or several)."""
+        u = np.atleast_1d(np.asarray(u, dtype=float))
+        exists, _, eig = self._existing(u)
+        single = exists.sum(axis=0) == 1
+        out = np.full((len(u), self.work.dimension), np.nan, dtype=complex)
+        for k in range(exists.shape[0]):
+            pick = exists[k] & single
+            out[pick] = eig[k][pick]
+        return out
+
+    def negative(self, u: np.ndarray) -> np.ndarray:
+        """Boolean: the interior point exists and is asymptotically stable by the classification rule.
+
+        Its state is computed in floating point, so a centre's real parts are
+        round-off: the tolerance rule (``stability.tolerance``) decides, as in
+        every classification, rather than the sign alone.
+        """
+        u = np.atleast_1d(np.asarray(u, dtype=float))
+        exists, codes, _ = self._existing(u)
+        single = exists.sum(axis=0) == 1
+        return single & np.any(exists & (codes == 0), axis=0)

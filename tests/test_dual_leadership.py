@@ -68,8 +68,11 @@ def test_baseline_unique_stable_state_is_restrict_not_upward_only(game):
 
 
 def test_no_mixed_rest_point_is_asymptotically_stable(scenario):
-    # Selten (1980): not in the baseline, nor with any mechanism at full strength
-    for names in [[]] + [[m] for m in mechanisms(scenario)]:
+    # Selten (1980): not in the baseline, nor with any static mechanism at full strength (the theorem needs
+    # payoffs multilinear in the other populations' states; the dynamic penalty is not)
+    static = [m for m in mechanisms(scenario) if derive(apply(scenario, [m]).game).payoffs_multilinear()]
+    assert set(static) == {"escalation", "responsibility", "platform", "bundling", "incentive"}
+    for names in [[]] + [[m] for m in static]:
         g = apply(scenario, names) if names else scenario
         for p in analyze(g).rest_points:
             if not p.is_pure:
@@ -93,9 +96,9 @@ def test_target_stability_condition(game, P):
         assert (a.find("authorize", "coordinate", "share").classification == ASYMPTOTICALLY_STABLE) is stable
 
 
-def test_the_five_mechanisms(scenario):
+def test_the_five_static_mechanisms_and_the_dynamic_penalty(scenario):
     ms = mechanisms(scenario)
-    assert set(ms) == {"escalation", "responsibility", "platform", "bundling", "incentive"}
+    assert set(ms) == {"escalation", "responsibility", "platform", "bundling", "incentive", "dynamic_penalty"}
     assert ms["escalation"].parameters == {"p", "kappa"}
     assert ms["responsibility"].parameters == {"theta"}
     assert ms["platform"].parameters == {"c_F", "c_T"}

@@ -48,9 +48,10 @@ def substituted(game, mapping, extra_table=None):
 
 # -- the shipped mechanisms -----------------------------------------------------------------
 
-def test_vertical_declares_the_six_mechanisms_with_seed_and_description(scenario):
+def test_vertical_declares_the_eight_mechanisms_with_seed_and_description(scenario):
     ms = mechanisms(scenario)
-    assert set(ms) == {"incentive", "supervision", "platform", "responsibility", "measurability", "backflow"}
+    assert set(ms) == {"incentive", "supervision", "platform", "responsibility", "measurability", "backflow",
+                       "dynamic_penalty", "dynamic_reward"}
     for m in ms.values():
         assert isinstance(m, Mechanism)
         assert m.description and m.seed and m.label_en and m.label_zh

@@ -57,7 +57,9 @@ def test_every_vertex_is_a_rest_point(game):
 @common
 @given(games())
 def test_selten_no_interior_rest_point_is_asymptotically_stable_in_multipopulation_games(game):
+    """Selten (1980), for payoffs multilinear in the other populations' states (matrix games)."""
     assume(len(game.populations) >= 2)
+    assert derive(game).payoffs_multilinear()      # the theorem's condition: these games meet it
     a = analyze(game)
     for r in a.rest_points:
         if r.is_interior:

@@ -106,7 +106,8 @@ def test_vertical_report_thresholds_are_the_closed_forms(vertical_report):
     supervision = [ln for ln in md.splitlines() if ln.startswith("| supervision |")][0]
     assert "| none |" in supervision                  # supervision alone never makes sharing stable
     assert {t["mechanisms"][0] for t in vertical_report.thresholds} == {
-        "incentive", "supervision", "platform", "responsibility", "measurability", "backflow"}
+        "incentive", "supervision", "platform", "responsibility", "measurability", "backflow",
+        "dynamic_penalty", "dynamic_reward"}
 
 
 def test_every_referenced_figure_exists(vertical_report, hawk_dove_report):

@@ -28,6 +28,7 @@ is :mod:`evogame.studies.mechanisms`.
 """
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -172,6 +173,7 @@ def _mechanism(game: Game, raw, file: str | None, position: int) -> Mechanism:
                             expected="a 'set' table (parameter overrides) and/or an 'add' table (extra payoffs)")
     names = {n: p.symbol for n, p in game.parameters.items()}
     names[STRENGTH] = strength_symbol()
+    names.update(game.state_names())   # dynamic mechanisms: a penalty may scale with a share
     overrides = _overrides(raw.get("set", {}), game, names, file, where)
     add, add_keys = _extra_terms(raw.get("add", {}), game, names, file, where)
     return Mechanism(name, label_en, label_zh, description, seed, overrides, add, add_keys)
@@ -206,21 +208,18 @@ def _extra_terms(add_raw, game: Game, names, file, where) -> tuple[dict, tuple]:
         key = f"{where}.add.{pkey}"
         values = value if isinstance(value, list) else [value]
         if kind == "fitness":
-            idx = population_strategy(pkey, pops, file, key)
-            count, anames = 1, {**names, **game.state_names()}
+            idx, count = population_strategy(pkey, pops, file, key), 1
         elif kind == "symmetric":
-            idx = profile_key(pkey, [pops[0], pops[0]], file, key)
-            count, anames = 1, names
+            idx, count = profile_key(pkey, [pops[0], pops[0]], file, key), 1
         else:
-            idx = profile_key(pkey, pops, file, key)
-            count, anames = len(pops), names
+            idx, count = profile_key(pkey, pops, file, key), len(pops)
         if len(values) != count:
             raise ScenarioError(f"{count} expression{'s' if count > 1 else ''} "
                                 f"{'(one per population)' if count > 1 else ''} expected".replace("  ", " "),
                                 file=file, key=key, found=f"{len(values)}")
         if idx in add:
             raise ScenarioError("the same term is given twice", file=file, key=key)
-        add[idx] = tuple(_checked_expression(v, anames, file, key) for v in values)
+        add[idx] = tuple(_checked_expression(v, names, file, key) for v in values)
         add_keys.append(pkey)
     return add, tuple(add_keys)
 
@@ -239,10 +238,15 @@ def check_ranges(mechanisms: Mapping[str, Mechanism], game: Game, file: str) -> 
 
     Each mechanism is checked alone, from the defaults (parameters without a
     default are skipped): a probability ([0, 1]) pushed outside [0, 1], or an
-    integer parameter set to a fraction, is a mistake in the file.
+    integer parameter set to a fraction, is a mistake in the file.  A dynamic
+    mechanism (a value that depends on the state) is checked at every pure
+    profile (vertex of the product of simplices): exact for values affine in
+    each population's shares, a necessary check otherwise.
     """
     values = {p.symbol: p.value for p in game.parameters.values() if p.value is not None}
     values[strength_symbol()] = sympy.Integer(1)
+    state = set(game.variables)
+    vertices = _vertices(game) if math.prod(p.n for p in game.populations) <= 1024 else []
     for mech in mechanisms.values():
         for pname, expr in mech.set.items():
             param = game.parameters.get(pname)
@@ -250,20 +254,39 @@ def check_ranges(mechanisms: Mapping[str, Mechanism], game: Game, file: str) -> 
                 continue
             key = f"mechanisms.{mech.name}.set.{pname}"
             value = expr.xreplace(values)
-            if value.free_symbols:
-                continue
-            number = complex(sympy.N(value, 20))
-            if not (math.isfinite(number.real) and math.isfinite(number.imag) and abs(number.imag) < 1e-12):
-                raise err(f"at strength 1 the mechanism sets '{pname}' to {sympy.sstr(value)}, "
-                           "not a finite real number", file, key, expected="a finite value at the defaults")
-            if param.range is not None:
-                lo, hi = param.range
-                slack = 1e-12 * max(1.0, abs(lo), abs(hi))
-                if not lo - slack <= number.real <= hi + slack:
-                    kind = " (a probability or fraction)" if tuple(param.range) == (0, 1) else ""
-                    raise err(f"at strength 1 the mechanism sets '{pname}' to {number.real:g}, outside its "
-                               f"declared range [{lo:g}, {hi:g}]{kind}", file, key,
-                               expected=f"a value in [{lo:g}, {hi:g}] at strength 1 (the mechanism as described)")
-            if param.integer and not (value.is_Rational and value.q == 1):
-                raise err(f"at strength 1 the mechanism sets the integer parameter '{pname}' to "
-                           f"{sympy.sstr(value)}", file, key, expected="an integer value")
+            if not value.free_symbols:
+                _check_value(value, param, file, key, "")
+            elif value.free_symbols <= state:
+                for vertex, where in vertices:
+                    _check_value(value.xreplace(vertex), param, file, key, f" at the state {where}")
+
+
+def _vertices(game: Game) -> list[tuple[dict, str]]:
+    """Every pure profile as a substitution of the state symbols, with its label."""
+    out = []
+    for idx in itertools.product(*[range(p.n) for p in game.populations]):
+        subs = {}
+        for pop, i, sl in zip(game.populations, idx, game.slices()):
+            for k, var in enumerate(game.variables[sl]):
+                subs[var] = sympy.Integer(1 if k == i else 0)
+        out.append((subs, game.profile_label(idx)))
+    return out
+
+
+def _check_value(value, param, file: str, key: str, where: str) -> None:
+    pname = param.name
+    number = complex(sympy.N(value, 20))
+    if not (math.isfinite(number.real) and math.isfinite(number.imag) and abs(number.imag) < 1e-12):
+        raise err(f"at strength 1{where} the mechanism sets '{pname}' to {sympy.sstr(value)}, "
+                  "not a finite real number", file, key, expected="a finite value at the defaults")
+    if param.range is not None:
+        lo, hi = param.range
+        slack = 1e-12 * max(1.0, abs(lo), abs(hi))
+        if not lo - slack <= number.real <= hi + slack:
+            kind = " (a probability or fraction)" if tuple(param.range) == (0, 1) else ""
+            raise err(f"at strength 1{where} the mechanism sets '{pname}' to {number.real:g}, outside its "
+                      f"declared range [{lo:g}, {hi:g}]{kind}", file, key,
+                      expected=f"a value in [{lo:g}, {hi:g}] at strength 1 (the mechanism as described)")
+    if param.integer and not (value.is_Rational and value.q == 1):
+        raise err(f"at strength 1{where} the mechanism sets the integer parameter '{pname}' to "
+                  f"{sympy.sstr(value)}", file, key, expected="an integer value")

@@ -3,8 +3,12 @@
 Every expression goes through the whitelist parser of
 :mod:`evogame.expressions`; numbers become exact rationals.  A payoff key
 names one strategy per population joined by '.' (quoted, so that TOML keeps
-the dots); a ``[fitness]`` key is ``"population.strategy"`` and its
-expression may use the state variables.
+the dots); a ``[fitness]`` key is ``"population.strategy"``.  Every
+expression may use the state variables (``x``, ``y``, ... as declared): a
+payoff-table entry that does, or a ``[fitness]`` payoff, is *state-dependent*
+-- the expected payoff is no longer multilinear in the other populations'
+states, and Selten's theorem (no asymptotically stable strictly mixed rest
+point in multi-population games) no longer applies.
 """
 from __future__ import annotations
 
@@ -26,18 +30,19 @@ def build_game(data: Mapping[str, Any], matching: str, populations, parameters, 
                   expected="a payoff table or expected-payoff expressions",
                   found="both" if has_payoffs else "neither")
     symbols = {p.name: parameter_symbol(p.name, p.integer) for p in parameters}
+    # every payoff may depend on the state (dynamic incentives, N-player games)
+    names = {**symbols, **state_names(populations, set(symbols))}
     section = "payoffs" if has_payoffs else "fitness"
     table = data[section]
     if not isinstance(table, Mapping):
         raise err("a table was expected", file, section, found=show(table))
     try:
         if not has_payoffs:
-            names = {**symbols, **state_names(populations, set(symbols))}
             return Game(populations, _fitness(table, populations, names, file), parameters, **common)
         if matching == "symmetric":
-            return Game.symmetric(populations[0], _matrix(table, populations[0], symbols, file), parameters,
+            return Game.symmetric(populations[0], _matrix(table, populations[0], names, file), parameters,
                                   **common)
-        return Game.from_payoff_table(populations, _table(table, populations, symbols, file), parameters,
+        return Game.from_payoff_table(populations, _table(table, populations, names, file), parameters,
                                       **common)
     except ScenarioError as exc:
         raise exc.located(file=file) from None

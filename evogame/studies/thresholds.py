@@ -42,7 +42,7 @@ from ..errors import AnalysisError, ScenarioError, did_you_mean
 from ..formatting import number
 from ..game import Game
 from ..scenario import STRENGTH, Scenario, as_scenario
-from ..parametric import TargetJacobian
+from ..parametric import InteriorTarget, TargetJacobian
 from .mechanisms import apply
 from .stability_regions import (BISECTION, CLOSED_FORM, NONE, Pick, StableSet, bisection, closed_form,
                                 stable_labels)
@@ -50,6 +50,8 @@ from .stability_regions import (BISECTION, CLOSED_FORM, NONE, Pick, StableSet, b
 __all__ = ["threshold", "ThresholdResult", "target_support"]
 
 TOL = 1e-10
+#: the target that names the strictly mixed rest point (when there is exactly one)
+INTERIOR = "interior"
 GRID = 401
 
 
@@ -181,7 +183,9 @@ def threshold(subject: Scenario | Game, mechanisms: Sequence = (), *, target: st
     subject : the Scenario (or a bare Game, with Mechanism objects)
     mechanisms : mechanism names (or ``(name, strength)`` pairs); without
         ``param`` their common strength ``s`` is the unknown.
-    target : pure profile key (default: the scenario's ``[game] target``).
+    target : pure profile key (default: the scenario's ``[game] target``), or
+        ``"interior"``: the strictly mixed rest point (exactly one at the
+        baseline value; found by bisection, its state moving with the unknown).
     param : a parameter name: find its threshold instead (other parameters at
         their defaults, the mechanisms applied at strength 1).
     range : ``(lo, hi)`` searched; default ``[0, 1]`` for a strength, else the
@@ -204,10 +208,21 @@ def threshold(subject: Scenario | Game, mechanisms: Sequence = (), *, target: st
     scenario = scenario.with_game(scenario.game.with_values(**(params or {})))
     mech_names = [m if isinstance(m, str) else (m[0] if isinstance(m, tuple) else m.name) for m in mechanisms]
     work, unknown, baseline, lo, hi = _unknown(scenario, mechanisms, param, range)
-    support = target_support(scenario.with_game(work), target)
-    label = work.profile_label([S[0] for S in support])
-    problem = TargetJacobian(work, support, unknown, baseline, lo, hi, rtol)
     notes: list[str] = []
+    if target == INTERIOR:
+        problem = InteriorTarget(work, unknown, baseline, lo, hi, rtol, budget)
+        support, label, key = problem.support, problem.label, INTERIOR
+        if method == CLOSED_FORM:
+            raise AnalysisError("the target 'interior' moves with the unknown: no closed form, use bisection")
+        method = BISECTION
+        notes.append(f"target 'interior': the strictly mixed rest point {label}, followed in {unknown}; near the "
+                     "switch its floating-point eigenvalues are classified by the tolerance rule (|Re| <= "
+                     f"{rtol:g} x max(1, max|J_ij|) counts as zero), which can move the threshold by more than the "
+                     "bisection tolerance")
+    else:
+        support = target_support(scenario.with_game(work), target)
+        label, key = work.profile_label([S[0] for S in support]), _key(work, support)
+        problem = TargetJacobian(work, support, unknown, baseline, lo, hi, rtol)
     solved = _solve(problem, method, label, budget, tol, grid, notes)
     pick = solved.pick()
     below_at, above_at = _either_side(pick, lo, hi)
@@ -217,7 +232,7 @@ def threshold(subject: Scenario | Game, mechanisms: Sequence = (), *, target: st
         notes.append("mechanisms applied at strength 1: " + ", ".join(mech_names))
     meaning = _meaning(pick.status, label, unknown, subject, what, pick.threshold, baseline, lo, hi, solved)
     return ThresholdResult(
-        scenario=scenario.game.name, target=label, target_key=_key(work, support), unknown=unknown,
+        scenario=scenario.game.name, target=label, target_key=key, unknown=unknown,
         mechanisms=mech_names, baseline=baseline, range=(lo, hi), threshold=pick.threshold, exact=pick.exact,
         expression=pick.expression, method=NONE if pick.status == "independent" else solved.method,
         status=pick.status, direction=solved.direction, stable_region=solved.region, meaning=meaning,
