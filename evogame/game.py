@@ -292,7 +292,7 @@ class Game:
         vals = self.values(overrides)
         return replace(self, parameters={n: replace(p, value=vals[n]) for n, p in self.parameters.items()})
 
-    def profile(self, text: str, *, key: str = "game.target") -> tuple[int, ...]:
+    def profile(self, text: str, *, key: str | None = "game.target") -> tuple[int, ...]:
         """Strategy indices of a pure profile ``"loose.active"`` (see :func:`parse_profile`).
 
         Also accepted here: ``"(loose, active)"`` and ``"loose,active"``.
@@ -340,7 +340,7 @@ def game_of(subject) -> Game:
     return game
 
 
-def parse_profile(text: str, populations: Sequence[Population], *, key: str, file: str | None = None,
+def parse_profile(text: str, populations: Sequence[Population], *, key: str | None, file: str | None = None,
                   loose: bool = False) -> tuple[int, ...]:
     """Strategy indices of a pure profile: one strategy per population joined by '.'.
 

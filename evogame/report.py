@@ -202,13 +202,13 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
     t0 = time.perf_counter()
     unknown = [k for k in kinds if k not in FIGURE_KINDS]
     if unknown:
-        raise ScenarioError(f"unknown figure kind '{unknown[0]}'", key="--kinds",
+        raise ScenarioError(f"unknown figure kind '{unknown[0]}'", argument="kinds",
                             expected="some of " + ", ".join(FIGURE_KINDS))
     out = check_output_dir(out)
     figdir = check_output_dir(out / "figures")
     params = dict(params or {})
     if lang not in ("en", "zh"):
-        raise ScenarioError(f"unknown language '{lang}'", key="--lang", expected="'en' or 'zh'")
+        raise ScenarioError(f"unknown language '{lang}'", argument="lang", expected="'en' or 'zh'")
     resolved = resolve_language(lang)          # one warning at most, for every figure
     scenario = as_scenario(subject)
     base = scenario.with_game(scenario.game.with_values(**params))

@@ -14,11 +14,10 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import ROOT, SCENARIOS
-from evogame.cli import main
 from evogame.timelimit import Timeout, time_limit
+from helpers import assert_user_error, invoke
 
 VERTICAL = str(SCENARIOS / "vertical.toml")
 HAWK = str(SCENARIOS / "hawk_dove.toml")
@@ -37,7 +36,7 @@ COMMANDS = {
     "report": (["SCENARIO", "--out", "OUTDIR", "--kinds", "paths"], "-p"),
     "figure": (["paths", "SCENARIO", "--out", "OUTDIR/f.svg"], "-p"),
 }
-JSON_COMMANDS = ["analyze", "simulate", "threshold", "compare", "sweep", "basins", "presets", "report"]
+JSON_COMMANDS = ["analyze", "simulate", "validate", "threshold", "compare", "sweep", "basins", "presets", "report"]
 
 
 @pytest.fixture(autouse=True)
@@ -53,19 +52,6 @@ def args_for(command: str, scenario: str, outdir) -> list[str]:
 
 def scenario_for(command: str) -> str:
     return STRUCTURES if command == "presets" else HAWK if command in ("basins", "report", "figure") else VERTICAL
-
-
-def invoke(args):
-    return CliRunner().invoke(main, args)
-
-
-def assert_user_error(result, *fragments):
-    assert result.exit_code == 2, (result.exit_code, result.output)
-    assert result.stdout == ""
-    assert result.stderr.startswith(("error: ", "Usage: ", "Error: ")), result.stderr
-    assert "Traceback" not in result.stderr
-    for fragment in fragments:
-        assert fragment in result.stderr, result.stderr
 
 
 # -- files ---------------------------------------------------------------------------------
@@ -214,6 +200,10 @@ def test_json_on_success_is_one_valid_object(command, tmp_path):
 @pytest.mark.parametrize("command", JSON_COMMANDS)
 def test_json_on_failure_prints_nothing_on_stdout(command, tmp_path):
     _, flag = COMMANDS[command]
+    if flag is None:          # validate takes no overrides: a missing file instead
+        assert_user_error(invoke(args_for(command, str(tmp_path / "nope.toml"), tmp_path) + ["--json"]),
+                          "no such file")
+        return
     args = args_for(command, scenario_for(command), tmp_path) + ["--json", flag, "zz=1"]
     assert_user_error(invoke(args), "unknown parameter 'zz'")
 

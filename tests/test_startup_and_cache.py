@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from conftest import SCENARIOS
 from evogame import cache
-from evogame.cli import main
+from evogame.cli import COMMANDS, main
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("sympy", "scipy", "matplotlib")
@@ -35,6 +35,17 @@ def test_help_imports_no_sympy_scipy_or_matplotlib():
     assert mods == set()
     mods, out, _ = imported_after(["analyze", "--help"])
     assert "--no-cache" in out and mods == set()
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_commands_help_imports_no_heavy_module(command):
+    mods, out, _ = imported_after([command, "--help"])
+    assert "Usage:" in out and mods == set()
+
+
+def test_a_usage_error_imports_no_heavy_module():
+    mods, out, err = imported_after(["analyze", "--bogus"])
+    assert out == "" and err.startswith("error: No such option") and mods == set()
 
 
 @pytest.fixture

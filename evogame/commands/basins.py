@@ -3,21 +3,12 @@ from __future__ import annotations
 
 import click
 
-from ..cli import echo_json, json_option, seed_option, load, param_option, parse_params, scenario_argument
-from ..errors import ScenarioError
+from ..cli.options import (json_option, mechanism_option, param_option, scenario_argument, seed_option,
+                           strength_option)
+from ..cli.output import echo_json
+from ..cli.values import load, parse_params, parse_sizes
 
-
-def parse_sizes(text: str) -> list[int]:
-    """``"2:12"`` -> ``[2, ..., 12]``."""
-    try:
-        lo, hi = (int(v) for v in text.split(":"))
-    except ValueError:
-        raise ScenarioError(f"--group-sizes '{text}' is not LO:HI", key="--group-sizes",
-                            expected="two integers LO:HI, e.g. 2:14") from None
-    if not 1 <= lo <= hi or hi - lo > 200:
-        raise ScenarioError(f"--group-sizes '{text}' is not an increasing range of at most 200 sizes from 1",
-                            key="--group-sizes", expected="1 <= LO <= HI, e.g. 2:14")
-    return list(range(lo, hi + 1))
+__all__ = ["command", "parse_sizes"]
 
 
 @click.command(epilog="""\b
@@ -28,10 +19,8 @@ Examples:
   evogame basins scenarios/platform_structures.toml --preset network
 """)
 @scenario_argument
-@click.option("--mechanism", "-m", "mechanisms", multiple=True, metavar="NAME",
-              help="Apply a mechanism of the scenario first (repeatable; they compose in the order given).")
-@click.option("--strength", "-s", type=float, default=1.0, show_default=True,
-              help="Strength of the mechanisms: 0 = baseline, 1 = as described.")
+@mechanism_option()
+@strength_option()
 @click.option("--preset", default=None, metavar="NAME",
               help="Use a preset of the scenario's [presets] (its values win over --param).")
 @param_option
@@ -54,20 +43,16 @@ def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end
     converge.  For one population with two strategies it also prints the
     exact basins and the separatrix (critical mass).
     """
-    import math
-
     from ..studies.basins import basins
     from ..studies.group_size import free_riding_by_group_size
+    from ..studies.mechanisms import apply
+    from ..studies.presets import apply_preset, preset_values
 
-    if not math.isfinite(strength):
-        raise ScenarioError(f"--strength {strength} is not finite", key="--strength", expected="a number")
     subject = load(scenario)
     overrides = parse_params(subject, params)
     if mechanisms:
-        from ..studies.mechanisms import apply
         subject = apply(subject, list(mechanisms), strength)
     if preset:   # -p values apply before the preset (its expressions see them); its own values win
-        from ..studies.presets import apply_preset, preset_values
         fixed = preset_values(subject, preset, overrides)
         subject = apply_preset(subject, preset, overrides)
         overrides = {k: v for k, v in overrides.items() if k not in fixed}
@@ -83,7 +68,11 @@ def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end
     result = basins(subject, overrides, samples=samples, seed=seed, t_end=t_end)
     if as_json:
         echo_json(result.to_dict())
-        return
+    else:
+        _print_basins(subject, result)
+
+
+def _print_basins(subject, result) -> None:
     click.echo(f"{subject.game.title}: basins of attraction ({result.samples} Sobol samples, seed {result.seed}, "
                f"t = {result.t_end:g})")
     click.echo(result.table())

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import click
 
-from ..cli import echo_json, json_option, load, param_option, parse_params, scenario_argument
+from ..cli.options import json_option, mechanism_option, param_option, scenario_argument, strength_option
+from ..cli.output import echo_json
+from ..cli.values import load, parse_params
 
 
 @click.command(epilog="""\b
@@ -13,10 +15,8 @@ Examples:
   evogame compare scenarios/dual_leadership.toml -m escalation --json
 """)
 @scenario_argument
-@click.option("--mechanism", "-m", "mechanisms", multiple=True, metavar="NAME", required=True,
-              help="A mechanism of the scenario (repeatable; they compose in the order given).")
-@click.option("--strength", "-s", type=float, default=1.0, show_default=True,
-              help="Strength of the mechanisms: 0 = baseline, 1 = as described.")
+@mechanism_option("A mechanism of the scenario (repeatable; they compose in the order given).", required=True)
+@strength_option()
 @param_option
 @json_option
 def command(scenario, mechanisms, strength, params, as_json):
@@ -25,13 +25,8 @@ def command(scenario, mechanisms, strength, params, as_json):
     Rest points are matched by face (support) and position; the table says
     which changed classification, and which appear or disappear.
     """
-    import math
-
-    from ..errors import ScenarioError
     from ..studies.compare import compare
 
-    if not math.isfinite(strength):
-        raise ScenarioError(f"--strength {strength} is not finite", key="--strength", expected="a number")
     subject = load(scenario)
     result = compare(subject, list(mechanisms), strength, params=parse_params(subject, params))
     if as_json:

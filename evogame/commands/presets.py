@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import click
 
-from ..cli import echo_json, json_option, seed_option, load, param_option, parse_params, scenario_argument
+from ..cli.options import (json_option, mechanism_option, param_option, scenario_argument, seed_option,
+                           strength_option)
+from ..cli.output import echo_json
+from ..cli.values import load, parse_params
 
 
 @click.command(epilog="""\b
@@ -15,11 +18,14 @@ Examples:
 @click.option("--preset", "names", multiple=True, metavar="NAME",
               help="Compare only these presets (repeatable; default: all).")
 @param_option
+@mechanism_option("Apply a mechanism of the scenario first, under every preset (repeatable; they compose in "
+                  "the order given).")
+@strength_option()
 @click.option("--samples", "-n", type=click.IntRange(min=1, max=1_000_000), default=2048, show_default=True,
               help="Quasi-random initial states per preset for the basin of the target.")
 @seed_option
 @json_option
-def command(scenario, names, params, samples, seed, as_json):
+def command(scenario, names, params, mechanisms, strength, samples, seed, as_json):
     """Compare the presets of SCENARIO and say which promotes the target most.
 
     For every preset (and the scenario's own defaults as 'baseline'): the
@@ -28,12 +34,17 @@ def command(scenario, names, params, samples, seed, as_json):
     and per population the payoff advantage of its target strategy at full
     collaboration ('margin') and when everybody else plays otherwise
     ('first mover').  Ends with the verdict and the numbers behind it.
+    With --mechanism, every preset (and the baseline) with the mechanisms
+    applied at --strength.
     """
+    from ..studies.mechanisms import apply
     from ..studies.presets import compare_presets
 
     subject = load(scenario)
-    result = compare_presets(subject, list(names) or None, params=parse_params(subject, params),
-                             samples=samples, seed=seed)
+    overrides = parse_params(subject, params)
+    if mechanisms:
+        subject = apply(subject, list(mechanisms), strength)
+    result = compare_presets(subject, list(names) or None, params=overrides, samples=samples, seed=seed)
     if as_json:
         echo_json(result.to_dict())
         return

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import click
 
-from ..cli import echo_json, json_option, load, param_option, parse_params, scenario_argument
+from ..cli.options import (budget_option, json_option, lang_option, mechanism_option, param_option,
+                           scenario_argument, width_option)
+from ..cli.output import echo_json
+from ..cli.values import load, parse_kinds, parse_params
 
 
 @click.command(epilog="""\b
@@ -16,19 +19,15 @@ Examples:
 @scenario_argument
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Directory for report.md, report.tex, analysis.json and figures/ (created if needed).")
-@click.option("--mechanism", "-m", "mechanisms", multiple=True, metavar="NAME",
-              help="Apply a mechanism (strength 1) to the analysed game (repeatable); these are also the "
-                   "mechanisms whose sensitivity and bifurcation figures are drawn (default: all declared).")
+@mechanism_option("Apply a mechanism (strength 1) to the analysed game (repeatable); these are also the "
+                  "mechanisms whose sensitivity and bifurcation figures are drawn (default: all declared).")
 @param_option
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Report and figure labels in English or Chinese (figures need a CJK font for Chinese).")
-@click.option("--width", type=click.Choice(["single", "double"]), default="single", show_default=True,
-              help="Figure width: single column (8.5 cm) or double column (17.5 cm).")
+@lang_option("Report and figure labels in English or Chinese (figures need a CJK font for Chinese).")
+@width_option("Figure width: single column (8.5 cm) or double column (17.5 cm).")
 @click.option("--kinds", default=None, metavar="K1,K2,...",
               help="Only these figure kinds (portrait, paths, sensitivity, bifurcation, regime, basins).")
-@click.option("--budget", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds of symbolic solving per face (stability conditions, thresholds) before the "
-                   "numeric fallback.")
+@budget_option("Seconds of symbolic solving per face (stability conditions, thresholds) before the "
+               "numeric fallback.")
 @click.option("--no-symbolic", is_flag=True,
               help="Leave out the symbolic stability conditions (the slow part for three populations).")
 @json_option
@@ -41,19 +40,11 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
     declared mechanisms and every figure that applies (SVG for the Markdown,
     PDF for the LaTeX), plus analysis.json with the numbers in full.
     """
-    from ..errors import ScenarioError
     from ..report import FIGURE_KINDS, report
 
     subject = load(scenario)
     overrides = parse_params(subject, params)
-    if kinds is None:
-        chosen = FIGURE_KINDS
-    else:
-        chosen = tuple(k.strip() for k in kinds.split(",") if k.strip())
-        bad = [k for k in chosen if k not in FIGURE_KINDS]
-        if bad:
-            raise ScenarioError(f"unknown figure kind '{bad[0]}'", key="--kinds",
-                                expected="some of " + ", ".join(FIGURE_KINDS))
+    chosen = parse_kinds(kinds, FIGURE_KINDS)
     for name in mechanisms:
         subject.mechanism(name)          # unknown names fail before any work
     result = report(subject, out, mechanisms=list(mechanisms), params=overrides, lang=lang, kinds=chosen,

@@ -6,8 +6,22 @@ import time
 
 import click
 
-from ..cli import echo_json, json_option, load, scenario_argument
+from ..cli import values
+from ..cli.options import json_option, mechanism_option, scenario_argument, set_option, strength_option
+from ..cli.output import echo_json, json_text, write_output
+from ..cli.values import MAX_CELLS, load, parse_params
 from ..errors import ScenarioError
+
+__all__ = ["command", "check_grid_size", "MAX_CELLS"]
+
+
+def check_grid_size(axes, option: str | None = None) -> None:
+    """Kept for ``commands/figure.py`` until it calls :func:`evogame.cli.values.check_grid_size`.
+
+    ``option`` is not needed any more: the error names the argument ``param``,
+    which each command shows as its own option.
+    """
+    values.check_grid_size(axes)
 
 
 class _Progress:
@@ -38,20 +52,6 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-#: largest regime map (cells) the command computes: memory and time grow with it (~1 GB per 2e6 cells)
-MAX_CELLS = 250_000
-
-
-def check_grid_size(axes, option: str) -> None:
-    """Refuse a regime map with more than MAX_CELLS cells before any work is done."""
-    cells = 1
-    for _, values in axes:
-        cells *= len(values)
-    if len(axes) > 1 and cells > MAX_CELLS:
-        raise ScenarioError(f"{option}: a regime map of {' x '.join(str(len(v)) for _, v in axes)} = {cells} cells "
-                            "is too large", key=option, expected=f"at most {MAX_CELLS} cells (e.g. 500 x 500)")
-
-
 @click.command(epilog="""\b
 Examples:
   evogame sweep scenarios/vertical.toml --param c_D=0:5:101
@@ -62,16 +62,13 @@ Examples:
 @click.option("--param", "-p", "axes", multiple=True, required=True, metavar="NAME=LO:HI:N",
               help="A swept parameter and its grid (once: a sweep; twice: a regime map). "
                    "NAME may be 'strength' of the given mechanisms.")
-@click.option("--mechanism", "-m", "mechanisms", multiple=True, metavar="NAME",
-              help="Apply this mechanism (repeatable), at --strength unless 'strength' is swept.")
-@click.option("--strength", "-s", type=float, default=1.0, show_default=True,
-              help="Strength of the mechanisms when it is not swept.")
+@mechanism_option("Apply this mechanism (repeatable), at --strength unless 'strength' is swept.")
+@strength_option("Strength of the mechanisms when it is not swept.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the result to FILE.csv or FILE.json.")
-@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="Give another parameter a new default value (repeatable).")
+@set_option
 @json_option
-def command(scenario, axes, mechanisms, strength, out, overrides, as_json):
+def command(scenario, axes, mechanisms, strength, out, params, as_json):
     """How the rest points of SCENARIO change along one or two parameters.
 
     One --param: every rest point's classification along the grid and the
@@ -79,38 +76,25 @@ def command(scenario, axes, mechanisms, strength, out, overrides, as_json):
     bisection.  Two: a regime map, the set of asymptotically stable states in
     every cell (CSV columns: the two parameters and stable_set).
     """
-    import math
-
     from ..studies.sweeps import parse_axis, sweep
-    from .threshold import parse_set
 
     if len(axes) > 2:
-        raise ScenarioError(f"{len(axes)} --param options", key="--param",
+        raise ScenarioError(f"{len(axes)} swept parameters", argument="param",
                             expected="one (a sweep) or two (a regime map)")
-    if not math.isfinite(strength):
-        raise ScenarioError(f"--strength {strength} is not finite", key="--strength", expected="a number")
     if out is not None and not out.lower().endswith((".csv", ".json")):
-        raise ScenarioError(f"--out '{out}': unknown format", key="--out", expected="a file name ending .csv or .json")
+        raise ScenarioError(f"'{out}': unknown format", argument="--out", expected="a file name ending .csv or .json")
     parsed = [parse_axis(a) for a in axes]
-    check_grid_size(parsed, "--param")
+    values.check_grid_size(parsed)
     subject = load(scenario)
     progress = _Progress(not as_json, "analysing each grid point")
     try:
-        result = sweep(subject, parsed, list(mechanisms), strength=strength, params=parse_set(subject, overrides),
+        result = sweep(subject, parsed, list(mechanisms), strength=strength, params=parse_params(subject, params),
                        progress=progress)
     finally:
         progress.close()
     if out is not None:
-        import json
-
-        from ..cli import jsonable
-        text = (json.dumps(jsonable(result.to_dict()), ensure_ascii=False, allow_nan=False)
-                if out.lower().endswith(".json") else result.csv())
-        try:
-            with open(out, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise ScenarioError(f"cannot write the output ({exc.strerror})", file=out) from None
+        write_output(out, json_text(result.to_dict(), indent=None) if out.lower().endswith(".json")
+                     else result.csv())
         if not as_json:
             click.echo(f"wrote {out}", err=True)
     if as_json:

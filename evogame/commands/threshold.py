@@ -3,30 +3,12 @@ from __future__ import annotations
 
 import click
 
-from ..cli import echo_json, json_option, load, scenario_argument
+from ..cli.options import json_option, mechanism_option, scenario_argument, set_option
+from ..cli.output import echo_json
+from ..cli.values import load, parse_params, parse_range
 from ..errors import ScenarioError
 
-
-def parse_range(text: str | None):
-    """``"0:2"`` -> ``(0.0, 2.0)``."""
-    if text is None:
-        return None
-    parts = text.split(":")
-    try:
-        lo, hi = (float(v) for v in parts)
-    except ValueError:
-        raise ScenarioError(f"--range '{text}' is not LO:HI", key="--range", expected="LO:HI, e.g. 0:2") from None
-    return lo, hi
-
-
-def parse_set(subject, items) -> dict:
-    """``--set NAME=VALUE`` options -> overrides (the same rules as ``--param`` of ``analyze``)."""
-    from ..cli import parse_params
-    try:
-        return parse_params(subject, items)
-    except ScenarioError as exc:
-        raise ScenarioError(exc.message.replace("--param", "--set"), file=exc.file, key="--set",
-                            expected=exc.expected, found=exc.found, suggestion=exc.suggestion) from None
+__all__ = ["command", "threshold_text"]
 
 
 def threshold_text(r) -> str:
@@ -61,8 +43,7 @@ Examples:
   evogame threshold scenarios/dual_leadership.toml --mechanism escalation --mechanism bundling --json
 """)
 @scenario_argument
-@click.option("--mechanism", "-m", "mechanisms", multiple=True, metavar="NAME",
-              help="A mechanism of the scenario (repeatable; they compose in the order given).")
+@mechanism_option("A mechanism of the scenario (repeatable; they compose in the order given).")
 @click.option("--target", "-t", default=None, metavar="A.B",
               help="The target profile, one strategy per population joined by '.' (default: the scenario's).")
 @click.option("--param", default=None, metavar="NAME",
@@ -70,10 +51,9 @@ Examples:
 @click.option("--range", "range_", default=None, metavar="LO:HI",
               help="Interval searched (default 0:1 for a strength, else the parameter's declared range).")
 @click.option("--bisection", is_flag=True, help="Skip the closed form; bracket and bisect numerically.")
-@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="Give another parameter a new default value (repeatable).")
+@set_option
 @json_option
-def command(scenario, mechanisms, target, param, range_, bisection, overrides, as_json):
+def command(scenario, mechanisms, target, param, range_, bisection, params, as_json):
     """Where the TARGET rest point of SCENARIO becomes asymptotically stable.
 
     With --mechanism: the strength s (0 = baseline, 1 = as described) from
@@ -86,9 +66,12 @@ def command(scenario, mechanisms, target, param, range_, bisection, overrides, a
     """
     from ..studies.thresholds import threshold
 
+    if not mechanisms and param is None:
+        raise ScenarioError("a threshold needs a mechanism (for its strength) or a parameter", argument="--mechanism",
+                            expected="--mechanism NAME, or --param NAME for a parameter's threshold")
     subject = load(scenario)
     result = threshold(subject, list(mechanisms), target=target, param=param, range=parse_range(range_),
-                       params=parse_set(subject, overrides), method="bisection" if bisection else "auto")
+                       params=parse_params(subject, params), method="bisection" if bisection else "auto")
     if as_json:
         echo_json(result.to_dict())
     else:

@@ -3,18 +3,49 @@ from __future__ import annotations
 
 import click
 
-from ..cli import load, scenario_argument
+from ..cli.options import json_option, scenario_argument
+from ..cli.output import echo_json
+from ..cli.values import load
 
 
 @click.command(epilog="""\b
-Example:
+Examples:
   evogame validate scenarios/vertical.toml
+  evogame validate scenarios/vertical.toml --json
 """)
 @scenario_argument
-def command(scenario):
-    """Check SCENARIO (syntax, names, expressions, ranges) and say what it declares."""
+@json_option
+def command(scenario, as_json):
+    """Check SCENARIO (syntax, names, expressions, ranges) and say what it declares.
+
+    With --json: the populations and their strategies, the parameters (value,
+    range, integer), the mechanisms, the presets, the target and the
+    simulation settings.
+    """
     subject = load(scenario)
-    mech = subject.mechanisms
+    if as_json:
+        echo_json(declarations(scenario, subject))
+        return
     click.echo(f"{scenario}: ok -- {len(subject.game.populations)} populations "
                f"({', '.join(p.name for p in subject.game.populations)}), {len(subject.game.parameters)} parameters, "
-               f"{len(mech)} mechanisms")
+               f"{len(subject.mechanisms)} mechanisms")
+
+
+def declarations(path: str, subject) -> dict:
+    """What a valid scenario declares, as plain data."""
+    game = subject.game
+    return {
+        "file": path,
+        "valid": True,
+        "name": game.name,
+        "title": game.title,
+        "populations": [{"name": p.name, "strategies": list(p.strategies)} for p in game.populations],
+        "parameters": {n: {"value": None if p.value is None else float(p.value),
+                           "range": None if p.range is None else [float(v) for v in p.range],
+                           "integer": p.integer, "description": p.description}
+                       for n, p in game.parameters.items()},
+        "mechanisms": [m.to_dict() for m in subject.mechanisms.values()],
+        "presets": [p.to_dict() for p in subject.presets.values()],
+        "target": subject.target_key,
+        "simulation": subject.simulation.to_dict(),
+    }

@@ -53,17 +53,17 @@ def sensitivity(subject: Game | Scenario, values: Sequence[float], *, parameter:
     """
     game = game_of(subject)
     if (parameter is None) == (mechanism is None):
-        raise ScenarioError("give exactly one of a parameter and a mechanism to vary", key="--vary",
+        raise ScenarioError("give exactly one of a parameter and a mechanism to vary", argument="vary",
                             expected="NAME=v1,v2,... with NAME a parameter or a mechanism")
     values = [float(v) for v in values]
     if not values:
-        raise ScenarioError("no values to vary over", key="--vary", expected="at least one value")
+        raise ScenarioError("no values to vary over", argument="vary", expected="at least one value")
     params = dict(params or {})
     if parameter is not None:
         game.values({**params, parameter: values[0]})     # checks the name (with a suggestion)
     start = centre_state(game)[None, :] if initial is None else as_initial_states(game, initial)
     if start.shape[0] != 1:
-        raise ScenarioError("a sensitivity figure starts from one initial state", key="--initial",
+        raise ScenarioError("a sensitivity figure starts from one initial state", argument="initial",
                             found=f"{start.shape[0]} states")
     t_end = default_t_end(subject) if t_end is None else float(t_end)
 

@@ -96,12 +96,12 @@ def width_inches(width) -> float:
     """``"single"`` (8.5 cm), ``"double"`` (17.5 cm) or a number of inches."""
     if isinstance(width, str):
         if width not in WIDTHS:
-            raise ScenarioError(f"unknown figure width '{width}'", key="--width",
+            raise ScenarioError(f"unknown figure width '{width}'", argument="width",
                                 expected="'single' (8.5 cm) or 'double' (17.5 cm)")
         return WIDTHS[width]
     value = float(width)
     if not value > 0:
-        raise ScenarioError(f"figure width {width!r} is not positive", key="--width")
+        raise ScenarioError(f"figure width {width!r} is not positive", argument="width")
     return value
 
 
@@ -124,7 +124,7 @@ def resolve_language(lang: str) -> tuple[str, str | None]:
     if lang == "en":
         return "en", None
     if lang != "zh":
-        raise ScenarioError(f"unknown language '{lang}'", key="--lang", expected="'en' or 'zh'")
+        raise ScenarioError(f"unknown language '{lang}'", argument="lang", expected="'en' or 'zh'")
     font = find_cjk_font()
     if font is None:
         warnings.warn("no CJK font found for Chinese labels, drawing English labels instead; install one "
@@ -217,8 +217,8 @@ def save_figure(fig: Figure, path, format: str | None = None, *, dpi: float | No
     path = Path(path)
     fmt = (format or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
-        raise ScenarioError(f"unknown figure format '{fmt or path.name}'", key="--format",
-                            expected="one of " + ", ".join(FORMATS) + " (by extension or --format)")
+        raise ScenarioError(f"unknown figure format '{fmt or path.name}'", argument="format",
+                            expected="one of " + ", ".join(FORMATS) + " (the file's extension, or the format given)")
     metadata = {"svg": {"Date": None},
                 "pdf": {"CreationDate": None, "ModDate": None},
                 "png": {}}[fmt]

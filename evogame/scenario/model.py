@@ -41,14 +41,14 @@ class Scenario:
     def mechanism(self, name: str) -> Mechanism:
         """A declared mechanism by name (a ScenarioError with a near miss when unknown)."""
         if name not in self.mechanisms:
-            raise unknown_name("mechanism", name, self.mechanisms, file=self.file, key="--mechanism",
+            raise unknown_name("mechanism", name, self.mechanisms, file=self.file, argument="mechanisms",
                                section="[[mechanisms]]")
         return self.mechanisms[name]
 
     def preset(self, name: str) -> Preset:
         """A declared preset by name (a ScenarioError with a near miss when unknown)."""
         if name not in self.presets:
-            raise unknown_name("preset", name, self.presets, file=self.file, key="--preset",
+            raise unknown_name("preset", name, self.presets, file=self.file, argument="preset",
                                section="[presets]")
         return self.presets[name]
 

@@ -98,8 +98,8 @@ def compare(subject: Scenario | Game, items: Sequence, strength=1, *, params: Ma
     scenario = as_scenario(subject)
     game = scenario.game
     if not items:
-        raise ScenarioError("compare needs a mechanism", file=scenario.file, key="--mechanism",
-                            expected="--mechanism NAME (repeatable)")
+        raise ScenarioError("compare needs a mechanism", file=scenario.file, argument="mechanisms",
+                            expected="at least one mechanism name")
     structural = {k: v for k, v in (params or {}).items() if k in structural_parameters(game)}
     if structural:   # a sum limit fixes the polynomial degree: it must be a default value, not an override
         game = game.with_values(**structural)

@@ -112,7 +112,7 @@ def _entries(scenario: Scenario, items, strength) -> list[tuple[Mechanism, objec
                 s = exact(s)
             except (TypeError, ValueError):
                 raise ScenarioError(f"strength {s!r} of mechanism '{m.name}' is not a finite number",
-                                    key="--strength", expected="a number (0 = baseline, 1 = as described)") from None
+                                    argument="strength", expected="a number (0 = baseline, 1 = as described)") from None
         out.append((m, s))
     return out
 

@@ -45,24 +45,24 @@ BISECT_STEPS_PER_POINT = 24   # each step of a per-point sweep is a full analyze
 def parse_axis(text: str) -> tuple[str, np.ndarray]:
     """``"c_D=0:5:101"`` -> ``("c_D", linspace(0, 5, 101))``."""
     if "=" not in text:
-        raise ScenarioError(f"--param '{text}' is not NAME=LO:HI:N", key="--param",
+        raise ScenarioError(f"'{text}' is not NAME=LO:HI:N", argument="param",
                             expected="NAME=LO:HI:N, e.g. c_D=0:5:101")
     name, spec = text.split("=", 1)
     parts = spec.split(":")
     if len(parts) != 3:
-        raise ScenarioError(f"--param '{text}': '{spec}' is not LO:HI:N", key="--param",
+        raise ScenarioError(f"'{text}': '{spec}' is not LO:HI:N", argument="param",
                             expected="LO:HI:N, e.g. 0:5:101")
     try:
         lo, hi = float(parts[0]), float(parts[1])
         n = int(parts[2])
     except ValueError:
-        raise ScenarioError(f"--param '{text}': '{spec}' is not LO:HI:N", key="--param",
+        raise ScenarioError(f"'{text}': '{spec}' is not LO:HI:N", argument="param",
                             expected="two numbers and a whole number of points, e.g. 0:5:101") from None
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ScenarioError(f"--param '{text}': the range [{lo:g}, {hi:g}] is empty or not finite", key="--param",
+        raise ScenarioError(f"'{text}': the range [{lo:g}, {hi:g}] is empty or not finite", argument="param",
                             expected="LO < HI")
     if not 2 <= n <= 100000:
-        raise ScenarioError(f"--param '{text}': {n} points", key="--param", expected="between 2 and 100000 points")
+        raise ScenarioError(f"'{text}': {n} points", argument="param", expected="between 2 and 100000 points")
     return name.strip(), np.linspace(lo, hi, n)
 
 
@@ -73,7 +73,7 @@ def _work_game(subject: Scenario | Game, params, names, mechanisms, strength) ->
     if STRENGTH in names:
         if not mechanisms:
             raise ScenarioError("sweeping 'strength' needs a mechanism", file=scenario.file,
-                                key="--param", expected="--mechanism NAME")
+                                argument="mechanisms", expected="a mechanism whose strength is swept")
         work = apply(scenario, mechanisms, ("symbolic", strength if strength != "symbolic" else 1)).game
     else:
         work = apply(scenario, mechanisms, strength).game if mechanisms else scenario.game
@@ -87,12 +87,12 @@ def _check_names(work: Game, names, file, mechanisms=()):
         known.append("strength")
     for n in names:
         if n not in work.parameters:
-            raise ScenarioError(f"unknown parameter '{n}'", file=file, key="--param",
+            raise ScenarioError(f"unknown parameter '{n}'", file=file, argument="param",
                                 expected=("one of " + ", ".join(known)) if known else
                                 "a parameter, but the scenario declares none",
                                 suggestion=did_you_mean(n, known))
     if len(set(names)) != len(names):
-        raise ScenarioError("the same parameter is swept twice", key="--param", found=", ".join(names))
+        raise ScenarioError("the same parameter is swept twice", argument="param", found=", ".join(names))
 
 
 def _mechanism_names(mechanisms) -> list[str]:
@@ -128,7 +128,7 @@ def sweep1d(subject: Scenario | Game, name: str, values, mechanisms: Sequence = 
     if work.parameters[name].integer:
         values = np.unique(np.round(values))
     if values.ndim != 1 or len(values) < 2 or np.any(np.diff(values) <= 0):
-        raise ScenarioError("the sweep needs at least two increasing values", key="--param")
+        raise ScenarioError("the sweep needs at least two increasing values", argument="param")
     notes: list[str] = []
     derived = parametric_rest_points(work, [name], budget, rtol, method, notes)
     t1 = time.perf_counter()
@@ -305,5 +305,5 @@ def sweep(subject: Scenario | Game, axes: Sequence[tuple[str, Sequence[float]]] 
     if len(items) == 2:
         (xn, xv), (yn, yv) = items
         return regime_map(subject, xn, xv, yn, yv, mechanisms, **kwargs)
-    raise ScenarioError(f"{len(items)} parameters given", key="--param",
+    raise ScenarioError(f"{len(items)} parameters given", argument="param",
                         expected="one parameter (a sweep) or two (a regime map)")

@@ -154,15 +154,15 @@ def target_support(scenario: Scenario, target: str | None) -> tuple[tuple[int, .
             raise ScenarioError("the target must be a string", file=scenario.file, key="game.target",
                                 found=repr(target))
         try:
-            profile = game.profile(target, key="--target")
+            profile = game.profile(target, key=None)
         except ScenarioError as exc:
-            raise exc.located(file=scenario.file) from None
+            raise exc.located(file=scenario.file, argument="target") from None
     elif scenario.target is not None:
         profile = scenario.target
     else:
         raise ScenarioError("no target state: the scenario has no [game] target", file=scenario.file,
-                            key="--target", expected="--target with one strategy per population joined by '.', "
-                                                     "e.g. " + ".".join(p.strategies[0] for p in game.populations))
+                            argument="target", expected="a target, one strategy per population joined by '.', "
+                                                        "e.g. " + ".".join(p.strategies[0] for p in game.populations))
     return tuple((i,) for i in profile)
 
 
@@ -246,14 +246,14 @@ def _unknown(scenario: Scenario, mechanisms, param, range) -> tuple[Game, str, f
     file, game = scenario.file, scenario.game
     if param is None or param == STRENGTH:
         if not mechanisms:
-            raise ScenarioError("a threshold in the strength needs a mechanism", file=file, key="--mechanism",
-                                expected="--mechanism NAME (or --param NAME for a parameter's threshold)")
+            raise ScenarioError("a threshold in the strength needs a mechanism", file=file, argument="mechanisms",
+                                expected="a mechanism name (or a parameter, for the parameter's threshold)")
         work = apply(scenario, mechanisms, ("symbolic", 1)).game
         unknown, baseline = STRENGTH, 0.0
         lo, hi = range if range is not None else (0.0, 1.0)
     else:
         if param not in game.parameters:
-            raise ScenarioError(f"unknown parameter '{param}'", file=file, key="--param",
+            raise ScenarioError(f"unknown parameter '{param}'", file=file, argument="param",
                                 expected="one of " + ", ".join(game.parameters),
                                 suggestion=did_you_mean(param, game.parameters))
         if param in structural_parameters(game):
@@ -273,7 +273,7 @@ def _unknown(scenario: Scenario, mechanisms, param, range) -> tuple[Game, str, f
             lo, hi = 0.0, max(1.0, 2 * abs(baseline))
     lo, hi = float(lo), float(hi)
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ScenarioError(f"the range [{lo:g}, {hi:g}] is empty or not finite", key="--range",
+        raise ScenarioError(f"the range [{lo:g}, {hi:g}] is empty or not finite", argument="range",
                             expected="LO:HI with LO < HI")
     return work, unknown, baseline, lo, hi
 

@@ -1,0 +1,28 @@
+"""What a command writes: one JSON object on stdout, or a text file it was asked for."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..errors import ScenarioError
+from ..formatting import jsonable
+
+
+def json_text(obj, indent: int | None = 2) -> str:
+    """``obj`` as JSON text: NaN and infinities as null, non-ASCII kept."""
+    return json.dumps(jsonable(obj), indent=indent, ensure_ascii=False, allow_nan=False)
+
+
+def echo_json(obj) -> None:
+    """Print ``obj`` as the one JSON object on stdout."""
+    click.echo(json_text(obj))
+
+
+def write_output(path: str, text: str) -> None:
+    """Write ``text`` to the file ``path`` (UTF-8); a refusal is the user's to fix."""
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise ScenarioError(f"cannot write the output ({exc.strerror})", file=path) from None
