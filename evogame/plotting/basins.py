@@ -22,8 +22,9 @@ from typing import Mapping
 import numpy as np
 
 from .common import prepare, shape
-from .portraits import SIMPLEX_VERTICES, legend_columns, simplex_coordinates
-from .style import OKABE_ITO, mark_rest_points, rest_point_legend_handles, style, width_inches
+from .portraits import SIMPLEX_VERTICES, simplex_coordinates
+from .style import (OKABE_ITO, legend_columns, mark_rest_points, rest_point_legend_handles, style,
+                    width_inches)
 
 __all__ = ["basins_figure", "attractor_colours"]
 
