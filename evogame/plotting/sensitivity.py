@@ -19,7 +19,7 @@ from ..game import Game, game_of
 from ..scenario import Scenario, as_scenario
 from ..studies.mechanisms import apply
 from ..simulation import as_initial_states, simulate
-from .common import centre_state, default_t_end, fmt_number, prepare
+from .common import Setting, centre_state, default_t_end, fmt_number, prepare
 from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, style_panel
 from .style import style, width_inches
 
@@ -84,6 +84,12 @@ def sensitivity(subject: Game | Scenario, values: Sequence[float], *, parameter:
     else:
         mech = as_scenario(subject).mechanism(mechanism)
         quantity = f"{mech.label(L.lang)}: {L.word('strength')} $s$"
+    return _overlay(s, values, runs, quantity, t_end)
+
+
+def _overlay(s: Setting, values: Sequence[float], runs, quantity: str, t_end: float):
+    """The runs' shares against time, one panel per share, coloured by value; legend or colour bar."""
+    game, L, width = s.game, s.labels, s.width
     cells = panels(game)
     import matplotlib
     # viridis from dark purple to yellow-green: its last tenth (yellow) is too pale on white
@@ -116,5 +122,4 @@ def sensitivity(subject: Game | Scenario, values: Sequence[float], *, parameter:
             cb = fig.colorbar(sm, ax=axes, location="bottom", shrink=0.7, aspect=35)
             cb.set_label(quantity)
             cb.outline.set_linewidth(0.5)
-        fig._evogame_start = start[0]
         return s.done(fig)
