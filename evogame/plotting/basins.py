@@ -1,6 +1,7 @@
 """Basins of attraction: initial states coloured by the attractor their path reaches.
 
-The states and their attractors come from :func:`evogame.basins.basins`
+Drawn from a :class:`~evogame.studies.basins.BasinResult`: the states and
+their attractors come from :func:`evogame.studies.basins.basins`
 (a scrambled Sobol sample, uniform on the product of simplices, each start
 integrated until it is within ``1e-3`` of an asymptotically stable rest
 point).  The geometry follows the phase portrait:
@@ -17,8 +18,6 @@ The legend gives each attractor's basin share with its standard error
 """
 from __future__ import annotations
 
-from typing import Mapping
-
 import numpy as np
 
 from .common import prepare, shape, wrap
@@ -26,7 +25,7 @@ from .portraits import SIMPLEX_VERTICES, cube_axes, simplex_coordinates, style_c
 from .style import (OKABE_ITO, legend_columns, mark_rest_points, rest_point_legend_handles, style,
                     width_inches)
 
-__all__ = ["basins_figure", "basin_map_figure", "attractor_colours"]
+__all__ = ["basin_map_figure", "attractor_colours"]
 
 NOT_CONVERGED_COLOUR = "#b0b0b0"
 
@@ -34,28 +33,6 @@ NOT_CONVERGED_COLOUR = "#b0b0b0"
 def attractor_colours(count: int) -> list[str]:
     """The colour of attractor ``k`` (same order as ``Analysis.stable``), as in the cube portrait."""
     return [OKABE_ITO[k % (len(OKABE_ITO) - 1)] for k in range(count)]
-
-
-def basins_figure(game_or_result, params: Mapping | None = None, *, samples: int = 2048, seed: int = 0,
-                  lang: str = "en", width="single", resolved=None):
-    """Draw the basins of attraction of a game (or of a computed BasinResult).
-
-    Parameters
-    ----------
-    game_or_result : a Game (the basins are estimated with ``samples``
-        starts and ``seed``) or a :class:`~evogame.basins.BasinResult`.
-    params : parameter overrides (with a Game).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    from ..studies.basins import BasinResult, basins
-    if isinstance(game_or_result, BasinResult):
-        result = game_or_result
-    else:
-        result = basins(game_or_result, params, samples=samples, seed=seed)
-    return basin_map_figure(result, lang=lang, width=width, resolved=resolved)
 
 
 def basin_map_figure(result, *, lang: str = "en", width="single", resolved=None):

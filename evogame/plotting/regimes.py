@@ -1,4 +1,8 @@
-"""Where the stable outcome switches: regime maps and bifurcation diagrams.
+"""Where the stable outcome switches: regime maps and bifurcation diagrams, drawn from results.
+
+The sweeps and thresholds are computed by the studies; :mod:`evogame.figures`
+holds the recipes (``regime_figure``, ``bifurcation``) that compute and then
+call the functions here, which only draw.
 
 * **Regime map** (from :func:`evogame.studies.sweeps.regime_map`): the plane of two
   parameters coloured by the set of asymptotically stable rest points in each
@@ -14,23 +18,17 @@
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 import sympy
 
-from ..errors import AnalysisError
 from ..expressions import parse_expression
 from ..game import Game, parameter_symbol
-from ..scenario import Scenario, as_scenario
-from ..studies.mechanisms import apply
-from ..studies.sweeps import regime_map, sweep1d
-from ..studies.thresholds import threshold
 from .common import prepare
 from .style import OKABE_ITO, style, width_inches
 
-__all__ = ["regime_map_figure", "bifurcation_figure", "regime_figure", "bifurcation", "threshold_curve",
-           "regime_colours"]
+__all__ = ["regime_map_figure", "bifurcation_figure", "threshold_curve", "regime_colours"]
 
 NONE_COLOUR = "#e4e4e4"
 
@@ -90,7 +88,7 @@ def threshold_curve(game: Game, result, x_name: str, y_name: str):
     ----------
     game : the game the threshold was computed on (mechanisms applied or
         not; every parameter other than the axes is held at its value).
-    result : a :class:`~evogame.thresholds.ThresholdResult` with an
+    result : a :class:`~evogame.studies.thresholds.ThresholdResult` with an
         ``expression`` ``"u = e(...)"``.
     x_name, y_name : the axes (parameters, or ``"strength"``).
 
@@ -223,42 +221,6 @@ def _mark_values(ax, result, game: Game, labels) -> list:
                 markeredgewidth=0.9)
     ax.plot([dx], [dy], zorder=5, clip_on=False, **mark)
     return [Line2D([], [], label=labels.word("defaults"), **mark)]
-
-
-def regime_figure(subject: Game | Scenario, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *,
-                  params: Mapping | None = None, target: str | None = None, lang: str = "en",
-                  width="single", resolved=None, draw_threshold: bool = True):
-    """Compute a regime map (and the target's threshold) and draw it.
-
-    ``params`` are held fixed (the game's defaults otherwise); ``target`` is
-    the state whose threshold curve is drawn (default: the scenario's
-    ``[game] target``; no curve when the scenario has none).
-    """
-    scenario = as_scenario(subject)
-    base = scenario.with_game(scenario.game.with_values(**(params or {})))
-    result = regime_map(base, x_name, x, y_name, y, mechanisms)
-    thr, thr_game = None, None
-    if draw_threshold and (target or base.target is not None):
-        thr, thr_game = _threshold_for(base, mechanisms, target, x_name, y_name)
-    return regime_map_figure(result, thr, lang=lang, width=width, resolved=resolved, threshold_game=thr_game)
-
-
-def _threshold_for(scenario: Scenario, mechanisms, target, x_name, y_name):
-    """The target's threshold in one of the axes (closed form if any), and the game it refers to."""
-    work = apply(scenario, mechanisms, ("symbolic", 1)).game if mechanisms else scenario.game
-    for name in (x_name, y_name):
-        try:
-            if name == "strength":
-                if not mechanisms:
-                    continue
-                res = threshold(scenario, mechanisms, target=target)
-            else:
-                res = threshold(scenario, mechanisms, target=target, param=name)
-        except (AnalysisError, ValueError):
-            continue
-        if res.expression:
-            return res, work
-    return None, None
 
 
 # -- bifurcation diagram ----------------------------------------------------------------
@@ -401,16 +363,3 @@ def _population_of(game: Game, var_idx: int) -> int:
         if sl.start <= var_idx < sl.stop:
             return p
     raise IndexError(var_idx)
-
-
-def bifurcation(subject: Game | Scenario, name: str, values, mechanisms: Sequence = (), *, params: Mapping | None = None,
-                lang: str = "en", width="single", resolved=None):
-    """Compute a one-parameter sweep and draw its bifurcation diagram.
-
-    ``name`` is a parameter, or ``"strength"`` of ``mechanisms``; ``params``
-    are held fixed.
-    """
-    scenario = as_scenario(subject)
-    base = scenario.with_game(scenario.game.with_values(**(params or {})))
-    return bifurcation_figure(sweep1d(base, name, values, mechanisms), lang=lang, width=width,
-                              resolved=resolved)
