@@ -1,26 +1,135 @@
-"""The figures of a report: for each kind, what it needs computed, drawn and saved.
+"""Figure recipes: for each kind, what the figure needs computed, drawn and saved.
+
+The one place where figures meet the studies.  A recipe computes what its
+figure needs through :mod:`evogame.studies` (a regime map and the target's
+threshold, a one-parameter sweep, basins, the game at each strength of a
+mechanism) and hands the result to :mod:`evogame.plotting`, which only draws.
+``evogame figure`` draws one kind with its recipe; a report draws every kind
+that applies with :func:`draw_report_figures`.
 
 Kinds: ``portrait`` (the game's geometry), ``paths``, ``sensitivity`` and
 ``bifurcation`` (one per focus mechanism), ``regime`` (two parameters the
 mechanisms change and the target depends on), ``basins`` (when multistable).
-A kind that does not apply is skipped with the reason.
+In a report, a kind that does not apply is skipped with the reason.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from .errors import AnalysisError, EvogameError
 from .game import Game
-from .scenario import Scenario
+from .plotting import (basin_map_figure, bifurcation_figure, paths, portrait, portrait_kind, regime_map_figure,
+                       save_figure, sensitivity_figure)
+from .scenario import Scenario, as_scenario
+from .studies.basins import BasinResult, basins
+from .studies.mechanisms import apply
+from .studies.sweeps import regime_map, sweep1d
 from .studies.thresholds import threshold
+
+__all__ = ["FIGURE_KINDS", "sensitivity", "bifurcation", "regime_figure", "basins_figure", "target_threshold",
+           "draw_report_figures", "FigureEntry"]
 
 FIGURE_KINDS = ("portrait", "paths", "sensitivity", "bifurcation", "regime", "basins")
 
 _SENSITIVITY_STRENGTHS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
+
+# -- recipes: compute what a figure needs, then draw it ---------------------------------------
+
+def sensitivity(subject: Game | Scenario, values: Sequence[float], *, parameter: str | None = None,
+                mechanism: str | None = None, initial=None, t_end: float | None = None,
+                params: Mapping | None = None, lang: str = "en", width="single", n_points: int = 301,
+                resolved=None):
+    """Paths for several values of one parameter or one mechanism strength, overlaid.
+
+    A mechanism's strength ``s`` (0 = baseline, 1 = as described) is varied
+    by applying the mechanism at each value with
+    :func:`evogame.studies.mechanisms.apply`; the parameters are those of
+    :func:`evogame.plotting.sensitivities.sensitivity_figure`, which draws.
+    """
+    games = None
+    if mechanism is not None and parameter is None:
+        games = [apply(subject, [(mechanism, float(v))]) for v in values]
+    return sensitivity_figure(subject, values, parameter=parameter, mechanism=mechanism, games=games,
+                              initial=initial, t_end=t_end, params=params, lang=lang, width=width,
+                              n_points=n_points, resolved=resolved)
+
+
+def bifurcation(subject: Game | Scenario, name: str, values, mechanisms: Sequence = (), *,
+                params: Mapping | None = None, lang: str = "en", width="single", resolved=None):
+    """Compute a one-parameter sweep and draw its bifurcation diagram.
+
+    ``name`` is a parameter, or ``"strength"`` of ``mechanisms``; ``params``
+    are held fixed.
+    """
+    scenario = as_scenario(subject)
+    base = scenario.with_game(scenario.game.with_values(**(params or {})))
+    return bifurcation_figure(sweep1d(base, name, values, mechanisms), lang=lang, width=width,
+                              resolved=resolved)
+
+
+def regime_figure(subject: Game | Scenario, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *,
+                  params: Mapping | None = None, target: str | None = None, lang: str = "en",
+                  width="single", resolved=None, draw_threshold: bool = True):
+    """Compute a regime map (and the target's threshold) and draw it.
+
+    ``params`` are held fixed (the game's defaults otherwise); ``target`` is
+    the state whose threshold curve is drawn (default: the scenario's
+    ``[game] target``; no curve when the scenario has none).
+    """
+    scenario = as_scenario(subject)
+    base = scenario.with_game(scenario.game.with_values(**(params or {})))
+    result = regime_map(base, x_name, x, y_name, y, mechanisms)
+    thr, thr_game = None, None
+    if draw_threshold and (target or base.target is not None):
+        thr, thr_game = target_threshold(base, mechanisms, target, x_name, y_name)
+    return regime_map_figure(result, thr, lang=lang, width=width, resolved=resolved, threshold_game=thr_game)
+
+
+def target_threshold(scenario: Scenario, mechanisms, target, x_name: str, y_name: str):
+    """The target's threshold in one of the axes (closed form if any), and the game it refers to.
+
+    ``(None, None)`` when neither axis has a threshold with a closed form.
+    """
+    work = apply(scenario, mechanisms, ("symbolic", 1)).game if mechanisms else scenario.game
+    for name in (x_name, y_name):
+        try:
+            if name == "strength":
+                if not mechanisms:
+                    continue
+                res = threshold(scenario, mechanisms, target=target)
+            else:
+                res = threshold(scenario, mechanisms, target=target, param=name)
+        except (AnalysisError, ValueError):
+            continue
+        if res.expression:
+            return res, work
+    return None, None
+
+
+def basins_figure(subject, params: Mapping | None = None, *, samples: int = 2048, seed: int = 0,
+                  lang: str = "en", width="single", resolved=None):
+    """Draw the basins of attraction of a game (or of a computed BasinResult).
+
+    Parameters
+    ----------
+    subject : a Game or Scenario (the basins are estimated with ``samples``
+        starts and ``seed``) or a :class:`~evogame.studies.basins.BasinResult`.
+    params : parameter overrides (with a Game or Scenario).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    result = subject if isinstance(subject, BasinResult) else basins(subject, params, samples=samples, seed=seed)
+    return basin_map_figure(result, lang=lang, width=width, resolved=resolved)
+
+
+# -- a report's figures ---------------------------------------------------------------------------
 
 @dataclass
 class FigureEntry:
@@ -33,6 +142,36 @@ class FigureEntry:
         return {"kind": self.kind, "name": self.name, "caption": self.caption, "files": dict(self.files)}
 
 
+@dataclass
+class _Album:
+    """A report's figures as they are saved (``figdir``, paths relative to ``out``) and those skipped."""
+
+    figdir: Path
+    out: Path
+    formats: Sequence[str]
+    resolved: tuple | None
+    width: object
+    figures: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+
+    @property
+    def look(self) -> dict:
+        """The drawing options every report figure shares."""
+        return {"resolved": self.resolved, "width": self.width}
+
+    def save(self, fig, kind: str, name: str, caption: str):
+        files = {}
+        for fmt_ in self.formats:
+            path = self.figdir / f"{name}.{fmt_}"
+            save_figure(fig, path)
+            files[fmt_] = path.relative_to(self.out).as_posix()
+        self.figures.append(FigureEntry(kind, name, caption, files))
+        # free the figure's memory now (no pyplot registry is involved)
+        fig.clear()
+
+    def skip(self, kind: str, reason: str):
+        self.skipped.append((kind, reason))
+
 
 def draw_report_figures(base, work, analysis, focus, kinds, figdir: Path, out: Path, resolved, width, formats):
     """Draw the report's figures of ``kinds`` into ``figdir``; returns ``(figures, skipped)``.
@@ -41,86 +180,98 @@ def draw_report_figures(base, work, analysis, focus, kinds, figdir: Path, out: P
     the report's mechanisms applied, ``focus`` the mechanisms whose
     sensitivity and bifurcation diagrams are drawn.
     """
-    from . import plotting
-    from .plotting.portraits import portrait_kind
-    from .plotting.style import save_figure
-
-    figures: list[FigureEntry] = []
-    skipped: list[tuple[str, str]] = []
-
-    def save(fig, kind, name, caption):
-        files = {}
-        for fmt_ in formats:
-            path = figdir / f"{name}.{fmt_}"
-            save_figure(fig, path)
-            files[fmt_] = path.relative_to(out).as_posix()
-        figures.append(FigureEntry(kind, name, caption, files))
-        # free the figure's memory now (no pyplot registry is involved)
-        fig.clear()
-
-    marks = ("filled circle: asymptotically stable; open circle: unstable source; open square: saddle; "
-             "half-filled circle: non-hyperbolic")
+    album = _Album(figdir, out, formats, resolved, width)
     if "portrait" in kinds:
-        try:
-            geometry = portrait_kind(work)
-            fig = plotting.portrait(work, analysis=analysis, resolved=resolved, width=width)
-            what = {"line": "Phase line: the rate of change against the share, arrows in the direction of "
-                            "the flow",
-                    "simplex": "Phase portrait on the simplex (streamlines)",
-                    "square": "Phase portrait on the unit square (streamlines; dashed: interior nullclines)",
-                    "cube": "Phase portrait in the unit cube: trajectories from a 3 x 3 x 3 grid of starts, "
-                            "coloured by the attractor reached"}[geometry]
-            save(fig, "portrait", "portrait", f"{what}. Rest points: {marks}.")
-        except AnalysisError as exc:
-            skipped.append(("portrait", str(exc)))
+        _report_portrait(album, work, analysis)
     if "paths" in kinds:
-        fig = plotting.paths(work, resolved=resolved, width=width)
-        save(fig, "paths", "paths", "Evolution paths from several initial states (the scenario's "
-                                    "[simulation] initial states, else the centre and four spread points).")
-    mech_ok = bool(focus)
+        album.save(paths(work, **album.look), "paths", "paths",
+                   "Evolution paths from several initial states (the scenario's [simulation] initial states, "
+                   "else the centre and four spread points).")
     if "sensitivity" in kinds:
-        if not mech_ok:
-            skipped.append(("sensitivity", "the scenario declares no mechanism (draw one with "
-                                           "`evogame figure sensitivity --vary NAME=v1,v2,...`)"))
-        for name in focus:
-            fig = plotting.sensitivity(base, _SENSITIVITY_STRENGTHS, mechanism=name, resolved=resolved,
-                                       width=width)
-            save(fig, "sensitivity", f"sensitivity_{name}",
-                 f"Sensitivity of the paths to the strength s of '{name}' (0 = baseline, 1 = as described), "
-                 "from the centre of the state space.")
+        _report_sensitivity(album, base, focus)
     if "bifurcation" in kinds:
-        if not mech_ok:
-            skipped.append(("bifurcation", "the scenario declares no mechanism (draw one with "
-                                           "`evogame figure bifurcation --sweep NAME=LO:HI:N`)"))
-        for name in focus:
-            try:
-                fig = plotting.bifurcation(base, "strength", np.linspace(0.0, 1.0, 101), [name],
-                                           resolved=resolved, width=width)
-            except EvogameError as exc:
-                skipped.append(("bifurcation", f"{name}: {exc}"))
-                continue
-            save(fig, "bifurcation", f"bifurcation_{name}",
-                 f"Rest points against the strength s of '{name}': solid where asymptotically stable, "
-                 "dashed otherwise; dotted lines at the bifurcation points.")
+        _report_bifurcation(album, base, focus)
     if "regime" in kinds:
-        axes = _regime_axes(base, focus)
-        if axes is None:
-            skipped.append(("regime", "no two parameters changed by the mechanisms on which the target's "
-                                      "stability depends (or no target state); draw one with "
-                                      "`evogame figure regime --sweep X=LO:HI:N --sweep Y=LO:HI:N`"))
-        else:
-            (xn, xv), (yn, yv) = axes
-            try:
-                fig = plotting.regime_figure(base, xn, xv, yn, yv, resolved=resolved, width=width)
-                save(fig, "regime", f"regime_{xn}_{yn}",
-                     f"Regime map: the set of asymptotically stable states over ({xn}, {yn}), other "
-                     "parameters at their values; black: the target's threshold in closed form; "
-                     "cross: the parameter values of this report.")
-            except EvogameError as exc:
-                skipped.append(("regime", str(exc)))
+        _report_regime(album, base, focus)
     if "basins" in kinds:
-        _basins_figure(work, analysis, resolved, width, save, skipped)
-    return figures, skipped
+        _report_basins(album, work, analysis)
+    return album.figures, album.skipped
+
+
+_MARKS = ("filled circle: asymptotically stable; open circle: unstable source; open square: saddle; "
+          "half-filled circle: non-hyperbolic")
+
+_PORTRAITS = {"line": "Phase line: the rate of change against the share, arrows in the direction of the flow",
+              "simplex": "Phase portrait on the simplex (streamlines)",
+              "square": "Phase portrait on the unit square (streamlines; dashed: interior nullclines)",
+              "cube": "Phase portrait in the unit cube: trajectories from a 3 x 3 x 3 grid of starts, "
+                      "coloured by the attractor reached"}
+
+
+def _report_portrait(album: _Album, work, analysis):
+    try:
+        geometry = portrait_kind(work)
+        fig = portrait(work, analysis=analysis, **album.look)
+        album.save(fig, "portrait", "portrait", f"{_PORTRAITS[geometry]}. Rest points: {_MARKS}.")
+    except AnalysisError as exc:
+        album.skip("portrait", str(exc))
+
+
+def _report_sensitivity(album: _Album, base, focus):
+    if not focus:
+        album.skip("sensitivity", "the scenario declares no mechanism (draw one with "
+                                  "`evogame figure sensitivity --vary NAME=v1,v2,...`)")
+    for name in focus:
+        fig = sensitivity(base, _SENSITIVITY_STRENGTHS, mechanism=name, **album.look)
+        album.save(fig, "sensitivity", f"sensitivity_{name}",
+                   f"Sensitivity of the paths to the strength s of '{name}' (0 = baseline, 1 = as described), "
+                   "from the centre of the state space.")
+
+
+def _report_bifurcation(album: _Album, base, focus):
+    if not focus:
+        album.skip("bifurcation", "the scenario declares no mechanism (draw one with "
+                                  "`evogame figure bifurcation --sweep NAME=LO:HI:N`)")
+    for name in focus:
+        try:
+            fig = bifurcation(base, "strength", np.linspace(0.0, 1.0, 101), [name], **album.look)
+        except EvogameError as exc:
+            album.skip("bifurcation", f"{name}: {exc}")
+            continue
+        album.save(fig, "bifurcation", f"bifurcation_{name}",
+                   f"Rest points against the strength s of '{name}': solid where asymptotically stable, "
+                   "dashed otherwise; dotted lines at the bifurcation points.")
+
+
+def _report_regime(album: _Album, base, focus):
+    axes = _regime_axes(base, focus)
+    if axes is None:
+        album.skip("regime", "no two parameters changed by the mechanisms on which the target's stability "
+                             "depends (or no target state); draw one with "
+                             "`evogame figure regime --sweep X=LO:HI:N --sweep Y=LO:HI:N`")
+        return
+    (xn, xv), (yn, yv) = axes
+    try:
+        fig = regime_figure(base, xn, xv, yn, yv, **album.look)
+        album.save(fig, "regime", f"regime_{xn}_{yn}",
+                   f"Regime map: the set of asymptotically stable states over ({xn}, {yn}), other parameters "
+                   "at their values; black: the target's threshold in closed form; cross: the parameter "
+                   "values of this report.")
+    except EvogameError as exc:
+        album.skip("regime", str(exc))
+
+
+def _report_basins(album: _Album, work, analysis):
+    if len(analysis.stable) < 2:
+        album.skip("basins", f"not multistable: {len(analysis.stable)} asymptotically stable rest point(s)")
+        return
+    try:
+        fig = basins_figure(work, **album.look)
+    except EvogameError as exc:
+        album.skip("basins", str(exc))
+        return
+    album.save(fig, "basins", "basins", "Basins of attraction: initial states coloured by the asymptotically "
+                                        "stable rest point their path reaches.")
 
 
 def _regime_axes(base: Scenario, focus):
@@ -163,21 +314,3 @@ def _range(game: Game, name: str) -> np.ndarray:
     if top <= bottom:
         bottom, top = lo, hi
     return np.linspace(bottom, top, 121)
-
-
-def _basins_figure(work, analysis, resolved, width, save, skipped):
-    if len(analysis.stable) < 2:
-        skipped.append(("basins", f"not multistable: {len(analysis.stable)} asymptotically stable rest point(s)"))
-        return
-    try:
-        from .plotting.basins import basins_figure
-    except ImportError as exc:
-        skipped.append(("basins", f"basins are not available in this version ({exc})"))
-        return
-    try:
-        fig = basins_figure(work, resolved=resolved, width=width)
-    except EvogameError as exc:
-        skipped.append(("basins", str(exc)))
-        return
-    save(fig, "basins", "basins", "Basins of attraction: initial states coloured by the asymptotically "
-                                  "stable rest point their path reaches.")

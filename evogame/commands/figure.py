@@ -95,7 +95,7 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
     stable, open circle = unstable source, open square = saddle, half-filled =
     non-hyperbolic.  Same input, same bytes (SVG and PDF).
     """
-    from .. import plotting
+    from .. import figures, plotting
     from ..studies.mechanisms import apply
 
     subject = load(scenario)
@@ -133,11 +133,11 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
         start = parse_initial(subject, initial)
         base = apply(work, list(mechanisms)) if mechanisms and what == "parameter" else work
         if what == "parameter":
-            fig = plotting.sensitivity(base, values, parameter=name, initial=start, t_end=t_end, lang=lang,
-                                       width=width)
+            fig = figures.sensitivity(base, values, parameter=name, initial=start, t_end=t_end, lang=lang,
+                                      width=width)
         else:
-            fig = plotting.sensitivity(base, values, mechanism=name, initial=start, t_end=t_end, lang=lang,
-                                       width=width)
+            fig = figures.sensitivity(base, values, mechanism=name, initial=start, t_end=t_end, lang=lang,
+                                      width=width)
     elif kind in ("bifurcation", "regime"):
         from ..studies.sweeps import parse_axis
         wanted = 1 if kind == "bifurcation" else 2
@@ -156,12 +156,12 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
                 raise ScenarioError("sweeping 'strength' needs --mechanism NAME", key="--sweep")
         if kind == "bifurcation":
             (name, values), = axes
-            fig = plotting.bifurcation(work, name, values, list(mechanisms), lang=lang, width=width)
+            fig = figures.bifurcation(work, name, values, list(mechanisms), lang=lang, width=width)
         else:
             (xn, xv), (yn, yv) = axes
-            fig = plotting.regime_figure(work, xn, xv, yn, yv, list(mechanisms), target=target, lang=lang,
-                                         width=width)
+            fig = figures.regime_figure(work, xn, xv, yn, yv, list(mechanisms), target=target, lang=lang,
+                                        width=width)
     else:  # basins
-        fig = plotting.basins_figure(applied, samples=samples, lang=lang, width=width)
+        fig = figures.basins_figure(applied, samples=samples, lang=lang, width=width)
     path = plotting.save_figure(fig, out, fmt, dpi=dpi)
     click.echo(f"wrote {path}", err=True)

@@ -5,15 +5,35 @@ Every function returns the matplotlib Figure (nothing is shown; no pyplot
 state is touched); :func:`save_figure` writes PDF, SVG or PNG with the same
 bytes for the same input.
 
+The modules here draw: a game (portraits and paths integrate it through the
+engine) or a study's result (``regime_map_figure``, ``bifurcation_figure``,
+``basin_map_figure``, ``sensitivity_figure``).  They compute no study.  The
+conveniences that do, ``regime_figure``, ``bifurcation``, ``sensitivity`` and
+``basins_figure``, are the figure recipes of :mod:`evogame.figures`, offered
+here too and loaded on first use.
+
     >>> from evogame.plotting import portrait, save_figure       # doctest: +SKIP
     >>> save_figure(portrait(game), "vertical.svg")               # doctest: +SKIP
 """
-from .basins import basins_figure
+import importlib
+
+from .basins import basin_map_figure
 from .paths import paths
 from .portraits import portrait, portrait_kind
-from .regimes import bifurcation, bifurcation_figure, regime_figure, regime_map_figure
-from .sensitivity import sensitivity
+from .regimes import bifurcation_figure, regime_map_figure
+from .sensitivities import sensitivity_figure
 from .style import CJKFontWarning, MARKS, save_figure
 
-__all__ = ["portrait", "portrait_kind", "paths", "sensitivity", "regime_figure", "regime_map_figure",
-           "bifurcation", "bifurcation_figure", "basins_figure", "save_figure", "CJKFontWarning", "MARKS"]
+#: conveniences that compute a study, then draw: recipes of evogame.figures (which imports this package)
+_RECIPES = ("sensitivity", "regime_figure", "bifurcation", "basins_figure")
+
+
+def __getattr__(name):
+    if name in _RECIPES:
+        return getattr(importlib.import_module("evogame.figures"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["portrait", "portrait_kind", "paths", "sensitivity", "sensitivity_figure", "regime_figure",
+           "regime_map_figure", "bifurcation", "bifurcation_figure", "basins_figure", "basin_map_figure",
+           "save_figure", "CJKFontWarning", "MARKS"]

@@ -1,6 +1,7 @@
 """Basins of attraction: initial states coloured by the attractor their path reaches.
 
-The states and their attractors come from :func:`evogame.basins.basins`
+Drawn from a :class:`~evogame.studies.basins.BasinResult`: the states and
+their attractors come from :func:`evogame.studies.basins.basins`
 (a scrambled Sobol sample, uniform on the product of simplices, each start
 integrated until it is within ``1e-3`` of an asymptotically stable rest
 point).  The geometry follows the phase portrait:
@@ -17,15 +18,14 @@ The legend gives each attractor's basin share with its standard error
 """
 from __future__ import annotations
 
-from typing import Mapping
-
 import numpy as np
 
-from .common import prepare, shape
-from .portraits import SIMPLEX_VERTICES, legend_columns, simplex_coordinates
-from .style import OKABE_ITO, mark_rest_points, rest_point_legend_handles, style, width_inches
+from .common import prepare, shape, wrap
+from .portraits import SIMPLEX_VERTICES, cube_axes, simplex_coordinates, style_cube_axes
+from .style import (OKABE_ITO, legend_columns, mark_rest_points, rest_point_legend_handles, style,
+                    width_inches)
 
-__all__ = ["basins_figure", "attractor_colours"]
+__all__ = ["basin_map_figure", "attractor_colours"]
 
 NOT_CONVERGED_COLOUR = "#b0b0b0"
 
@@ -35,27 +35,16 @@ def attractor_colours(count: int) -> list[str]:
     return [OKABE_ITO[k % (len(OKABE_ITO) - 1)] for k in range(count)]
 
 
-def basins_figure(game_or_result, params: Mapping | None = None, *, samples: int = 2048, seed: int = 0,
-                  lang: str = "en", width="single", resolved=None):
-    """Draw the basins of attraction of a game (or of a computed BasinResult).
+def basin_map_figure(result, *, lang: str = "en", width="single", resolved=None):
+    """Draw a :class:`~evogame.studies.basins.BasinResult`: each start coloured by its attractor.
 
-    Parameters
-    ----------
-    game_or_result : a Game (the basins are estimated with ``samples``
-        starts and ``seed``) or a :class:`~evogame.basins.BasinResult`.
-    params : parameter overrides (with a Game).
+    The geometry follows the game's shape (see the module docstring); the
+    legend gives each attractor's basin share ``p`` with its standard error.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    from matplotlib.lines import Line2D
-
-    from ..studies.basins import BasinResult, basins
-    if isinstance(game_or_result, BasinResult):
-        result = game_or_result
-    else:
-        result = basins(game_or_result, params, samples=samples, seed=seed)
     game = result.game
     s = prepare(game, None, analysis=result.analysis if result.analysis is not None
                 and result.analysis.game is game else None, lang=lang, width=width, resolved=resolved)
@@ -63,6 +52,28 @@ def basins_figure(game_or_result, params: Mapping | None = None, *, samples: int
     colours = attractor_colours(len(result.attractors))
     point_colours = np.array([colours[a] if a >= 0 else NOT_CONVERGED_COLOUR for a in result.assignment],
                              dtype=object)
+    handles = _share_handles(result, colours, L)
+    kind = {(2,): "line", (3,): "simplex", (2, 2): "square", (2, 2, 2): "cube"}.get(shape(game), "bars")
+    points = s.analysis.rest_points
+    title = f"{L.word('attractor')} (n = {result.samples})"
+    with style(width, s.cjk_font):
+        # legend handles take their defaults from the style: made inside it
+        marks = rest_point_legend_handles({p.classification for p in points}, L)
+        if kind == "bars":
+            return s.done(_bars(s, result, colours))
+        if kind == "cube":
+            return s.done(_cube(s, result, point_colours, points, handles, marks, title))
+        draw = {"line": _line, "square": _square, "simplex": _simplex}[kind]
+        fig = draw(s, result, point_colours, points)
+        handles = marks + handles
+        fig.legend(handles=handles, loc="outside lower center", ncol=legend_columns(fig, handles, 2),
+                   title=title)
+        return s.done(fig)
+
+
+def _share_handles(result, colours, labels) -> list:
+    """A legend entry per attractor, ``→ label: p ± se``, and one for the starts that reached none."""
+    from matplotlib.lines import Line2D
     handles = []
     for k, (label, p, se) in enumerate(zip(result.labels, result.shares, result.standard_errors)):
         handles.append(Line2D([], [], linestyle="none", marker="s", markersize=5, markerfacecolor=colours[k],
@@ -72,108 +83,101 @@ def basins_figure(game_or_result, params: Mapping | None = None, *, samples: int
         p = result.not_converged_share
         handles.append(Line2D([], [], linestyle="none", marker="s", markersize=5,
                               markerfacecolor=NOT_CONVERGED_COLOUR, markeredgecolor=NOT_CONVERGED_COLOUR,
-                              label=f"{L.word('no attractor')}: {p:.3f}"))
-    kind = {(2,): "line", (3,): "simplex", (2, 2): "square", (2, 2, 2): "cube"}.get(shape(game), "bars")
-    points = s.analysis.rest_points
-    classes = {p.classification for p in points}
-    title = f"{L.word('attractor')} (n = {result.samples})"
-    with style(width, s.cjk_font):
-        w = width_inches(width)
-        if kind == "line":
-            fig = s.figure(0.5)
-            ax = fig.add_subplot()
-            x = result.initial[:, 0]
-            order = np.argsort(x)
-            ax.vlines(x[order], 0.0, 1.0, colors=list(point_colours[order]), linewidth=0.5, zorder=1)
-            if result.separatrix:
-                for sep in result.separatrix:
-                    xs = float(np.ravel(sep["state"])[0]) if not isinstance(sep["state"], (int, float)) \
-                        else float(sep["state"])
-                    ax.axvline(xs, color="black", linewidth=0.8, linestyle=":", zorder=2)
-            mark_rest_points(ax, points, np.array([[p.state[0], 0.0] for p in points]), L)
-            ax.set_xlim(0, 1)
-            ax.set_ylim(0, 1)
-            ax.set_yticks([])
-            ax.spines[["top", "right", "left"]].set_visible(False)
-            ax.set_xlabel(L.share(0, variable=True))
-            handles = rest_point_legend_handles(classes, L) + handles
-        elif kind == "square":
-            fig = s.figure(1.15)
-            ax = fig.add_subplot()
-            ax.scatter(result.initial[:, 0], result.initial[:, 1], c=list(point_colours), s=2.0,
-                       linewidths=0, zorder=1, rasterized=False)
-            mark_rest_points(ax, points, np.array([[p.state[0], p.state[1]] for p in points]), L)
-            ax.set_xlim(0, 1)
-            ax.set_ylim(0, 1)
-            ax.set_aspect("equal")
-            from .common import wrap
-            ax.set_xlabel(wrap(L.share(0, variable=True), 44))
-            ax.set_ylabel(wrap(L.share(1, variable=True), 38))
-            handles = rest_point_legend_handles(classes, L) + handles
-        elif kind == "simplex":
-            fig = s.figure(1.1)
-            ax = fig.add_subplot()
-            z = result.initial
-            xy = simplex_coordinates(np.column_stack([z[:, 0], z[:, 1], 1 - z[:, 0] - z[:, 1]]))
-            ax.scatter(xy[:, 0], xy[:, 1], c=list(point_colours), s=2.0, linewidths=0, zorder=1)
-            tri = np.vstack([SIMPLEX_VERTICES, SIMPLEX_VERTICES[:1]])
-            ax.plot(tri[:, 0], tri[:, 1], color="black", linewidth=0.8, zorder=3, clip_on=False)
-            for i, (dx, dy, va) in enumerate([(0, 0.06, "bottom"), (-0.02, -0.05, "top"), (0.02, -0.05, "top")]):
-                vx, vy = SIMPLEX_VERTICES[i]
-                ax.text(vx + dx, vy + dy, L.strategy(0, i), ha="center", va=va)
-            mark_rest_points(ax, points, simplex_coordinates([p.shares[0] for p in points]), L)
-            ax.set_xlim(-0.06, 1.06)
-            ax.set_ylim(-0.13, np.sqrt(3) / 2 + 0.12)
-            ax.set_aspect("equal")
-            ax.set_axis_off()
-            handles = rest_point_legend_handles(classes, L) + handles
-        elif kind == "cube":
-            fig = s.figure(1.0)
-            fig.set_layout_engine("none")
-            ncol = legend_columns(fig, handles + rest_point_legend_handles(classes, L), 2)
-            all_handles = rest_point_legend_handles(classes, L) + handles
-            legend_in = 0.17 * -(-len(all_handles) // ncol) + 0.3
-            h = w * 0.88 + legend_in
-            fig.set_size_inches(w, h)
-            ax = fig.add_axes([0.0, legend_in / h, 1.0, 1.0 - legend_in / h], projection="3d")
-            z = result.initial
-            ax.scatter(z[:, 0], z[:, 1], z[:, 2], c=list(point_colours), s=1.5, linewidths=0, alpha=0.55,
-                       depthshade=False)
-            mark_rest_points(ax, points, np.array([p.state for p in points]), L, three_d=True)
-            ax.set_xlim(0, 1)
-            ax.set_ylim(0, 1)
-            ax.set_zlim(0, 1)
-            for setter in (ax.set_xticks, ax.set_yticks, ax.set_zticks):
-                setter([0, 0.5, 1], ["0", "0.5", "1"])
-            ax.tick_params(pad=0.0, labelsize=6.5)
-            names = [L.share(p, population=False, variable=True) for p in range(3)]
-            for setter, p in ((ax.set_xlabel, 0), (ax.set_ylabel, 1), (ax.set_zlabel, 2)):
-                setter(f"{L.population(p)}\n{names[p]}", labelpad=-1, fontsize=7, linespacing=1.1)
-            ax.view_init(elev=22.0, azim=-58.0)
-            ax.set_box_aspect((1, 1, 1), zoom=0.86)
-            for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
-                axis.pane.set_facecolor((0.97, 0.97, 0.97, 1.0))
-                axis.pane.set_edgecolor("#bbbbbb")
-            fig.legend(handles=all_handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=ncol,
-                       title=title)
-            return s.done(fig)
-        else:
-            fig = s.figure(0.75)
-            ax = fig.add_subplot()
-            labels = list(result.labels) + ([L.word("no attractor")] if result.not_converged else [])
-            shares = list(result.shares) + ([result.not_converged_share] if result.not_converged else [])
-            errors = list(result.standard_errors) + (
-                [np.sqrt(result.not_converged_share * (1 - result.not_converged_share) / result.samples)]
-                if result.not_converged else [])
-            bar_colours = colours + ([NOT_CONVERGED_COLOUR] if result.not_converged else [])
-            ax.barh(np.arange(len(labels)), shares, xerr=errors, color=bar_colours, height=0.6,
-                    error_kw=dict(linewidth=0.8, capsize=2))
-            ax.set_yticks(np.arange(len(labels)), labels)
-            ax.invert_yaxis()
-            ax.set_xlim(0, 1)
-            ax.set_xlabel(f"basin share (n = {result.samples})")
-            ax.spines[["top", "right"]].set_visible(False)
-            return s.done(fig)
-        fig.legend(handles=handles, loc="outside lower center", ncol=legend_columns(fig, handles, 2),
-                   title=title)
-        return s.done(fig)
+                              label=f"{labels.word('no attractor')}: {p:.3f}"))
+    return handles
+
+
+def _line(s, result, point_colours, points):
+    """One population, two strategies: a rug of the starts on [0, 1], the separatrices dotted."""
+    L = s.labels
+    fig = s.figure(0.5)
+    ax = fig.add_subplot()
+    x = result.initial[:, 0]
+    order = np.argsort(x)
+    ax.vlines(x[order], 0.0, 1.0, colors=list(point_colours[order]), linewidth=0.5, zorder=1)
+    if result.separatrix:
+        for sep in result.separatrix:
+            xs = float(np.ravel(sep["state"])[0]) if not isinstance(sep["state"], (int, float)) \
+                else float(sep["state"])
+            ax.axvline(xs, color="black", linewidth=0.8, linestyle=":", zorder=2)
+    mark_rest_points(ax, points, np.array([[p.state[0], 0.0] for p in points]), L)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_yticks([])
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    ax.set_xlabel(L.share(0, variable=True))
+    return fig
+
+
+def _square(s, result, point_colours, points):
+    """Two populations x 2: the starts in the unit square."""
+    L = s.labels
+    fig = s.figure(1.15)
+    ax = fig.add_subplot()
+    ax.scatter(result.initial[:, 0], result.initial[:, 1], c=list(point_colours), s=2.0,
+               linewidths=0, zorder=1, rasterized=False)
+    mark_rest_points(ax, points, np.array([[p.state[0], p.state[1]] for p in points]), L)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel(wrap(L.share(0, variable=True), 44))
+    ax.set_ylabel(wrap(L.share(1, variable=True), 38))
+    return fig
+
+
+def _simplex(s, result, point_colours, points):
+    """One population, three strategies: the starts in the simplex, its vertices named."""
+    L = s.labels
+    fig = s.figure(1.1)
+    ax = fig.add_subplot()
+    z = result.initial
+    xy = simplex_coordinates(np.column_stack([z[:, 0], z[:, 1], 1 - z[:, 0] - z[:, 1]]))
+    ax.scatter(xy[:, 0], xy[:, 1], c=list(point_colours), s=2.0, linewidths=0, zorder=1)
+    tri = np.vstack([SIMPLEX_VERTICES, SIMPLEX_VERTICES[:1]])
+    ax.plot(tri[:, 0], tri[:, 1], color="black", linewidth=0.8, zorder=3, clip_on=False)
+    for i, (dx, dy, va) in enumerate([(0, 0.06, "bottom"), (-0.02, -0.05, "top"), (0.02, -0.05, "top")]):
+        vx, vy = SIMPLEX_VERTICES[i]
+        ax.text(vx + dx, vy + dy, L.strategy(0, i), ha="center", va=va)
+    mark_rest_points(ax, points, simplex_coordinates([p.shares[0] for p in points]), L)
+    ax.set_xlim(-0.06, 1.06)
+    ax.set_ylim(-0.13, np.sqrt(3) / 2 + 0.12)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return fig
+
+
+def _cube(s, result, point_colours, points, handles, marks, title):
+    """Three populations x 2: the starts in the unit cube (3-D), the legend below."""
+    fig = s.figure(1.0)
+    fig.set_layout_engine("none")
+    ncol = legend_columns(fig, handles + marks, 2)
+    all_handles = marks + handles
+    ax = cube_axes(fig, width_inches(s.width), 0.17 * -(-len(all_handles) // ncol) + 0.3)
+    z = result.initial
+    ax.scatter(z[:, 0], z[:, 1], z[:, 2], c=list(point_colours), s=1.5, linewidths=0, alpha=0.55,
+               depthshade=False)
+    mark_rest_points(ax, points, np.array([p.state for p in points]), s.labels, three_d=True)
+    style_cube_axes(ax, s.labels)
+    fig.legend(handles=all_handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=ncol, title=title)
+    return fig
+
+
+def _bars(s, result, colours):
+    """Any other shape: the basin shares as bars with their standard errors."""
+    L = s.labels
+    fig = s.figure(0.75)
+    ax = fig.add_subplot()
+    labels = list(result.labels) + ([L.word("no attractor")] if result.not_converged else [])
+    shares = list(result.shares) + ([result.not_converged_share] if result.not_converged else [])
+    errors = list(result.standard_errors) + (
+        [np.sqrt(result.not_converged_share * (1 - result.not_converged_share) / result.samples)]
+        if result.not_converged else [])
+    bar_colours = colours + ([NOT_CONVERGED_COLOUR] if result.not_converged else [])
+    ax.barh(np.arange(len(labels)), shares, xerr=errors, color=bar_colours, height=0.6,
+            error_kw=dict(linewidth=0.8, capsize=2))
+    ax.set_yticks(np.arange(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(f"basin share (n = {result.samples})")
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig

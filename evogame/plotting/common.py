@@ -15,7 +15,7 @@ from ..formatting import number
 from ..game import Game, game_of
 from ..scenario import Scenario, as_scenario
 from ..simulation import as_initial_states
-from .style import Labels, new_figure, resolve_language
+from .style import Labels, localize, new_figure, resolve_language
 
 #: default final time when the scenario's [simulation] gives none
 DEFAULT_T_END = 50.0
@@ -40,7 +40,6 @@ class Setting:
 
     def done(self, fig):
         """Finish a figure: Chinese labels that mix in mathtext become plain text."""
-        from .style import localize
         return localize(fig, self.labels)
 
     def figure(self, aspect: float, **kwargs):

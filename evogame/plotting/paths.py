@@ -18,7 +18,7 @@ from ..game import Game, game_of
 from ..scenario import Scenario
 from ..simulation import as_initial_states, simulate
 from .common import default_initial_states, default_t_end, format_state, prepare
-from .style import OKABE_ITO, style
+from .style import OKABE_ITO, style, width_inches
 
 __all__ = ["paths", "panels", "panel_grid"]
 
@@ -47,7 +47,6 @@ def panel_grid(fig, count: int, width) -> list:
 
 def panel_aspect(count: int, width, legend_rows: int = 1) -> float:
     """Figure height / width for ``count`` panels (about 1.2 in per panel row at single width)."""
-    from .style import width_inches
     ncols = 1 if width == "single" else min(count, 3)
     rows = math.ceil(count / ncols)
     per_row = 1.15 if width == "single" else 1.9

@@ -35,20 +35,19 @@ import numpy as np
 from ..analysis import Analysis
 from ..game import Game, game_of
 from ..scenario import Scenario
+from ..simulation import simulate
 from .common import Setting, default_t_end, fmt_number, payoff_differences, prepare, shape, wrap
-from .style import (MARK_ZORDER, OKABE_ITO, mark_rest_points, no_portrait, rest_point_legend_handles,
-                    style)
+from .style import (OKABE_ITO, legend_columns, mark_continua, mark_rest_points, no_portrait,
+                    rest_point_legend_handles, style, width_inches)
 
 __all__ = ["portrait", "line_portrait", "simplex_portrait", "square_portrait", "cube_portrait",
-           "simplex_coordinates", "SIMPLEX_VERTICES", "portrait_kind"]
+           "simplex_coordinates", "SIMPLEX_VERTICES", "portrait_kind", "cube_axes", "style_cube_axes"]
 
 H = np.sqrt(3.0) / 2.0
 #: cartesian positions of the simplex's vertices (strategy 1 top, 2 bottom left, 3 bottom right)
 SIMPLEX_VERTICES = np.array([[0.5, H], [0.0, 0.0], [1.0, 0.0]])
 
 STREAM_COLOUR = "#8c8c8c"
-CONTINUUM_MARK = dict(marker="x", markersize=5.0, markeredgecolor="#444444", markeredgewidth=1.0,
-                      linestyle="none")
 
 
 def portrait_kind(subject: Game | Scenario) -> str:
@@ -93,14 +92,6 @@ def portrait(subject: Game | Scenario, params: Mapping | None = None, *, ax=None
 
 # -- helpers -----------------------------------------------------------------------
 
-def legend_columns(fig, handles, wanted: int) -> int:
-    """As many legend columns (up to ``wanted``) as fit the figure's width at 7 pt."""
-    longest = max(len(h.get_label()) for h in handles)
-    entry = (longest * 0.56 * 7.0 + 30.0) / 72.0           # inches: text + handle + spacing
-    fit = int(fig.get_figwidth() * 0.96 // entry)
-    return max(1, min(wanted, fit, len(handles)))
-
-
 def _finish_legend(fig, ax, handles, own_figure: bool, *, ncol: int = 2, where: str = "lower"):
     if not handles:
         return None
@@ -108,19 +99,6 @@ def _finish_legend(fig, ax, handles, own_figure: bool, *, ncol: int = 2, where: 
         return fig.legend(handles=handles, loc=f"outside {where} center",
                           ncol=legend_columns(fig, handles, ncol))
     return ax.legend(handles=handles, loc="best")
-
-
-def _continuum_marks(ax, setting: Setting, to_xy, labels):
-    """One mark per continuum of rest points (a sample point of it), with a legend entry."""
-    from matplotlib.lines import Line2D
-    if setting.analysis is None or not setting.analysis.continua:
-        return []
-    pts = [c.sample for c in setting.analysis.continua if c.sample is not None]
-    if not pts:
-        return []
-    xy = np.array([to_xy(np.asarray(p, dtype=float)) for p in pts])
-    ax.plot(xy[:, 0], xy[:, 1], zorder=MARK_ZORDER, clip_on=False, **CONTINUUM_MARK)
-    return [Line2D([], [], label=labels.word("continuum"), **CONTINUUM_MARK)]
 
 
 def _classes(setting: Setting, points=None):
@@ -172,7 +150,7 @@ def line_portrait(subject: Game | Scenario, params: Mapping | None = None, *, ax
         points = s.analysis.rest_points
         coords = np.array([[p.state[0], 0.0] for p in points])
         mark_rest_points(ax, points, coords, L)
-        handles = _continuum_marks(ax, s, lambda z: (z[0], 0.0), L)
+        handles = mark_continua(ax, s.analysis, lambda z: (z[0], 0.0), L)
         ax.set_xlabel(L.share(0, variable=True, population=len(L.population(0)) < 18))
         ax.set_ylabel(f"rate of change $\\dot{{{var}}}$" if L.lang == "en" else f"变化率 $\\dot{{{var}}}$")
         ax.spines[["top", "right"]].set_visible(False)
@@ -244,7 +222,7 @@ def simplex_portrait(subject: Game | Scenario, params: Mapping | None = None, *,
         points = s.analysis.rest_points
         coords = simplex_coordinates([p.shares[0] for p in points]) if points else np.zeros((0, 2))
         mark_rest_points(ax, points, coords, L)
-        extra = _continuum_marks(ax, s, lambda z: simplex_coordinates([z[0], z[1], 1 - z[0] - z[1]]), L)
+        extra = mark_continua(ax, s.analysis, lambda z: simplex_coordinates([z[0], z[1], 1 - z[0] - z[1]]), L)
         ax.set_xlim(-0.06, 1.06)
         ax.set_ylim(-0.13, H + 0.12)
         ax.set_aspect("equal")
@@ -336,7 +314,7 @@ def square_portrait(subject: Game | Scenario, params: Mapping | None = None, *, 
         ax = fig.add_subplot() if own else ax
         handles = _square_panel(ax, s, grid=grid, density=density, nullclines=nullclines, speed=speed,
                                 fig=fig)
-        extra = _continuum_marks(ax, s, lambda z: (z[0], z[1]), L)
+        extra = mark_continua(ax, s.analysis, lambda z: (z[0], z[1]), L)
         ax.set_xlabel(wrap(L.share(0, variable=True), 44))
         ax.set_ylabel(wrap(L.share(1, variable=True), 38))
         handles = rest_point_legend_handles(_classes(s), L) + extra + handles
@@ -363,11 +341,8 @@ def cube_portrait(subject: Game | Scenario, params: Mapping | None = None, *, ax
     components of the field.  The layout is fixed by hand (3-D axes do not
     take part in constrained layout).
     """
-    game = game_of(subject)
     from matplotlib.lines import Line2D
-
-    from ..simulation import simulate
-    from .style import width_inches
+    game = game_of(subject)
     if shape(game) != (2, 2, 2):
         raise no_portrait(game, "unit-cube portrait")
     s = prepare(game, params, analysis=analysis, lang=lang, width=width, resolved=resolved)
@@ -382,102 +357,118 @@ def cube_portrait(subject: Game | Scenario, params: Mapping | None = None, *, ax
         handles.append(Line2D([], [], color=colours[k], linewidth=1.0, label=f"→ {p.label}"))
     with style(width, s.cjk_font):
         own = ax is None
-        slice_axes = []
-        if own:
-            w = width_inches(width)
-            double = not slices and False or (width != "single")
-            fig = s.figure(1.0)
-            fig.set_layout_engine("none")
-            ncol = legend_columns(fig, handles, 2 if not double else 3)
-            legend_in = 0.17 * -(-len(handles) // ncol) + 0.12
-            if not slices:
-                h = w * 0.88 + legend_in
-                fig.set_size_inches(w, h)
-                ax = fig.add_axes([0.0, legend_in / h, 1.0, 1.0 - legend_in / h], projection="3d")
-            elif width == "single":
-                cube_in, slice_in = w * 0.88, w * 0.5
-                h = cube_in + slice_in + 0.3 + legend_in
-                fig.set_size_inches(w, h)
-                ax = fig.add_axes([0.0, (legend_in + slice_in + 0.3) / h, 1.0, cube_in / h], projection="3d")
-                n = len(slices)
-                side = min(slice_in, (w - 0.2 - 0.5 * n) / n)
-                for k in range(n):
-                    left = (0.5 + k * (side + 0.5)) / w
-                    slice_axes.append(fig.add_axes([left, (legend_in + 0.4) / h, side / w, side / h]))
-            else:
-                cube_in = min(w * 0.45, 3.1)
-                n = len(slices)
-                room = w - cube_in - 0.1
-                side = min(cube_in * 0.62, room / n - 0.7)
-                h = max(cube_in, side + 1.0) + legend_in
-                fig.set_size_inches(w, h)
-                ax = fig.add_axes([0.0, legend_in / h, cube_in / w, (h - legend_in) / h], projection="3d")
-                for k in range(n):
-                    left = cube_in + 0.1 + 0.45 + k * (side + 0.7)
-                    bottom = legend_in + 0.5 + 0.5 * (h - legend_in - side - 1.0)
-                    slice_axes.append(fig.add_axes([left / w, bottom / h, side / w, side / h]))
-        else:
-            fig = ax.figure
+        fig, ax, slice_axes = _cube_layout(s, handles, width, slices) if own else (ax.figure, ax, [])
         grid = np.array(np.meshgrid(starts, starts, starts, indexing="ij")).reshape(3, -1).T
         t_end = default_t_end(subject) if t_end is None else float(t_end)
         sim = simulate(game, grid, t_end, params=dict(s.values), n_points=n_points)
         for path in sim.paths:
-            end = path[-1]
-            colour = "#9a9a9a"
-            for k, p in enumerate(stable):
-                if np.max(np.abs(end - p.state)) < 0.02:
-                    colour = colours[k]
-                    break
-            ax.plot(path[:, 0], path[:, 1], path[:, 2], color=colour, linewidth=0.7, alpha=0.9, zorder=1)
-            ax.plot(path[:1, 0], path[:1, 1], path[:1, 2], linestyle="none", marker=".", markersize=2.5,
-                    color=colour, zorder=1)
-            # a direction arrow where the path has covered a third of its length
-            seg = np.linalg.norm(np.diff(path, axis=0), axis=1)
-            total = seg.sum()
-            if total > 0.05:
-                k = int(np.searchsorted(np.cumsum(seg), total / 3.0))
-                k = min(max(k, 0), len(path) - 2)
-                direction = path[k + 1] - path[k]
-                norm = np.linalg.norm(direction)
-                if norm > 0:
-                    direction = direction / norm * 0.07
-                    ax.quiver(*path[k], *direction, color=colour, linewidth=0.8, arrow_length_ratio=0.6,
-                              normalize=False)
+            _draw_cube_path(ax, path, stable, colours)
         points = s.analysis.rest_points
         coords = np.array([p.state for p in points]) if points else np.zeros((0, 3))
         mark_rest_points(ax, points, coords, L, three_d=True)
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1)
-        ax.set_zlim(0, 1)
-        ticks = [0, 0.5, 1]
-        ax.set_xticks(ticks, ["0", "0.5", "1"])
-        ax.set_yticks(ticks, ["0", "0.5", "1"])
-        ax.set_zticks(ticks, ["0", "0.5", "1"])
-        ax.tick_params(pad=0.0, labelsize=6.5)
-        names = [L.share(p, population=False, variable=True) for p in range(3)]
-        for setter, p in ((ax.set_xlabel, 0), (ax.set_ylabel, 1), (ax.set_zlabel, 2)):
-            setter(f"{L.population(p)}\n{names[p]}", labelpad=-1, fontsize=7, linespacing=1.1)
-        ax.view_init(elev=view[0], azim=view[1])
-        ax.set_box_aspect((1, 1, 1), zoom=0.86)
-        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
-            axis.pane.set_facecolor((0.97, 0.97, 0.97, 1.0))
-            axis.pane.set_edgecolor("#bbbbbb")
+        style_cube_axes(ax, L, view)
         for sax, value in zip(slice_axes, slices):
-            on_face = [p for p in points if abs(p.state[2] - value) <= 1e-9]
-            _square_panel(sax, s, (0, 1), {2: float(value)}, grid=31, density=0.7, nullclines=False,
-                          points=on_face)
-            sax.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
-            sax.set_yticks([0, 1], ["0", "1"])
-            var = L.variable(2) or "z"
-            invariant = value in (0.0, 1.0)
-            title = f"${var} = {fmt_number(value)}$\n"
-            title += L.strategy(2, 0 if value == 1 else 1) if invariant else "(projection)"
-            sax.set_title(title, fontsize=7.5)
-            sax.set_xlabel(f"${L.variable(0)}$", fontsize=7.5, labelpad=1.5)
-            sax.set_ylabel(f"${L.variable(1)}$", fontsize=7.5, labelpad=3, rotation=0, va="center")
+            _cube_slice(sax, s, value, [p for p in points if abs(p.state[2] - value) <= 1e-9])
         if own:
             fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0),
                        ncol=legend_columns(fig, handles, 2 if width == "single" else 3))
         else:
             ax.legend(handles=handles, loc="upper left")
         return s.done(fig)
+
+
+def cube_axes(fig, width_in: float, legend_in: float):
+    """Resize ``fig`` for a cube above a legend strip ``legend_in`` inches high; the 3-D axes."""
+    h = width_in * 0.88 + legend_in
+    fig.set_size_inches(width_in, h)
+    return fig.add_axes([0.0, legend_in / h, 1.0, 1.0 - legend_in / h], projection="3d")
+
+
+def _cube_layout(s: Setting, handles, width, slices):
+    """A new figure: the cube, the slices below it (single width) or beside it, the legend strip."""
+    w = width_inches(width)
+    fig = s.figure(1.0)
+    fig.set_layout_engine("none")
+    ncol = legend_columns(fig, handles, 2 if width == "single" else 3)
+    legend_in = 0.17 * -(-len(handles) // ncol) + 0.12
+    slice_axes = []
+    n = len(slices)
+    if not slices:
+        ax = cube_axes(fig, w, legend_in)
+    elif width == "single":
+        cube_in, slice_in = w * 0.88, w * 0.5
+        h = cube_in + slice_in + 0.3 + legend_in
+        fig.set_size_inches(w, h)
+        ax = fig.add_axes([0.0, (legend_in + slice_in + 0.3) / h, 1.0, cube_in / h], projection="3d")
+        side = min(slice_in, (w - 0.2 - 0.5 * n) / n)
+        for k in range(n):
+            left = (0.5 + k * (side + 0.5)) / w
+            slice_axes.append(fig.add_axes([left, (legend_in + 0.4) / h, side / w, side / h]))
+    else:
+        cube_in = min(w * 0.45, 3.1)
+        side = min(cube_in * 0.62, (w - cube_in - 0.1) / n - 0.7)
+        h = max(cube_in, side + 1.0) + legend_in
+        fig.set_size_inches(w, h)
+        ax = fig.add_axes([0.0, legend_in / h, cube_in / w, (h - legend_in) / h], projection="3d")
+        for k in range(n):
+            left = cube_in + 0.1 + 0.45 + k * (side + 0.7)
+            bottom = legend_in + 0.5 + 0.5 * (h - legend_in - side - 1.0)
+            slice_axes.append(fig.add_axes([left / w, bottom / h, side / w, side / h]))
+    return fig, ax, slice_axes
+
+
+def _draw_cube_path(ax, path: np.ndarray, stable, colours):
+    """One trajectory, coloured by the attractor it ends at, with its start and a direction arrow."""
+    colour = "#9a9a9a"
+    for k, p in enumerate(stable):
+        if np.max(np.abs(path[-1] - p.state)) < 0.02:
+            colour = colours[k]
+            break
+    ax.plot(path[:, 0], path[:, 1], path[:, 2], color=colour, linewidth=0.7, alpha=0.9, zorder=1)
+    ax.plot(path[:1, 0], path[:1, 1], path[:1, 2], linestyle="none", marker=".", markersize=2.5,
+            color=colour, zorder=1)
+    # a direction arrow where the path has covered a third of its length
+    seg = np.linalg.norm(np.diff(path, axis=0), axis=1)
+    total = seg.sum()
+    if not total > 0.05:
+        return
+    k = int(np.searchsorted(np.cumsum(seg), total / 3.0))
+    k = min(max(k, 0), len(path) - 2)
+    direction = path[k + 1] - path[k]
+    norm = np.linalg.norm(direction)
+    if norm > 0:
+        direction = direction / norm * 0.07
+        ax.quiver(*path[k], *direction, color=colour, linewidth=0.8, arrow_length_ratio=0.6, normalize=False)
+
+
+def style_cube_axes(ax, labels, view: tuple[float, float] = (22.0, -58.0)):
+    """The unit cube's 3-D axes: ticks at 0, 0.5, 1, each axis named by population and share, the view."""
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_zlim(0, 1)
+    for setter in (ax.set_xticks, ax.set_yticks, ax.set_zticks):
+        setter([0, 0.5, 1], ["0", "0.5", "1"])
+    ax.tick_params(pad=0.0, labelsize=6.5)
+    names = [labels.share(p, population=False, variable=True) for p in range(3)]
+    for setter, p in ((ax.set_xlabel, 0), (ax.set_ylabel, 1), (ax.set_zlabel, 2)):
+        setter(f"{labels.population(p)}\n{names[p]}", labelpad=-1, fontsize=7, linespacing=1.1)
+    ax.view_init(elev=view[0], azim=view[1])
+    ax.set_box_aspect((1, 1, 1), zoom=0.86)
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.pane.set_facecolor((0.97, 0.97, 0.97, 1.0))
+        axis.pane.set_edgecolor("#bbbbbb")
+
+
+def _cube_slice(ax, s: Setting, value: float, on_face):
+    """The ``(x, y)`` flow at ``z = value``, titled by whether the face is invariant."""
+    L = s.labels
+    _square_panel(ax, s, (0, 1), {2: float(value)}, grid=31, density=0.7, nullclines=False, points=on_face)
+    ax.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
+    ax.set_yticks([0, 1], ["0", "1"])
+    var = L.variable(2) or "z"
+    invariant = value in (0.0, 1.0)
+    title = f"${var} = {fmt_number(value)}$\n"
+    title += L.strategy(2, 0 if value == 1 else 1) if invariant else "(projection)"
+    ax.set_title(title, fontsize=7.5)
+    ax.set_xlabel(f"${L.variable(0)}$", fontsize=7.5, labelpad=1.5)
+    ax.set_ylabel(f"${L.variable(1)}$", fontsize=7.5, labelpad=3, rotation=0, va="center")

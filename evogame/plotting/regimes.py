@@ -1,35 +1,34 @@
-"""Where the stable outcome switches: regime maps and bifurcation diagrams.
+"""Where the stable outcome switches: regime maps and bifurcation diagrams, drawn from results.
 
-* **Regime map** (from :func:`evogame.sweeps.regime_map`): the plane of two
+The sweeps and thresholds are computed by the studies; :mod:`evogame.figures`
+holds the recipes (``regime_figure``, ``bifurcation``) that compute and then
+call the functions here, which only draw.
+
+* **Regime map** (from :func:`evogame.studies.sweeps.regime_map`): the plane of two
   parameters coloured by the set of asymptotically stable rest points in each
   cell; the threshold curve of the target state (from
-  :func:`evogame.thresholds.threshold`) drawn on top where it has a closed
+  :func:`evogame.studies.thresholds.threshold`) drawn on top where it has a closed
   form.  The curve is the zero set of ``numerator(u - e(q))``, where
   ``u = e(q)`` is the threshold's boundary expression with every parameter
   but the two axes at its value.
-* **Bifurcation diagram** (from :func:`evogame.sweeps.sweep1d`): every rest
+* **Bifurcation diagram** (from :func:`evogame.studies.sweeps.sweep1d`): every rest
   point's coordinates against the parameter, one panel per state variable,
   solid where the point is asymptotically stable and dashed otherwise, with
   the bifurcation points marked by dotted vertical lines.
 """
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 import sympy
 
-from ..errors import AnalysisError
-from ..game import Game
-from ..scenario import Scenario, as_scenario
-from ..studies.mechanisms import apply
-from ..studies.sweeps import regime_map, sweep1d
-from ..studies.thresholds import threshold
+from ..expressions import parse_expression
+from ..game import Game, parameter_symbol
 from .common import prepare
-from .style import OKABE_ITO, style
+from .style import OKABE_ITO, style, width_inches
 
-__all__ = ["regime_map_figure", "bifurcation_figure", "regime_figure", "bifurcation", "threshold_curve",
-           "regime_colours"]
+__all__ = ["regime_map_figure", "bifurcation_figure", "threshold_curve", "regime_colours"]
 
 NONE_COLOUR = "#e4e4e4"
 
@@ -69,14 +68,9 @@ def regime_colours(regimes: Sequence[tuple], labels: Sequence[str]) -> list:
     return out
 
 
-def _axis_label(labels, name: str, mechanisms, game=None) -> str:
+def _axis_label(labels, name: str, mechanisms) -> str:
     if name == "strength":
-        names = list(mechanisms or [])
-        if game is not None:
-            from ..studies.mechanisms import mechanisms as declared
-            known = declared(game)
-            names = [known[n].label(labels.lang) if n in known else n for n in names]
-        mech = " + ".join(names)
+        mech = " + ".join(mechanisms or [])
         return f"{labels.word('strength')} $s$" + (f" ({mech})" if mech else "")
     return labels.parameter(name)
 
@@ -94,7 +88,7 @@ def threshold_curve(game: Game, result, x_name: str, y_name: str):
     ----------
     game : the game the threshold was computed on (mechanisms applied or
         not; every parameter other than the axes is held at its value).
-    result : a :class:`~evogame.thresholds.ThresholdResult` with an
+    result : a :class:`~evogame.studies.thresholds.ThresholdResult` with an
         ``expression`` ``"u = e(...)"``.
     x_name, y_name : the axes (parameters, or ``"strength"``).
 
@@ -104,9 +98,6 @@ def threshold_curve(game: Game, result, x_name: str, y_name: str):
     boundary in LaTeX; None when there is no closed form or the boundary does
     not depend on the axes.
     """
-    from ..expressions import parse_expression
-    from ..game import parameter_symbol
-
     if result is None or not getattr(result, "expression", None) or " = " not in result.expression:
         return None
     lhs_name, rhs_text = result.expression.split(" = ", 1)
@@ -138,7 +129,7 @@ def threshold_curve(game: Game, result, x_name: str, y_name: str):
 
 def regime_map_figure(result, threshold=None, *, ax=None, lang: str = "en", width="single", resolved=None,
                       threshold_game: Game | None = None):
-    """Draw a :class:`~evogame.sweeps.RegimeMapResult`.
+    """Draw a :class:`~evogame.studies.sweeps.RegimeMapResult`.
 
     Parameters
     ----------
@@ -152,8 +143,6 @@ def regime_map_figure(result, threshold=None, *, ax=None, lang: str = "en", widt
     -------
     matplotlib.figure.Figure
     """
-    from matplotlib.colors import ListedColormap
-    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     game = result.game
@@ -164,48 +153,16 @@ def regime_map_figure(result, threshold=None, *, ax=None, lang: str = "en", widt
         own = ax is None
         fig = s.figure(1.0 + 0.05 * len(result.regimes) if width == "single" else 0.62) if own else ax.figure
         ax = fig.add_subplot() if own else ax
-        cmap = ListedColormap(colours)
-        x, y = np.asarray(result.x, dtype=float), np.asarray(result.y, dtype=float)
-        uniform = all(len(v) > 1 and np.allclose(np.diff(v), v[1] - v[0], rtol=1e-6, atol=0) for v in (x, y))
-        if uniform:
-            # one image, not a path per cell: small vector files (the cells are centred on the grid)
-            dx, dy = x[1] - x[0], y[1] - y[0]
-            mesh = ax.imshow(result.regime_index, cmap=cmap, vmin=-0.5, vmax=len(colours) - 0.5,
-                             origin="lower", interpolation="nearest", aspect="auto", zorder=0,
-                             extent=(x[0] - dx / 2, x[-1] + dx / 2, y[0] - dy / 2, y[-1] + dy / 2))
-        else:
-            mesh = ax.pcolormesh(x, y, result.regime_index, cmap=cmap, vmin=-0.5, vmax=len(colours) - 0.5,
-                                 shading="nearest", rasterized=True, zorder=0)
-        mesh.set_gid("regimes")
+        _draw_regimes(ax, result, colours)
         handles = [Patch(facecolor=c, edgecolor="#666666", linewidth=0.4, label=_set_label(r, L))
                    for r, c in zip(result.regimes, colours)]
-        curve = threshold_curve(threshold_game or game, threshold, result.x_name, result.y_name) \
-            if threshold is not None else None
-        if curve is not None:
-            h, tex = curve
-            fx = np.linspace(result.x[0], result.x[-1], 401)
-            fy = np.linspace(result.y[0], result.y[-1], 401)
-            FX, FY = np.meshgrid(fx, fy)
-            Z = h(FX, FY)
-            if np.nanmin(Z) < 0.0 < np.nanmax(Z):
-                cs = ax.contour(FX, FY, Z, levels=[0.0], colors=["black"], linewidths=1.3, zorder=3)
-                cs.set_gid("threshold")
-                handles.append(Line2D([], [], color="black", linewidth=1.3,
-                                      label=f"{L.word('threshold')} ${tex}$"))
-        # the parameter values the rest of the report uses, when both axes are parameters
-        values = game.values() if all(p.value is not None for p in game.parameters.values()) else {}
-        if result.x_name in values and result.y_name in values:
-            dx, dy = float(values[result.x_name]), float(values[result.y_name])
-            if result.x[0] <= dx <= result.x[-1] and result.y[0] <= dy <= result.y[-1]:
-                ax.plot([dx], [dy], linestyle="none", marker="X", markersize=6.5, markerfacecolor="white",
-                        markeredgecolor="black", markeredgewidth=0.9, zorder=5, clip_on=False)
-                handles.append(Line2D([], [], linestyle="none", marker="X", markersize=6.5,
-                                      markerfacecolor="white", markeredgecolor="black", markeredgewidth=0.9,
-                                      label=L.word("defaults")))
+        if threshold is not None:
+            handles += _draw_threshold(ax, result, threshold, threshold_game or game, L)
+        handles += _mark_values(ax, result, game, L)
         ax.set_xlim(result.x[0], result.x[-1])
         ax.set_ylim(result.y[0], result.y[-1])
-        ax.set_xlabel(_axis_label(L, result.x_name, result.mechanisms, game))
-        ax.set_ylabel(_axis_label(L, result.y_name, result.mechanisms, game))
+        ax.set_xlabel(_axis_label(L, result.x_name, result.mechanisms))
+        ax.set_ylabel(_axis_label(L, result.y_name, result.mechanisms))
         title = L.word("stable set")
         if own:
             fig.legend(handles=handles, loc="outside lower center", ncol=1 if width == "single" else 2,
@@ -215,46 +172,61 @@ def regime_map_figure(result, threshold=None, *, ax=None, lang: str = "en", widt
         return s.done(fig)
 
 
-def regime_figure(subject: Game | Scenario, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *,
-                  params: Mapping | None = None, target: str | None = None, lang: str = "en",
-                  width="single", resolved=None, draw_threshold: bool = True):
-    """Compute a regime map (and the target's threshold) and draw it.
+def _draw_regimes(ax, result, colours):
+    """Fill every cell with the colour of its regime (the cells are centred on the grid)."""
+    from matplotlib.colors import ListedColormap
+    cmap = ListedColormap(colours)
+    x, y = np.asarray(result.x, dtype=float), np.asarray(result.y, dtype=float)
+    uniform = all(len(v) > 1 and np.allclose(np.diff(v), v[1] - v[0], rtol=1e-6, atol=0) for v in (x, y))
+    if uniform:
+        # one image, not a path per cell: small vector files
+        dx, dy = x[1] - x[0], y[1] - y[0]
+        mesh = ax.imshow(result.regime_index, cmap=cmap, vmin=-0.5, vmax=len(colours) - 0.5,
+                         origin="lower", interpolation="nearest", aspect="auto", zorder=0,
+                         extent=(x[0] - dx / 2, x[-1] + dx / 2, y[0] - dy / 2, y[-1] + dy / 2))
+    else:
+        mesh = ax.pcolormesh(x, y, result.regime_index, cmap=cmap, vmin=-0.5, vmax=len(colours) - 0.5,
+                             shading="nearest", rasterized=True, zorder=0)
+    mesh.set_gid("regimes")
 
-    ``params`` are held fixed (the game's defaults otherwise); ``target`` is
-    the state whose threshold curve is drawn (default: the scenario's
-    ``[game] target``; no curve when the scenario has none).
-    """
-    scenario = as_scenario(subject)
-    base = scenario.with_game(scenario.game.with_values(**(params or {})))
-    result = regime_map(base, x_name, x, y_name, y, mechanisms)
-    thr, thr_game = None, None
-    if draw_threshold and (target or base.target is not None):
-        thr, thr_game = _threshold_for(base, mechanisms, target, x_name, y_name)
-    return regime_map_figure(result, thr, lang=lang, width=width, resolved=resolved, threshold_game=thr_game)
+
+def _draw_threshold(ax, result, threshold, game: Game, labels) -> list:
+    """The threshold's closed-form curve where it crosses the map; its legend handle (or none)."""
+    from matplotlib.lines import Line2D
+    curve = threshold_curve(game, threshold, result.x_name, result.y_name)
+    if curve is None:
+        return []
+    h, tex = curve
+    fx = np.linspace(result.x[0], result.x[-1], 401)
+    fy = np.linspace(result.y[0], result.y[-1], 401)
+    FX, FY = np.meshgrid(fx, fy)
+    Z = h(FX, FY)
+    if not np.nanmin(Z) < 0.0 < np.nanmax(Z):
+        return []
+    cs = ax.contour(FX, FY, Z, levels=[0.0], colors=["black"], linewidths=1.3, zorder=3)
+    cs.set_gid("threshold")
+    return [Line2D([], [], color="black", linewidth=1.3, label=f"{labels.word('threshold')} ${tex}$")]
 
 
-def _threshold_for(scenario: Scenario, mechanisms, target, x_name, y_name):
-    """The target's threshold in one of the axes (closed form if any), and the game it refers to."""
-    work = apply(scenario, mechanisms, ("symbolic", 1)).game if mechanisms else scenario.game
-    for name in (x_name, y_name):
-        try:
-            if name == "strength":
-                if not mechanisms:
-                    continue
-                res = threshold(scenario, mechanisms, target=target)
-            else:
-                res = threshold(scenario, mechanisms, target=target, param=name)
-        except (AnalysisError, ValueError):
-            continue
-        if res.expression:
-            return res, work
-    return None, None
+def _mark_values(ax, result, game: Game, labels) -> list:
+    """A cross at the game's parameter values when both axes are parameters in view; its legend handle."""
+    from matplotlib.lines import Line2D
+    values = game.values() if all(p.value is not None for p in game.parameters.values()) else {}
+    if result.x_name not in values or result.y_name not in values:
+        return []
+    dx, dy = float(values[result.x_name]), float(values[result.y_name])
+    if not (result.x[0] <= dx <= result.x[-1] and result.y[0] <= dy <= result.y[-1]):
+        return []
+    mark = dict(linestyle="none", marker="X", markersize=6.5, markerfacecolor="white", markeredgecolor="black",
+                markeredgewidth=0.9)
+    ax.plot([dx], [dy], zorder=5, clip_on=False, **mark)
+    return [Line2D([], [], label=labels.word("defaults"), **mark)]
 
 
 # -- bifurcation diagram ----------------------------------------------------------------
 
 def bifurcation_figure(result, *, lang: str = "en", width="single", resolved=None, axes=None):
-    """Draw a :class:`~evogame.sweeps.Sweep1DResult` as a bifurcation diagram.
+    """Draw a :class:`~evogame.studies.sweeps.Sweep1DResult` as a bifurcation diagram.
 
     One panel per state variable: every rest point's coordinate against the
     parameter, solid where asymptotically stable, dashed otherwise, absent
@@ -268,83 +240,92 @@ def bifurcation_figure(result, *, lang: str = "en", width="single", resolved=Non
     game = result.game
     s = prepare(game, None, lang=lang, width=width, need_analysis=False, resolved=resolved)
     L = s.labels
-    d = game.dimension
     values = np.asarray(result.values, dtype=float)
     with style(width, s.cjk_font):
-        if axes is None:
-            ncols = 1 if width == "single" else min(d, 3)
-            nrows = -(-d // ncols)
-            from .style import width_inches
-            per_row = 1.25 if width == "single" else 1.9
-            longest = max([len(lab) for lab in result.labels] + [24])
-            legend_rows = -(-(len(result.labels) + 2) // (1 if (width == "single" and longest > 24) else 2))
-            height = nrows * per_row + 0.35 + 0.16 * legend_rows
-            fig = s.figure(height / width_inches(width))
-            grid = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
-            axes = list(grid.ravel())
-            for ax in axes[d:]:
-                ax.set_visible(False)
-            axes = axes[:d]
-            own = True
-        else:
-            fig = axes[0].figure
-            own = False
-        handles = []
+        own = axes is None
+        fig, axes = _bifurcation_panels(s, result, width) if own else (axes[0].figure, axes)
         palette = [OKABE_ITO[k] for k in (0, 1, 2, 3, 4, 5, 7)]
         colours = {label: palette[k % len(palette)] for k, label in enumerate(result.labels)}
         for var, ax in enumerate(axes):
-            series = {}
-            for label in result.labels:
-                states = np.asarray(result.states[label], dtype=float)
-                codes = np.asarray(result.codes[label])
-                yv = states[:, var] if states.ndim == 2 else np.full(len(values), np.nan)
-                series[label] = (np.where(codes >= 0, yv, np.nan), codes == 0)
-            # rest points that lie on top of each other in this panel (e.g. two corners with x = 1)
-            # share the dashes: each draws every m-th dash, so all their colours stay visible
-            for group in _coincident(series, result.labels):
-                m = len(group)
-                for r, label in enumerate(group):
-                    yv, stable = series[label]
-                    solid = np.where(stable, yv, np.nan)
-                    dashed = _bridge(np.where(~stable, yv, np.nan), solid)
-                    pattern = (r * DASH, (DASH, (m - 1) * DASH + GAP))
-                    (d_line,) = ax.plot(values, dashed, color=colours[label], linewidth=1.0, linestyle=pattern,
-                                        zorder=2)
-                    (s_line,) = ax.plot(values, solid, color=colours[label], linewidth=2.2, linestyle="-",
-                                        zorder=3, solid_capstyle="butt")
-                    d_line.set_gid(f"bifurcation:{label}:{var}:not stable")
-                    s_line.set_gid(f"bifurcation:{label}:{var}:stable")
-        for label in result.labels:
-            handles.append(Line2D([], [], color=colours[label], linewidth=1.5, label=label))
-        for ax, (var_idx, sym) in zip(axes, enumerate(game.variables)):
-            ax.set_ylim(-0.05, 1.05)
-            ax.set_yticks([0, 0.5, 1.0], ["0", "0.5", "1"])
-            ax.set_xlim(values[0], values[-1])
-            ax.spines[["top", "right"]].set_visible(False)
-            p = _population_of(game, var_idx)
-            i = var_idx - game.slices()[p].start
-            ax.set_title(L.share(p, i), fontsize=8, loc="left")
-            ax.set_ylabel(f"{L.word('share')} ${sympy.latex(sym)}$")
-            seen = set()
-            for b in result.bifurcations:
-                v = round(float(b["value"]), 9)
-                if v in seen:
-                    continue
-                seen.add(v)
-                ax.axvline(b["value"], color="#777777", linewidth=0.6, linestyle=":", zorder=1)
-        bottom = axes[-(1 if width == "single" else min(d, 3)):]
+            _draw_branches(ax, result, values, var, colours)
+        handles = [Line2D([], [], color=colours[label], linewidth=1.5, label=label) for label in result.labels]
+        for var, ax in enumerate(axes):
+            _style_bifurcation_panel(ax, result, values, var, L)
+        bottom = axes[-(1 if width == "single" else min(game.dimension, 3)):]
         for ax in bottom:
-            ax.set_xlabel(_axis_label(L, result.parameter, result.mechanisms, game))
-        style_handles = [Line2D([], [], color="black", linewidth=2.2, label=L.word("stable")),
-                         Line2D([], [], color="black", linewidth=1.0, linestyle=(0, (DASH, GAP)),
-                                label=L.word("not stable"))]
+            ax.set_xlabel(_axis_label(L, result.parameter, result.mechanisms))
+        handles += [Line2D([], [], color="black", linewidth=2.2, label=L.word("stable")),
+                    Line2D([], [], color="black", linewidth=1.0, linestyle=(0, (DASH, GAP)),
+                           label=L.word("not stable"))]
         if own:
-            longest = max(len(h.get_label()) for h in handles + style_handles)
-            fig.legend(handles=handles + style_handles, loc="outside lower center",
+            longest = max(len(h.get_label()) for h in handles)
+            fig.legend(handles=handles, loc="outside lower center",
                        ncol=1 if (width == "single" and longest > 24) else 2)
         else:
-            axes[0].legend(handles=handles + style_handles, loc="best")
+            axes[0].legend(handles=handles, loc="best")
         return s.done(fig)
+
+
+def _bifurcation_panels(s, result, width):
+    """A new figure with one panel per state variable (one column, or up to 3 at double width)."""
+    d = result.game.dimension
+    ncols = 1 if width == "single" else min(d, 3)
+    nrows = -(-d // ncols)
+    per_row = 1.25 if width == "single" else 1.9
+    longest = max([len(lab) for lab in result.labels] + [24])
+    legend_rows = -(-(len(result.labels) + 2) // (1 if (width == "single" and longest > 24) else 2))
+    height = nrows * per_row + 0.35 + 0.16 * legend_rows
+    fig = s.figure(height / width_inches(width))
+    grid = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
+    axes = list(grid.ravel())
+    for ax in axes[d:]:
+        ax.set_visible(False)
+    return fig, axes[:d]
+
+
+def _draw_branches(ax, result, values, var: int, colours):
+    """Every rest point's coordinate ``var``: solid where asymptotically stable, dashed otherwise."""
+    series = {}
+    for label in result.labels:
+        states = np.asarray(result.states[label], dtype=float)
+        codes = np.asarray(result.codes[label])
+        yv = states[:, var] if states.ndim == 2 else np.full(len(values), np.nan)
+        series[label] = (np.where(codes >= 0, yv, np.nan), codes == 0)
+    # rest points that lie on top of each other in this panel (e.g. two corners with x = 1)
+    # share the dashes: each draws every m-th dash, so all their colours stay visible
+    for group in _coincident(series, result.labels):
+        m = len(group)
+        for r, label in enumerate(group):
+            yv, stable = series[label]
+            solid = np.where(stable, yv, np.nan)
+            dashed = _bridge(np.where(~stable, yv, np.nan), solid)
+            pattern = (r * DASH, (DASH, (m - 1) * DASH + GAP))
+            (d_line,) = ax.plot(values, dashed, color=colours[label], linewidth=1.0, linestyle=pattern,
+                                zorder=2)
+            (s_line,) = ax.plot(values, solid, color=colours[label], linewidth=2.2, linestyle="-",
+                                zorder=3, solid_capstyle="butt")
+            d_line.set_gid(f"bifurcation:{label}:{var}:not stable")
+            s_line.set_gid(f"bifurcation:{label}:{var}:stable")
+
+
+def _style_bifurcation_panel(ax, result, values, var: int, labels):
+    """Shares from 0 to 1, the panel named by its variable, dotted lines at the bifurcation points."""
+    game = result.game
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_yticks([0, 0.5, 1.0], ["0", "0.5", "1"])
+    ax.set_xlim(values[0], values[-1])
+    ax.spines[["top", "right"]].set_visible(False)
+    p = _population_of(game, var)
+    i = var - game.slices()[p].start
+    ax.set_title(labels.share(p, i), fontsize=8, loc="left")
+    ax.set_ylabel(f"{labels.word('share')} ${sympy.latex(game.variables[var])}$")
+    seen = set()
+    for b in result.bifurcations:
+        v = round(float(b["value"]), 9)
+        if v in seen:
+            continue
+        seen.add(v)
+        ax.axvline(b["value"], color="#777777", linewidth=0.6, linestyle=":", zorder=1)
 
 
 DASH, GAP = 3.0, 2.0
@@ -382,16 +363,3 @@ def _population_of(game: Game, var_idx: int) -> int:
         if sl.start <= var_idx < sl.stop:
             return p
     raise IndexError(var_idx)
-
-
-def bifurcation(subject: Game | Scenario, name: str, values, mechanisms: Sequence = (), *, params: Mapping | None = None,
-                lang: str = "en", width="single", resolved=None):
-    """Compute a one-parameter sweep and draw its bifurcation diagram.
-
-    ``name`` is a parameter, or ``"strength"`` of ``mechanisms``; ``params``
-    are held fixed.
-    """
-    scenario = as_scenario(subject)
-    base = scenario.with_game(scenario.game.with_values(**(params or {})))
-    return bifurcation_figure(sweep1d(base, name, values, mechanisms), lang=lang, width=width,
-                              resolved=resolved)

@@ -29,9 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 from matplotlib.figure import Figure
 
 from ..errors import AnalysisError, ScenarioError
+from ..game import parameter_symbol
 from ..stability import ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, SADDLE, UNSTABLE_SOURCE
 
 __all__ = ["WIDTHS", "OKABE_ITO", "MARKS", "CJKFontWarning", "find_cjk_font", "resolve_language",
@@ -70,6 +72,10 @@ MARKS = {
 
 #: zorder of rest-point marks: above streamlines (1-2), arrows (3) and lines (2)
 MARK_ZORDER = 10
+
+#: the mark of a continuum of rest points (drawn at one sample point of it)
+CONTINUUM_MARK = dict(marker="x", markersize=5.0, markeredgecolor="#444444", markeredgewidth=1.0,
+                      linestyle="none")
 
 _WORDS = {
     "en": {ASYMPTOTICALLY_STABLE: "asymptotically stable", UNSTABLE_SOURCE: "unstable source",
@@ -294,7 +300,6 @@ class Labels:
         if name == "strength":
             return self.word("strength")
         import sympy
-        from ..game import parameter_symbol
         return f"${sympy.latex(parameter_symbol(name))}$"
 
 
@@ -306,7 +311,6 @@ def mark_rest_points(ax, points, coords, labels: Labels, *, zorder: float = MARK
     so the positions can be read back.  Marks are not clipped, so rest points
     on the frame (pure states) are drawn whole.
     """
-    import numpy as np
     coords = np.asarray(coords, dtype=float).reshape(len(points), -1)
     artists = []
     for cls, mark in MARKS.items():
@@ -333,6 +337,30 @@ def rest_point_legend_handles(classes, labels: Labels) -> list:
         if cls in classes:
             out.append(Line2D([], [], linestyle="none", label=labels.classification(cls), **mark))
     return out
+
+
+def mark_continua(ax, analysis, to_xy, labels: Labels) -> list:
+    """One mark per continuum of rest points (a sample point of it); its legend handle.
+
+    ``to_xy`` maps a state (reduced coordinates) to plot coordinates.
+    """
+    from matplotlib.lines import Line2D
+    if analysis is None or not analysis.continua:
+        return []
+    pts = [c.sample for c in analysis.continua if c.sample is not None]
+    if not pts:
+        return []
+    xy = np.array([to_xy(np.asarray(p, dtype=float)) for p in pts])
+    ax.plot(xy[:, 0], xy[:, 1], zorder=MARK_ZORDER, clip_on=False, **CONTINUUM_MARK)
+    return [Line2D([], [], label=labels.word("continuum"), **CONTINUUM_MARK)]
+
+
+def legend_columns(fig, handles, wanted: int) -> int:
+    """As many legend columns (up to ``wanted``) as fit the figure's width at 7 pt."""
+    longest = max(len(h.get_label()) for h in handles)
+    entry = (longest * 0.56 * 7.0 + 30.0) / 72.0           # inches: text + handle + spacing
+    fit = int(fig.get_figwidth() * 0.96 // entry)
+    return max(1, min(wanted, fit, len(handles)))
 
 
 _GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon "

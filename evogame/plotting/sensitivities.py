@@ -5,7 +5,9 @@ integrated from the same initial state (default: the centre of the state
 space, every strategy equally common) and the paths are overlaid, one panel
 per population (as in :mod:`evogame.plotting.paths`), coloured along
 ``viridis`` from the smallest to the largest value, with a legend of the
-values (a colour bar when there are more than seven).
+values (a colour bar when there are more than seven).  A mechanism's strength
+is varied on games the caller has applied it to (:func:`evogame.figures.sensitivity`
+applies them); a parameter, on the game itself.
 """
 from __future__ import annotations
 
@@ -17,21 +19,20 @@ import numpy as np
 from ..errors import ScenarioError
 from ..game import Game, game_of
 from ..scenario import Scenario, as_scenario
-from ..studies.mechanisms import apply
 from ..simulation import as_initial_states, simulate
-from .common import centre_state, default_t_end, fmt_number, prepare
+from .common import Setting, centre_state, default_t_end, fmt_number, prepare
 from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, style_panel
 from .style import style, width_inches
 
-__all__ = ["sensitivity"]
+__all__ = ["sensitivity_figure"]
 
 _LEGEND_MAX = 7
 
 
-def sensitivity(subject: Game | Scenario, values: Sequence[float], *, parameter: str | None = None,
-                mechanism: str | None = None, initial=None, t_end: float | None = None,
-                params: Mapping | None = None, lang: str = "en", width="single", n_points: int = 301,
-                resolved=None):
+def sensitivity_figure(subject: Game | Scenario, values: Sequence[float], *, parameter: str | None = None,
+                       mechanism: str | None = None, games: Sequence | None = None, initial=None,
+                       t_end: float | None = None, params: Mapping | None = None, lang: str = "en",
+                       width="single", n_points: int = 301, resolved=None):
     """Paths for several values of one parameter or one mechanism strength, overlaid.
 
     Parameters
@@ -41,7 +42,9 @@ def sensitivity(subject: Game | Scenario, values: Sequence[float], *, parameter:
     parameter : the parameter varied (exactly one of ``parameter`` and
         ``mechanism``).
     mechanism : the mechanism whose strength ``s`` is varied (0 = baseline,
-        1 = as described), applied with :func:`evogame.mechanisms.apply`.
+        1 = as described).
+    games : with ``mechanism``, the subject with the mechanism applied at
+        each strength in ``values`` (one Game or Scenario per value).
     initial : one initial state (reduced coordinates or shares); default the
         centre of the state space.
     t_end : final time; default the scenario's, else 50.
@@ -67,14 +70,14 @@ def sensitivity(subject: Game | Scenario, values: Sequence[float], *, parameter:
                             found=f"{start.shape[0]} states")
     t_end = default_t_end(subject) if t_end is None else float(t_end)
 
+    if mechanism is not None and (games is None or len(games) != len(values)):
+        raise ValueError("varying a mechanism's strength needs the game at each strength (games=...)")
     runs = []
-    for v in values:
+    for k, v in enumerate(values):
         if parameter is not None:
             sim = simulate(game, start, t_end, params={**params, parameter: v}, n_points=n_points)
-            g = game
         else:
-            g = apply(subject, [(mechanism, v)])
-            sim = simulate(g, start, t_end, params=params, n_points=n_points)
+            sim = simulate(games[k], start, t_end, params=params, n_points=n_points)
         runs.append(sim)
 
     s = prepare(game, params, lang=lang, width=width, need_analysis=False, resolved=resolved)
@@ -84,6 +87,12 @@ def sensitivity(subject: Game | Scenario, values: Sequence[float], *, parameter:
     else:
         mech = as_scenario(subject).mechanism(mechanism)
         quantity = f"{mech.label(L.lang)}: {L.word('strength')} $s$"
+    return _overlay(s, values, runs, quantity, t_end)
+
+
+def _overlay(s: Setting, values: Sequence[float], runs, quantity: str, t_end: float):
+    """The runs' shares against time, one panel per share, coloured by value; legend or colour bar."""
+    game, L, width = s.game, s.labels, s.width
     cells = panels(game)
     import matplotlib
     # viridis from dark purple to yellow-green: its last tenth (yellow) is too pale on white
@@ -116,5 +125,4 @@ def sensitivity(subject: Game | Scenario, values: Sequence[float], *, parameter:
             cb = fig.colorbar(sm, ax=axes, location="bottom", shrink=0.7, aspect=35)
             cb.set_label(quantity)
             cb.outline.set_linewidth(0.5)
-        fig._evogame_start = start[0]
         return s.done(fig)
