@@ -338,7 +338,7 @@ def simulate(game: Game, initial_states, t_end: float, *, params: Mapping | None
     -------
     Simulation with ``times (T,)`` and ``paths (B, T, d)``.
     """
-    from .integrate import dopri5_batch, implicit_solve
+    from .integrator import dopri5_batch, implicit_solve
 
     if not (np.isfinite(t_end) and t_end > 0):
         raise AnalysisError(f"t_end must be a positive number, got {t_end}")
