@@ -21,9 +21,10 @@ The pieces, one module each:
     with ``cap = 10``, or 1 right after a rejection.
 ``stiffness``
     Hairer's test ``h |rho| ~ h ||k_7 - k_6|| / ||y_{n+1} - g_6||``
-    (Hairer & Wanner II, IV.2): a start whose ``h |rho|`` stays above 2 for
-    10 tested steps is handed over, if finishing explicitly would take more
-    than ``stiff_steps`` further steps.
+    (Hairer & Wanner II, IV.2), run every 8th iteration or while a count
+    runs: a start with 10 tested steps of ``h |rho| > 2`` (not interrupted
+    by 6 calm ones in a row) is handed over, if finishing explicitly would
+    take more than ``stiff_steps`` further steps.
 ``dense_output``
     Saved times from each step's interpolant: the pair's 4th-order
     continuous extension (Shampine 1986), as ``solve_ivp(t_eval=...)``, or

@@ -34,8 +34,9 @@ class ExplicitBatch:
     saved time left), which keeps it harmless in the vectorised step, and
     the arrays are compacted only when at most three quarters of their
     columns are live: cutting columns out at every departure would copy the
-    whole work space each time.  Frozen columns still take part in the
-    stiffness flag and the stiff counts until compaction, as they always have.
+    whole work space each time.  A frozen column keeps its stiff count until
+    compaction (its zero steps count as calm), so it can keep the stiffness
+    test running at every iteration for a while.
 
     Attributes
     ----------

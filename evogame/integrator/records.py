@@ -32,7 +32,8 @@ class BatchSolution:
     reason : per start, why it was handed over (``"stiff"``, ``"max_steps"``,
         ``"step size collapsed"``, with ``", then the Rosenbrock step size
         collapsed"`` appended when the Rosenbrock method gave up too), else ``""``.
-    evaluations : number of (vectorised) right-hand-side calls, explicit and Rosenbrock.
+    evaluations : number of (vectorised) right-hand-side calls of the explicit and
+        Rosenbrock phases (those of scipy's solvers are not counted).
     iterations : number of batch iterations, explicit plus Rosenbrock.
     implicit_method : the implicit solver(s) used, ``""`` if none.
     implicit_steps : ``(B,)`` accepted Rosenbrock steps per start, or ``None``
@@ -44,7 +45,7 @@ class BatchSolution:
     steps: np.ndarray
     rejected: np.ndarray
     handed_over: np.ndarray
-    reason: list = field(default_factory=list)
+    reason: list[str] = field(default_factory=list)
     evaluations: int = 0
     iterations: int = 0
     implicit_method: str = ""

@@ -25,8 +25,8 @@ Step control per start, with the RMS norm as in the explicit pair::
     rejected: h <- h max(0.2, min(1, 0.9 err^(-1/3)))
 
 A start gives up when its step falls below ``10 eps max(|t|, 1)`` or its
-step count reaches ``max_steps``.  Saved times come from the cubic Hermite
-interpolant (:func:`~evogame.integrator.dense_output.save_hermite`).
+accepted step count reaches ``max_steps``.  Saved times come from the
+cubic Hermite interpolant (:func:`~evogame.integrator.dense_output.save_hermite`).
 """
 from __future__ import annotations
 

@@ -11,15 +11,15 @@ two stages of an accepted step, which are both evaluated at ``t_n + h``
 method's stability region (about ``-3.3`` on the negative real axis) keeps
 ``h |rho|`` near that edge however smooth the solution: the explicit
 method is then working for stability, not accuracy.  Counting as in DOPRI5:
-an accepted step with ``h |rho|`` above :data:`STIFF_RATIO` adds one to
-the start's stiff count and resets its calm count; any other accepted step
-adds one to the calm count, and :data:`CALM_RESET` calm steps in a row
-reset the stiff count; rejected steps change neither.  Thresholds: this
-module uses ``h |rho| > 2`` for 10 counts, earlier than DOPRI5's 3.25 and 15.
+a tested, accepted step with ``h |rho|`` above :data:`STIFF_RATIO` adds one
+to the start's stiff count and resets its calm count; any other tested,
+accepted step adds one to the calm count, and :data:`CALM_RESET` calm
+steps in a row reset the stiff count; rejected steps change neither.
+Thresholds: ``h |rho| > 2`` for 10 counts, earlier than DOPRI5's 3.25 and 15.
 
-As in DOPRI5, the test does not run at every step: every
-:data:`TEST_PERIOD`-th batch iteration, and at every iteration while some
-column's stiff count is running.  A start whose count reaches
+As in DOPRI5 (every NSTIFF-th accepted step there), the test does not run
+at every step: every :data:`TEST_PERIOD`-th batch iteration, and at every
+iteration while some column's stiff count is non-zero.  A start whose count reaches
 :data:`STIFF_COUNT` is handed over if finishing explicitly at the current
 step size would take more than ``stiff_steps`` further steps.
 """
@@ -47,6 +47,17 @@ def due_for_test(counters: StiffnessCounters, iteration: int) -> bool:
     return counters.watching or iteration % TEST_PERIOD == 0
 
 
+def stiffness_estimate(ws: Workspace) -> np.ndarray:
+    """``h |rho| = ||h k_7 - h k_6|| / ||y_{n+1} - g_6||`` per column (0 where the two states coincide).
+
+    For a linear field ``f(y) = A y`` this is ``h ||A v|| / ||v||`` with
+    ``v = y_{n+1} - g_6``: ``h |lambda|`` when ``v`` is an eigenvector.
+    """
+    num = rms(ws.W[7] - ws.W[6])
+    den = rms(ws.Y_new - ws.stage)
+    return np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)     # den = 0: nothing moves
+
+
 def hairer_test(ws: Workspace, accepted: np.ndarray, counters: StiffnessCounters) -> StiffnessCounters:
     """Update the counts from the step just taken (before ``ws.Y_new`` is constrained).
 
@@ -62,10 +73,7 @@ def hairer_test(ws: Workspace, accepted: np.ndarray, counters: StiffnessCounters
     StiffnessCounters
         The new counts; ``watching`` is whether any column's stiff count is non-zero.
     """
-    num = rms(ws.W[7] - ws.W[6])
-    den = rms(ws.Y_new - ws.stage)
-    hrho = np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)     # den = 0: nothing moves
-    stiffish = accepted & (hrho > STIFF_RATIO)
+    stiffish = accepted & (stiffness_estimate(ws) > STIFF_RATIO)
     calm = accepted & ~stiffish
     stiff, quiet = counters.stiff, counters.calm
     stiff = np.where(stiffish, stiff + 1, np.where(calm & (quiet + 1 >= CALM_RESET), 0, stiff))

@@ -6,7 +6,7 @@ The pair of Dormand & Prince (1980), the one behind
 
     k_1 = f(y_n)                       (= k_7 of the previous step: "first same as last")
     k_i = f(y_n + h sum_{j<i} a_ij k_j),          i = 2, ..., 6
-    y_{n+1} = y_n + h sum_{i<=6} b_i k_i          (5th order; b is the last row of A)
+    y_{n+1} = y_n + h sum_{i<=6} b_i k_i          (5th order; also the 7th stage's state)
     k_7 = f(y_{n+1})
     err = h sum_{i<=7} e_i k_i                    (e = b_hat - b: embedded 4th order minus 5th)
 
