@@ -18,6 +18,7 @@ import numpy as np
 from .dynamics import derive, with_structural
 from .errors import AnalysisError
 from .game import Game, game_of
+from .integrator import dopri5_batch, implicit_solve
 
 if TYPE_CHECKING:
     from .scenario import Scenario
@@ -312,16 +313,17 @@ def simulate(subject: Game | Scenario, initial_states, t_end: float, *, params: 
              max_steps: int = 100_000) -> Simulation:
     """Integrate the replicator dynamics from many initial states at once.
 
-    The batch is one vectorised system (:func:`evogame.integrate.dopri5_batch`):
+    The batch is one vectorised system (:func:`evogame.integrator.dopri5_batch`):
     the compiled vector field is evaluated on the array of all states at
     every stage of the Dormand--Prince 5(4) pair, and every start has its own
     step size and error control, so the results match a per-start
     ``solve_ivp(method="RK45", rtol, atol)``.  A start found stiff (Hairer's
-    test: ``h |lambda|`` stuck at the explicit stability boundary while many
-    steps remain), or whose step size collapses, is finished from where it
-    is with scipy's implicit LSODA and the analytic Jacobian; the result's
-    ``message`` says so.  States stay on the product of simplices, and a
-    start on a face (or vertex) stays exactly on it.
+    test: ``h |lambda|`` stuck at the explicit stability boundary), or past
+    ``max_steps``, is finished from where it is by the batched Rosenbrock
+    method Rodas3 (order 3, L-stable) with the analytic Jacobian; a start
+    whose step size collapses, or that Rodas3 gives up on, by scipy's LSODA.
+    The result's ``message`` says so.  States stay on the product of
+    simplices, and a start on a face (or vertex) stays exactly on it.
 
     Parameters
     ----------
@@ -335,13 +337,12 @@ def simulate(subject: Game | Scenario, initial_states, t_end: float, *, params: 
         ``scipy.integrate.solve_ivp`` method to integrate start by start
         with scipy (slow; the reference the batch is tested against).
     rtol, atol : tolerances (per start, per component, as in ``solve_ivp``).
-    max_steps : explicit steps per start before it is handed to LSODA.
+    max_steps : explicit steps per start before it is handed to the implicit method.
 
     Returns
     -------
     Simulation with ``times (T,)`` and ``paths (B, T, d)``.
     """
-    from .integrate import dopri5_batch, implicit_solve
 
     if not (np.isfinite(t_end) and t_end > 0):
         raise AnalysisError(f"t_end must be a positive number, got {t_end}")

@@ -18,7 +18,7 @@ from conftest import load
 from evogame.dynamics import derive
 from evogame.errors import AnalysisError
 from evogame.game import Game, Population
-from evogame.integrate import dopri5_batch
+from evogame.integrator import dopri5_batch
 from evogame.simulation import simulate
 
 
