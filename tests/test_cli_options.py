@@ -211,14 +211,8 @@ def test_usage_error_in_a_real_process():
 
 # -- the package's shape -----------------------------------------------------------------------------
 
-#: owned elsewhere for now: figure.py still imports simulate.parse_initial and sweep.check_grid_size
-SIDEWAYS_ALLOWED = {"figure.py"}
-
-
 def test_commands_do_not_import_each_other():
     for path in sorted((ROOT / "evogame" / "commands").glob("*.py")):
-        if path.name in SIDEWAYS_ALLOWED:
-            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom):
                 sideways = node.level == 1 or (node.module or "").startswith("evogame.commands")

@@ -1,9 +1,16 @@
-"""``evogame figure``: draw one publication figure of a scenario."""
+"""``evogame figure``: draw one publication figure of a scenario.
+
+What each kind needs computed lives in :mod:`evogame.figures` (the recipes);
+this command parses its options and hands them over.
+"""
 from __future__ import annotations
+
+import math
 
 import click
 
-from ..cli import load, param_option, parse_params, scenario_argument
+from ..cli.options import lang_option, mechanism_option, param_option, scenario_argument, width_option
+from ..cli.values import check_grid_size, load, parse_initial, parse_params
 from ..errors import ScenarioError, did_you_mean
 
 KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins")
@@ -11,36 +18,28 @@ KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins")
 
 def parse_vary(subject, text: str):
     """``"c_D=1,2,3"`` -> ``("parameter", "c_D", [1, 2, 3])``; a mechanism name varies its strength."""
-    from ..studies.mechanisms import mechanisms
     if "=" not in text:
-        raise ScenarioError(f"--vary '{text}' is not NAME=v1,v2,...", key="--vary",
+        raise ScenarioError(f"'{text}' is not NAME=v1,v2,...", argument="vary",
                             expected="NAME=v1,v2,... (NAME a parameter, or a mechanism for its strength)")
     name, spec = text.split("=", 1)
     name = name.strip()
     try:
         values = [float(v) for v in spec.split(",") if v.strip()]
     except ValueError:
-        raise ScenarioError(f"--vary {name}: '{spec}' is not a list of numbers", key="--vary",
+        raise ScenarioError(f"{name}: '{spec}' is not a list of numbers", argument="vary",
                             expected="comma-separated numbers, e.g. 1,2,3") from None
     if not values:
-        raise ScenarioError(f"--vary {name}: no values", key="--vary", expected="at least one value")
-    import math
+        raise ScenarioError(f"{name}: no values", argument="vary", expected="at least one value")
     if not all(math.isfinite(v) for v in values):
-        raise ScenarioError(f"--vary {name}: values must be finite", key="--vary")
-    mechs = mechanisms(subject)
+        raise ScenarioError(f"{name}: values must be finite", argument="vary")
+    mechs = list(subject.mechanisms)
     if name in mechs:
         return "mechanism", name, values
     if name in subject.game.parameters:
         return "parameter", name, values
-    raise ScenarioError(f"--vary: '{name}' is neither a parameter nor a mechanism", key="--vary",
-                        file=subject.file,
+    raise ScenarioError(f"'{name}' is neither a parameter nor a mechanism", argument="vary", file=subject.file,
                         expected="one of " + ", ".join([*subject.game.parameters, *mechs]),
                         suggestion=did_you_mean(name, [*subject.game.parameters, *mechs]))
-
-
-def parse_initial(subject, items):
-    from .simulate import parse_initial as parse
-    return parse(subject, items) if items else None
 
 
 @click.command(epilog="""\b
@@ -62,13 +61,10 @@ Examples:
 @click.option("--format", "fmt", type=click.Choice(["pdf", "svg", "png"]), default=None,
               help="Output format (default: from the file's extension).")
 @param_option
-@click.option("--mechanism", "-m", "mechanisms", multiple=True, metavar="NAME",
-              help="Apply a mechanism of the scenario at strength 1 (repeatable); for bifurcation and regime "
-                   "figures, the mechanisms whose 'strength' may be swept.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="Labels in English or Chinese (Chinese needs a CJK font, e.g. fonts-noto-cjk).")
-@click.option("--width", type=click.Choice(["single", "double"]), default="single", show_default=True,
-              help="Printed width: single column (8.5 cm) or double column (17.5 cm).")
+@mechanism_option("Apply a mechanism of the scenario at strength 1 (repeatable); for bifurcation and regime "
+                  "figures, the mechanisms whose 'strength' may be swept.")
+@lang_option()
+@width_option()
 @click.option("--vary", default=None, metavar="NAME=v1,v2,...",
               help="sensitivity: the parameter (or mechanism, for its strength) and its values.")
 @click.option("--sweep", "sweeps", multiple=True, metavar="NAME=LO:HI:N",
@@ -95,73 +91,77 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
     stable, open circle = unstable source, open square = saddle, half-filled =
     non-hyperbolic.  Same input, same bytes (SVG and PDF).
     """
-    from .. import figures, plotting
+    from .. import figures, plotting   # matplotlib: loaded only when a figure is drawn
     from ..studies.mechanisms import apply
 
     subject = load(scenario)
-    overrides = parse_params(subject, params)
+    work = subject.with_game(subject.game.with_values(**parse_params(subject, params)))
     out = out or f"{kind}.{fmt or 'svg'}"
     if kind in ("portrait", "paths", "basins", "sensitivity") and sweeps:
         raise ScenarioError(f"--sweep is for bifurcation and regime figures, not {kind}", key="--sweep")
     if kind != "sensitivity" and vary:
         raise ScenarioError(f"--vary is for sensitivity figures, not {kind}", key="--vary")
-    work = subject.with_game(subject.game.with_values(**overrides))
-    applied = apply(work, list(mechanisms)) if mechanisms and kind not in ("regime", "bifurcation") else work
+    mechanisms = list(mechanisms)
+    applied = apply(work, mechanisms) if mechanisms and kind not in ("regime", "bifurcation") else work
+    style = dict(lang=lang, width=width)
     if kind == "portrait":
-        options = {}
-        if slices:
-            try:
-                options["slices"] = [float(v) for v in slices.split(",") if v.strip()]
-            except ValueError:
-                raise ScenarioError(f"--slices '{slices}' is not a list of numbers", key="--slices") from None
-            if plotting.portrait_kind(applied) != "cube":
-                raise ScenarioError("--slices is for three-population portraits (the unit cube)", key="--slices")
-        if speed:
-            if plotting.portrait_kind(applied) not in ("simplex", "square"):
-                raise ScenarioError("--speed is for simplex and unit-square portraits", key="--speed")
-            options["speed"] = True
-        if t_end is not None and plotting.portrait_kind(applied) == "cube":
-            options["t_end"] = t_end
-        fig = plotting.portrait(applied, lang=lang, width=width, **options)
+        fig = plotting.portrait(applied, **_portrait_options(plotting, applied, slices, speed, t_end), **style)
     elif kind == "paths":
-        fig = plotting.paths(applied, parse_initial(subject, initial), t_end, lang=lang, width=width)
+        fig = plotting.paths(applied, parse_initial(subject, initial) or None, t_end, **style)
     elif kind == "sensitivity":
-        if not vary:
-            raise ScenarioError("a sensitivity figure needs --vary NAME=v1,v2,...", key="--vary",
-                                expected="e.g. --vary c_D=1,2,3 or --vary platform=0,0.5,1")
-        what, name, values = parse_vary(subject, vary)
-        start = parse_initial(subject, initial)
-        base = apply(work, list(mechanisms)) if mechanisms and what == "parameter" else work
-        if what == "parameter":
-            fig = figures.sensitivity(base, values, parameter=name, initial=start, t_end=t_end, lang=lang,
-                                      width=width)
-        else:
-            fig = figures.sensitivity(base, values, mechanism=name, initial=start, t_end=t_end, lang=lang,
-                                      width=width)
+        fig = _sensitivity(figures, work, applied, vary, initial, t_end, style)
     elif kind in ("bifurcation", "regime"):
-        from ..studies.sweeps import parse_axis
-        wanted = 1 if kind == "bifurcation" else 2
-        if len(sweeps) != wanted:
-            raise ScenarioError(f"a {kind} figure needs {wanted} --sweep option{'s' if wanted > 1 else ''}, "
-                                f"got {len(sweeps)}", key="--sweep", expected="NAME=LO:HI:N, e.g. c_D=0:6:121")
-        from .sweep import check_grid_size
-        try:
-            axes = [parse_axis(a) for a in sweeps]
-        except ScenarioError as exc:  # parse_axis speaks of --param, the option here is --sweep
-            raise ScenarioError(exc.message.replace("--param", "--sweep"), key="--sweep", expected=exc.expected,
-                                found=exc.found) from None
-        check_grid_size(axes, "--sweep")
-        for name, _ in axes:
-            if name == "strength" and not mechanisms:
-                raise ScenarioError("sweeping 'strength' needs --mechanism NAME", key="--sweep")
-        if kind == "bifurcation":
-            (name, values), = axes
-            fig = figures.bifurcation(work, name, values, list(mechanisms), lang=lang, width=width)
-        else:
-            (xn, xv), (yn, yv) = axes
-            fig = figures.regime_figure(work, xn, xv, yn, yv, list(mechanisms), target=target, lang=lang,
-                                        width=width)
+        fig = _sweep_figure(figures, kind, work, sweeps, mechanisms, target, style)
     else:  # basins
-        fig = figures.basins_figure(applied, samples=samples, lang=lang, width=width)
+        fig = figures.basins_figure(applied, samples=samples, **style)
     path = plotting.save_figure(fig, out, fmt, dpi=dpi)
     click.echo(f"wrote {path}", err=True)
+
+
+def _portrait_options(plotting, applied, slices, speed, t_end) -> dict:
+    """``--slices``, ``--speed`` and ``--t-end``, each checked against the portrait's geometry."""
+    options = {}
+    if slices:
+        try:
+            options["slices"] = [float(v) for v in slices.split(",") if v.strip()]
+        except ValueError:
+            raise ScenarioError(f"--slices '{slices}' is not a list of numbers", key="--slices") from None
+        if plotting.portrait_kind(applied) != "cube":
+            raise ScenarioError("--slices is for three-population portraits (the unit cube)", key="--slices")
+    if speed:
+        if plotting.portrait_kind(applied) not in ("simplex", "square"):
+            raise ScenarioError("--speed is for simplex and unit-square portraits", key="--speed")
+        options["speed"] = True
+    if t_end is not None and plotting.portrait_kind(applied) == "cube":
+        options["t_end"] = t_end
+    return options
+
+
+def _sensitivity(figures, work, applied, vary, initial, t_end, style):
+    """Paths for several values of a parameter (mechanisms applied) or of a mechanism's strength."""
+    if not vary:
+        raise ScenarioError("a sensitivity figure needs --vary NAME=v1,v2,...", key="--vary",
+                            expected="e.g. --vary c_D=1,2,3 or --vary platform=0,0.5,1")
+    what, name, values = parse_vary(work, vary)
+    start = parse_initial(work, initial) or None
+    if what == "parameter":
+        return figures.sensitivity(applied, values, parameter=name, initial=start, t_end=t_end, **style)
+    return figures.sensitivity(work, values, mechanism=name, initial=start, t_end=t_end, **style)
+
+
+def _sweep_figure(figures, kind, work, sweeps, mechanisms, target, style):
+    """A bifurcation diagram (one ``--sweep``) or a regime map (two)."""
+    from ..studies.sweeps import parse_axis
+    wanted = 1 if kind == "bifurcation" else 2
+    if len(sweeps) != wanted:
+        raise ScenarioError(f"a {kind} figure needs {wanted} --sweep option{'s' if wanted > 1 else ''}, "
+                            f"got {len(sweeps)}", key="--sweep", expected="NAME=LO:HI:N, e.g. c_D=0:6:121")
+    axes = [parse_axis(a) for a in sweeps]   # its errors name the argument 'param', shown as --sweep here
+    check_grid_size(axes)
+    if any(name == "strength" for name, _ in axes) and not mechanisms:
+        raise ScenarioError("sweeping 'strength' needs --mechanism NAME", key="--sweep")
+    if kind == "bifurcation":
+        (name, values), = axes
+        return figures.bifurcation(work, name, values, mechanisms, **style)
+    (xn, xv), (yn, yv) = axes
+    return figures.regime_figure(work, xn, xv, yn, yv, mechanisms, target=target, **style)

@@ -8,7 +8,7 @@ from ..cli.options import (POSITIVE, json_option, mechanism_option, param_option
 from ..cli.output import echo_json, write_output
 from ..cli.values import load, parse_initial, parse_params
 
-__all__ = ["command", "parse_initial"]   # parse_initial: still imported from here by commands/figure.py
+__all__ = ["command"]
 
 
 @click.command(epilog="""\b

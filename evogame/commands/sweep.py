@@ -12,16 +12,7 @@ from ..cli.output import echo_json, json_text, write_output
 from ..cli.values import MAX_CELLS, load, parse_params
 from ..errors import ScenarioError
 
-__all__ = ["command", "check_grid_size", "MAX_CELLS"]
-
-
-def check_grid_size(axes, option: str | None = None) -> None:
-    """Kept for ``commands/figure.py`` until it calls :func:`evogame.cli.values.check_grid_size`.
-
-    ``option`` is not needed any more: the error names the argument ``param``,
-    which each command shows as its own option.
-    """
-    values.check_grid_size(axes)
+__all__ = ["command", "MAX_CELLS"]
 
 
 class _Progress:

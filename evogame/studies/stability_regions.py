@@ -1,7 +1,7 @@
 """The stable set of a target in one unknown: in closed form, or by bisection.
 
 ``S = { u : every eigenvalue of J(u) has negative real part }`` for the
-target's Jacobian ``J(u)`` (:class:`~evogame.parametric.TargetJacobian`):
+target's Jacobian ``J(u)`` (:class:`~evogame.targets.TargetJacobian`):
 
 * closed form -- the stability condition (eigenvalues < 0, or the
   Routh--Hurwitz determinants > 0) as a conjunction of inequalities in ``u``,
@@ -24,7 +24,7 @@ from .. import stability as st
 from ..analysis import analyze
 from ..formatting import number
 from ..game import exact
-from ..parametric import TargetJacobian
+from ..targets import TargetJacobian
 from ..timelimit import Timeout, time_limit
 
 __all__ = ["StableSet", "Pick", "closed_form", "bisection", "stable_labels", "CLOSED_FORM", "BISECTION", "NONE"]

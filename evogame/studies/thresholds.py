@@ -42,7 +42,7 @@ from ..errors import AnalysisError, ScenarioError, did_you_mean
 from ..formatting import number
 from ..game import Game
 from ..scenario import STRENGTH, Scenario, as_scenario
-from ..parametric import InteriorTarget, TargetJacobian
+from ..targets import InteriorTarget, TargetJacobian
 from .mechanisms import apply
 from .stability_regions import (BISECTION, CLOSED_FORM, NONE, Pick, StableSet, bisection, closed_form,
                                 stable_labels)
