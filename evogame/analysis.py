@@ -17,7 +17,7 @@ import sympy
 
 from . import stability as st
 from .dynamics import Dynamics, derive, with_structural
-from .formatting import complex_number, number
+from .formatting import number
 from .game import Game, game_of
 from .restpoints import face_label, full_state
 from .timelimit import Timeout, time_limit
@@ -188,37 +188,6 @@ class Analysis:
                 for s in self.symbolic_rest_points]
         return d
 
-    def classification_rule(self) -> str:
-        """One sentence per rule that classified the points, in plain text."""
-        rules = []
-        how = {p.classified_by for p in self.rest_points}
-        if any(h.startswith("exact") for h in how):
-            rules.append("points found exactly with a rational Jacobian: a zero real part is decided exactly "
-                         "(no tolerance)")
-        if any(h.startswith("60-digit") for h in how):
-            rules.append("points with algebraic coordinates: 60-digit eigenvalues, |Re| <= 1e-30 x "
-                         "max(1, max|J_ij|) counts as zero")
-        if any(h.startswith("float64") for h in how):
-            rules.append(f"points found numerically: |Re| <= {self.rtol:g} x max(1, max|J_ij|) counts as zero")
-        return ("Classification: " + "; ".join(rules) + ". A zero real part means non-hyperbolic "
-                "(linearisation decides nothing there).") if rules else ""
-
-    def table(self) -> str:
-        """The rest-point table as text."""
-        rows = [("rest point", "state", "eigenvalues", "classification")]
-        for p in self.rest_points:
-            state = "; ".join("(" + ", ".join(_fmt(v) for v in vec) + ")" for vec in p.shares)
-            eig = ", ".join(_fmt_complex(e) for e in p.eigenvalues)
-            rows.append((p.label, state, eig, p.classification))
-        widths = [max(len(r[i]) for r in rows) for i in range(4)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        for c in self.continua:
-            lines.append(f"continuum on face {face_label(self.game, c.support)} (dimension {c.dimension}): "
-                         + (", ".join(c.equations) or "the whole face"))
-        lines.append(self.classification_rule())
-        return "\n".join(lines)
-
     def __repr__(self) -> str:
         counts = {}
         for p in self.rest_points:
@@ -226,10 +195,6 @@ class Analysis:
         summary = ", ".join(f"{v} {k}" for k, v in counts.items())
         return (f"<Analysis of {self.game.name!r}: {len(self.rest_points)} rest points ({summary}), "
                 f"{len(self.continua)} continua>")
-
-
-def _fmt_complex(e: complex) -> str:
-    return complex_number(e.real, e.imag, 4, zero=1e-12)
 
 
 def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic: bool = False,

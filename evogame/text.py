@@ -1,65 +1,92 @@
-"""Plain-text rendering of games and analyses for the terminal."""
+"""The terminal text of an analysis (``evogame analyze``), as a document rendered in plain text.
+
+Expressions are printed by ``sympy.sstr`` and numbers with four significant
+digits (:func:`evogame.formatting.number`), so that the tables fit a terminal.
+"""
 from __future__ import annotations
 
 import sympy
 
+from .formatting import number
 from .game import Game
+from .render.document import BulletList, Column, Document, Heading, Paragraph, Table, inline
+from .render.phrases import classification_rule, eigenvalues_text, shares_text, state_variables
+from .render.plain import block_text, plain_text
+from .restpoints import face_label
+
+__all__ = ["analysis_text", "analysis_document", "payoff_text"]
+
+_DIGITS = 4
+_ZERO_IMAGINARY = 1e-12   # float64 eigenvalues of a real matrix: a tinier imaginary part is noise
+
+
+def analysis_text(analysis) -> str:
+    """Payoff table, replicator equations, rest points, continua, notes and the time taken."""
+    return plain_text(analysis_document(analysis)) + f"\n(analysis took {analysis.seconds:.2f} s)"
+
+
+def analysis_document(analysis) -> Document:
+    """The analysis as a document: state, parameters, payoffs, equations, rest
+    points and, when derived, the symbolic stability conditions."""
+    game = analysis.game
+    values = ", ".join(f"{n}={number(float(v))}" for n, v in analysis.values.items())
+    blocks = [Paragraph(inline("State: ", *state_variables(game))),
+              Paragraph(inline(f"Parameters: {values}" if values else "Parameters: none")),
+              Heading(inline("Payoffs")), *_payoff_blocks(game),
+              Heading(inline("Replicator equations")),
+              *(Paragraph(inline(f"d{e.lhs.args[0]}/dt = {sympy.sstr(e.rhs)}")) for e in analysis.equations()),
+              Heading(inline("Rest points")), *_rest_point_blocks(analysis)]
+    if analysis.symbolic_rest_points is not None:
+        blocks += [Heading(inline("Symbolic stability conditions")),
+                   *_symbolic_blocks(game, analysis.symbolic_rest_points)]
+    if analysis.notes:
+        blocks += [Heading(inline("Notes"), level=3), BulletList(tuple(inline(n) for n in analysis.notes))]
+    return Document(game.title, tuple(blocks))
 
 
 def payoff_text(game: Game) -> str:
     """The payoff table (or matrix, or expected payoffs) as aligned text."""
-    lines = []
+    return "\n".join(block_text(b) for b in _payoff_blocks(game))
+
+
+def _table(header, rows) -> Table:
+    return Table((Column(),) * len(header), tuple(inline(h) for h in header),
+                 tuple(tuple(inline(c) for c in row) for row in rows))
+
+
+def _payoff_blocks(game: Game) -> list:
     if game.payoff_table is not None:
         header = [p.name for p in game.populations] + [f"u_{p.name}" for p in game.populations]
-        rows = []
-        for idx, payoffs in sorted(game.payoff_table.items()):
-            rows.append([p.strategies[i] for p, i in zip(game.populations, idx)]
-                        + [sympy.sstr(u) for u in payoffs])
-        lines += _align([header] + rows)
-    elif game.matrix is not None:
+        rows = [[p.strategies[i] for p, i in zip(game.populations, idx)] + [sympy.sstr(u) for u in payoffs]
+                for idx, payoffs in sorted(game.payoff_table.items())]
+        return [_table(header, rows)]
+    if game.matrix is not None:
         pop = game.populations[0]
         header = [f"{pop.name} (row vs column)"] + list(pop.strategies)
-        rows = [[s] + [sympy.sstr(a) for a in row] for s, row in zip(pop.strategies, game.matrix)]
-        lines += _align([header] + rows)
-    else:
-        for pop, fp in zip(game.populations, game.fitness):
-            for s, f in zip(pop.strategies, fp):
-                lines.append(f"f[{pop.name}.{s}] = {sympy.sstr(f)}")
-    return "\n".join(lines)
+        return [_table(header, [[s] + [sympy.sstr(a) for a in row] for s, row in zip(pop.strategies, game.matrix)])]
+    return [Paragraph(inline(f"f[{pop.name}.{s}] = {sympy.sstr(f)}"))
+            for pop, fp in zip(game.populations, game.fitness) for s, f in zip(pop.strategies, fp)]
 
 
-def _align(rows) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    out.insert(1, "  ".join("-" * w for w in widths))
-    return out
+def _rest_point_blocks(analysis) -> list:
+    rows = [(p.label, shares_text(p.shares, _DIGITS), eigenvalues_text(p.eigenvalues, _DIGITS, _ZERO_IMAGINARY),
+             p.classification) for p in analysis.rest_points]
+    blocks = [_table(("rest point", "state", "eigenvalues", "classification"), rows)]
+    blocks += [Paragraph(inline(f"continuum on face {face_label(analysis.game, c.support)} (dimension {c.dimension}): "
+                                + (", ".join(c.equations) or "the whole face"))) for c in analysis.continua]
+    blocks.append(Paragraph(classification_rule(analysis.rest_points, analysis.rtol)))
+    return blocks
 
 
-def analysis_text(analysis) -> str:
-    """Payoff table, replicator equations, rest points, continua and notes."""
-    game = analysis.game
-    vals = ", ".join(f"{n}={float(v):g}" for n, v in analysis.values.items())
-    parts = [f"{game.title}", "=" * len(game.title), "",
-             "State: " + ", ".join(f"{v} = share of {pop.name} playing {pop.strategies[i]}"
-                                   for pop, sl in zip(game.populations, game.slices())
-                                   for i, v in enumerate(game.variables[sl])),
-             f"Parameters: {vals}" if vals else "Parameters: none", "",
-             "Payoffs", "-------", payoff_text(game), "",
-             "Replicator equations", "--------------------"]
-    parts += [f"d{e.lhs.args[0]}/dt = {sympy.sstr(e.rhs)}" for e in analysis.equations()]
-    parts += ["", "Rest points", "-----------", analysis.table()]
-    if analysis.symbolic_rest_points is not None:
-        parts += ["", "Symbolic stability conditions", "-----------------------------"]
-        for s in analysis.symbolic_rest_points:
-            from .restpoints import face_label
-            state = ", ".join(f"{v} = {sympy.sstr(e)}" for v, e in zip(game.variables, s["state"]))
-            parts.append(f"{face_label(game, s['support'])}: {state}")
-            if s.get("existence"):
-                parts.append("  exists iff: " + " and ".join(sympy.sstr(c) for c in s["existence"]))
-            if s.get("eigenvalues") is not None:
-                parts.append("  eigenvalues: " + ", ".join(sympy.sstr(e) for e in s["eigenvalues"]))
-            parts.append(f"  asymptotically stable iff ({s['criterion']}): {sympy.sstr(s['condition'])}")
-    if analysis.notes:
-        parts += ["", "Notes"] + [f"- {n}" for n in analysis.notes]
-    parts.append(f"\n(analysis took {analysis.seconds:.2f} s)")
-    return "\n".join(parts)
+def _symbolic_blocks(game: Game, symbolic_points) -> list:
+    blocks = []
+    for s in symbolic_points:
+        state = ", ".join(f"{v} = {sympy.sstr(e)}" for v, e in zip(game.variables, s["state"]))
+        lines = [f"{face_label(game, s['support'])}: {state}"]
+        if s.get("existence"):
+            lines.append("  exists iff: " + " and ".join(sympy.sstr(c) for c in s["existence"]))
+        if s.get("eigenvalues") is not None:
+            lines.append("  eigenvalues: " + ", ".join(sympy.sstr(e) for e in s["eigenvalues"]))
+        lines.append(f"  asymptotically stable iff ({s['criterion']}): {sympy.sstr(s['condition'])}")
+        blocks += [Paragraph(inline(line)) for line in lines]
+    return blocks

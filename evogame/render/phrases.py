@@ -1,0 +1,66 @@
+"""Phrases that the report and the terminal text both say about a game and its analysis.
+
+Each returns inline content (or a string) built once, for every back end.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import sympy
+
+from ..formatting import complex_number, number
+from ..game import Game
+from .document import LATEX, MARKDOWN, PLAIN, Math, Notation, Only, inline, join
+
+__all__ = ["shares_text", "eigenvalues_text", "state_variables", "classification_rule"]
+
+_RE = Notation(r"|\mathrm{Re}\,\lambda|", "|Re|")
+_LE = Notation(r"\le", "<=")
+_MAX_J = Notation(r"\max|J_{ij}|", "max|J_ij|")
+
+
+def shares_text(shares: Sequence[Sequence[float]], digits: int) -> str:
+    """A state as one probability vector per population: ``(0.5, 0.5); (1, 0)``."""
+    return "; ".join("(" + ", ".join(number(v, digits) for v in vec) + ")" for vec in shares)
+
+
+def eigenvalues_text(eigenvalues, digits: int, zero: float = 0.0) -> str:
+    """Complex eigenvalues as ``a``, ``a+bi`` or ``a-bi``, comma separated
+    (an imaginary part with ``|im| <= zero`` left out)."""
+    return ", ".join(complex_number(e.real, e.imag, digits, zero=zero) for e in eigenvalues)
+
+
+def state_variables(game: Game) -> tuple:
+    """What each state variable is: ``x = share of superior playing strict, …``.
+
+    LaTeX has always written the shorter ``x: superior playing strict; …``.
+    """
+    others = (MARKDOWN, PLAIN)
+    pieces = [inline(Math(sympy.latex(v), str(v)), Only(others, " = share of "), Only((LATEX,), ": "),
+                     pop.name, " playing ", pop.strategies[i])
+              for pop, sl in zip(game.populations, game.slices()) for i, v in enumerate(game.variables[sl])]
+    return join(pieces, Only(others, ", "), Only((LATEX,), "; "))
+
+
+def classification_rule(rest_points: Sequence, rtol: float) -> tuple:
+    """One sentence per rule that classified ``rest_points`` (empty when there are none).
+
+    Exact points decide a zero real part exactly; algebraic points count
+    ``|Re λ| <= 1e-30 max(1, max|J_ij|)`` as zero, numeric ones
+    ``|Re λ| <= rtol max(1, max|J_ij|)``.
+    """
+    how = {p.classified_by for p in rest_points}
+    rules = []
+    if any(h.startswith("exact") for h in how):
+        rules.append(inline("points found exactly with a rational Jacobian: a zero real part is decided exactly "
+                            "(no tolerance)"))
+    if any(h.startswith("60-digit") for h in how):
+        rules.append(inline("points with algebraic coordinates: 60-digit eigenvalues, ", _RE, " ", _LE,
+                            " 1e-30 x max(1, ", _MAX_J, ") counts as zero"))
+    if any(h.startswith("float64") for h in how):
+        rules.append(inline("points found numerically: ", _RE, " ", _LE, f" {rtol:g} x max(1, ", _MAX_J,
+                            ") counts as zero"))
+    if not rules:
+        return ()
+    return inline("Classification: ", *join(rules, "; "),
+                  ". A zero real part means non-hyperbolic (linearisation decides nothing there).")

@@ -1,0 +1,57 @@
+"""The plain-text back end: a :class:`~evogame.render.document.Document` for the terminal.
+
+The title is underlined with ``=``, section headings with ``-``; tables are
+aligned in columns two spaces apart, with a rule of dashes under the header;
+formulas are written in their plain form.  A blank line comes before every
+heading; the blocks of a section follow each other line by line.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from .document import (PLAIN, BulletList, Display, Document, Equations, Figure, Formulas, Heading, Paragraph,
+                       Table, plain, select)
+
+__all__ = ["plain_text", "block_text", "aligned"]
+
+
+def plain_text(document: Document) -> str:
+    """The document as plain text, ending in a newline."""
+    out = f"{document.title}\n{'=' * len(document.title)}"
+    for k, block in enumerate(select(PLAIN, document.blocks)):
+        out += ("\n\n" if k == 0 or isinstance(block, Heading) else "\n") + block_text(block)
+    return out + "\n"
+
+
+def block_text(block) -> str:
+    """One block as plain text (no newline at the end)."""
+    if isinstance(block, Heading):
+        text = plain(block.content)
+        return f"{text}\n{'-' * len(text)}" if block.level <= 2 else text
+    if isinstance(block, Paragraph):
+        return plain(block.content)
+    if isinstance(block, BulletList):
+        return "\n".join(f"- {plain(item)}" for item in block.items)
+    if isinstance(block, Table):
+        table = block.for_backend(PLAIN)
+        return "\n".join(aligned([[plain(c) for c in table.header]]
+                                 + [[plain(c) for c in row] for row in table.rows]))
+    if isinstance(block, Display):
+        return block.latex if block.plain is None else block.plain
+    if isinstance(block, Equations):
+        return "\n".join(f"{plain((lhs,))} = {plain((rhs,))}" for lhs, rhs in block.rows)
+    if isinstance(block, Formulas):
+        joint = {"list": ", ", "and": " and "}
+        return "\n".join(f"{plain(f.label)}: {joint[f.joined].join(f.parts)}" for f in block.items)
+    if isinstance(block, Figure):
+        return f"{block.label}. {plain(block.caption)}"
+    raise TypeError(f"not a block: {block!r}")
+
+
+def aligned(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows of cells as lines: each column as wide as its widest cell, two spaces
+    between columns, trailing spaces cut; a rule of dashes under the first row."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines

@@ -1,0 +1,193 @@
+"""The report as a document: the sections a paper prints about one scenario, built once.
+
+:func:`report_document` turns the results (the analysis, the thresholds,
+the figures drawn) into a :class:`~evogame.render.document.Document`; the
+Markdown and LaTeX back ends render that one document.  The sections, in
+order: what was analysed, the parameters, the payoffs, the replicator
+equations, the rest points (eigenvalues, classification, continua), the
+symbolic stability conditions, the thresholds of the mechanisms, the figures
+and the notes.  Numbers have six significant digits
+(:func:`evogame.formatting.number`).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import sympy
+
+from ..dynamics import derive
+from ..formatting import number
+from ..game import Game
+from ..restpoints import face_label
+from .document import (LATEX, MARKDOWN, PLAIN, Break, BulletList, Code, Column, Display, Document, Equations,
+                       Figure, Formula, Formulas, Heading, Math, Notation, Only, Paragraph, Table, inline)
+from .latex import escape as latex_escape
+from .phrases import classification_rule, eigenvalues_text, shares_text, state_variables
+from .vocabulary import WORDS, capitalised, classification_name
+
+__all__ = ["report_document", "payoff_blocks"]
+
+_DIGITS = 6
+_STRENGTH = Notation("s", "s")
+_NOT_LATEX = (MARKDOWN, PLAIN)
+
+
+def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], thresholds: Sequence[dict],
+                    figures: Sequence, skipped: Sequence[tuple[str, str]], lang: str) -> Document:
+    """The report on ``analysis`` of ``game`` (the scenario's game with ``mechanisms`` applied).
+
+    ``thresholds`` are ``ThresholdResult.to_dict()`` (or ``{"error": …}``)
+    with the ``mechanisms`` they apply; ``figures`` the figures drawn (kind,
+    name, caption, files) and ``skipped`` ``(kind, reason)`` for the others.
+    """
+    words = WORDS[lang]
+    blocks = [*_front_matter(scenario, game, mechanisms, words),
+              Heading(inline(words["parameters"])), _parameter_table(game, analysis.values, words),
+              Heading(inline(words["payoffs"])), *payoff_blocks(game),
+              Heading(inline(words["equations"])), *(Display(eq) for eq in derive(game).latex()),
+              Heading(inline(words["restpoints"])), *_rest_point_blocks(game, analysis, words, lang),
+              *_symbolic_blocks(game, analysis.symbolic_rest_points or (), words),
+              *_threshold_blocks(scenario, thresholds, words),
+              *_figure_blocks(figures, skipped, words)]
+    if analysis.notes:
+        blocks += [Heading(inline(words["notes"])), BulletList(tuple(inline(n) for n in analysis.notes))]
+    return Document(f"{game.title}: {words['report']}", tuple(blocks), lang)
+
+
+def _front_matter(scenario, game: Game, mechanisms, words) -> list:
+    items = [inline(f"{words['scenario']}: ", Code(str(scenario.file or scenario.game.name))),
+             inline(f"{words['mechanisms']}: " + (", ".join(mechanisms) if mechanisms else words["baseline"]))]
+    if scenario.target_key:
+        items.append(inline(f"{capitalised(words['target'])}: ", Code(scenario.target_key)))
+    items.append(inline(f"{words['state_vars']}: ", *state_variables(game)))
+    blocks = [BulletList(tuple(items))]
+    if scenario.game.description:
+        blocks.append(Paragraph(inline(scenario.game.description)))
+    return blocks
+
+
+def _parameter_table(game: Game, values, words) -> Table:
+    header = tuple(inline(words[k]) for k in ("parameter", "value", "meaning", "stands"))
+    rows = tuple((inline(Math(sympy.latex(game.parameters[name].symbol))), inline(number(float(value), _DIGITS)),
+                  inline(str(game.parameters[name].description)), inline(str(game.parameters[name].stands_for)))
+                 for name, value in values.items())
+    columns = (Column("l"), Column("r"), Column(width=0.42), Column(width=0.28))
+    return Table(columns, header, rows)
+
+
+def payoff_blocks(game: Game) -> list:
+    """The payoffs: the bimatrix of two populations, one row per profile for
+    more, the matrix of a symmetric game, or the expected payoffs."""
+    def fit_table(names, header, rows):
+        columns = (Column("l"),) * names + (Column("c"),) * (len(header) - names)
+        return Table(columns, tuple(header), tuple(tuple(r) for r in rows), layout="fit")
+
+    pops = game.populations
+    if game.payoff_table is not None and len(pops) == 2:
+        header = [inline(f"{pops[0].name} \\ {pops[1].name}")] + [inline(s) for s in pops[1].strategies]
+        rows = [[inline(s0)] + [inline(Math(",\\; ".join(sympy.latex(u) for u in game.payoff_table[(i, j)])))
+                                for j in range(pops[1].n)]
+                for i, s0 in enumerate(pops[0].strategies)]
+        note = f"Each cell: payoff of {pops[0].name}, payoff of {pops[1].name}."
+        return [fit_table(1, header, rows), Paragraph(inline(note))]
+    if game.payoff_table is not None:
+        header = ([inline(p.name) for p in pops]
+                  + [inline(Math(f"u_{{\\text{{{latex_escape(p.name)}}}}}")) for p in pops])
+        rows = [[inline(p.strategies[i]) for p, i in zip(pops, idx)]
+                + [inline(Math(sympy.latex(u))) for u in payoffs]
+                for idx, payoffs in sorted(game.payoff_table.items())]
+        return [fit_table(len(pops), header, rows)]
+    if game.matrix is not None:
+        pop = pops[0]
+        header = [inline(f"{pop.name} (row vs column)")] + [inline(s) for s in pop.strategies]
+        rows = [[inline(s)] + [inline(Math(sympy.latex(a))) for a in row]
+                for s, row in zip(pop.strategies, game.matrix)]
+        return [fit_table(1, header, rows)]
+    return [Equations(tuple((Math(f"f_{{\\text{{{latex_escape(f'{pop.name}.{s}')}}}}}"), Math(sympy.latex(f)))
+                            for pop, fp in zip(pops, game.fitness) for s, f in zip(pop.strategies, fp)))]
+
+
+def _rest_point_blocks(game: Game, analysis, words, lang) -> list:
+    columns = (Column("r"), Column(width=0.22), Column(width=0.2), Column(backends=frozenset(_NOT_LATEX)),
+               Column(width=0.27), Column(width=0.16))
+    header = tuple(inline(h) for h in ("#", "rest point", words["state"], words["exact"], words["eigenvalues"],
+                                       words["class"]))
+    rows = []
+    for k, point in enumerate(analysis.rest_points, start=1):
+        exact, state = (), inline(shares_text(point.shares, _DIGITS))
+        if point.exact_state is not None:
+            exact = inline(Math(",\\ ".join(f"{sympy.latex(v)} = {sympy.latex(e)}"
+                                            for v, e in zip(game.variables, point.exact_state))))
+            if not point.is_pure:   # LaTeX has no exact column: the exact state goes under the shares
+                state += (Only((LATEX,), Break(), *exact),)
+        eigenvalues = eigenvalues_text(point.eigenvalues, _DIGITS)
+        rows.append((inline(str(k)), inline(point.label), state, exact,
+                     inline(Notation(eigenvalues.replace("i", r"\,\mathrm{i}"), eigenvalues)),
+                     inline(classification_name(point.classification, lang))))
+    blocks = [Table(columns, header, tuple(rows), small=True),
+              Paragraph(classification_rule(analysis.rest_points, analysis.rtol))]
+    if analysis.continua:
+        items = tuple(inline(f"{face_label(game, c.support)} (dimension {c.dimension}): "
+                             + (", ".join(c.equations) or "the whole face")) for c in analysis.continua)
+        blocks += [Heading(inline(words["continua"]), level=3), BulletList(items)]
+    return blocks
+
+
+def _symbolic_blocks(game: Game, symbolic_points, words) -> list:
+    if not symbolic_points:
+        return []
+    blocks = [Heading(inline(words["symbolic"]))]
+    for point in symbolic_points:
+        items = []
+        if point.get("state") is not None:
+            items.append(Formula((Only(_NOT_LATEX, "state"),),      # LaTeX: the equations speak for themselves
+                                 tuple(f"{sympy.latex(v)} = {sympy.latex(e)}"
+                                       for v, e in zip(game.variables, point["state"]))))
+        if point.get("existence"):
+            items.append(Formula(inline(words["exists"]), tuple(sympy.latex(c) for c in point["existence"]),
+                                 joined="and"))
+        if point.get("eigenvalues") is not None:
+            items.append(Formula((Only(_NOT_LATEX, "eigenvalues"), Only((LATEX,), "Eigenvalues")),
+                                 tuple(sympy.latex(e) for e in point["eigenvalues"]), numbered=r"\lambda"))
+        items.append(Formula(inline(f"{words['stable_iff']} ({point.get('criterion')})"),
+                             (sympy.latex(point["condition"]),)))
+        blocks += [Heading(inline(face_label(game, point["support"])), level=3), Formulas(tuple(items))]
+    return blocks
+
+
+def _threshold_blocks(scenario, thresholds, words) -> list:
+    if not thresholds:
+        return []
+    intro = inline(f"{capitalised(words['target'])}: ", Code(scenario.target_key), "; strength ", _STRENGTH,
+                   ": 0 = baseline, 1 = as described.")
+    header = (inline(words["mechanism"]), inline(words["threshold"], " (", _STRENGTH, ")"),
+              inline(words["closed"]), inline(words["meaning"]))
+    columns = tuple(Column(width=w) for w in (0.15, 0.13, 0.27, 0.36))
+    rows = tuple((inline(" + ".join(t["mechanisms"])), *_threshold_cells(t)) for t in thresholds)
+    return [Heading(inline(words["thresholds"]), tight=True), Paragraph(intro),
+            Table(columns, header, rows, small=True)]
+
+
+def _threshold_cells(t: dict) -> tuple:
+    """The threshold (with its exact value), its closed form and its meaning."""
+    if "error" in t:
+        return inline("—"), inline("—"), inline(t["error"])
+    value = "none" if t.get("threshold") is None else number(t["threshold"], _DIGITS)
+    if t.get("exact") and t.get("threshold") is not None:
+        value += f" (= {t['exact']})"
+    expression = inline(Code(t["expression"])) if t.get("expression") else inline("—")
+    return inline(value), expression, inline(t.get("meaning", ""))
+
+
+def _figure_blocks(figures, skipped, words) -> list:
+    blocks: list = []
+    if figures:
+        blocks.append(Heading(inline(words["figures"])))
+    elif skipped:   # LaTeX has never given the skipped kinds a section of their own
+        blocks.append(Only(_NOT_LATEX, Heading(inline(words["figures"]))))
+    blocks += [Figure(f.name, f"{words['figure']} {k}", inline(f.caption), dict(f.files))
+               for k, f in enumerate(figures, start=1)]
+    if skipped:
+        blocks += [Heading(inline(words["skipped"]), level=3),
+                   BulletList(tuple(inline(f"{kind}: {reason}") for kind, reason in skipped))]
+    return blocks
