@@ -1,6 +1,5 @@
 """Game 5 of MODELS.md: government-enterprise platform structures as presets (seed 004)."""
 import json
-from pathlib import Path
 
 import pytest
 import sympy

@@ -2,7 +2,6 @@
 rest points drawn are the analysis's, the same input gives the same bytes."""
 import io
 import warnings
-from pathlib import Path
 
 import matplotlib
 import numpy as np

@@ -3,7 +3,6 @@ with one to three populations)."""
 import itertools
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -105,13 +104,19 @@ def test_paths_stay_on_the_simplex(game, seed):
 @common
 @given(games(max_populations=1))
 def test_symmetric_game_equals_table_with_itself(game):
-    """A one-population game's rest points do not depend on how fitness was built."""
+    """A one-population game's rest points do not depend on how fitness was built: the matrix form and
+    the same expected payoffs given directly as ``[fitness]`` have the same rest points and classes, and at
+    each of them the strategies in use earn the same payoff."""
     a = analyze(game)
-    A = game.matrix
-    dyn = derive(game)
-    p = dyn.parameter_vector(a.values)
-    for r in a.rest_points:
+    A = np.array([[float(v) for v in row] for row in game.matrix])
+    direct = Game(game.populations, game.fitness)          # expected payoffs, no matrix kept
+    assert direct.matrix is None
+    b = analyze(direct)
+    assert [(r.support, r.classification) for r in a.rest_points] == \
+        [(r.support, r.classification) for r in b.rest_points]
+    for r, s in zip(a.rest_points, b.rest_points):
+        assert np.allclose(r.state, s.state, atol=1e-12)
         x = np.array(r.shares[0])
-        f = np.array([[float(v) for v in row] for row in A]) @ x
+        f = A @ x
         used = [i for i in range(len(x)) if x[i] > 1e-12]
         assert np.ptp(f[used]) < 1e-9
