@@ -20,3 +20,15 @@ def scenarios_dir():
 def load(name):
     from evogame.scenario import load_scenario
     return load_scenario(SCENARIOS / f"{name}.toml")
+
+
+@pytest.fixture(scope="module")
+def scenario(request):
+    """The shipped scenario a test module names in ``SCENARIO = "name"``."""
+    return load(request.module.SCENARIO)
+
+
+@pytest.fixture(scope="module")
+def game(scenario):
+    """The game of the module's scenario."""
+    return scenario.game

@@ -10,21 +10,13 @@ from evogame.studies.mechanisms import apply
 from evogame.stability import ASYMPTOTICALLY_STABLE
 from evogame.studies.thresholds import threshold
 
-from conftest import load
 
 SSA = ("sincere", "sincere", "audit")
 SST = ("sincere", "sincere", "trust")
 FFT = ("formal", "formal", "trust")
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    return load("hidden_collusion")
-
-
-@pytest.fixture(scope="module")
-def game(scenario):
-    return scenario.game
+SCENARIO = "hidden_collusion"   # the shipped scenario of the `scenario` and `game` fixtures
 
 
 _THRESHOLDS = {}

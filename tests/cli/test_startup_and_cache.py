@@ -4,16 +4,14 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import SCENARIOS
+from conftest import ROOT, SCENARIOS
 from evogame import cache
 from evogame.cli import COMMANDS, main
 
-ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("sympy", "scipy", "matplotlib")
 
 

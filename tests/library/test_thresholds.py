@@ -18,19 +18,12 @@ from evogame.expressions import parse_expression
 from evogame.studies.mechanisms import apply
 from evogame.studies.thresholds import threshold
 
-from conftest import SCENARIOS, load
+from conftest import SCENARIOS
 
 VERTICAL = str(SCENARIOS / "vertical.toml")
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    return load("vertical")
-
-
-@pytest.fixture(scope="module")
-def game(scenario):
-    return scenario.game
+SCENARIO = "vertical"   # the shipped scenario of the `scenario` and `game` fixtures
 
 
 def v(game, name):

@@ -17,6 +17,7 @@ import itertools
 from fractions import Fraction
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -88,6 +89,7 @@ def test_two_by_two_bimatrix_games_match_the_hand_solution(v):
         assert interior == []
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=30)
 @given(st.lists(entries, min_size=16, max_size=16))
 def test_symmetric_games_rest_points_match_linear_algebra_per_support(v):

@@ -3,6 +3,7 @@ with one to three populations)."""
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -65,6 +66,7 @@ def test_selten_no_interior_rest_point_is_asymptotically_stable_in_multipopulati
             assert r.classification != ASYMPTOTICALLY_STABLE
 
 
+@pytest.mark.slow
 @common
 @given(games(), st.integers(0, 2**31 - 1))
 def test_stable_points_attract_nearby_starts(game, seed):

@@ -13,7 +13,7 @@ from evogame.studies.presets import apply_preset, compare_presets, preset_values
 from evogame.scenario import parse_scenario
 from evogame.stability import ASYMPTOTICALLY_STABLE
 
-from conftest import SCENARIOS, load
+from conftest import SCENARIOS
 
 TARGET = ("coordinate", "empower", "collaborate")
 NONE = ("administer", "minimal", "silo")
@@ -21,14 +21,7 @@ STRUCTURES = ["co_creation", "network", "enterprise_led", "government_led"]
 SAMPLES = 512
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    return load("platform_structures")
-
-
-@pytest.fixture(scope="module")
-def game(scenario):
-    return scenario.game
+SCENARIO = "platform_structures"   # the shipped scenario of the `scenario` and `game` fixtures
 
 
 @pytest.fixture(scope="module")

@@ -12,17 +12,9 @@ from evogame.studies.group_size import free_riding_by_group_size
 from evogame.dynamics import derive
 from evogame.stability import ASYMPTOTICALLY_STABLE, UNSTABLE_SOURCE
 
-from conftest import load
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    return load("platform_public_good")
-
-
-@pytest.fixture(scope="module")
-def game(scenario):
-    return scenario.game
+SCENARIO = "platform_public_good"   # the shipped scenario of the `scenario` and `game` fixtures
 
 
 def defaults(game, **kw):

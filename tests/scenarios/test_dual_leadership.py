@@ -13,21 +13,14 @@ from evogame.studies.mechanisms import apply, mechanisms
 from evogame.stability import ASYMPTOTICALLY_STABLE
 from evogame.studies.thresholds import threshold
 
-from conftest import SCENARIOS, load
+from conftest import SCENARIOS
 
 TARGET = "(authorize, coordinate, share)"
 DILEMMA = "(restrict, not, upward_only)"
 rng = np.random.default_rng(2)
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    return load("dual_leadership")
-
-
-@pytest.fixture(scope="module")
-def game(scenario):
-    return scenario.game
+SCENARIO = "dual_leadership"   # the shipped scenario of the `scenario` and `game` fixtures
 
 
 @pytest.fixture(scope="module")

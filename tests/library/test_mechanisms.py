@@ -17,17 +17,10 @@ from evogame.studies.mechanisms import apply, mechanisms
 from evogame.scenario import parse_scenario
 from evogame.stability import ASYMPTOTICALLY_STABLE, SADDLE
 
-from conftest import SCENARIOS, load
+from conftest import SCENARIOS
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    return load("vertical")
-
-
-@pytest.fixture(scope="module")
-def game(scenario):
-    return scenario.game
+SCENARIO = "vertical"   # the shipped scenario of the `scenario` and `game` fixtures
 
 
 def sym(game, name):

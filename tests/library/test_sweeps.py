@@ -21,14 +21,7 @@ VERTICAL = str(SCENARIOS / "vertical.toml")
 rng = np.random.default_rng(7)
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    return load("vertical")
-
-
-@pytest.fixture(scope="module")
-def game(scenario):
-    return scenario.game
+SCENARIO = "vertical"   # the shipped scenario of the `scenario` and `game` fixtures
 
 
 def corner_crossings(game, name, lo, hi):

@@ -34,9 +34,7 @@ VERTICAL = SCENARIOS / "vertical.toml"
 DEFAULTS = dict(c_D=3.0, B=4.0, beta=0.3, G=3.0, m=0.4, lam=0.3, L=5.0, c_S=2.0, d=0.4, F=2.0, R_U=2.0, r=1.0)
 
 
-@pytest.fixture(scope="module")
-def scenario():
-    return load("vertical")
+SCENARIO = "vertical"   # the shipped scenario of the `scenario` fixture
 
 
 def hand_field(z, reward, penalty):

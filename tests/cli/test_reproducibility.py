@@ -21,6 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, SCENARIOS
+
+# fresh processes with different hash seeds: the slowest module (still run by CI)
+pytestmark = pytest.mark.slow
 from evogame.cli import main
 
 VERTICAL = str(SCENARIOS / "vertical.toml")
