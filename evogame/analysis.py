@@ -142,6 +142,7 @@ class Analysis:
     symbolic_rest_points : in symbolic mode, every rest point found with
         symbolic parameters (including those that do not exist at ``values``).
     seconds : wall time of the analysis.
+    dynamics : the dynamics analysed, as written (``"replicator"``, ``"logit:eta=0.5"``).
     """
 
     game: Game = field(repr=False)
@@ -152,6 +153,7 @@ class Analysis:
     notes: list
     symbolic_rest_points: list | None = None
     seconds: float = 0.0
+    dynamics: str = "replicator"
 
     @property
     def stable(self) -> list[RestPoint]:
@@ -167,10 +169,11 @@ class Analysis:
         return None
 
     def equations(self) -> list[sympy.Eq]:
-        return derive(self.game).equations()
+        return derive(self.game, self.dynamics).equations()
 
     def to_dict(self) -> dict:
         d = self.game.to_dict()
+        d["dynamics"] = self.dynamics
         d["parameters"] = {n: _clean(v) for n, v in self.values.items()}
         d["tolerance"] = {"relative": self.rtol,
                           "rule": "points found exactly with rational Jacobians: zero real parts decided "
@@ -198,7 +201,7 @@ class Analysis:
 
 
 def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic: bool = False,
-            rtol: float = st.RTOL, budget: float | None = 10.0) -> Analysis:
+            rtol: float = st.RTOL, budget: float | None = 10.0, dynamics="replicator") -> Analysis:
     """Find and classify every rest point of ``game``.
 
     Parameters
@@ -211,6 +214,8 @@ def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic
     rtol : relative tolerance for a zero real part (see ``stability``).
     budget : seconds allowed to sympy per face (and per symbolic eigenvalue
         problem) before the numeric fallback; None for no limit.
+    dynamics : the dynamics, by name with its options (``"replicator"``,
+        ``"logit:eta=0.1"``; see :data:`evogame.dynamics.DYNAMICS`).
 
     Returns
     -------
@@ -219,52 +224,59 @@ def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic
     t0 = time.perf_counter()
     game, params = with_structural(game_of(subject), params)
     values = game.values(params)
-    dyn = derive(game)
+    dyn = derive(game, dynamics)
     subs = {game.parameters[n].symbol: v for n, v in values.items()}
     fitness = [[f.subs(subs) for f in fp] for fp in dyn.fitness]
+    checked = dyn.check(values)
     candidates, continua, notes = dyn.rest_points(fitness, budget=budget)
-    if len(game.populations) > 1 and not dyn.payoffs_multilinear():
+    notes = checked + notes
+    if dyn.name == "replicator" and len(game.populations) > 1 and not dyn.payoffs_multilinear():
         notes.append("the payoffs depend on the state beyond multilinear matching (e.g. dynamic incentives): "
                      "Selten's theorem does not apply, a strictly mixed rest point can be asymptotically stable")
-    pvec = dyn.parameter_vector(values)
-    points = []
-    for c in candidates:
-        exact = None
-        if c.exact_state is not None:
-            try:
-                with time_limit(budget):  # algebraic points can make the exact Jacobian slow
-                    J_exact = _exact_jacobian(dyn, subs, c.exact_state)
-                    exact = (np.array(J_exact.evalf(30).tolist(), dtype=float), *st.classify_exact(J_exact))
-            except Timeout:
-                notes.append(f"rest point {face_label(game, c.face.support)} at "
-                             f"{[round(float(v), 6) for v in c.state]}: exact classification exceeded "
-                             f"{budget:g} s; classified from float64 eigenvalues")
-        if exact is not None:
-            J, ev, cls, tol, how = exact
-        else:
-            J = dyn.jacobian_at(c.state, pvec)
-            ev = st.eigenvalues(J)
-            tol = st.tolerance(J, rtol)
-            cls, how = st.classify(ev, tol), "float64 eigenvalues"
-        points.append(RestPoint(game, c.face.support, c.state, c.exact_state, J, ev, cls, tol, c.method, how))
-    points.sort(key=_order)
-    symbolic_points = None
-    if symbolic:
-        symbolic_points = _symbolic(game, dyn, values, budget, notes)
-        for sp in symbolic_points:
-            for p in points:
-                if (p.support == sp["support"] and sp.get("numeric_state") is not None
-                        and np.allclose(p.state, sp["numeric_state"], atol=1e-8)):
-                    p.symbolic = sp
-        timed_out = [n for n in notes if n.startswith("symbolic:")]
-        for p in points:
-            already = any(str(p.support) in n or face_label(game, p.support) in n for n in timed_out)
-            if p.symbolic is None and not already:  # sympy's general solution missed a point: say so
-                notes.append(f"symbolic: no symbolic solution found for the rest point {p.label} on face "
-                             f"{face_label(game, p.support)} (found exactly at the parameter values); "
-                             "its stability condition is not available")
+    points = sorted((_classified(game, dyn, c, subs, values, rtol, budget, notes) for c in candidates), key=_order)
+    symbolic_points = _attach_symbolic(game, dyn, values, budget, notes, points) if symbolic else None
     return Analysis(game, values, points, continua, rtol, notes, symbolic_points,
-                    time.perf_counter() - t0)
+                    time.perf_counter() - t0, dyn.spec)
+
+
+def _classified(game: Game, dyn: Dynamics, c, subs, values, rtol, budget, notes) -> RestPoint:
+    """A candidate classified: exactly where its state is exact, else from float64 eigenvalues."""
+    exact = None
+    if c.exact_state is not None:
+        try:
+            with time_limit(budget):  # algebraic points can make the exact Jacobian slow
+                J_exact = _exact_jacobian(dyn, subs, c.exact_state)
+                exact = (np.array(J_exact.evalf(30).tolist(), dtype=float), *st.classify_exact(J_exact))
+        except Timeout:
+            notes.append(f"rest point {face_label(game, c.face.support)} at "
+                         f"{[round(float(v), 6) for v in c.state]}: exact classification exceeded "
+                         f"{budget:g} s; classified from float64 eigenvalues")
+    if exact is not None:
+        J, ev, cls, tol, how = exact
+    else:
+        J = dyn.jacobian_at(c.state, dyn.parameter_vector(values))
+        ev = st.eigenvalues(J)
+        tol = st.tolerance(J, rtol)
+        cls, how = st.classify(ev, tol), "float64 eigenvalues"
+    return RestPoint(game, c.face.support, c.state, c.exact_state, J, ev, cls, tol, c.method, how)
+
+
+def _attach_symbolic(game: Game, dyn: Dynamics, values, budget, notes, points) -> list[dict]:
+    """The symbolic rest points, each attached to its numeric point; a note for a point without one."""
+    symbolic_points = _symbolic(game, dyn, values, budget, notes)
+    for sp in symbolic_points:
+        for p in points:
+            if (p.support == sp["support"] and sp.get("numeric_state") is not None
+                    and np.allclose(p.state, sp["numeric_state"], atol=1e-8)):
+                p.symbolic = sp
+    timed_out = [n for n in notes if n.startswith("symbolic:")]
+    for p in points:
+        already = any(str(p.support) in n or face_label(game, p.support) in n for n in timed_out)
+        if p.symbolic is None and not already:  # sympy's general solution missed a point: say so
+            notes.append(f"symbolic: no symbolic solution found for the rest point {p.label} on face "
+                         f"{face_label(game, p.support)} (found exactly at the parameter values); "
+                         "its stability condition is not available")
+    return symbolic_points
 
 
 def _order(p: RestPoint):

@@ -115,6 +115,18 @@ def face_count(game: Game) -> int:
     return math.prod(2 ** p.n - 1 for p in game.populations)
 
 
+def interior_face(game: Game) -> Face:
+    """The relative interior of the product of simplices as a Face (no equations: the caller's)."""
+    subs, unknowns, shares = {}, [], []
+    for p, (pop, sl) in enumerate(zip(game.populations, game.slices())):
+        free = [sympy.Symbol(f"u_{p}_{i}", real=True) for i in range(pop.n - 1)]
+        unknowns.extend(free)
+        subs.update(dict(zip(game.variables[sl], free)))
+        shares.append(tuple(free) + (sympy.Integer(1) - sympy.Add(*free),))
+    support = tuple(tuple(range(pop.n)) for pop in game.populations)
+    return Face(support, tuple(unknowns), subs, tuple(shares), [])
+
+
 def faces(game: Game, fitness) -> list[Face]:
     """Every face (support profile) with its rest-point equations.
 
@@ -379,11 +391,12 @@ def _numeric_face(face: Face, eqs):
                     break
             points.append([x])
     else:
-        points = _multistart(face, eqs)
-    return _accept(face, eqs, points), []
+        points = multistart_roots(face, eqs)
+    return accept_roots(face, eqs, points), []
 
 
-def _multistart(face: Face, eqs) -> list:
+def multistart_roots(face: Face, eqs) -> list:
+    """Newton (or least squares) from a scrambled Sobol' sample of the unit cube of the face's unknowns."""
     from scipy.optimize import root
     from scipy.stats import qmc
 
@@ -404,7 +417,14 @@ def _multistart(face: Face, eqs) -> list:
     return found
 
 
-def _accept(face: Face, eqs, points) -> list[Candidate]:
+def accept_roots(face: Face, eqs, points, *, min_share: float = 1e-9) -> list[Candidate]:
+    """The points that are rest points: residual <= RESIDUAL_TOL, shares > ``min_share`` on the face, distinct.
+
+    A share at zero puts a replicator rest point on a smaller face (found
+    there); a dynamics whose rest points are all interior in theory (logit)
+    passes a negative ``min_share``: its equilibria can lie closer to a vertex
+    than a float can tell.
+    """
     unknowns = list(face.unknowns)
     F = sympy.lambdify([unknowns], eqs)
     shares = sympy.lambdify([unknowns], face.positive_shares())
@@ -415,7 +435,7 @@ def _accept(face: Face, eqs, points) -> list[Candidate]:
             continue
         if np.max(np.abs(np.asarray(F(p), float))) > RESIDUAL_TOL:
             continue
-        if np.min(np.asarray(shares(p), float)) <= 1e-9:
+        if np.min(np.asarray(shares(p), float)) <= min_share:
             continue
         if any(np.max(np.abs(p - q)) < 1e-7 for q in [c._u for c in out]):
             continue

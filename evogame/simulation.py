@@ -169,8 +169,8 @@ class SimplexConstraint:
         Y[:, cols] = sub
 
 
-def vector_field_rows(game: Game, params: Mapping | None = None, *, batch_size: int = 0):
-    """The replicator field as a function of component-major states ``(d, n) -> (d, n)``.
+def vector_field_rows(game: Game, params: Mapping | None = None, *, batch_size: int = 0, dynamics="replicator"):
+    """The field of ``dynamics`` as a function of component-major states ``(d, n) -> (d, n)``.
 
     Also returns the Jacobian ``(d, n) -> (n, d, d)``.  The field is
     compiled to a function that writes straight into a caller's array
@@ -182,7 +182,8 @@ def vector_field_rows(game: Game, params: Mapping | None = None, *, batch_size: 
     operations per call; compiling costs ~20-70 ms once per parameter set),
     smaller batches share one compiled function per game.
     """
-    dyn = derive(game)
+    dyn = derive(game, dynamics)
+    dyn.check(game.values(params))
     pvec = dyn.parameter_vector(game.values(params))
     if batch_size >= BAKE_BATCH:
         into = field_writer(dyn, pvec)
@@ -310,8 +311,8 @@ SCIPY_METHODS = ("RK23", "RK45", "DOP853", "Radau", "BDF", "LSODA")
 
 def simulate(subject: Game | Scenario, initial_states, t_end: float, *, params: Mapping | None = None,
              n_points: int = 201, method: str = "auto", rtol: float = 1e-8, atol: float = 1e-10,
-             max_steps: int = 100_000) -> Simulation:
-    """Integrate the replicator dynamics from many initial states at once.
+             max_steps: int = 100_000, dynamics="replicator") -> Simulation:
+    """Integrate the dynamics (the replicator unless ``dynamics`` says otherwise) from many initial states.
 
     The batch is one vectorised system (:func:`evogame.integrator.dopri5_batch`):
     the compiled vector field is evaluated on the array of all states at
@@ -338,6 +339,8 @@ def simulate(subject: Game | Scenario, initial_states, t_end: float, *, params: 
         with scipy (slow; the reference the batch is tested against).
     rtol, atol : tolerances (per start, per component, as in ``solve_ivp``).
     max_steps : explicit steps per start before it is handed to the implicit method.
+    dynamics : the dynamics by name with its options (``"logit:eta=0.1"``; see
+        :data:`evogame.dynamics.DYNAMICS`).
 
     Returns
     -------
@@ -359,7 +362,7 @@ def simulate(subject: Game | Scenario, initial_states, t_end: float, *, params: 
     work, params = with_structural(game, params)
     if d == 0:
         return Simulation(game, times, np.zeros((B, len(times), 0)))
-    rhs, jac = vector_field_rows(work, params, batch_size=B)
+    rhs, jac = vector_field_rows(work, params, batch_size=B, dynamics=dynamics)
     constraint = SimplexConstraint(game, np.clip(z0, 0.0, 1.0))
     z0 = constraint.snap(z0)
     with np.errstate(over="ignore", invalid="ignore"):

@@ -25,6 +25,11 @@ def analysis_text(analysis) -> str:
     return plain_text(analysis_document(analysis)) + f"\n(analysis took {analysis.seconds:.2f} s)"
 
 
+def _equations_heading(dynamics: str) -> str:
+    """``Replicator equations`` (as always), or ``Equations of the dynamics logit:eta=0.5``."""
+    return "Replicator equations" if dynamics == "replicator" else f"Equations of the dynamics {dynamics}"
+
+
 def analysis_document(analysis) -> Document:
     """The analysis as a document: state, parameters, payoffs, equations, rest
     points and, when derived, the symbolic stability conditions."""
@@ -33,7 +38,7 @@ def analysis_document(analysis) -> Document:
     blocks = [Paragraph(inline("State: ", *state_variables(game))),
               Paragraph(inline(f"Parameters: {values}" if values else "Parameters: none")),
               Heading(inline("Payoffs")), *_payoff_blocks(game),
-              Heading(inline("Replicator equations")),
+              Heading(inline(_equations_heading(analysis.dynamics))),
               *(Paragraph(inline(f"d{e.lhs.args[0]}/dt = {sympy.sstr(e.rhs)}")) for e in analysis.equations()),
               Heading(inline("Rest points")), *_rest_point_blocks(analysis)]
     if analysis.symbolic_rest_points is not None:

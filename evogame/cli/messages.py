@@ -32,6 +32,7 @@ OPTION_NAMES = {
     "initial": "--initial",
     "samples": "--samples",
     "t_end": "--t-end",
+    "dynamics": "--dynamics",
 }
 
 #: command -> its own spelling of an argument, where it differs from OPTION_NAMES

@@ -84,3 +84,8 @@ def seed_option(f):
 
 def json_option(f):
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")(f)
+
+
+def dynamics_option(f):
+    return click.option("--dynamics", default="replicator", show_default=True, metavar="NAME[:KEY=VALUE,...]",
+                        help="The dynamics: replicator, or logit:eta=VALUE (logit choice with noise eta).")(f)

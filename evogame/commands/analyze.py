@@ -6,8 +6,8 @@ import os
 import click
 
 from .. import cache
-from ..cli.options import (budget_option, json_option, mechanism_option, param_option, scenario_argument,
-                           strength_option)
+from ..cli.options import (budget_option, dynamics_option, json_option, mechanism_option, param_option,
+                           scenario_argument, strength_option)
 from ..cli.output import echo_json
 from ..cli.values import load, parse_params
 from ..formatting import jsonable
@@ -20,18 +20,20 @@ Examples:
   evogame analyze scenarios/vertical.toml -p c_D=0.5 --json
   evogame analyze scenarios/vertical.toml -m platform
   evogame analyze scenarios/vertical.toml --symbolic
+  evogame analyze scenarios/rps.toml --dynamics logit:eta=0.5
 """)
 @scenario_argument
 @param_option
 @mechanism_option()
 @strength_option()
+@dynamics_option
 @click.option("--symbolic", is_flag=True,
               help="Also derive rest points, eigenvalues and stability conditions with symbolic parameters.")
 @budget_option("Seconds of exact solving per face before the numeric fallback.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Recompute even if this file was analysed with the same options before, and store nothing.")
 @json_option
-def command(scenario, params, mechanisms, strength, symbolic, budget, as_json, no_cache):
+def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, as_json, no_cache):
     """Find and classify every rest point of SCENARIO.
 
     Prints the payoff table, the replicator equations and, for every rest
@@ -47,6 +49,8 @@ def command(scenario, params, mechanisms, strength, symbolic, budget, as_json, n
     options = {"params": list(params), "symbolic": symbolic, "budget": budget}
     if mechanisms:     # (no mechanism: the same key as before the option existed)
         options.update(mechanisms=list(mechanisms), strength=strength)
+    if dynamics != "replicator":
+        options.update(dynamics=dynamics)
     key = None if no_cache else _cache_key(scenario, options)
     stored = cache.read("analyze", key) if key is not None else None
     if stored is not None and isinstance(stored.get("text"), str) and "json" in stored:
@@ -56,7 +60,7 @@ def command(scenario, params, mechanisms, strength, symbolic, budget, as_json, n
             click.echo(stored["text"])
             click.echo("(cached result: the scenario file is unchanged; --no-cache recomputes)", err=True)
         return
-    document, text = _analysis(scenario, params, mechanisms, strength, symbolic, budget)
+    document, text = _analysis(scenario, params, mechanisms, strength, dynamics, symbolic, budget)
     if key is not None:
         cache.write("analyze", key, {"json": document, "text": text})
     if as_json:
@@ -65,7 +69,7 @@ def command(scenario, params, mechanisms, strength, symbolic, budget, as_json, n
         click.echo(text)
 
 
-def _analysis(path: str, params, mechanisms, strength, symbolic: bool, budget: float) -> tuple[dict, str]:
+def _analysis(path: str, params, mechanisms, strength, dynamics, symbolic: bool, budget: float) -> tuple[dict, str]:
     """The analysis as its JSON document and its text (imports the analysis stack: sympy)."""
     from ..analysis import analyze
     from ..studies.mechanisms import apply
@@ -75,7 +79,7 @@ def _analysis(path: str, params, mechanisms, strength, symbolic: bool, budget: f
     overrides = parse_params(subject, params)
     if mechanisms:
         subject = apply(subject, list(mechanisms), strength)
-    result = analyze(subject, overrides, symbolic=symbolic, budget=budget)
+    result = analyze(subject, overrides, symbolic=symbolic, budget=budget, dynamics=dynamics)
     return jsonable(result.to_dict()), analysis_text(result)
 
 

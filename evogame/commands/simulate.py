@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from ..cli.options import (POSITIVE, json_option, mechanism_option, param_option, scenario_argument,
-                           strength_option)
+from ..cli.options import (POSITIVE, dynamics_option, json_option, mechanism_option, param_option,
+                           scenario_argument, strength_option)
 from ..cli.output import echo_json, write_output
 from ..cli.values import load, parse_initial, parse_params
 
@@ -21,6 +21,7 @@ Examples:
 @param_option
 @mechanism_option()
 @strength_option()
+@dynamics_option
 @click.option("--initial", "-i", multiple=True, metavar="X,Y,...",
               help="An initial state in reduced coordinates (repeatable); default: the scenario's "
                    "[simulation] initial states, else the centre.")
@@ -30,7 +31,7 @@ Examples:
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the paths as CSV to this file instead of stdout.")
 @json_option
-def command(scenario, params, mechanisms, strength, initial, t_end, points, out, as_json):
+def command(scenario, params, mechanisms, strength, dynamics, initial, t_end, points, out, as_json):
     """Integrate the replicator dynamics of SCENARIO from initial states.
 
     CSV columns: start, t, then one column per state variable (the share of
@@ -47,7 +48,7 @@ def command(scenario, params, mechanisms, strength, initial, t_end, points, out,
         t_end = 50.0 if subject.simulation.t_end is None else subject.simulation.t_end
     if mechanisms:
         subject = apply(subject, list(mechanisms), strength)
-    result = simulate(subject, starts, t_end, params=overrides, n_points=points)
+    result = simulate(subject, starts, t_end, params=overrides, n_points=points, dynamics=dynamics)
     if as_json:
         echo_json(result.to_dict())
         return

@@ -1,27 +1,23 @@
-"""Dynamics on the product of simplices (the replicator first), symbolic once, compiled once.
+"""The interface every dynamics implements, and the payoffs it starts from.
 
-For population ``p`` with shares ``x_{p,i}`` and expected payoffs ``f_{p,i}``
-the replicator equation is
-
-    dx_{p,i}/dt = x_{p,i} (f_{p,i} - fbar_p),   fbar_p = sum_j x_{p,j} f_{p,j},
-
-written in reduced coordinates (the first ``n_p - 1`` shares of each
-population).  For a population with two strategies it is the familiar
-``dx/dt = x (1 - x) (f_1 - f_2)``.
+A dynamics maps a game's expected payoffs to a vector field on the product of
+simplices, in reduced coordinates (the first ``n_p - 1`` shares of each
+population).  :class:`Dynamics` holds the shared work -- payoffs with
+structural sums expanded, the Jacobian in the tangent space, compiled
+evaluation on batches; a subclass gives the field and how its rest points
+are found.
 """
 from __future__ import annotations
 
-import weakref
 from typing import Mapping
 
 import numpy as np
 import sympy
 
-from .errors import AnalysisError
-from .game import Game
-from .restpoints import find_rest_points
+from ..errors import AnalysisError
+from ..game import Game
 
-__all__ = ["Dynamics", "Replicator", "DYNAMICS", "derive", "resolve_sums", "structural_parameters", "with_structural"]
+__all__ = ["Dynamics", "resolve_sums", "structural_parameters", "with_structural"]
 
 
 def resolve_sums(expr: sympy.Expr, values: Mapping[str, sympy.Expr]) -> sympy.Expr:
@@ -95,6 +91,8 @@ class Dynamics:
 
     #: the name the dynamics is looked up by
     name = "dynamics"
+    #: its options (e.g. a noise level) -> default value, None for a required one
+    OPTIONS: dict = {}
     #: whether the field is differentiable on the whole state space (else the
     #: Jacobian, and so the linear classification, does not exist everywhere)
     smooth = True
@@ -121,6 +119,12 @@ class Dynamics:
         self._fitness_fn = None
         self._baked_fields: dict = {}   # parameter vector -> field compiled with it (the last 16)
 
+    @property
+    def spec(self) -> str:
+        """The dynamics as written on the command line: ``"replicator"``, ``"logit:eta=0.5"``."""
+        options = ",".join(f"{k}={float(getattr(self, k)):g}" for k in self.OPTIONS)
+        return f"{self.name}:{options}" if options else self.name
+
     def components(self) -> list[sympy.Expr]:
         """The field ``dx/dt`` in reduced coordinates, one expression per state variable."""
         raise NotImplementedError
@@ -144,6 +148,14 @@ class Dynamics:
                     if q != p and block and not _degree_at_most_one(f, block):
                         return False
         return True
+
+    def check(self, values: Mapping) -> list[str]:
+        """Refuse parameter values under which the dynamics is not defined; notes on what was checked.
+
+        ``values``: parameter name -> value.  Most dynamics are defined for every
+        game: nothing to check.
+        """
+        return []
 
     def rest_points(self, fitness, *, budget: float | None, numeric_values: Mapping | None = None):
         """Rest points of the field with the payoffs ``fitness`` (values substituted or symbolic).
@@ -239,36 +251,6 @@ class Dynamics:
         return np.stack([np.broadcast_to(v, shape) for v in vals], axis=-1).reshape(shape + (d, d))
 
 
-class Replicator(Dynamics):
-    """The replicator dynamics: ``dx_{p,i}/dt = x_{p,i} (f_{p,i} - fbar_p)``.
-
-    For two strategies ``dx/dt = x (1 - x) (f_1 - f_2)``.  Its rest points
-    are the states where every strategy in use earns the same payoff: they
-    are found face by face (:func:`evogame.restpoints.find_rest_points`).
-    """
-
-    name = "replicator"
-    smooth = True
-
-    def components(self) -> list[sympy.Expr]:
-        comps = []
-        for pop, shares, fp in zip(self.game.populations, self.game.shares, self.fitness):
-            if pop.n == 2:
-                x = shares[0]
-                comps.append(x * (1 - x) * (fp[0] - fp[1]))
-            else:
-                fbar = sum(s * f for s, f in zip(shares, fp))
-                comps.extend(shares[i] * (fp[i] - fbar) for i in range(pop.n - 1))
-        return comps
-
-    def rest_points(self, fitness, *, budget: float | None, numeric_values: Mapping | None = None):
-        return find_rest_points(self.game, fitness, budget=budget, numeric_values=numeric_values)
-
-
-#: the dynamics evogame knows, by name
-DYNAMICS: dict[str, type[Dynamics]] = {"replicator": Replicator}
-
-
 def _degree_at_most_one(expr: sympy.Expr, variables: set) -> bool:
     """Whether ``expr`` is a polynomial of total degree <= 1 in ``variables``."""
     used = [v for v in variables if expr.has(v)]
@@ -286,27 +268,3 @@ def _tidy(rhs: sympy.Expr) -> sympy.Expr:
         return sympy.factor_terms(rhs)
     except Exception:  # printing must never fail the analysis
         return rhs
-
-
-# Derived once per game; games made by ``Game.with_values`` share their payoffs
-# (the same fitness tuple), so they share the derivation unless a structural
-# parameter changed.  While a Dynamics lives it holds its game, hence the
-# fitness tuple, so the id in the key cannot be reused by another object.
-_BY_GAME: "weakref.WeakKeyDictionary[Game, dict[str, Dynamics]]" = weakref.WeakKeyDictionary()
-_BY_PAYOFFS: "weakref.WeakValueDictionary[tuple, Dynamics]" = weakref.WeakValueDictionary()
-
-
-def derive(game: Game, dynamics: str = "replicator") -> Dynamics:
-    """The Dynamics of a game (by name, see :data:`DYNAMICS`), derived once and cached weakly."""
-    if dynamics not in DYNAMICS:
-        raise AnalysisError(f"unknown dynamics '{dynamics}'; known: " + ", ".join(DYNAMICS))
-    cached = _BY_GAME.get(game, {}).get(dynamics)
-    if cached is None:
-        structural = sorted((n, game.parameters[n].value) for n in structural_parameters(game))
-        key = (dynamics, id(game.fitness), id(game.populations), tuple(game.parameters), tuple(structural))
-        cached = _BY_PAYOFFS.get(key)
-        if cached is None:
-            cached = DYNAMICS[dynamics](game)
-            _BY_PAYOFFS[key] = cached
-        _BY_GAME.setdefault(game, {})[dynamics] = cached
-    return cached

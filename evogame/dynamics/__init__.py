@@ -1,0 +1,20 @@
+"""Dynamics on the product of simplices (the replicator first), symbolic once, compiled once.
+
+For population ``p`` with shares ``x_{p,i}`` and expected payoffs ``f_{p,i}``
+the replicator equation is
+
+    dx_{p,i}/dt = x_{p,i} (f_{p,i} - fbar_p),   fbar_p = sum_j x_{p,j} f_{p,j},
+
+written in reduced coordinates (the first ``n_p - 1`` shares of each
+population).  For a population with two strategies it is the familiar
+``dx/dt = x (1 - x) (f_1 - f_2)``.
+"""
+from .base import Dynamics, resolve_sums, structural_parameters, with_structural
+from .logit import Logit
+from .maynard_smith import MaynardSmith
+from .mutator import Mutator
+from .registry import DYNAMICS, derive, parse_dynamics
+from .replicator import Replicator
+
+__all__ = ["Dynamics", "Replicator", "MaynardSmith", "Mutator", "Logit", "DYNAMICS", "derive", "parse_dynamics", "resolve_sums",
+           "structural_parameters", "with_structural"]

@@ -1,0 +1,72 @@
+"""The logit dynamics: ``dx_{p,i}/dt = exp(f_{p,i}/eta) / sum_j exp(f_{p,j}/eta) - x_{p,i}``.
+
+Each revising individual picks strategy ``i`` with the logit choice
+probability at noise ``eta > 0`` (Sandholm 2010, ch. 6).  Its rest points are
+the logit equilibria (the logit quantal response equilibria): they are
+interior, and found numerically.  As ``eta -> 0`` the logit choice tends to
+the best response: the best-response dynamics (a differential inclusion) is
+approximated by a small ``eta``.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import sympy
+
+from ..errors import ScenarioError
+from ..game import Game, exact
+from ..restpoints import accept_roots, interior_face, multistart_roots
+from .base import Dynamics
+
+__all__ = ["Logit"]
+
+
+class Logit(Dynamics):
+    """The logit dynamics with noise ``eta`` (see the module docstring)."""
+
+    name = "logit"
+    smooth = True
+    #: option -> default (None: required)
+    OPTIONS = {"eta": None}
+
+    def __init__(self, game: Game, eta):
+        try:
+            value = exact(eta)
+        except (TypeError, ValueError):
+            value = None
+        if value is None or not value > 0:
+            raise ScenarioError(f"the logit noise eta must be a positive number, got {eta!r}", argument="dynamics",
+                                expected="logit:eta=VALUE with VALUE > 0, e.g. logit:eta=0.1")
+        self.eta = value
+        super().__init__(game)
+
+    def components(self) -> list[sympy.Expr]:
+        return self._field(self.fitness, self.game.shares)
+
+    def _field(self, fitness, shares) -> list[sympy.Expr]:
+        """Choice probability minus share, for every strategy but each population's last.
+
+        The probability is written ``1 / sum_j exp((f_j - f_i)/eta)``: the same
+        number as the softmax, without overflow when payoffs are large next to eta.
+        """
+        out = []
+        for pop, sh, fp in zip(self.game.populations, shares, fitness):
+            for i in range(pop.n - 1):
+                total = sympy.Add(*[sympy.exp((fp[j] - fp[i]) / self.eta) for j in range(pop.n)])
+                out.append(1 / total - sh[i])
+        return out
+
+    def rest_points(self, fitness, *, budget, numeric_values=None):
+        if numeric_values is not None:
+            return [], [], ["logit: the rest points (logit equilibria) are found numerically; "
+                            "no symbolic stability conditions"]
+        face = interior_face(self.game)
+        payoffs = [[f.xreplace(face.substitution) for f in fp] for fp in fitness]
+        face = replace(face, equations=self._field(payoffs, face.shares))
+        with np.errstate(over="ignore", invalid="ignore"):   # exp of far starts: inf, then a 0 probability
+            points = multistart_roots(face, face.equations)
+            found = accept_roots(face, face.equations, points, min_share=-1e-12)
+        note = (f"logit: rest points (logit equilibria, interior) by Newton's method from {len(points)} "
+                "quasi-random starts, each kept with residual <= 1e-10; one that no start reaches would be missed")
+        return found, [], [note]

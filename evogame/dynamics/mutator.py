@@ -1,0 +1,79 @@
+"""The replicator-mutator dynamics with uniform mutation ``mu``.
+
+``dx_{p,i}/dt = sum_j x_{p,j} f_{p,j} Q_{ji} - x_{p,i} fbar_p``, with
+``Q_{ii} = 1 - mu`` and ``Q_{ji} = mu / (n_p - 1)``: an offspring of a
+``j``-strategist copies ``j`` or, with probability ``mu``, one of the other
+strategies at random.  With ``mu = 0`` it is the replicator (and its rest
+points are found face by face, as the replicator's).  With ``mu > 0`` and
+positive payoffs every strategy is re-created at the boundary, so its rest
+points (the perturbed equilibria) are interior: found numerically, each with a
+certified residual.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Mapping
+
+import numpy as np
+import sympy
+
+from ..errors import ScenarioError
+from ..game import Game, exact
+from ..restpoints import accept_roots, find_rest_points, interior_face, multistart_roots
+from .base import Dynamics
+from .positive import check_positive_payoffs
+
+__all__ = ["Mutator"]
+
+
+class Mutator(Dynamics):
+    """The replicator-mutator dynamics (see the module docstring)."""
+
+    name = "mutator"
+    smooth = True
+    OPTIONS = {"mu": None}
+
+    def __init__(self, game: Game, mu):
+        try:
+            value = exact(mu)
+        except (TypeError, ValueError):
+            value = None
+        if value is None or not 0 <= value <= 1:
+            raise ScenarioError(f"the mutation rate mu must lie in [0, 1], got {mu!r}", argument="dynamics",
+                                expected="mutator:mu=VALUE with 0 <= VALUE <= 1, e.g. mutator:mu=0.01")
+        self.mu = value
+        super().__init__(game)
+
+    def components(self) -> list[sympy.Expr]:
+        return self._field(self.fitness, self.game.shares)
+
+    def _field(self, fitness, shares) -> list[sympy.Expr]:
+        out = []
+        for pop, sh, fp in zip(self.game.populations, shares, fitness):
+            n = pop.n
+            fbar = sum(s * f for s, f in zip(sh, fp))
+            for i in range(n - 1):
+                inflow = sum(sh[j] * fp[j] * ((1 - self.mu) if j == i else self.mu / (n - 1)) for j in range(n))
+                out.append(inflow - sh[i] * fbar)
+        return out
+
+    def check(self, values: Mapping) -> list[str]:
+        if self.mu == 0:
+            return []
+        note = check_positive_payoffs(self.game, self.fitness, values, "the replicator-mutator dynamics")
+        return [note] if note else []
+
+    def rest_points(self, fitness, *, budget, numeric_values=None):
+        if self.mu == 0:
+            return find_rest_points(self.game, fitness, budget=budget, numeric_values=numeric_values)
+        if numeric_values is not None:
+            return [], [], ["mutator: the rest points are found numerically; no symbolic stability conditions"]
+        face = interior_face(self.game)
+        payoffs = [[f.xreplace(face.substitution) for f in fp] for fp in fitness]
+        face = replace(face, equations=self._field(payoffs, face.shares))
+        with np.errstate(over="ignore", invalid="ignore"):
+            points = multistart_roots(face, face.equations)
+            found = accept_roots(face, face.equations, points, min_share=-1e-12)
+        note = (f"mutator: rest points (interior when mu > 0) by Newton's method from {len(points)} quasi-random "
+                "starts, each kept with residual <= 1e-10; one that no start reaches would be missed")
+        return found, [], [note]

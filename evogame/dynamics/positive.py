@@ -1,0 +1,85 @@
+"""Whether payoffs are positive on the whole state space (Maynard Smith, replicator-mutator need it)."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import sympy
+
+from ..errors import AnalysisError
+from ..game import Game
+
+#: quasi-random states at which a payoff that depends non-linearly on the state is checked
+SAMPLES = 1024
+
+
+def check_positive_payoffs(game: Game, fitness, values, what: str) -> str | None:
+    """Raise :class:`AnalysisError` when an expected payoff can be <= 0 on the state space.
+
+    ``fitness`` are the expected payoffs (structural sums expanded), ``values``
+    the parameter values (name -> number).  For a matrix game (a
+    payoff table or matrix with constant entries) an expected payoff is a
+    convex combination of the entries, so it is positive everywhere iff every
+    entry is: the check is exact.  Otherwise the payoffs are evaluated at every
+    pure profile and at :data:`SAMPLES` quasi-random states, and the returned
+    note says so.
+    """
+    subs = {game.parameters[n].symbol: v for n, v in values.items()}
+    fitness = [[f.xreplace(subs) for f in fp] for fp in fitness]
+    entries = _constant_entries(game, subs)
+    if entries is not None:
+        bad = [(label, v) for label, v in entries if not v > 0]
+        if bad:
+            label, v = bad[0]
+            raise AnalysisError(f"{what} needs positive payoffs, and the payoff {label} is {float(v):g}: the mean "
+                                "payoff is not positive everywhere on the state space (add a constant to every "
+                                "payoff, which leaves the replicator's rest points unchanged)")
+        return None
+    low = _sampled_minimum(game, fitness)
+    if not low > 0:
+        raise AnalysisError(f"{what} needs positive payoffs, and an expected payoff reaches {low:g} on the state "
+                            "space")
+    return (f"{what}: payoffs checked positive at every pure profile and {SAMPLES} quasi-random states "
+            f"(minimum {low:.4g}), not proved")
+
+
+def _constant_entries(game: Game, subs):
+    """``[(label, value)]`` of every payoff entry when they are numbers (a matrix game), else None."""
+    if game.payoff_table is not None:
+        out = []
+        for idx, payoffs in game.payoff_table.items():
+            for p, u in enumerate(payoffs):
+                out.append((f"of {game.populations[p].name} at {game.profile_label(idx)}", u))
+    elif game.matrix is not None:
+        pop = game.populations[0]
+        out = [(f"({pop.strategies[i]}, {pop.strategies[j]})", a) for i, row in enumerate(game.matrix)
+               for j, a in enumerate(row)]
+    else:
+        return None
+    out = [(label, sympy.sympify(u).xreplace(subs)) for label, u in out]
+    return out if all(u.is_number for _, u in out) else None
+
+
+def _sampled_minimum(game: Game, fitness) -> float:
+    from scipy.stats import qmc
+
+    variables = list(game.variables)
+    fn = sympy.lambdify(variables, [f for fp in fitness for f in fp], modules="numpy")
+    states = [_vertex(game, idx) for idx in itertools.product(*[range(p.n) for p in game.populations])]
+    u = qmc.Sobol(max(1, len(variables)), scramble=True, seed=7).random(SAMPLES)
+    for row in u:
+        z, k = [], 0
+        for pop in game.populations:
+            cut = np.sort(row[k:k + pop.n - 1]) if pop.n > 1 else np.array([])
+            z.extend(np.diff(np.concatenate([[0.0], cut, [1.0]]))[:-1])
+            k += pop.n - 1
+        states.append(np.array(z))
+    values = np.array([[float(v) for v in np.broadcast_to(fn(*s), (len(fn(*s)),))] for s in states])
+    return float(values.min())
+
+
+def _vertex(game: Game, idx) -> np.ndarray:
+    z = []
+    for pop, i in zip(game.populations, idx):
+        z.extend(1.0 if k == i else 0.0 for k in range(pop.n - 1))
+    return np.array(z)
