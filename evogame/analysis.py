@@ -19,6 +19,7 @@ from . import stability as st
 from .dynamics import Dynamics, derive, with_structural
 from .formatting import number
 from .game import Game, game_of
+from .simulation import project, simulate
 from .restpoints import face_label, full_state
 from .timelimit import Timeout, time_limit
 
@@ -240,7 +241,15 @@ def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic
 
 
 def _classified(game: Game, dyn: Dynamics, c, subs, values, rtol, budget, notes) -> RestPoint:
-    """A candidate classified: exactly where its state is exact, else from float64 eigenvalues."""
+    """A candidate classified: exactly where its state is exact, else from float64 eigenvalues.
+
+    Where the field has a kink at the point (``Dynamics.at_kink``) there is no
+    Jacobian: ``not differentiable``, with what paths started nearby do.
+    """
+    if not dyn.smooth and dyn.at_kink(c.state, dyn.parameter_vector(values)):
+        d = len(c.state)
+        return RestPoint(game, c.face.support, c.state, c.exact_state, np.full((d, d), np.nan),
+                         np.zeros(0, complex), st.NOT_DIFFERENTIABLE, 0.0, c.method, _nearby_paths(game, dyn, c.state))
     exact = None
     if c.exact_state is not None:
         try:
@@ -259,6 +268,23 @@ def _classified(game: Game, dyn: Dynamics, c, subs, values, rtol, budget, notes)
         tol = st.tolerance(J, rtol)
         cls, how = st.classify(ev, tol), "float64 eigenvalues"
     return RestPoint(game, c.face.support, c.state, c.exact_state, J, ev, cls, tol, c.method, how)
+
+
+#: distance and time of the nearby paths that describe a point without a Jacobian
+NEARBY, NEARBY_T_END = 1e-3, 50.0
+
+
+def _nearby_paths(game: Game, dyn: Dynamics, state: np.ndarray) -> str:
+    """Evidence at a kink: paths from 2d starts NEARBY away (each coordinate, both ways, kept on the state space)."""
+    d = len(state)
+    starts = project(game, np.array([state + s * NEARBY * np.eye(d)[k] for k in range(d) for s in (1, -1)]))
+    starts = starts[np.max(np.abs(starts - state), axis=1) > NEARBY / 2]
+    if not len(starts):
+        return "no Jacobian (the field has a kink here)"
+    end = simulate(game, starts, NEARBY_T_END, n_points=2, dynamics=dyn.spec, rtol=1e-6, atol=1e-9).final
+    gap = np.max(np.abs(end - state), axis=1)
+    return (f"no Jacobian (the field has a kink here); {len(starts)} paths started {NEARBY:g} away are "
+            f"{number(gap.min(), 3)} to {number(gap.max(), 3)} from it at t = {NEARBY_T_END:g}")
 
 
 def _attach_symbolic(game: Game, dyn: Dynamics, values, budget, notes, points) -> list[dict]:

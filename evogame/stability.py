@@ -23,7 +23,9 @@ ASYMPTOTICALLY_STABLE = "asymptotically stable"
 UNSTABLE_SOURCE = "unstable source"
 SADDLE = "saddle"
 NON_HYPERBOLIC = "non-hyperbolic"
-CLASSES = (ASYMPTOTICALLY_STABLE, UNSTABLE_SOURCE, SADDLE, NON_HYPERBOLIC)
+#: a rest point where the field has a kink (BNN, Smith): no Jacobian, so no linear classification
+NOT_DIFFERENTIABLE = "not differentiable"
+CLASSES = (ASYMPTOTICALLY_STABLE, UNSTABLE_SOURCE, SADDLE, NON_HYPERBOLIC, NOT_DIFFERENTIABLE)
 
 #: Default relative tolerance: |Re(lambda)| <= RTOL * max(1, max|J_ij|) counts as zero.
 RTOL = 1e-9

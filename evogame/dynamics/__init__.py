@@ -10,11 +10,13 @@ population).  For a population with two strategies it is the familiar
 ``dx/dt = x (1 - x) (f_1 - f_2)``.
 """
 from .base import Dynamics, resolve_sums, structural_parameters, with_structural
+from .bnn import BNN
 from .logit import Logit
 from .maynard_smith import MaynardSmith
 from .mutator import Mutator
 from .registry import DYNAMICS, derive, parse_dynamics
 from .replicator import Replicator
+from .smith import Smith
 
-__all__ = ["Dynamics", "Replicator", "MaynardSmith", "Mutator", "Logit", "DYNAMICS", "derive", "parse_dynamics", "resolve_sums",
+__all__ = ["Dynamics", "Replicator", "MaynardSmith", "Mutator", "Logit", "BNN", "Smith", "DYNAMICS", "derive", "parse_dynamics", "resolve_sums",
            "structural_parameters", "with_structural"]

@@ -6,16 +6,18 @@ import weakref
 from ..errors import AnalysisError, ScenarioError, did_you_mean
 from ..game import Game
 from .base import Dynamics, structural_parameters
+from .bnn import BNN
 from .logit import Logit
 from .maynard_smith import MaynardSmith
 from .mutator import Mutator
 from .replicator import Replicator
+from .smith import Smith
 
 __all__ = ["DYNAMICS", "derive", "parse_dynamics"]
 
 #: the dynamics evogame knows, by name
 DYNAMICS: dict[str, type[Dynamics]] = {"replicator": Replicator, "maynard_smith": MaynardSmith, "mutator": Mutator,
-                                        "logit": Logit}
+                                        "logit": Logit, "bnn": BNN, "smith": Smith}
 
 
 # Derived once per game; games made by ``Game.with_values`` share their payoffs

@@ -34,7 +34,7 @@ from matplotlib.figure import Figure
 
 from ..errors import AnalysisError, ScenarioError
 from ..game import parameter_symbol
-from ..stability import ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, SADDLE, UNSTABLE_SOURCE
+from ..stability import ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, NOT_DIFFERENTIABLE, SADDLE, UNSTABLE_SOURCE
 
 __all__ = ["WIDTHS", "OKABE_ITO", "MARKS", "CJKFontWarning", "find_cjk_font", "resolve_language",
            "rc", "style", "new_figure", "save_figure", "Labels", "FORMATS", "mark_rest_points",
@@ -68,6 +68,9 @@ MARKS = {
                  markeredgecolor="black", markeredgewidth=0.9),
     NON_HYPERBOLIC: dict(marker="o", markersize=6.0, fillstyle="left", markerfacecolor="black",
                          markerfacecoloralt="white", markeredgecolor="black", markeredgewidth=0.9),
+    # a kink of the field (BNN, Smith): no Jacobian, so none of the circle family
+    NOT_DIFFERENTIABLE: dict(marker="D", markersize=5.2, markerfacecolor="white",
+                             markeredgecolor="black", markeredgewidth=0.9),
 }
 
 #: zorder of rest-point marks: above streamlines (1-2), arrows (3) and lines (2)
@@ -79,14 +82,15 @@ CONTINUUM_MARK = dict(marker="x", markersize=5.0, markeredgecolor="#444444", mar
 
 _WORDS = {
     "en": {ASYMPTOTICALLY_STABLE: "asymptotically stable", UNSTABLE_SOURCE: "unstable source",
-           SADDLE: "saddle", NON_HYPERBOLIC: "non-hyperbolic", "share": "share", "time": "time $t$",
+           SADDLE: "saddle", NON_HYPERBOLIC: "non-hyperbolic", NOT_DIFFERENTIABLE: "not differentiable",
+           "share": "share", "time": "time $t$",
            "share of": "share of", "speed": "speed", "continuum": "continuum of rest points",
            "nullcline": "nullcline", "start": "start", "none": "none", "stable set": "stable set",
            "attractor": "attractor reached", "no attractor": "no attractor reached",
            "stable": "asymptotically stable", "not stable": "not asymptotically stable",
            "threshold": "threshold", "strength": "strength", "defaults": "parameter values used"},
     "zh": {ASYMPTOTICALLY_STABLE: "渐近稳定", UNSTABLE_SOURCE: "不稳定源", SADDLE: "鞍点",
-           NON_HYPERBOLIC: "非双曲", "share": "比例", "time": "时间 $t$", "share of": "比例",
+           NON_HYPERBOLIC: "非双曲", NOT_DIFFERENTIABLE: "不可微", "share": "比例", "time": "时间 $t$", "share of": "比例",
            "speed": "速度", "continuum": "平衡点连续统", "nullcline": "零斜率线", "start": "初始",
            "none": "无", "stable set": "稳定集", "attractor": "收敛到的吸引子",
            "no attractor": "未收敛", "stable": "渐近稳定", "not stable": "非渐近稳定",

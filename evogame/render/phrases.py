@@ -60,6 +60,10 @@ def classification_rule(rest_points: Sequence, rtol: float) -> tuple:
     if any(h.startswith("float64") for h in how):
         rules.append(inline("points found numerically: ", _RE, " ", _LE, f" {rtol:g} x max(1, ", _MAX_J,
                             ") counts as zero"))
+    kinks = [p for p in rest_points if p.classified_by.startswith("no Jacobian")]
+    if kinks:
+        rules.append(inline("points where the field has a kink: not differentiable, no linear classification ("
+                            + "; ".join(f"{p.label}: {p.classified_by.split('; ', 1)[-1]}" for p in kinks) + ")"))
     if not rules:
         return ()
     return inline("Classification: ", *join(rules, "; "),

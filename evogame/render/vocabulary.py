@@ -33,6 +33,7 @@ WORDS = {
 LANGUAGES = tuple(WORDS)
 
 _CLASSES_ZH = {"asymptotically stable": "渐近稳定", "unstable source": "不稳定源", "saddle": "鞍点",
+               "not differentiable": "不可微",
                "non-hyperbolic": "非双曲"}
 
 

@@ -1,0 +1,102 @@
+"""Dynamics whose rest points are the Nash equilibria and whose field has kinks: BNN and Smith.
+
+Both are built from ``[u]_+ = max(u, 0)``, written ``(u + |u|)/2``.  Their
+rest points are exactly the Nash equilibria (Hofbauer and Sandholm 2009;
+Sandholm 2010, ch. 5): the replicator's rest points -- every strategy in use
+earns the mean payoff -- at which no unused strategy earns more.  The field
+is differentiable except where an argument ``u`` of ``[u]_+`` vanishes; there
+evogame computes no Jacobian: the point is ``not differentiable``, with the
+evidence of paths started nearby.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+import sympy
+
+from ..restpoints import find_rest_points
+from .base import Dynamics
+
+__all__ = ["KinkedDynamics", "positive_part", "NASH_TOL", "KINK_TOL"]
+
+#: an unused strategy may earn at most this much more than the mean payoff at a (numeric) Nash equilibrium
+NASH_TOL = 1e-9
+#: an argument of [u]_+ this close to zero (relative to the payoffs' scale) is a kink
+KINK_TOL = 1e-9
+
+
+def positive_part(u: sympy.Expr) -> sympy.Expr:
+    """``[u]_+ = (u + |u|)/2``: differentiable except at ``u = 0`` (its derivative is ``(1 + sign u)/2``)."""
+    return (u + sympy.Abs(u)) / 2
+
+
+class KinkedDynamics(Dynamics):
+    """Shared by BNN and Smith: rest points = Nash equilibria; kinks where an argument of ``[.]_+`` is zero.
+
+    A subclass builds its field with :meth:`plus`, which records every argument.
+    """
+
+    smooth = False
+
+    def __init__(self, game):
+        self.kink_arguments: list[sympy.Expr] = []
+        super().__init__(game)
+        self._kinks = sympy.lambdify(list(self.variables) + list(self.parameters), self.kink_arguments,
+                                     modules="numpy")
+        self._payoffs = sympy.lambdify(list(self.variables) + list(self.parameters),
+                                       [f for fp in self.fitness for f in fp], modules="numpy")
+
+    def plus(self, u: sympy.Expr) -> sympy.Expr:
+        """``[u]_+``, remembering ``u`` (an argument identically zero is no kink and is dropped)."""
+        u = sympy.expand(u)
+        if u == 0:
+            return sympy.Integer(0)
+        self.kink_arguments.append(u)
+        return positive_part(u)
+
+    def rest_points(self, fitness, *, budget, numeric_values=None):
+        candidates, continua, notes = find_rest_points(self.game, fitness, budget=budget,
+                                                       numeric_values=numeric_values)
+        if numeric_values is not None:   # symbolic mode: the Nash condition is not decided symbolically
+            return [], [], notes + [f"{self.name}: rest points are the Nash equilibria; no symbolic "
+                                    "stability conditions (the field has kinks)"]
+        nash = [c for c in candidates if self._is_nash(fitness, c)]
+        kept = [k for k in continua if k.sample is None or self._is_nash_state(fitness, k.sample)]
+        notes.append(f"{self.name}: the rest points are the Nash equilibria: the replicator's rest points at "
+                     f"which no unused strategy earns more than the mean payoff ({len(candidates) - len(nash)} "
+                     "replicator rest points are not)")
+        return nash, kept, notes
+
+    def _is_nash(self, fitness, candidate) -> bool:
+        if candidate.exact_state is not None:
+            point = dict(zip(self.variables, candidate.exact_state))
+            for pop, shares, fp in zip(self.game.populations, self.game.shares, fitness):
+                f = [e.xreplace(point) for e in fp]
+                x = [s.xreplace(point) for s in shares]
+                fbar = sum(a * b for a, b in zip(x, f))
+                if any(sympy.N(fi - fbar, 30) > NASH_TOL * max(1, abs(sympy.N(fbar))) for fi in f):
+                    return False
+            return True
+        return self._is_nash_state(fitness, candidate.state)
+
+    def _is_nash_state(self, fitness, state) -> bool:
+        fn = sympy.lambdify(list(self.variables), [f for fp in fitness for f in fp], modules="numpy")
+        f = np.array([float(v) for v in fn(*state)])
+        k = 0
+        for pop, sl in zip(self.game.populations, self.game.slices()):
+            x = np.append(state[sl], 1 - np.sum(state[sl]))
+            fp = f[k:k + pop.n]
+            k += pop.n
+            if np.any(fp - x @ fp > NASH_TOL * max(1.0, np.abs(fp).max())):
+                return False
+        return True
+
+    def at_kink(self, state: np.ndarray, pvec: np.ndarray) -> bool:
+        """Whether an argument of ``[.]_+`` vanishes at ``state``: no Jacobian there."""
+        args = np.array([float(v) for v in np.broadcast_to(self._kinks(*state, *pvec), (len(self.kink_arguments),))])
+        scale = max(1.0, float(np.max(np.abs(self._payoffs(*state, *pvec)), initial=0.0)))
+        return bool(np.any(np.abs(args) <= KINK_TOL * scale))
+
+    def check(self, values: Mapping) -> list[str]:
+        return []
