@@ -22,6 +22,7 @@ figures:
 	draw vertical_regime_c_D_L regime $(S)/vertical.toml --sweep c_D=0:6:241 --sweep L=0:10:241; \
 	draw hawk_dove_portrait portrait $(S)/hawk_dove.toml; \
 	draw rps_portrait portrait $(S)/rps.toml; \
+	draw rps_dynamics dynamics $(S)/rps.toml; \
 	draw zeeman_coordination_portrait portrait $(S)/zeeman_coordination.toml; \
 	draw dual_leadership_portrait portrait $(S)/dual_leadership.toml --slices 1,0 --width double; \
 	draw hidden_collusion_trust_basins basins $(S)/hidden_collusion.toml --mechanism trust; \

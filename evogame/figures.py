@@ -20,10 +20,12 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .errors import AnalysisError, EvogameError
-from .game import Game
+from .analysis import analyze
+from .errors import AnalysisError, EvogameError, ScenarioError
+from .game import Game, game_of
 from .plotting import (basin_map_figure, bifurcation_figure, paths, portrait, portrait_kind, regime_map_figure,
                        save_figure, sensitivity_figure)
+from .plotting.style import Labels, new_figure, resolve_language, rest_point_legend_handles, style
 from .scenario import Scenario, as_scenario
 from .studies.basins import BasinResult, basins
 from .studies.mechanisms import apply
@@ -171,6 +173,42 @@ class _Album:
 
     def skip(self, kind: str, reason: str):
         self.skipped.append((kind, reason))
+
+
+#: the dynamics compared by default in the ``dynamics`` figure (Dynamo's usual four)
+DEFAULT_DYNAMICS = ("replicator", "logit:eta=0.5", "bnn", "smith")
+
+
+def dynamics_figure(subject: Game | Scenario, dynamics: Sequence = DEFAULT_DYNAMICS, params: Mapping | None = None,
+                    *, lang: str = "en", width="double"):
+    """The same game under two to four dynamics side by side: one phase portrait each, one legend of marks.
+
+    Each panel is the portrait of :func:`evogame.plotting.portrait` drawn
+    with the analysis under that dynamics (its field, its rest points and
+    their classes); the panel's title names the dynamics.
+    """
+    dynamics = list(dynamics)
+    if not 2 <= len(dynamics) <= 4:
+        raise ScenarioError(f"{len(dynamics)} dynamics given", argument="dynamics",
+                            expected="two to four dynamics to compare")
+    if portrait_kind(subject) == "cube":
+        raise AnalysisError("the dynamics figure draws line, simplex and square portraits (not the cube)")
+    analyses = [analyze(subject, params, dynamics=d) for d in dynamics]
+    labels = Labels(game_of(subject), resolve_language(lang)[0])
+    columns = 2 if len(dynamics) == 4 else len(dynamics)
+    rows = (len(dynamics) + columns - 1) // columns
+    fig = new_figure(width, 0.5 * rows * 2 / columns * 1.1 + 0.12)
+    with style(width):
+        axes = fig.subplots(rows, columns, squeeze=False).ravel()
+        for ax, a in zip(axes, analyses):
+            portrait(subject, params, ax=ax, analysis=a, lang=lang, width=width)
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+            ax.set_title(a.dynamics)
+        classes = {p.classification for a in analyses for p in a.rest_points}
+        fig.legend(handles=rest_point_legend_handles(classes, labels), loc="outside lower center",
+                   ncol=len(classes) or 1)
+    return fig
 
 
 def draw_report_figures(base, work, analysis, focus, kinds, figdir: Path, out: Path, resolved, width, formats):

@@ -13,7 +13,7 @@ from ..cli.options import lang_option, mechanism_option, param_option, scenario_
 from ..cli.values import check_grid_size, load, parse_initial, parse_params
 from ..errors import ScenarioError, did_you_mean
 
-KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins")
+KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins", "dynamics")
 
 
 def parse_vary(subject, text: str):
@@ -53,6 +53,9 @@ Examples:
   evogame figure bifurcation scenarios/vertical.toml --sweep strength=0:1:201 -m platform --out bif.svg
   evogame figure regime scenarios/vertical.toml --sweep c_D=0:6:121 --sweep L=0:10:121 --out map.svg
   evogame figure basins scenarios/hidden_collusion.toml -m trust --out basins.png
+  evogame figure dynamics scenarios/rps.toml --out dynamics.svg
+  evogame figure dynamics scenarios/rps.toml --dynamics replicator --dynamics logit:eta=0.1 --out two.svg
+  evogame figure portrait scenarios/rps.toml --dynamics smith --out smith.svg
 """)
 @click.argument("kind", type=click.Choice(KINDS))
 @scenario_argument
@@ -82,9 +85,12 @@ Examples:
               help="basins: number of sampled initial states.")
 @click.option("--dpi", type=click.IntRange(min=50, max=1200), default=300, show_default=True,
               help="Resolution of PNG output.")
+@click.option("--dynamics", "dynamics", multiple=True, metavar="NAME[:KEY=VALUE,...]",
+              help="dynamics: the two to four dynamics compared (default: replicator, logit:eta=0.5, bnn, smith); "
+                   "portrait: the dynamics drawn (default: replicator).")
 def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, sweeps, target, initial, t_end,
-            slices, speed, samples, dpi):
-    """Draw one figure of SCENARIO: KIND is portrait, paths, sensitivity, regime, bifurcation or basins.
+            slices, speed, samples, dpi, dynamics):
+    """Draw one figure of SCENARIO: KIND is portrait, paths, sensitivity, regime, bifurcation, basins or dynamics.
 
     The phase portrait's geometry follows the game's shape (line, simplex,
     unit square, unit cube); rest points are marked filled = asymptotically
@@ -104,8 +110,13 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
     mechanisms = list(mechanisms)
     applied = apply(work, mechanisms) if mechanisms and kind not in ("regime", "bifurcation") else work
     style = dict(lang=lang, width=width)
+    if dynamics and kind not in ("portrait", "dynamics"):
+        raise ScenarioError(f"--dynamics is for portrait and dynamics figures, not {kind}", key="--dynamics")
     if kind == "portrait":
-        fig = plotting.portrait(applied, **_portrait_options(plotting, applied, slices, speed, t_end), **style)
+        fig = _portrait(plotting, applied, dynamics, _portrait_options(plotting, applied, slices, speed, t_end), style)
+    elif kind == "dynamics":
+        fig = figures.dynamics_figure(applied, list(dynamics) or figures.DEFAULT_DYNAMICS, lang=lang,
+                                      width=width if width != "single" else "double")
     elif kind == "paths":
         fig = plotting.paths(applied, parse_initial(subject, initial) or None, t_end, **style)
     elif kind == "sensitivity":
@@ -116,6 +127,17 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
         fig = figures.basins_figure(applied, samples=samples, **style)
     path = plotting.save_figure(fig, out, fmt, dpi=dpi)
     click.echo(f"wrote {path}", err=True)
+
+
+def _portrait(plotting, applied, dynamics, options, style):
+    """The phase portrait under one dynamics (the replicator unless --dynamics names another)."""
+    if len(dynamics) > 1:
+        raise ScenarioError("a portrait draws one dynamics", key="--dynamics",
+                            expected="one --dynamics (or the dynamics figure to compare several)")
+    if not dynamics:
+        return plotting.portrait(applied, **options, **style)
+    from ..analysis import analyze
+    return plotting.portrait(applied, analysis=analyze(applied, dynamics=dynamics[0]), **options, **style)
 
 
 def _portrait_options(plotting, applied, slices, speed, t_end) -> dict:

@@ -93,6 +93,9 @@ class Dynamics:
     name = "dynamics"
     #: its options (e.g. a noise level) -> default value, None for a required one
     OPTIONS: dict = {}
+    #: whether, in a population of two strategies, dx/dt has the sign of the payoff difference, so that the
+    #: interior nullcline is ``f_1 = f_2`` (replicator, Maynard Smith, BNN, Smith; not logit, not mutation)
+    payoff_nullclines = True
     #: whether the field is differentiable on the whole state space (else the
     #: Jacobian, and so the linear classification, does not exist everywhere)
     smooth = True

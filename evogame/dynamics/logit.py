@@ -27,6 +27,7 @@ class Logit(Dynamics):
 
     name = "logit"
     smooth = True
+    payoff_nullclines = False
     #: option -> default (None: required)
     OPTIONS = {"eta": None}
 

@@ -44,6 +44,11 @@ class Mutator(Dynamics):
         self.mu = value
         super().__init__(game)
 
+    @property
+    def payoff_nullclines(self) -> bool:
+        """Mutation moves the interior nullclines off ``f_1 = f_2`` (without it, the replicator's)."""
+        return self.mu == 0
+
     def components(self) -> list[sympy.Expr]:
         return self._field(self.fitness, self.game.shares)
 

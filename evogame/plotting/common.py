@@ -60,7 +60,7 @@ def prepare(subject: Game | Scenario, params: Mapping | None = None, *, analysis
     values = analysis.values if analysis is not None else game.values(params)
     if need_analysis and analysis is None:
         analysis = analyze(game, params)
-    dyn = derive(game)
+    dyn = derive(game, analysis.dynamics if analysis is not None else "replicator")   # the analysis' dynamics
     lang_used, font = resolved if resolved is not None else resolve_language(lang)
     return Setting(game, values, dyn, dyn.parameter_vector(values), Labels(game, lang_used), font, width,
                    analysis)

@@ -261,7 +261,7 @@ def _square_panel(ax, s: Setting, axes: tuple[int, int] = (0, 1), fixed: dict | 
     else:
         ax.streamplot(X, Y, U, V, color=STREAM_COLOUR, **stream_kw)
     handles = []
-    if nullclines:
+    if nullclines and s.dyn.payoff_nullclines:   # only there is the nullcline f_1 = f_2
         fine = np.linspace(0.0, 1.0, 201)
         FX, FY = np.meshgrid(fine, fine)
         fstates = np.zeros(FX.shape + (d,))
