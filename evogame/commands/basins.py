@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from ..cli.options import (json_option, mechanism_option, param_option, scenario_argument, seed_option,
-                           strength_option)
+from ..cli.options import (dynamics_option, json_option, mechanism_option, param_option, scenario_argument,
+                           seed_option, strength_option)
 from ..cli.output import echo_json
 from ..cli.values import load, parse_params, parse_sizes
 
@@ -32,8 +32,9 @@ Examples:
 @click.option("--group-sizes", default=None, metavar="LO:HI",
               help="One-population games with an integer group size N (and critical mass M): exact critical "
                    "mass, sharing level and sharing basin for N = LO..HI instead of sampling.")
+@dynamics_option
 @json_option
-def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end, group_sizes, as_json):
+def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end, group_sizes, dynamics, as_json):
     """Basin-of-attraction share of every asymptotically stable state of SCENARIO.
 
     Integrates the replicator dynamics from a scrambled Sobol sample of
@@ -65,7 +66,7 @@ def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end
                        f"(share of '{result.strategy}' per {result.size})")
             click.echo(result.table())
         return
-    result = basins(subject, overrides, samples=samples, seed=seed, t_end=t_end)
+    result = basins(subject, overrides, samples=samples, seed=seed, t_end=t_end, dynamics=dynamics)
     if as_json:
         echo_json(result.to_dict())
     else:

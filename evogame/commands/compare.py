@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from ..cli.options import json_option, mechanism_option, param_option, scenario_argument, strength_option
+from ..cli.options import (dynamics_option, json_option, mechanism_option, param_option, scenario_argument,
+                           strength_option)
 from ..cli.output import echo_json
 from ..cli.values import load, parse_params
 
@@ -18,8 +19,9 @@ Examples:
 @mechanism_option("A mechanism of the scenario (repeatable; they compose in the order given).", required=True)
 @strength_option()
 @param_option
+@dynamics_option
 @json_option
-def command(scenario, mechanisms, strength, params, as_json):
+def command(scenario, mechanisms, strength, params, dynamics, as_json):
     """Rest points of SCENARIO without and with the mechanism(s), side by side.
 
     Rest points are matched by face (support) and position; the table says
@@ -28,7 +30,7 @@ def command(scenario, mechanisms, strength, params, as_json):
     from ..studies.compare import compare
 
     subject = load(scenario)
-    result = compare(subject, list(mechanisms), strength, params=parse_params(subject, params))
+    result = compare(subject, list(mechanisms), strength, params=parse_params(subject, params), dynamics=dynamics)
     if as_json:
         echo_json(result.to_dict())
     else:

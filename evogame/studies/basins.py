@@ -254,7 +254,7 @@ class BasinResult:
 
 def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int = 4096, seed: int = 0,
            t_end: float | None = None, *, tol: float = CONVERGENCE_TOL, extensions: int = 4,
-           analysis: Analysis | None = None) -> BasinResult:
+           analysis: Analysis | None = None, dynamics="replicator") -> BasinResult:
     """Estimate the basin share of every asymptotically stable rest point.
 
     Parameters
@@ -270,7 +270,10 @@ def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int
     tol : an end point within ``tol`` (max norm) of an attractor converged to it.
     extensions : how many times unconverged starts are integrated further
         (each time for twice the previous time).
-    analysis : a precomputed ``analyze(game, params)`` (reused, not recomputed).
+    analysis : a precomputed ``analyze(game, params)`` (reused, not recomputed;
+        its dynamics is the one integrated).
+    dynamics : the dynamics (``"logit:eta=0.1"``...; see :data:`evogame.dynamics.DYNAMICS`)
+        when no analysis is given.
 
     Returns
     -------
@@ -279,7 +282,7 @@ def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int
     scenario = as_scenario(subject)
     game, params = with_structural(scenario.game, params)
     if analysis is None:
-        analysis = analyze(game, params)
+        analysis = analyze(game, params, dynamics=dynamics)
     values = analysis.values
     attractors = analysis.stable
     starts = sample_states(game, int(samples), seed)
@@ -297,7 +300,7 @@ def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int
         todo = np.arange(n)
         current, horizon, total = starts, float(t_end), 0.0
         for round_ in range(extensions + 1):
-            sim = simulate(game, current, horizon, params=params, n_points=2)
+            sim = simulate(game, current, horizon, params=params, n_points=2, dynamics=analysis.dynamics)
             ends = sim.final
             total += horizon
             final[todo] = ends

@@ -87,7 +87,7 @@ class CompareResult:
 
 
 def compare(subject: Scenario | Game, items: Sequence, strength=1, *, params: Mapping | None = None, rtol: float | None = None,
-            budget: float | None = 10.0) -> CompareResult:
+            budget: float | None = 10.0, dynamics="replicator") -> CompareResult:
     """Analyse the baseline and the game with mechanisms applied, and match their rest points.
 
     Rest points are matched face by face (the same support); several on one
@@ -105,8 +105,8 @@ def compare(subject: Scenario | Game, items: Sequence, strength=1, *, params: Ma
         game = game.with_values(**structural)
         params = {k: v for k, v in params.items() if k not in structural}
     applied = apply(scenario.with_game(game), items, strength).game
-    base = analyze(game, params, rtol=rtol, budget=budget)
-    new = analyze(applied, params, rtol=rtol, budget=budget)
+    base = analyze(game, params, rtol=rtol, budget=budget, dynamics=dynamics)
+    new = analyze(applied, params, rtol=rtol, budget=budget, dynamics=dynamics)
 
     def side(p):
         return {"label": p.label, "state": p.shares,

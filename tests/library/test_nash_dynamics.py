@@ -108,3 +108,14 @@ def test_analyze_command_reports_not_differentiable_points():
     (centre,) = doc["rest_points"]
     assert centre["classification"] == NOT_DIFFERENTIABLE and centre["eigenvalues"] == []
     assert doc["dynamics"] == "smith"
+
+
+def test_compare_and_basins_under_another_dynamics():
+    from evogame.studies.basins import basins
+    from evogame.studies.compare import compare
+    result = compare(load("vertical"), ["dynamic_penalty"], dynamics="smith")
+    rows = {r["face"]: r for r in result.rows}
+    interior = rows["(strict/loose, active/passive)"]
+    assert interior["change"] == "appears" and interior["with"]["classification"] == NOT_DIFFERENTIABLE
+    b = basins(load("rps"), samples=64, dynamics="logit:eta=0.5")
+    assert b.analysis.dynamics == "logit:eta=0.5" and b.labels and b.shares[0] == 1.0
