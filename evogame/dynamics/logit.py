@@ -9,15 +9,12 @@ approximated by a small ``eta``.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
-import numpy as np
 import sympy
 
 from ..errors import ScenarioError
 from ..game import Game, exact
-from ..restpoints import accept_roots, interior_face, multistart_roots
 from .base import Dynamics
+from .interior import interior_rest_points
 
 __all__ = ["Logit"]
 
@@ -62,12 +59,4 @@ class Logit(Dynamics):
         if numeric_values is not None:
             return [], [], ["logit: the rest points (logit equilibria) are found numerically; "
                             "no symbolic stability conditions"]
-        face = interior_face(self.game)
-        payoffs = [[f.xreplace(face.substitution) for f in fp] for fp in fitness]
-        face = replace(face, equations=self._field(payoffs, face.shares))
-        with np.errstate(over="ignore", invalid="ignore"):   # exp of far starts: inf, then a 0 probability
-            points = multistart_roots(face, face.equations)
-            found = accept_roots(face, face.equations, points, min_share=-1e-12)
-        note = (f"logit: rest points (logit equilibria, interior) by Newton's method from {len(points)} "
-                "quasi-random starts, each kept with residual <= 1e-10; one that no start reaches would be missed")
-        return found, [], [note]
+        return interior_rest_points(self, fitness, "logit equilibria, interior")

@@ -11,16 +11,15 @@ certified residual.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Mapping
 
-import numpy as np
 import sympy
 
 from ..errors import ScenarioError
 from ..game import Game, exact
-from ..restpoints import accept_roots, find_rest_points, interior_face, multistart_roots
+from ..restpoints import find_rest_points
 from .base import Dynamics
+from .interior import interior_rest_points
 from .positive import check_positive_payoffs
 
 __all__ = ["Mutator"]
@@ -73,12 +72,4 @@ class Mutator(Dynamics):
             return find_rest_points(self.game, fitness, budget=budget, numeric_values=numeric_values)
         if numeric_values is not None:
             return [], [], ["mutator: the rest points are found numerically; no symbolic stability conditions"]
-        face = interior_face(self.game)
-        payoffs = [[f.xreplace(face.substitution) for f in fp] for fp in fitness]
-        face = replace(face, equations=self._field(payoffs, face.shares))
-        with np.errstate(over="ignore", invalid="ignore"):
-            points = multistart_roots(face, face.equations)
-            found = accept_roots(face, face.equations, points, min_share=-1e-12)
-        note = (f"mutator: rest points (interior when mu > 0) by Newton's method from {len(points)} quasi-random "
-                "starts, each kept with residual <= 1e-10; one that no start reaches would be missed")
-        return found, [], [note]
+        return interior_rest_points(self, fitness, "interior when mu > 0")

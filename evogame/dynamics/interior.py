@@ -1,0 +1,31 @@
+"""Rest points that lie in the interior of the state space, found numerically (logit, mutation).
+
+The field's components, written on the interior face, are solved by Newton's
+method from a scrambled Sobol' sample of starts (:func:`~evogame.restpoints.multistart_roots`);
+a root is kept when its residual is at most 1e-10 and its shares are not
+negative.  Completeness is not proved: a rest point that no start reaches
+would be missed, and the note says how many starts were used.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..restpoints import accept_roots, interior_face, multistart_roots
+
+__all__ = ["interior_rest_points"]
+
+
+def interior_rest_points(dyn, fitness, what: str):
+    """``(candidates, [], [note])``: the rest points of ``dyn._field`` with payoffs ``fitness`` in the interior."""
+    face = interior_face(dyn.game)
+    payoffs = [[f.xreplace(face.substitution) for f in fp] for fp in fitness]
+    face = replace(face, equations=dyn._field(payoffs, face.shares))
+    with np.errstate(over="ignore", invalid="ignore"):   # exp of far starts: inf, then a 0 probability
+        points = multistart_roots(face, face.equations)
+        # interior in theory: a share can still round to zero next to a vertex
+        found = accept_roots(face, face.equations, points, min_share=-1e-12)
+    note = (f"{dyn.name}: rest points ({what}) by Newton's method from {len(points)} quasi-random starts, each "
+            "kept with residual <= 1e-10; one that no start reaches would be missed")
+    return found, [], [note]
