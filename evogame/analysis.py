@@ -16,7 +16,7 @@ import numpy as np
 import sympy
 
 from . import stability as st
-from .dynamics import Dynamics, derive, with_structural
+from .dynamics import Dynamics, chosen_dynamics, derive, with_structural
 from .formatting import number
 from .game import Game, game_of
 from .simulation import project, simulate
@@ -202,7 +202,7 @@ class Analysis:
 
 
 def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic: bool = False,
-            rtol: float = st.RTOL, budget: float | None = 10.0, dynamics="replicator") -> Analysis:
+            rtol: float = st.RTOL, budget: float | None = 10.0, dynamics=None) -> Analysis:
     """Find and classify every rest point of ``game``.
 
     Parameters
@@ -216,7 +216,8 @@ def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic
     budget : seconds allowed to sympy per face (and per symbolic eigenvalue
         problem) before the numeric fallback; None for no limit.
     dynamics : the dynamics, by name with its options (``"replicator"``,
-        ``"logit:eta=0.1"``; see :data:`evogame.dynamics.DYNAMICS`).
+        ``"logit:eta=0.1"``; see :data:`evogame.dynamics.DYNAMICS`); default:
+        a scenario's ``[dynamics]``, else the replicator.
 
     Returns
     -------
@@ -225,7 +226,7 @@ def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic
     t0 = time.perf_counter()
     game, params = with_structural(game_of(subject), params)
     values = game.values(params)
-    dyn = derive(game, dynamics)
+    dyn = derive(game, chosen_dynamics(subject, dynamics))
     subs = {game.parameters[n].symbol: v for n, v in values.items()}
     fitness = [[f.subs(subs) for f in fp] for fp in dyn.fitness]
     checked = dyn.check(values)

@@ -15,7 +15,7 @@ import weakref
 
 import numpy as np
 
-from .dynamics import derive, with_structural
+from .dynamics import chosen_dynamics, derive, with_structural
 from .errors import AnalysisError
 from .game import Game, game_of
 from .integrator import dopri5_batch, implicit_solve
@@ -311,7 +311,7 @@ SCIPY_METHODS = ("RK23", "RK45", "DOP853", "Radau", "BDF", "LSODA")
 
 def simulate(subject: Game | Scenario, initial_states, t_end: float, *, params: Mapping | None = None,
              n_points: int = 201, method: str = "auto", rtol: float = 1e-8, atol: float = 1e-10,
-             max_steps: int = 100_000, dynamics="replicator") -> Simulation:
+             max_steps: int = 100_000, dynamics=None) -> Simulation:
     """Integrate the dynamics (the replicator unless ``dynamics`` says otherwise) from many initial states.
 
     The batch is one vectorised system (:func:`evogame.integrator.dopri5_batch`):
@@ -340,7 +340,8 @@ def simulate(subject: Game | Scenario, initial_states, t_end: float, *, params: 
     rtol, atol : tolerances (per start, per component, as in ``solve_ivp``).
     max_steps : explicit steps per start before it is handed to the implicit method.
     dynamics : the dynamics by name with its options (``"logit:eta=0.1"``; see
-        :data:`evogame.dynamics.DYNAMICS`).
+        :data:`evogame.dynamics.DYNAMICS`); default: a scenario's ``[dynamics]``,
+        else the replicator.
 
     Returns
     -------
@@ -362,7 +363,7 @@ def simulate(subject: Game | Scenario, initial_states, t_end: float, *, params: 
     work, params = with_structural(game, params)
     if d == 0:
         return Simulation(game, times, np.zeros((B, len(times), 0)))
-    rhs, jac = vector_field_rows(work, params, batch_size=B, dynamics=dynamics)
+    rhs, jac = vector_field_rows(work, params, batch_size=B, dynamics=chosen_dynamics(subject, dynamics))
     constraint = SimplexConstraint(game, np.clip(z0, 0.0, 1.0))
     z0 = constraint.snap(z0)
     with np.errstate(over="ignore", invalid="ignore"):

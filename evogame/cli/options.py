@@ -87,5 +87,6 @@ def json_option(f):
 
 
 def dynamics_option(f):
-    return click.option("--dynamics", default="replicator", show_default=True, metavar="NAME[:KEY=VALUE,...]",
-                        help="The dynamics: replicator, or logit:eta=VALUE (logit choice with noise eta).")(f)
+    return click.option("--dynamics", default=None, metavar="NAME[:KEY=VALUE,...]",
+                        help="The dynamics: replicator, maynard_smith, mutator:mu=VALUE, logit:eta=VALUE, bnn or "
+                             "smith (default: the scenario's [dynamics], else replicator).")(f)

@@ -49,7 +49,7 @@ def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, 
     options = {"params": list(params), "symbolic": symbolic, "budget": budget}
     if mechanisms:     # (no mechanism: the same key as before the option existed)
         options.update(mechanisms=list(mechanisms), strength=strength)
-    if dynamics != "replicator":
+    if dynamics is not None:
         options.update(dynamics=dynamics)
     key = None if no_cache else _cache_key(scenario, options)
     stored = cache.read("analyze", key) if key is not None else None

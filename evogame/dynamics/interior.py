@@ -17,6 +17,16 @@ from ..restpoints import accept_roots, interior_face, multistart_roots
 __all__ = ["interior_rest_points"]
 
 
+def _on_simplices(game, z: np.ndarray) -> np.ndarray:
+    """Reduced coordinates with round-off outside the product of simplices (|error| <= 1e-12) removed."""
+    z = np.clip(np.asarray(z, dtype=float), 0.0, 1.0)
+    for sl in game.slices():
+        total = z[sl].sum()
+        if total > 1.0:
+            z[sl] /= total
+    return z
+
+
 def interior_rest_points(dyn, fitness, what: str):
     """``(candidates, [], [note])``: the rest points of ``dyn._field`` with payoffs ``fitness`` in the interior."""
     face = interior_face(dyn.game)
@@ -24,8 +34,9 @@ def interior_rest_points(dyn, fitness, what: str):
     face = replace(face, equations=dyn._field(payoffs, face.shares))
     with np.errstate(over="ignore", invalid="ignore"):   # exp of far starts: inf, then a 0 probability
         points = multistart_roots(face, face.equations)
-        # interior in theory: a share can still round to zero next to a vertex
-        found = accept_roots(face, face.equations, points, min_share=-1e-12)
+        # interior in theory: a share can still round to zero next to a vertex (then it is put on it)
+        found = [replace(c, state=_on_simplices(dyn.game, c.state))
+                 for c in accept_roots(face, face.equations, points, min_share=-1e-12)]
     note = (f"{dyn.name}: rest points ({what}) by Newton's method from {len(points)} quasi-random starts, each "
             "kept with residual <= 1e-10; one that no start reaches would be missed")
     return found, [], [note]

@@ -13,7 +13,7 @@ from .mutator import Mutator
 from .replicator import Replicator
 from .smith import Smith
 
-__all__ = ["DYNAMICS", "derive", "parse_dynamics"]
+__all__ = ["DYNAMICS", "derive", "parse_dynamics", "chosen_dynamics", "replicator_only"]
 
 #: the dynamics evogame knows, by name
 DYNAMICS: dict[str, type[Dynamics]] = {"replicator": Replicator, "maynard_smith": MaynardSmith, "mutator": Mutator,
@@ -64,6 +64,20 @@ def _options(name: str, given: dict) -> dict:
         raise ScenarioError(f"dynamics '{name}' needs " + ", ".join(missing), argument="dynamics",
                             expected=f"{name}:" + ",".join(f"{k}=VALUE" for k in missing))
     return {**{k: v for k, v in known.items() if v is not None}, **given}
+
+
+def chosen_dynamics(subject, dynamics):
+    """The dynamics asked for; else the scenario's ``[dynamics]`` (a Scenario's ``dynamics``); else the replicator."""
+    if dynamics is not None:
+        return dynamics
+    return getattr(subject, "dynamics", "replicator")
+
+
+def replicator_only(dynamics: str, what: str) -> list[str]:
+    """A note for a study that follows the replicator's rest points when another dynamics was named."""
+    if dynamics == "replicator":
+        return []
+    return [f"computed under the replicator dynamics: {what} do not yet follow the scenario's [dynamics] ({dynamics})"]
 
 
 def derive(game: Game, dynamics="replicator") -> Dynamics:

@@ -59,7 +59,7 @@ def prepare(subject: Game | Scenario, params: Mapping | None = None, *, analysis
         raise AnalysisError("the analysis passed belongs to another game")
     values = analysis.values if analysis is not None else game.values(params)
     if need_analysis and analysis is None:
-        analysis = analyze(game, params)
+        analysis = analyze(subject, params)          # under a scenario's [dynamics], if it has one
     dyn = derive(game, analysis.dynamics if analysis is not None else "replicator")   # the analysis' dynamics
     lang_used, font = resolved if resolved is not None else resolve_language(lang)
     return Setting(game, values, dyn, dyn.parameter_vector(values), Labels(game, lang_used), font, width,

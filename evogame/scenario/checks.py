@@ -12,7 +12,7 @@ from typing import Mapping
 from ..errors import ScenarioError, did_you_mean
 
 SIMULATION_KEYS = ("t_end", "initial")
-TOP_LEVEL = ("game", "populations", "parameters", "payoffs", "fitness", "mechanisms", "presets",
+TOP_LEVEL = ("game", "populations", "parameters", "payoffs", "fitness", "mechanisms", "presets", "dynamics",
              "simulation")
 
 #: names that cannot be parameters or state variables

@@ -24,6 +24,8 @@ class Scenario:
     target : strategy indices of ``[game] target`` (full collaboration), or None.
     simulation : the ``[simulation]`` settings.
     file : the scenario file's path (None for a game built in code).
+    dynamics : the ``[dynamics]`` the scenario is analysed under by default
+        (``"replicator"``, ``"logit:eta=0.1"``...).
     """
 
     game: Game
@@ -32,6 +34,7 @@ class Scenario:
     target: tuple[int, ...] | None = None
     simulation: SimulationSettings = field(default_factory=SimulationSettings)
     file: str | None = None
+    dynamics: str = "replicator"
 
     @property
     def target_key(self) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from ..errors import did_you_mean
 from ..game import parse_profile
 from .checks import TOP_LEVEL, check_keys, err, show, string, text
+from .dynamics import parse_dynamics
 from .mechanisms import check_ranges, parse_mechanisms
 from .model import Scenario
 from .parameters import parse_parameters
@@ -42,7 +43,8 @@ def scenario_from_dict(data: Mapping[str, Any], *, file: str = "<dict>") -> Scen
     target = (None if table.get("target") is None
               else parse_profile(table["target"], populations, key="game.target", file=file))
     simulation = parse_simulation(data, populations, file)
+    dynamics = parse_dynamics(data, file)
     mechanisms = parse_mechanisms(data["mechanisms"], game, file) if "mechanisms" in data else {}
     presets = parse_presets(data["presets"], game, file) if "presets" in data else {}
     check_ranges(mechanisms, game, file)
-    return Scenario(game, mechanisms, presets, target, simulation, file)
+    return Scenario(game, mechanisms, presets, target, simulation, file, dynamics)

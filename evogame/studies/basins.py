@@ -48,7 +48,7 @@ from typing import Mapping
 import numpy as np
 
 from ..analysis import Analysis, analyze
-from ..dynamics import derive, with_structural
+from ..dynamics import chosen_dynamics, derive, with_structural
 from ..errors import AnalysisError
 from ..game import Game
 from ..scenario import Scenario, as_scenario
@@ -254,7 +254,7 @@ class BasinResult:
 
 def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int = 4096, seed: int = 0,
            t_end: float | None = None, *, tol: float = CONVERGENCE_TOL, extensions: int = 4,
-           analysis: Analysis | None = None, dynamics="replicator") -> BasinResult:
+           analysis: Analysis | None = None, dynamics=None) -> BasinResult:
     """Estimate the basin share of every asymptotically stable rest point.
 
     Parameters
@@ -282,7 +282,7 @@ def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int
     scenario = as_scenario(subject)
     game, params = with_structural(scenario.game, params)
     if analysis is None:
-        analysis = analyze(game, params, dynamics=dynamics)
+        analysis = analyze(game, params, dynamics=chosen_dynamics(subject, dynamics))
     values = analysis.values
     attractors = analysis.stable
     starts = sample_states(game, int(samples), seed)

@@ -7,7 +7,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..analysis import analyze
-from ..dynamics import structural_parameters
+from ..dynamics import chosen_dynamics, structural_parameters
 from ..errors import ScenarioError
 from ..game import Game
 from ..restpoints import face_label
@@ -87,7 +87,7 @@ class CompareResult:
 
 
 def compare(subject: Scenario | Game, items: Sequence, strength=1, *, params: Mapping | None = None, rtol: float | None = None,
-            budget: float | None = 10.0, dynamics="replicator") -> CompareResult:
+            budget: float | None = 10.0, dynamics=None) -> CompareResult:
     """Analyse the baseline and the game with mechanisms applied, and match their rest points.
 
     Rest points are matched face by face (the same support); several on one
@@ -105,6 +105,7 @@ def compare(subject: Scenario | Game, items: Sequence, strength=1, *, params: Ma
         game = game.with_values(**structural)
         params = {k: v for k, v in params.items() if k not in structural}
     applied = apply(scenario.with_game(game), items, strength).game
+    dynamics = chosen_dynamics(scenario, dynamics)
     base = analyze(game, params, rtol=rtol, budget=budget, dynamics=dynamics)
     new = analyze(applied, params, rtol=rtol, budget=budget, dynamics=dynamics)
 

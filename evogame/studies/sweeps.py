@@ -24,6 +24,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from .. import stability as st
+from ..dynamics import replicator_only
 from ..errors import AnalysisError, ScenarioError, did_you_mean
 from ..game import Game
 from ..parametric import ABSENT, PointwiseRestPoints, display_labels, parametric_rest_points
@@ -129,7 +130,7 @@ def sweep1d(subject: Scenario | Game, name: str, values, mechanisms: Sequence = 
         values = np.unique(np.round(values))
     if values.ndim != 1 or len(values) < 2 or np.any(np.diff(values) <= 0):
         raise ScenarioError("the sweep needs at least two increasing values", argument="param")
-    notes: list[str] = []
+    notes: list[str] = replicator_only(as_scenario(subject).dynamics, "sweeps")
     derived = parametric_rest_points(work, [name], budget, rtol, method, notes)
     t1 = time.perf_counter()
     if derived is not None:
@@ -247,7 +248,7 @@ def regime_map(subject: Scenario | Game, x_name: str, x, y_name: str, y, mechani
     if x.size * y.size > MAX_CELLS:
         raise AnalysisError(f"a regime map of {x.size} x {y.size} = {x.size * y.size:,} cells is too large "
                             f"(at most {MAX_CELLS:,}: memory grows with cells x rest points x dimension^2)")
-    notes: list[str] = []
+    notes: list[str] = replicator_only(as_scenario(subject).dynamics, "sweeps")
     derived = parametric_rest_points(work, [x_name, y_name], budget, rtol, method, notes)
     t1 = time.perf_counter()
     X, Y = np.meshgrid(x, y)   # (ny, nx)

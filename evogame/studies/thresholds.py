@@ -37,7 +37,7 @@ from typing import Mapping, Sequence
 
 
 from .. import stability as st
-from ..dynamics import structural_parameters
+from ..dynamics import replicator_only, structural_parameters
 from ..errors import AnalysisError, ScenarioError, did_you_mean
 from ..formatting import number
 from ..game import Game
@@ -208,7 +208,7 @@ def threshold(subject: Scenario | Game, mechanisms: Sequence = (), *, target: st
     scenario = scenario.with_game(scenario.game.with_values(**(params or {})))
     mech_names = [m if isinstance(m, str) else (m[0] if isinstance(m, tuple) else m.name) for m in mechanisms]
     work, unknown, baseline, lo, hi = _unknown(scenario, mechanisms, param, range)
-    notes: list[str] = []
+    notes: list[str] = replicator_only(scenario.dynamics, "thresholds")
     if target == INTERIOR:
         problem = InteriorTarget(work, unknown, baseline, lo, hi, rtol, budget)
         support, label, key = problem.support, problem.label, INTERIOR
