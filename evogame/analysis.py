@@ -235,19 +235,20 @@ def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic
     if dyn.name == "replicator" and len(game.populations) > 1 and not dyn.payoffs_multilinear():
         notes.append("the payoffs depend on the state beyond multilinear matching (e.g. dynamic incentives): "
                      "Selten's theorem does not apply, a strictly mixed rest point can be asymptotically stable")
-    points = sorted((_classified(game, dyn, c, subs, values, rtol, budget, notes) for c in candidates), key=_order)
+    pvec = dyn.parameter_vector(values)
+    points = sorted((_classified(game, dyn, c, subs, pvec, rtol, budget, notes) for c in candidates), key=_order)
     symbolic_points = _attach_symbolic(game, dyn, values, budget, notes, points) if symbolic else None
     return Analysis(game, values, points, continua, rtol, notes, symbolic_points,
                     time.perf_counter() - t0, dyn.spec)
 
 
-def _classified(game: Game, dyn: Dynamics, c, subs, values, rtol, budget, notes) -> RestPoint:
+def _classified(game: Game, dyn: Dynamics, c, subs, pvec, rtol, budget, notes) -> RestPoint:
     """A candidate classified: exactly where its state is exact, else from float64 eigenvalues.
 
     Where the field has a kink at the point (``Dynamics.at_kink``) there is no
     Jacobian: ``not differentiable``, with what paths started nearby do.
     """
-    if not dyn.smooth and dyn.at_kink(c.state, dyn.parameter_vector(values)):
+    if not dyn.smooth and dyn.at_kink(c.state, pvec):
         d = len(c.state)
         return RestPoint(game, c.face.support, c.state, c.exact_state, np.full((d, d), np.nan),
                          np.zeros(0, complex), st.NOT_DIFFERENTIABLE, 0.0, c.method, _nearby_paths(game, dyn, c.state))
@@ -264,7 +265,7 @@ def _classified(game: Game, dyn: Dynamics, c, subs, values, rtol, budget, notes)
     if exact is not None:
         J, ev, cls, tol, how = exact
     else:
-        J = dyn.jacobian_at(c.state, dyn.parameter_vector(values))
+        J = dyn.jacobian_at(c.state, pvec)
         ev = st.eigenvalues(J)
         tol = st.tolerance(J, rtol)
         cls, how = st.classify(ev, tol), "float64 eigenvalues"

@@ -299,6 +299,14 @@ class Game:
         """
         return parse_profile(text, self.populations, key=key, loose=True)
 
+    def pure_state(self, idx: Sequence[int]) -> tuple[int, ...]:
+        """Reduced coordinates of the pure profile ``idx`` (a vertex of the product of simplices): 0s and 1s."""
+        return tuple(1 if k == i else 0 for p, i in zip(self.populations, idx) for k in range(p.n - 1))
+
+    def pure_states(self) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+        """``(profile, reduced coordinates)`` of every pure profile, in the order of ``itertools.product``."""
+        return [(idx, self.pure_state(idx)) for idx in itertools.product(*[range(p.n) for p in self.populations])]
+
     def profile_key(self, idx: Sequence[int]) -> str:
         """``"loose.active"``: the profile's strategies joined by '.' (the scenario's form)."""
         return ".".join(p.strategies[i] for p, i in zip(self.populations, idx))

@@ -183,8 +183,9 @@ def vector_field_rows(game: Game, params: Mapping | None = None, *, batch_size: 
     smaller batches share one compiled function per game.
     """
     dyn = derive(game, dynamics)
-    dyn.check(game.values(params))
-    pvec = dyn.parameter_vector(game.values(params))
+    values = game.values(params)
+    dyn.check(values)
+    pvec = dyn.parameter_vector(values)
     if batch_size >= BAKE_BATCH:
         into = field_writer(dyn, pvec)
     else:

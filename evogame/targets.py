@@ -29,11 +29,7 @@ __all__ = ["TargetJacobian", "InteriorTarget", "corner_state"]
 
 def corner_state(game: Game, support) -> dict:
     """Reduced coordinates of a pure profile: ``{variable: 0 or 1}``."""
-    out = {}
-    for pop, S, sl in zip(game.populations, support, game.slices()):
-        for k, var in enumerate(game.variables[sl]):
-            out[var] = sympy.Integer(1 if k == S[0] else 0)
-    return out
+    return {var: sympy.Integer(v) for var, v in zip(game.variables, game.pure_state([S[0] for S in support]))}
 
 
 class TargetJacobian:

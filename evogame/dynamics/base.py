@@ -14,8 +14,8 @@ from typing import Mapping
 import numpy as np
 import sympy
 
-from ..errors import AnalysisError
-from ..game import Game
+from ..errors import AnalysisError, ScenarioError
+from ..game import Game, exact
 
 __all__ = ["Dynamics", "resolve_sums", "structural_parameters", "with_structural"]
 
@@ -121,6 +121,17 @@ class Dynamics:
         self._jac_fn = None
         self._fitness_fn = None
         self._baked_fields: dict = {}   # parameter vector -> field compiled with it (the last 16)
+
+    @staticmethod
+    def option(value, accept, message: str, expected: str):
+        """An option as an exact number, refused (naming ``dynamics``) unless ``accept(number)``."""
+        try:
+            number = exact(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not accept(number):
+            raise ScenarioError(f"{message}, got {value!r}", argument="dynamics", expected=expected)
+        return number
 
     @property
     def spec(self) -> str:

@@ -28,10 +28,13 @@ def _on_simplices(game, z: np.ndarray) -> np.ndarray:
 
 
 def interior_rest_points(dyn, fitness, what: str):
-    """``(candidates, [], [note])``: the rest points of ``dyn._field`` with payoffs ``fitness`` in the interior."""
+    """``(candidates, [], [note])``: the interior rest points of ``dyn`` with payoffs ``fitness``.
+
+    ``dyn.components_of(fitness, shares)`` gives its field for any payoffs and shares.
+    """
     face = interior_face(dyn.game)
     payoffs = [[f.xreplace(face.substitution) for f in fp] for fp in fitness]
-    face = replace(face, equations=dyn._field(payoffs, face.shares))
+    face = replace(face, equations=dyn.components_of(payoffs, face.shares))
     with np.errstate(over="ignore", invalid="ignore"):   # exp of far starts: inf, then a 0 probability
         points = multistart_roots(face, face.equations)
         # interior in theory: a share can still round to zero next to a vertex (then it is put on it)

@@ -10,7 +10,6 @@ evidence of paths started nearby.
 """
 from __future__ import annotations
 
-from typing import Mapping
 
 import numpy as np
 import sympy
@@ -44,8 +43,6 @@ class KinkedDynamics(Dynamics):
         super().__init__(game)
         self._kinks = sympy.lambdify(list(self.variables) + list(self.parameters), self.kink_arguments,
                                      modules="numpy")
-        self._payoffs = sympy.lambdify(list(self.variables) + list(self.parameters),
-                                       [f for fp in self.fitness for f in fp], modules="numpy")
 
     def plus(self, u: sympy.Expr) -> sympy.Expr:
         """``[u]_+``, remembering ``u`` (an argument identically zero is no kink and is dropped)."""
@@ -61,14 +58,16 @@ class KinkedDynamics(Dynamics):
         if numeric_values is not None:   # symbolic mode: the Nash condition is not decided symbolically
             return [], [], notes + [f"{self.name}: rest points are the Nash equilibria; no symbolic "
                                     "stability conditions (the field has kinks)"]
-        nash = [c for c in candidates if self._is_nash(fitness, c)]
-        kept = [k for k in continua if k.sample is None or self._is_nash_state(fitness, k.sample)]
+        payoffs = sympy.lambdify(list(self.variables), [f for fp in fitness for f in fp], modules="numpy")
+        nash = [c for c in candidates if self._is_nash(fitness, payoffs, c)]
+        kept = [k for k in continua if k.sample is None or self._is_nash_state(payoffs, k.sample)]
         notes.append(f"{self.name}: the rest points are the Nash equilibria: the replicator's rest points at "
                      f"which no unused strategy earns more than the mean payoff ({len(candidates) - len(nash)} "
                      "replicator rest points are not)")
         return nash, kept, notes
 
-    def _is_nash(self, fitness, candidate) -> bool:
+    def _is_nash(self, fitness, payoffs, candidate) -> bool:
+        """No unused strategy earns more than the mean: exactly at an exact state, else within NASH_TOL."""
         if candidate.exact_state is not None:
             point = dict(zip(self.variables, candidate.exact_state))
             for pop, shares, fp in zip(self.game.populations, self.game.shares, fitness):
@@ -78,11 +77,10 @@ class KinkedDynamics(Dynamics):
                 if any(sympy.N(fi - fbar, 30) > NASH_TOL * max(1, abs(sympy.N(fbar))) for fi in f):
                     return False
             return True
-        return self._is_nash_state(fitness, candidate.state)
+        return self._is_nash_state(payoffs, candidate.state)
 
-    def _is_nash_state(self, fitness, state) -> bool:
-        fn = sympy.lambdify(list(self.variables), [f for fp in fitness for f in fp], modules="numpy")
-        f = np.array([float(v) for v in fn(*state)])
+    def _is_nash_state(self, payoffs, state) -> bool:
+        f = np.array([float(v) for v in payoffs(*state)])
         k = 0
         for pop, sl in zip(self.game.populations, self.game.slices()):
             x = np.append(state[sl], 1 - np.sum(state[sl]))
@@ -95,8 +93,6 @@ class KinkedDynamics(Dynamics):
     def at_kink(self, state: np.ndarray, pvec: np.ndarray) -> bool:
         """Whether an argument of ``[.]_+`` vanishes at ``state``: no Jacobian there."""
         args = np.array([float(v) for v in np.broadcast_to(self._kinks(*state, *pvec), (len(self.kink_arguments),))])
-        scale = max(1.0, float(np.max(np.abs(self._payoffs(*state, *pvec)), initial=0.0)))
+        payoffs = np.array([float(v) for v in self.fitness_function()(*state, *pvec)])
+        scale = max(1.0, float(np.max(np.abs(payoffs), initial=0.0)))
         return bool(np.any(np.abs(args) <= KINK_TOL * scale))
-
-    def check(self, values: Mapping) -> list[str]:
-        return []

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import sympy
 
-from ..errors import ScenarioError
-from ..game import Game, exact
+from ..game import Game
 from .base import Dynamics
 from .interior import interior_rest_points
 
@@ -29,20 +28,14 @@ class Logit(Dynamics):
     OPTIONS = {"eta": None}
 
     def __init__(self, game: Game, eta):
-        try:
-            value = exact(eta)
-        except (TypeError, ValueError):
-            value = None
-        if value is None or not value > 0:
-            raise ScenarioError(f"the logit noise eta must be a positive number, got {eta!r}", argument="dynamics",
-                                expected="logit:eta=VALUE with VALUE > 0, e.g. logit:eta=0.1")
-        self.eta = value
+        self.eta = self.option(eta, lambda v: v > 0, "the logit noise eta must be a positive number",
+                               "logit:eta=VALUE with VALUE > 0, e.g. logit:eta=0.1")
         super().__init__(game)
 
     def components(self) -> list[sympy.Expr]:
-        return self._field(self.fitness, self.game.shares)
+        return self.components_of(self.fitness, self.game.shares)
 
-    def _field(self, fitness, shares) -> list[sympy.Expr]:
+    def components_of(self, fitness, shares) -> list[sympy.Expr]:
         """Choice probability minus share, for every strategy but each population's last.
 
         The probability is written ``1 / sum_j exp((f_j - f_i)/eta)``: the same

@@ -15,8 +15,7 @@ from typing import Mapping
 
 import sympy
 
-from ..errors import ScenarioError
-from ..game import Game, exact
+from ..game import Game
 from ..restpoints import find_rest_points
 from .base import Dynamics
 from .interior import interior_rest_points
@@ -33,14 +32,8 @@ class Mutator(Dynamics):
     OPTIONS = {"mu": None}
 
     def __init__(self, game: Game, mu):
-        try:
-            value = exact(mu)
-        except (TypeError, ValueError):
-            value = None
-        if value is None or not 0 <= value <= 1:
-            raise ScenarioError(f"the mutation rate mu must lie in [0, 1], got {mu!r}", argument="dynamics",
-                                expected="mutator:mu=VALUE with 0 <= VALUE <= 1, e.g. mutator:mu=0.01")
-        self.mu = value
+        self.mu = self.option(mu, lambda v: 0 <= v <= 1, "the mutation rate mu must lie in [0, 1]",
+                              "mutator:mu=VALUE with 0 <= VALUE <= 1, e.g. mutator:mu=0.01")
         super().__init__(game)
 
     @property
@@ -49,9 +42,9 @@ class Mutator(Dynamics):
         return self.mu == 0
 
     def components(self) -> list[sympy.Expr]:
-        return self._field(self.fitness, self.game.shares)
+        return self.components_of(self.fitness, self.game.shares)
 
-    def _field(self, fitness, shares) -> list[sympy.Expr]:
+    def components_of(self, fitness, shares) -> list[sympy.Expr]:
         out = []
         for pop, sh, fp in zip(self.game.populations, shares, fitness):
             n = pop.n

@@ -1,13 +1,13 @@
 """Whether payoffs are positive on the whole state space (Maynard Smith, replicator-mutator need it)."""
 from __future__ import annotations
 
-import itertools
 
 import numpy as np
 import sympy
 
 from ..errors import AnalysisError
 from ..game import Game
+from ..state_space import sample_states
 
 #: quasi-random states at which a payoff that depends non-linearly on the state is checked
 SAMPLES = 1024
@@ -61,25 +61,9 @@ def _constant_entries(game: Game, subs):
 
 
 def _sampled_minimum(game: Game, fitness) -> float:
-    from scipy.stats import qmc
-
-    variables = list(game.variables)
-    fn = sympy.lambdify(variables, [f for fp in fitness for f in fp], modules="numpy")
-    states = [_vertex(game, idx) for idx in itertools.product(*[range(p.n) for p in game.populations])]
-    u = qmc.Sobol(max(1, len(variables)), scramble=True, seed=7).random(SAMPLES)
-    for row in u:
-        z, k = [], 0
-        for pop in game.populations:
-            cut = np.sort(row[k:k + pop.n - 1]) if pop.n > 1 else np.array([])
-            z.extend(np.diff(np.concatenate([[0.0], cut, [1.0]]))[:-1])
-            k += pop.n - 1
-        states.append(np.array(z))
-    values = np.array([[float(v) for v in np.broadcast_to(fn(*s), (len(fn(*s)),))] for s in states])
-    return float(values.min())
-
-
-def _vertex(game: Game, idx) -> np.ndarray:
-    z = []
-    for pop, i in zip(game.populations, idx):
-        z.extend(1.0 if k == i else 0.0 for k in range(pop.n - 1))
-    return np.array(z)
+    """The least expected payoff at every pure profile and at SAMPLES quasi-random states."""
+    fn = sympy.lambdify(list(game.variables), [f for fp in fitness for f in fp], modules="numpy")
+    states = np.vstack([np.array([z for _, z in game.pure_states()], dtype=float),
+                        sample_states(game, SAMPLES, seed=7)])
+    values = [np.broadcast_to(np.asarray(v, dtype=float), (len(states),)) for v in fn(*states.T)]
+    return float(np.min(values))

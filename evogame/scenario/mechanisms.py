@@ -28,7 +28,6 @@ is :mod:`evogame.studies.mechanisms`.
 """
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -263,14 +262,8 @@ def check_ranges(mechanisms: Mapping[str, Mechanism], game: Game, file: str) -> 
 
 def _vertices(game: Game) -> list[tuple[dict, str]]:
     """Every pure profile as a substitution of the state symbols, with its label."""
-    out = []
-    for idx in itertools.product(*[range(p.n) for p in game.populations]):
-        subs = {}
-        for pop, i, sl in zip(game.populations, idx, game.slices()):
-            for k, var in enumerate(game.variables[sl]):
-                subs[var] = sympy.Integer(1 if k == i else 0)
-        out.append((subs, game.profile_label(idx)))
-    return out
+    return [({var: sympy.Integer(v) for var, v in zip(game.variables, z)}, game.profile_label(idx))
+            for idx, z in game.pure_states()]
 
 
 def _check_value(value, param, file: str, key: str, where: str) -> None:

@@ -41,7 +41,6 @@ the sharing attractor, its share of free riders and its basin, per ``N``.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -53,6 +52,7 @@ from ..errors import AnalysisError
 from ..game import Game
 from ..scenario import Scenario, as_scenario
 from ..simulation import simulate
+from ..state_space import sample_states
 
 __all__ = ["BasinResult", "basins", "sample_states", "one_dimensional_basins",
            "NOT_CONVERGED"]
@@ -63,43 +63,6 @@ CONVERGENCE_TOL = 1e-3
 
 
 # -- sampling ------------------------------------------------------------------
-
-def sample_states(game: Game, samples: int, seed: int = 0) -> np.ndarray:
-    """A quasi-random sample of states, uniform on the product of simplices.
-
-    Parameters
-    ----------
-    game : Game
-    samples : number of states ``n``.
-    seed : seed of the Sobol scrambling (same seed, same sample).
-
-    Returns
-    -------
-    ``(n, d)`` reduced coordinates.  A two-strategy population's coordinate
-    is the Sobol coordinate; a population with ``k > 2`` strategies gets the
-    first ``k - 1`` spacings of its ``k - 1`` sorted coordinates (uniform on
-    the simplex, i.e. Dirichlet(1, ..., 1)).
-    """
-    from scipy.stats import qmc
-
-    d = game.dimension
-    if samples < 1:
-        raise AnalysisError(f"the number of samples must be at least 1, got {samples}")
-    if d == 0:
-        return np.zeros((samples, 0))
-    sobol = qmc.Sobol(d, scramble=True, seed=np.random.default_rng(seed))
-    with warnings.catch_warnings():   # n need not be a power of 2 (balance is then only approximate)
-        warnings.simplefilter("ignore", UserWarning)
-        u = sobol.random(samples)
-    out = np.empty_like(u)
-    for sl in game.slices():
-        block = np.sort(u[:, sl], axis=1)
-        if block.shape[1] == 1:
-            out[:, sl] = block
-        else:
-            out[:, sl] = np.diff(block, axis=1, prepend=0.0)
-    return out
-
 
 # -- result ----------------------------------------------------------------------
 
