@@ -106,6 +106,19 @@ def _skipped(name, description, goal, why):
 
 # -- 1. batch integration of game 2 ----------------------------------------------------------------
 
+def _solve_ivp_loop(field, p, starts, t_end: float, times):
+    """The baseline: ``loop(lo, hi)`` integrates starts[lo:hi] one at a time with solve_ivp (RK45, 1e-8/1e-10)."""
+    from scipy.integrate import solve_ivp
+
+    def rhs(t, y):
+        return np.array(field(*y, *p))
+
+    def loop(lo, hi):
+        return [solve_ivp(rhs, (0.0, t_end), z, method="RK45", rtol=1e-8, atol=1e-10, t_eval=times).y[:, -1]
+                for z in starts[lo:hi]]
+    return loop
+
+
 def bench_batch(quick: bool) -> list[dict]:
     from scipy.integrate import solve_ivp
 
@@ -123,14 +136,7 @@ def bench_batch(quick: bool) -> list[dict]:
     field = dyn.field_function()
     p = [float(v) for v in dyn.parameter_vector(game.values())]
     times = np.linspace(0.0, t_end, T)
-
-    def rhs(t, y):
-        return np.array(field(*y, *p))
-
-    def loop(lo, hi):
-        return [solve_ivp(rhs, (0.0, t_end), z, method="RK45", rtol=1e-8, atol=1e-10, t_eval=times).y[:, -1]
-                for z in starts[lo:hi]]
-
+    loop = _solve_ivp_loop(field, p, starts, t_end, times)
     evo_s, loop_s, ratio, sim, ends = _interleaved(lambda: simulate(game, starts, t_end, n_points=T), loop,
                                                    sample, B)
     agree = float(np.max(np.abs(np.array(ends) - sim.paths[:sample, -1])))
@@ -385,8 +391,6 @@ def bench_processes(quick: bool) -> list[dict]:
 
 def bench_dynamics(quick: bool) -> list[dict]:
     """Batched integration under logit and Smith (game 2, 10,000 starts) vs a loop of solve_ivp."""
-    from scipy.integrate import solve_ivp
-
     from evogame.dynamics import derive
     from evogame.simulation import simulate
 
@@ -400,15 +404,7 @@ def bench_dynamics(quick: bool) -> list[dict]:
         simulate(game, starts[:4], 1.0, dynamics=spec)            # compile once, outside the timing
         field = derive(game, spec).field_function()
         p = [float(v) for v in derive(game, spec).parameter_vector(game.values())]
-        times = np.linspace(0.0, t_end, T)
-
-        def rhs(t, y, field=field, p=p):
-            return np.array(field(*y, *p))
-
-        def loop(lo, hi, rhs=rhs, times=times):
-            return [solve_ivp(rhs, (0.0, t_end), z, method="RK45", rtol=1e-8, atol=1e-10, t_eval=times).y[:, -1]
-                    for z in starts[lo:hi]]
-
+        loop = _solve_ivp_loop(field, p, starts, t_end, np.linspace(0.0, t_end, T))
         evo_s, loop_s, ratio, sim, ends = _interleaved(
             lambda spec=spec: simulate(game, starts, t_end, n_points=T, dynamics=spec), loop, sample, B)
         agree = float(np.max(np.abs(np.array(ends) - sim.paths[:sample, -1])))

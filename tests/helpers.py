@@ -7,9 +7,13 @@ fragments.
 """
 from __future__ import annotations
 
+import itertools
+
 from click.testing import CliRunner
+from hypothesis import strategies as st
 
 from evogame.cli import main
+from evogame.game import Game, Population
 
 
 def invoke(args):
@@ -26,3 +30,18 @@ def assert_user_error(result, *fragments):
     assert "Traceback" not in result.stderr and "Usage:" not in result.stderr
     for fragment in fragments:
         assert fragment in result.stderr, result.stderr
+
+
+@st.composite
+def games(draw, max_populations=3, entries=st.integers(-5, 5)):
+    """Random matrix games: one population of 2-3 strategies (a symmetric matrix), or 2-3 populations
+    (2x2, 2x3, 3x2, 3x3 bimatrix; 2x2x2) with a payoff table, every payoff drawn from ``entries``."""
+    k = draw(st.integers(1, max_populations))
+    if k == 1:
+        n = draw(st.integers(2, 3))
+        pop = Population("p", tuple(f"s{i}" for i in range(n)))
+        return Game.symmetric(pop, [[draw(entries) for _ in range(n)] for _ in range(n)])
+    sizes = [draw(st.integers(2, 3 if k == 2 else 2)) for _ in range(k)]
+    pops = [Population(f"p{j}", tuple(f"s{i}" for i in range(n))) for j, n in enumerate(sizes)]
+    table = {idx: tuple(draw(entries) for _ in range(k)) for idx in itertools.product(*[range(n) for n in sizes])}
+    return Game.from_payoff_table(pops, table)

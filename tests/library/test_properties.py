@@ -1,32 +1,17 @@
 """Properties that hold for every game (hypothesis over random payoff tables
 with one to three populations)."""
-import itertools
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from helpers import games
 from evogame.analysis import analyze
 from evogame.dynamics import derive
-from evogame.game import Game, Population
+from evogame.game import Game
 from evogame.simulation import simulate
 from evogame.stability import ASYMPTOTICALLY_STABLE
-
-
-@st.composite
-def games(draw, max_populations=3):
-    k = draw(st.integers(1, max_populations))
-    if k == 1:
-        n = draw(st.integers(2, 3))
-        pop = Population("p", tuple(f"s{i}" for i in range(n)))
-        A = [[draw(st.integers(-5, 5)) for _ in range(n)] for _ in range(n)]
-        return Game.symmetric(pop, A)
-    sizes = [draw(st.integers(2, 3 if k == 2 else 2)) for _ in range(k)]
-    pops = [Population(f"p{j}", tuple(f"s{i}" for i in range(n))) for j, n in enumerate(sizes)]
-    table = {idx: tuple(draw(st.integers(-5, 5)) for _ in range(k))
-             for idx in itertools.product(*[range(n) for n in sizes])}
-    return Game.from_payoff_table(pops, table)
 
 
 common = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)

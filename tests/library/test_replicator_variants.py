@@ -6,7 +6,6 @@ each eigenvalue is divided by the mean payoff there (one population); the
 replicator-mutator with mu = 0 is the replicator itself, and a small mu moves
 an interior rest point by O(mu).
 """
-import itertools
 
 import numpy as np
 import pytest
@@ -14,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import load
+from helpers import games
 from evogame.analysis import analyze
 from evogame.errors import AnalysisError
 from evogame.game import Game, Population
@@ -21,24 +21,12 @@ from evogame.game import Game, Population
 common = settings(deadline=None, max_examples=15)
 
 
-@st.composite
-def positive_games(draw, max_populations=2):
-    k = draw(st.integers(1, max_populations))
-    if k == 1:
-        n = draw(st.integers(2, 3))
-        pop = Population("p", tuple(f"s{i}" for i in range(n)))
-        return Game.symmetric(pop, [[draw(st.integers(1, 9)) for _ in range(n)] for _ in range(n)])
-    pops = [Population(f"p{j}", ("a", "b")) for j in range(k)]
-    table = {idx: tuple(draw(st.integers(1, 9)) for _ in range(k)) for idx in itertools.product(range(2), repeat=k)}
-    return Game.from_payoff_table(pops, table)
-
-
 def signature(a):
     return [(p.support, p.classification) for p in a.rest_points]
 
 
 @common
-@given(positive_games())
+@given(games(max_populations=2, entries=st.integers(1, 9)))
 def test_maynard_smith_has_the_replicators_rest_points_and_classes(game):
     rep, ms = analyze(game), analyze(game, dynamics="maynard_smith")
     assert signature(ms) == signature(rep)
@@ -47,7 +35,7 @@ def test_maynard_smith_has_the_replicators_rest_points_and_classes(game):
 
 
 @common
-@given(positive_games(max_populations=1))
+@given(games(max_populations=1, entries=st.integers(1, 9)))
 def test_maynard_smith_eigenvalues_are_the_replicators_over_the_mean_payoff(game):
     A = np.array([[float(a) for a in row] for row in game.matrix])
     rep, ms = analyze(game), analyze(game, dynamics="maynard_smith")
@@ -59,7 +47,7 @@ def test_maynard_smith_eigenvalues_are_the_replicators_over_the_mean_payoff(game
 
 
 @common
-@given(positive_games())
+@given(games(max_populations=2, entries=st.integers(1, 9)))
 def test_mutator_without_mutation_is_the_replicator(game):
     rep, mut = analyze(game), analyze(game, dynamics="mutator:mu=0")
     assert signature(mut) == signature(rep)
