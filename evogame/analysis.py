@@ -251,7 +251,7 @@ def _classified(game: Game, dyn: Dynamics, c, subs, pvec, rtol, budget, notes) -
     if not dyn.smooth and dyn.at_kink(c.state, pvec):
         d = len(c.state)
         return RestPoint(game, c.face.support, c.state, c.exact_state, np.full((d, d), np.nan),
-                         np.zeros(0, complex), st.NOT_DIFFERENTIABLE, 0.0, c.method, _nearby_paths(game, dyn, c.state))
+                         np.zeros(0, complex), st.NOT_DIFFERENTIABLE, 0.0, c.method, _nearby_paths(game, dyn, c.state, pvec))
     exact = None
     if c.exact_state is not None:
         try:
@@ -274,16 +274,19 @@ def _classified(game: Game, dyn: Dynamics, c, subs, pvec, rtol, budget, notes) -
 
 #: distance and time of the nearby paths that describe a point without a Jacobian
 NEARBY, NEARBY_T_END = 1e-3, 50.0
+NEARBY_STEPS = 5000   # explicit steps per nearby path before the implicit method finishes it (kinks chatter)
 
 
-def _nearby_paths(game: Game, dyn: Dynamics, state: np.ndarray) -> str:
+def _nearby_paths(game: Game, dyn: Dynamics, state: np.ndarray, pvec: np.ndarray) -> str:
     """Evidence at a kink: paths from 2d starts NEARBY away (each coordinate, both ways, kept on the state space)."""
     d = len(state)
     starts = project(game, np.array([state + s * NEARBY * np.eye(d)[k] for k in range(d) for s in (1, -1)]))
     starts = starts[np.max(np.abs(starts - state), axis=1) > NEARBY / 2]
     if not len(starts):
         return "no Jacobian (the field has a kink here)"
-    end = simulate(game, starts, NEARBY_T_END, n_points=2, dynamics=dyn.spec, rtol=1e-6, atol=1e-9).final
+    params = {name: float(v) for name, v in zip(game.parameters, pvec)}
+    end = simulate(game, starts, NEARBY_T_END, params=params, n_points=2, dynamics=dyn.spec, rtol=1e-6, atol=1e-9,
+                   max_steps=NEARBY_STEPS).final
     gap = np.max(np.abs(end - state), axis=1)
     return (f"no Jacobian (the field has a kink here); {len(starts)} paths started {NEARBY:g} away are "
             f"{number(gap.min(), 3)} to {number(gap.max(), 3)} from it at t = {NEARBY_T_END:g}")

@@ -107,3 +107,7 @@ class ExpressionError(ScenarioError):
 
 class AnalysisError(EvogameError):
     """An analysis cannot be carried out for the given game and options."""
+
+
+class UndefinedDynamics(AnalysisError):
+    """The dynamics is not defined at these parameter values (e.g. a mean payoff that can be <= 0)."""

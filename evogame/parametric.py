@@ -31,7 +31,9 @@ import sympy
 from . import stability as st
 from .analysis import analyze
 from .dynamics import derive, structural_parameters
-from .errors import AnalysisError
+from .dynamics.kinked import NASH_TOL
+from .dynamics.positive import positive_on_grid
+from .errors import AnalysisError, UndefinedDynamics
 from .game import Game
 from .restpoints import face_label, faces, solve_face
 from .timelimit import Timeout
@@ -42,6 +44,7 @@ __all__ = ["ParametricRestPoints", "PointwiseRestPoints", "parametric_rest_point
 #: the class code of a rest point that does not exist at a grid value
 ABSENT = -1
 POSITIVE_TOL = 1e-12
+NOT_DIFFERENTIABLE = st.CLASSES.index(st.NOT_DIFFERENTIABLE)
 POLYNOMIAL_POSITIVE_TOL = 1e-7   # numeric roots: a double root's error is ~sqrt(machine epsilon)
 IMAG_TOL = 1e-9
 
@@ -68,10 +71,11 @@ class ParametricRestPoints:
     come from batched companion-matrix eigenvalues, polished by Newton steps.
     """
 
-    def __init__(self, work: Game, names: Sequence[str], budget, rtol):
-
-        self.work, self.names, self.rtol = work, list(names), rtol
-        self.dyn = dyn = derive(work)
+    def __init__(self, work: Game, names: Sequence[str], budget, rtol, dynamics="replicator"):
+        self.work, self.names, self.rtol, self.dynamics = work, list(names), rtol, dynamics
+        self.dyn = dyn = derive(work, dynamics)
+        if not dyn.face_rest_points:
+            raise AnalysisError(f"the rest points of {dyn.spec} are found numerically, not face by face")
         self.dimension = work.dimension
         values = work.values()
         self.symbols = [work.parameters[n].symbol for n in names]
@@ -79,9 +83,18 @@ class ParametricRestPoints:
         self.param_columns = [list(dyn.parameters).index(sym) for sym in self.symbols]
         others = {work.parameters[n].symbol: v for n, v in values.items() if n not in names}
         at_defaults = {work.parameters[n].symbol: values[n] for n in names}
-        fitness = [[f.xreplace(others) for f in fp] for fp in dyn.fitness]
+        self.fitness = fitness = [[f.xreplace(others) for f in fp] for fp in dyn.fitness]
         jac = dyn.jacobian.xreplace(others)
         self.ok, self.notes = True, []
+        self.defined = None     # where the dynamics is defined (positive payoffs), when it needs them
+        if dyn.needs_positive_payoffs:
+            self.defined = lambda grids: positive_on_grid(work, self.symbols, grids, others)
+            if self.defined([np.asarray(float(values[n])) for n in names]) is None:
+                self.ok = False
+                self.notes.append(f"{dyn.spec} needs positive payoffs, checked value by value: per-point analysis")
+                return
+            self.notes.append(f"{dyn.spec} needs positive payoffs: where a payoff entry is <= 0 it is not defined "
+                              "and no rest point is shown")
         self.points = []        # symbolic rest points
         self.polynomial = []    # faces solved by batched polynomial roots
         args = list(self.symbols)
@@ -112,10 +125,12 @@ class ParametricRestPoints:
                 shares = [work.shares[p][i].xreplace(point) for p, S in enumerate(face.support) if len(S) > 1
                           for i in S]
                 exprs = list(c.exact_state) + shares + list(J)
+                excess = self._excess(face.support, point)
                 self.points.append({
                     "key": (face.support, k),
                     "state": sympy.lambdify(args, list(c.exact_state), modules="numpy"),
                     "shares": sympy.lambdify(args, shares, modules="numpy") if shares else None,
+                    "excess": sympy.lambdify(args, excess, modules="numpy") if excess else None,
                     "jacobian": sympy.lambdify(args, list(J), modules="numpy"),
                     # eigenvalues of a triangular matrix are its diagonal: no eigvals needed
                     "triangular": bool(J.is_upper or J.is_lower),
@@ -126,6 +141,35 @@ class ParametricRestPoints:
         if self.polynomial:
             self.notes.append("faces solved as batched polynomial roots: "
                               + ", ".join(face_label(work, f["support"]) for f in self.polynomial))
+
+    def _excess(self, support, point) -> list:
+        """For dynamics whose rest points are the Nash equilibria: pairs ``(f_i - fbar, fbar)`` of every
+        unused strategy at the point (it is a rest point where each excess is <= NASH_TOL * max(1, |fbar|))."""
+        if not self.dyn.nash_rest_points:
+            return []
+        out = []
+        for S, shares, fp in zip(support, self.work.shares, self.fitness):
+            f = [e.xreplace(point) for e in fp]
+            fbar = sum(s.xreplace(point) * fi for s, fi in zip(shares, f))
+            out += [e for i, fi in enumerate(f) if i not in S for e in (fi - fbar, fbar)]
+        return out
+
+    def _nash(self, excess_fn, args, shape) -> np.ndarray:
+        """Where no unused strategy earns more than the mean payoff (all True without a Nash condition)."""
+        if excess_fn is None:
+            return np.ones(shape, dtype=bool)
+        values = [np.broadcast_to(np.asarray(v, dtype=complex), shape).real for v in excess_fn(*args)]
+        ok = np.ones(shape, dtype=bool)
+        for excess, fbar in zip(values[::2], values[1::2]):
+            ok &= excess <= NASH_TOL * np.maximum(1.0, np.abs(fbar))
+        return ok
+
+    def _param_grid(self, grids, shape) -> np.ndarray:
+        """Every parameter's value at every grid point: ``(..., P)`` (the swept ones from the grids)."""
+        params = np.broadcast_to(self.base_params, shape + (len(self.base_params),)).copy()
+        for col, g in zip(self.param_columns, grids):
+            params[..., col] = np.broadcast_to(g, shape)
+        return params
 
     def _polynomial(self, face):
         u = face.unknowns[0]
@@ -149,7 +193,12 @@ class ParametricRestPoints:
             "coefficients": sympy.lambdify(args, coeffs, modules="numpy"),
             "state": sympy.lambdify([u], list(face.substitution.values()), modules="numpy"),
             "shares": sympy.lambdify([u], face.positive_shares(), modules="numpy"),
+            "excess": self._polynomial_excess(face, [u] + args),
         })
+
+    def _polynomial_excess(self, face, args):
+        excess = self._excess(face.support, face.substitution)
+        return sympy.lambdify(args, excess, modules="numpy") if excess else None
 
     @property
     def keys(self) -> list:
@@ -174,6 +223,7 @@ class ParametricRestPoints:
         def stack(values, dtype):
             return np.stack([np.broadcast_to(np.asarray(v, dtype=dtype), shape) for v in values], axis=-1)
 
+        defined = np.ones(shape, dtype=bool) if self.defined is None else self.defined(real_grids)
         with np.errstate(all="ignore"):
             for pt in self.points:
                 if pt["complex"]:
@@ -182,7 +232,7 @@ class ParametricRestPoints:
                     args, dtype = complex_grids, complex
                 else:
                     args, dtype = real_grids, float
-                exists = np.ones(shape, dtype=bool)
+                exists = defined.copy()
                 if d:
                     z = stack(pt["state"](*args), dtype)
                     exists &= np.isfinite(z).all(axis=-1)
@@ -198,13 +248,17 @@ class ParametricRestPoints:
                             exists &= np.abs(sh.imag) <= IMAG_TOL
                             sh = sh.real
                         exists &= sh > POSITIVE_TOL   # NaN compares False
+                exists &= self._nash(pt["excess"], args, shape)
                 J = stack(pt["jacobian"](*args), dtype).reshape(shape + (d, d))
                 if dtype is complex:
                     J = J.real
-                exists &= np.isfinite(J).all(axis=(-2, -1))
-                out[pt["key"]] = self._classify(exists, z, J, pt["triangular"])
+                kinked = self._kinks(exists, z, real_grids, shape)
+                exists &= np.isfinite(J).all(axis=(-2, -1)) | kinked
+                out[pt["key"]] = self._classify(exists, z, J, pt["triangular"], kinked)
             for face in self.polynomial:
-                out.update(self._polynomial_points(face, real_grids, shape))
+                found = self._polynomial_points(face, real_grids, shape)
+                out.update({k: (np.where(defined, c, ABSENT).astype(np.int8), *rest)
+                            for k, (c, *rest) in found.items()})
         keys = self.keys
         return {"keys": keys,
                 "codes": np.stack([out[k][0] for k in keys]) if keys else np.zeros((0,) + shape, np.int8),
@@ -212,16 +266,28 @@ class ParametricRestPoints:
                 "eigenvalues": np.stack([out[k][2] for k in keys]) if keys else np.zeros((0,) + shape + (d,), complex),
                 "npos": np.stack([out[k][3] for k in keys]) if keys else np.zeros((0,) + shape, np.int16)}
 
-    def _classify(self, exists, z, J, triangular):
+    def _kinks(self, exists, z, grids, shape) -> np.ndarray:
+        """Where the field has a kink at an existing rest point (never, for a smooth dynamics)."""
+        if self.dyn.smooth or not exists.any():
+            return np.zeros(shape, dtype=bool)
+        return exists & self.dyn.kinks(np.where(exists[..., None], z, 0.5), self._param_grid(grids, shape))
+
+    def _classify(self, exists, z, J, triangular, kinked=None):
+        """Class codes, states, eigenvalues and unstable counts; a kink is ``not differentiable`` (no eigenvalues)."""
         d = self.dimension
         shape = exists.shape
         J = np.where(exists[..., None, None], J, 0.0)
+        if kinked is not None:
+            J = np.where(kinked[..., None, None], 0.0, J)
         if triangular:
             ev = np.diagonal(J, axis1=-2, axis2=-1).astype(complex)
         else:
             ev = np.linalg.eigvals(J) if d else np.zeros(shape + (0,), complex)
         tol = st.tolerance(J, self.rtol)
         code = st.classify_many(ev, tol)
+        if kinked is not None:
+            code = np.where(kinked, NOT_DIFFERENTIABLE, code)
+            ev = np.where(kinked[..., None], np.nan, ev)
         return (np.where(exists, code, ABSENT).astype(np.int8),
                 np.where(exists[..., None], z, np.nan),
                 np.where(exists[..., None], ev, np.nan),
@@ -271,16 +337,17 @@ class ParametricRestPoints:
         dup[:, 1:] = np.isfinite(u[:, 1:]) & (np.abs(np.diff(u, axis=1)) <= 1e-9)
         u = np.sort(np.where(dup, np.inf, u), axis=1)   # a double root is one rest point
         out = {}
-        params = np.broadcast_to(self.base_params, (flat.shape[0], len(self.base_params))).copy()
-        for col, g in zip(self.param_columns, grids):
-            params[:, col] = np.broadcast_to(g, shape).reshape(-1)
+        params = self._param_grid(grids, shape).reshape(-1, len(self.base_params))
+        flat_grids = [np.broadcast_to(g, shape).reshape(-1) for g in grids]
         for r in range(n):
             exists = np.isfinite(u[:, r])
             ur = np.where(exists, u[:, r], 0.5)
             z = np.stack([np.broadcast_to(np.asarray(v, dtype=float), ur.shape) for v in face["state"](ur)], axis=-1)
+            exists &= self._nash(face["excess"], [ur, *flat_grids], ur.shape)
             J = self.dyn.jacobian_at(z, params)
-            exists &= np.isfinite(J).all(axis=(-2, -1))
-            code, states, ev, npos = self._classify(exists, z, J, False)
+            kinked = self._kinks(exists, z, flat_grids, ur.shape)
+            exists &= np.isfinite(J).all(axis=(-2, -1)) | kinked
+            code, states, ev, npos = self._classify(exists, z, J, False, kinked)
             d = self.dimension
             out[(face["support"], r)] = (code.reshape(shape), states.reshape(shape + (d,)),
                                          ev.reshape(shape + (d,)), npos.reshape(shape))
@@ -290,10 +357,11 @@ class ParametricRestPoints:
 class PointwiseRestPoints:
     """The per-point fallback: :func:`analyze` at every grid value (sympy per point)."""
 
-    def __init__(self, work: Game, names, budget, rtol):
-        self.work, self.names, self.budget, self.rtol = work, list(names), budget, rtol
+    def __init__(self, work: Game, names, budget, rtol, dynamics="replicator"):
+        self.work, self.names, self.budget, self.rtol, self.dynamics = work, list(names), budget, rtol, dynamics
         self.structural = structural_parameters(work) & set(names)
         self.memo: dict = {}
+        self.undefined = 0   # grid values where the dynamics is not defined
 
     def at(self, values: Sequence[float]) -> dict:
         """``{key: (code, state, eigenvalues, npos)}`` for the rest points at one grid value."""
@@ -304,17 +372,25 @@ class PointwiseRestPoints:
         memo_key = tuple(overrides.values())
         if memo_key in self.memo:   # bisections of several rest points share grid values
             return self.memo[memo_key]
-        if self.structural:
-            a = analyze(self.work.with_values(**overrides), budget=self.budget, rtol=self.rtol)
-        else:
-            a = analyze(self.work, overrides, budget=self.budget, rtol=self.rtol)
+        try:
+            if self.structural:
+                a = analyze(self.work.with_values(**overrides), budget=self.budget, rtol=self.rtol,
+                            dynamics=self.dynamics)
+            else:
+                a = analyze(self.work, overrides, budget=self.budget, rtol=self.rtol, dynamics=self.dynamics)
+        except UndefinedDynamics:   # e.g. Maynard Smith where a payoff is <= 0: no rest points shown there
+            self.undefined += 1
+            self.memo[memo_key] = {}
+            return {}
+        d = self.work.dimension
         out = {}
         rank: dict = {}
         for p in a.rest_points:        # analyze orders points on a face by state
             k = rank.get(p.support, 0)
             rank[p.support] = k + 1
+            eig = np.asarray(p.eigenvalues, complex)    # none at a kink
             out[(p.support, k)] = (st.CLASSES.index(p.classification), np.asarray(p.state, float),
-                                   np.asarray(p.eigenvalues, complex),
+                                   eig if len(eig) == d else np.full(d, np.nan, complex),
                                    int(np.sum(np.real(p.eigenvalues) > 0)))
         self.memo[memo_key] = out
         return out
@@ -366,7 +442,7 @@ def cross_check(derived: ParametricRestPoints, work: Game, names, rtol, budget) 
     values = work.values()
     ev = derived.evaluate([np.array(float(values[n])) for n in names])
     vec = sorted((face_label(work, key[0]), int(c)) for key, c in zip(ev["keys"], ev["codes"]) if c != ABSENT)
-    a = analyze(work, rtol=rtol, budget=budget)
+    a = analyze(work, rtol=rtol, budget=budget, dynamics=derived.dynamics)
     ref = sorted((face_label(work, p.support), st.CLASSES.index(p.classification)) for p in a.rest_points)
     if vec != ref:
         show = lambda items: ", ".join(f"{f} {st.CLASSES[c]}" for f, c in items)  # noqa: E731
@@ -375,9 +451,14 @@ def cross_check(derived: ParametricRestPoints, work: Game, names, rtol, budget) 
     return None
 
 
-def parametric_rest_points(work: Game, names, budget, rtol, method, notes):
+def parametric_rest_points(work: Game, names, budget, rtol, method, notes, dynamics="replicator"):
     """The vectorised derivation, or None when the per-point fallback must be used."""
     if method == "per point":
+        return None
+    if not derive(work, dynamics).face_rest_points:
+        notes.append(f"the rest points of {dynamics} are found numerically: per-point analysis")
+        if method == "vectorised":
+            raise AnalysisError(f"no vectorised sweep under {dynamics}: its rest points are found numerically")
         return None
     structural = structural_parameters(work) & set(names)
     if structural:
@@ -385,8 +466,12 @@ def parametric_rest_points(work: Game, names, budget, rtol, method, notes):
         if method == "vectorised":
             raise AnalysisError("no vectorised sweep over " + ", ".join(sorted(structural)))
         return None
-    derived = ParametricRestPoints(work, names, budget, rtol)
+    derived = ParametricRestPoints(work, names, budget, rtol, dynamics)
     notes.extend(derived.notes)
+    if derived.ok and derived.defined is not None and not derived.defined(
+            [np.asarray(float(work.values()[n])) for n in names]):
+        derived.ok = False   # no check against analyze() where the dynamics is undefined at the defaults
+        notes.append(f"{dynamics} is not defined at the defaults: per-point analysis")
     if derived.ok:
         problem = cross_check(derived, work, names, rtol, budget)
         if problem:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .analysis import analyze
+from .dynamics import with_dynamics
 from .errors import EvogameError, ScenarioError
 from .figures import FIGURE_KINDS, draw_report_figures
 from .formatting import jsonable
@@ -97,7 +98,7 @@ class Report:
 
 def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), params: Mapping | None = None,
            lang: str = "en", kinds: Sequence[str] = FIGURE_KINDS, width="single", budget: float = 10.0,
-           symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf")) -> Report:
+           symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf"), dynamics=None) -> Report:
     """Write ``report.md``, ``report.tex``, ``analysis.json`` and ``figures/`` into ``out``.
 
     Parameters
@@ -120,6 +121,8 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
         three populations: about half a minute with the default budget).
     figure_formats : formats written for every figure (SVG for the Markdown,
         PDF for the LaTeX).
+    dynamics : the dynamics the whole report follows (rest points, thresholds,
+        figures); default: the scenario's ``[dynamics]``, else the replicator.
 
     Returns
     -------
@@ -143,7 +146,7 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
     if lang not in ("en", "zh"):
         raise ScenarioError(f"unknown language '{lang}'", argument="lang", expected="'en' or 'zh'")
     resolved = resolve_language(lang)          # one warning at most, for every figure
-    scenario = as_scenario(subject)
+    scenario = as_scenario(with_dynamics(subject, dynamics))
     base = scenario.with_game(scenario.game.with_values(**params))
     work = apply(base, list(mechanisms)) if mechanisms else base
     analysis = analyze(work)

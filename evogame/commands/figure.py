@@ -56,6 +56,7 @@ Examples:
   evogame figure dynamics scenarios/rps.toml --out dynamics.svg
   evogame figure dynamics scenarios/rps.toml --dynamics replicator --dynamics logit:eta=0.1 --out two.svg
   evogame figure portrait scenarios/rps.toml --dynamics smith --out smith.svg
+  evogame figure bifurcation scenarios/vertical.toml --sweep c_D=0:6:241 --dynamics smith --out bif.svg
 """)
 @click.argument("kind", type=click.Choice(KINDS))
 @scenario_argument
@@ -87,7 +88,7 @@ Examples:
               help="Resolution of PNG output.")
 @click.option("--dynamics", "dynamics", multiple=True, metavar="NAME[:KEY=VALUE,...]",
               help="dynamics: the two to four dynamics compared (default: replicator, logit:eta=0.5, bnn, smith); "
-                   "portrait: the dynamics drawn (default: replicator).")
+                   "other kinds: the one dynamics followed (default: the scenario's [dynamics], else replicator).")
 def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, sweeps, target, initial, t_end,
             slices, speed, samples, dpi, dynamics):
     """Draw one figure of SCENARIO: KIND is portrait, paths, sensitivity, regime, bifurcation, basins or dynamics.
@@ -98,10 +99,16 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
     non-hyperbolic.  Same input, same bytes (SVG and PDF).
     """
     from .. import figures, plotting   # matplotlib: loaded only when a figure is drawn
+    from ..dynamics import with_dynamics
     from ..studies.mechanisms import apply
 
     subject = load(scenario)
     work = subject.with_game(subject.game.with_values(**parse_params(subject, params)))
+    if dynamics and kind not in ("portrait", "dynamics"):
+        if len(dynamics) > 1:
+            raise ScenarioError(f"a {kind} figure follows one dynamics", key="--dynamics",
+                                expected="one --dynamics (or the dynamics figure to compare several)")
+        work = with_dynamics(work, dynamics[0])      # every study behind the figure follows it
     out = out or f"{kind}.{fmt or 'svg'}"
     if kind in ("portrait", "paths", "basins", "sensitivity") and sweeps:
         raise ScenarioError(f"--sweep is for bifurcation and regime figures, not {kind}", key="--sweep")
@@ -110,8 +117,6 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
     mechanisms = list(mechanisms)
     applied = apply(work, mechanisms) if mechanisms and kind not in ("regime", "bifurcation") else work
     style = dict(lang=lang, width=width)
-    if dynamics and kind not in ("portrait", "dynamics"):
-        raise ScenarioError(f"--dynamics is for portrait and dynamics figures, not {kind}", key="--dynamics")
     if kind == "portrait":
         fig = _portrait(plotting, applied, dynamics, _portrait_options(plotting, applied, slices, speed, t_end), style)
     elif kind == "dynamics":

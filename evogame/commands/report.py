@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli.options import (budget_option, json_option, lang_option, mechanism_option, param_option,
+from ..cli.options import (budget_option, dynamics_option, json_option, lang_option, mechanism_option, param_option,
                            scenario_argument, width_option)
 from ..cli.output import echo_json
 from ..cli.values import load, parse_kinds, parse_params
@@ -30,8 +30,9 @@ Examples:
                "numeric fallback.")
 @click.option("--no-symbolic", is_flag=True,
               help="Leave out the symbolic stability conditions (the slow part for three populations).")
+@dynamics_option
 @json_option
-def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_symbolic, as_json):
+def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_symbolic, dynamics, as_json):
     """Write the standard output of a paper on SCENARIO into DIR.
 
     report.md and report.tex (a complete LaTeX document): parameters, payoff
@@ -48,7 +49,7 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
     for name in mechanisms:
         subject.mechanism(name)          # unknown names fail before any work
     result = report(subject, out, mechanisms=list(mechanisms), params=overrides, lang=lang, kinds=chosen,
-                    width=width, budget=budget, symbolic=not no_symbolic)
+                    width=width, budget=budget, symbolic=not no_symbolic, dynamics=dynamics)
     if as_json:
         echo_json(result.to_dict())
         return

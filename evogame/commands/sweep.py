@@ -7,7 +7,8 @@ import time
 import click
 
 from ..cli import values
-from ..cli.options import json_option, mechanism_option, scenario_argument, set_option, strength_option
+from ..cli.options import (dynamics_option, json_option, mechanism_option, scenario_argument, set_option,
+                           strength_option)
 from ..cli.output import echo_json, json_text, write_output
 from ..cli.values import MAX_CELLS, load, parse_params
 from ..errors import ScenarioError
@@ -48,6 +49,7 @@ Examples:
   evogame sweep scenarios/vertical.toml --param c_D=0:5:101
   evogame sweep scenarios/vertical.toml --param strength=0:1:101 --mechanism platform
   evogame sweep scenarios/vertical.toml --param c_D=0:5:200 --param d=0:1:200 --out map.csv
+  evogame sweep scenarios/vertical.toml --param c_D=0:5:101 --dynamics smith
 """)
 @scenario_argument
 @click.option("--param", "-p", "axes", multiple=True, required=True, metavar="NAME=LO:HI:N",
@@ -57,9 +59,10 @@ Examples:
 @strength_option("Strength of the mechanisms when it is not swept.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the result to FILE.csv or FILE.json.")
+@dynamics_option
 @set_option
 @json_option
-def command(scenario, axes, mechanisms, strength, out, params, as_json):
+def command(scenario, axes, mechanisms, strength, out, dynamics, params, as_json):
     """How the rest points of SCENARIO change along one or two parameters.
 
     One --param: every rest point's classification along the grid and the
@@ -80,7 +83,7 @@ def command(scenario, axes, mechanisms, strength, out, params, as_json):
     progress = _Progress(not as_json, "analysing each grid point")
     try:
         result = sweep(subject, parsed, list(mechanisms), strength=strength, params=parse_params(subject, params),
-                       progress=progress)
+                       progress=progress, dynamics=dynamics)
     finally:
         progress.close()
     if out is not None:

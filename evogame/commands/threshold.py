@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli.options import json_option, mechanism_option, scenario_argument, set_option
+from ..cli.options import dynamics_option, json_option, mechanism_option, scenario_argument, set_option
 from ..cli.output import echo_json
 from ..cli.values import load, parse_params, parse_range
 from ..errors import ScenarioError
@@ -41,6 +41,8 @@ Examples:
   evogame threshold scenarios/vertical.toml --param L --set c_D=2
   evogame threshold scenarios/vertical.toml --mechanism incentive
   evogame threshold scenarios/dual_leadership.toml --mechanism escalation --mechanism bundling --json
+  evogame threshold scenarios/vertical.toml --mechanism platform --dynamics smith
+  evogame threshold scenarios/vertical.toml --mechanism dynamic_penalty --target interior --dynamics logit:eta=0.5
 """)
 @scenario_argument
 @mechanism_option("A mechanism of the scenario (repeatable; they compose in the order given).")
@@ -51,9 +53,10 @@ Examples:
 @click.option("--range", "range_", default=None, metavar="LO:HI",
               help="Interval searched (default 0:1 for a strength, else the parameter's declared range).")
 @click.option("--bisection", is_flag=True, help="Skip the closed form; bracket and bisect numerically.")
+@dynamics_option
 @set_option
 @json_option
-def command(scenario, mechanisms, target, param, range_, bisection, params, as_json):
+def command(scenario, mechanisms, target, param, range_, bisection, dynamics, params, as_json):
     """Where the TARGET rest point of SCENARIO becomes asymptotically stable.
 
     With --mechanism: the strength s (0 = baseline, 1 = as described) from
@@ -71,7 +74,8 @@ def command(scenario, mechanisms, target, param, range_, bisection, params, as_j
                             expected="--mechanism NAME, or --param NAME for a parameter's threshold")
     subject = load(scenario)
     result = threshold(subject, list(mechanisms), target=target, param=param, range=parse_range(range_),
-                       params=parse_params(subject, params), method="bisection" if bisection else "auto")
+                       params=parse_params(subject, params), method="bisection" if bisection else "auto",
+                       dynamics=dynamics)
     if as_json:
         echo_json(result.to_dict())
     else:

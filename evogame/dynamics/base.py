@@ -99,6 +99,15 @@ class Dynamics:
     #: whether the field is differentiable on the whole state space (else the
     #: Jacobian, and so the linear classification, does not exist everywhere)
     smooth = True
+    #: whether the rest points are found face by face, as the replicator's (all of them, or only the Nash
+    #: equilibria among them: :attr:`nash_rest_points`); False where they are found numerically (logit,
+    #: mutation), and then the parametric engine analyses parameter values one by one
+    face_rest_points = True
+    #: whether the rest points are exactly the Nash equilibria (the replicator's, where no unused strategy
+    #: earns more than the mean): BNN, Smith
+    nash_rest_points = False
+    #: whether the dynamics is defined only where every payoff is positive (Maynard Smith, mutation)
+    needs_positive_payoffs = False
 
     def __init__(self, game: Game):
         self.game = game
@@ -178,6 +187,19 @@ class Dynamics:
         :func:`evogame.restpoints.find_rest_points`.
         """
         raise NotImplementedError
+
+    def kinks(self, states: np.ndarray, params: np.ndarray, relative: float | None = None) -> np.ndarray:
+        """Boolean ``(...)``: whether the field has a kink (no Jacobian) at each of the states ``(..., d)``.
+
+        ``params`` as in :meth:`field`; ``relative`` the tolerance, relative to the payoffs' scale, within
+        which a kink's argument counts as zero (default: the dynamics' own).  A smooth dynamics has none.
+        """
+        states, params = np.asarray(states, dtype=float), np.asarray(params, dtype=float)
+        return np.zeros(np.broadcast_shapes(states.shape[:-1], params.shape[:-1]), dtype=bool)
+
+    def at_kink(self, state: np.ndarray, pvec: np.ndarray) -> bool:
+        """Whether the field has a kink at one state: no Jacobian there."""
+        return bool(self.kinks(np.asarray(state, dtype=float)[None], np.asarray(pvec, dtype=float)[None])[0])
 
     # -- printing -----------------------------------------------------------
     def equations(self) -> list[sympy.Eq]:

@@ -37,6 +37,7 @@ class KinkedDynamics(Dynamics):
     """
 
     smooth = False
+    nash_rest_points = True
 
     def __init__(self, game):
         self.kink_arguments: list[sympy.Expr] = []
@@ -90,9 +91,16 @@ class KinkedDynamics(Dynamics):
                 return False
         return True
 
-    def at_kink(self, state: np.ndarray, pvec: np.ndarray) -> bool:
-        """Whether an argument of ``[.]_+`` vanishes at ``state``: no Jacobian there."""
-        args = np.array([float(v) for v in np.broadcast_to(self._kinks(*state, *pvec), (len(self.kink_arguments),))])
-        payoffs = np.array([float(v) for v in self.fitness_function()(*state, *pvec)])
-        scale = max(1.0, float(np.max(np.abs(payoffs), initial=0.0)))
-        return bool(np.any(np.abs(args) <= KINK_TOL * scale))
+    def kinks(self, states: np.ndarray, params: np.ndarray, relative: float | None = None) -> np.ndarray:
+        """Where an argument of ``[.]_+`` vanishes (relative to the payoffs' scale): no Jacobian there."""
+        states, params = np.asarray(states, dtype=float), np.asarray(params, dtype=float)
+        shape = np.broadcast_shapes(states.shape[:-1], params.shape[:-1])
+        if not self.kink_arguments:
+            return np.zeros(shape, dtype=bool)
+        columns = [*np.moveaxis(states, -1, 0), *np.moveaxis(params, -1, 0)]
+        with np.errstate(all="ignore"):
+            args = np.stack([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in self._kinks(*columns)])
+            payoffs = np.stack([np.broadcast_to(np.asarray(v, dtype=float), shape)
+                                for v in self.fitness_function()(*columns)])
+            scale = np.maximum(1.0, np.abs(payoffs).max(axis=0))
+            return np.any(np.abs(args) <= (KINK_TOL if relative is None else relative) * scale, axis=0)

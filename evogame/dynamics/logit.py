@@ -24,6 +24,7 @@ class Logit(Dynamics):
     name = "logit"
     smooth = True
     payoff_nullclines = False
+    face_rest_points = False
     #: option -> default (None: required)
     OPTIONS = {"eta": None}
 

@@ -24,6 +24,7 @@ class MaynardSmith(Dynamics):
 
     name = "maynard_smith"
     smooth = True
+    needs_positive_payoffs = True
 
     def components(self) -> list[sympy.Expr]:
         comps = []

@@ -37,6 +37,15 @@ class Mutator(Dynamics):
         super().__init__(game)
 
     @property
+    def needs_positive_payoffs(self) -> bool:
+        return self.mu != 0
+
+    @property
+    def face_rest_points(self) -> bool:
+        """Without mutation, the replicator's rest points, face by face; with it, interior and numeric."""
+        return self.mu == 0
+
+    @property
     def payoff_nullclines(self) -> bool:
         """Mutation moves the interior nullclines off ``f_1 = f_2`` (without it, the replicator's)."""
         return self.mu == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from ..errors import AnalysisError
+from ..errors import UndefinedDynamics
 from ..game import Game
 from ..state_space import sample_states
 
@@ -31,19 +31,37 @@ def check_positive_payoffs(game: Game, fitness, values, what: str) -> str | None
         bad = [(label, v) for label, v in entries if not v > 0]
         if bad:
             label, v = bad[0]
-            raise AnalysisError(f"{what} needs positive payoffs, and the payoff {label} is {float(v):g}: the mean "
+            raise UndefinedDynamics(f"{what} needs positive payoffs, and the payoff {label} is {float(v):g}: the mean "
                                 "payoff is not positive everywhere on the state space (add a constant to every "
                                 "payoff, which leaves the replicator's rest points unchanged)")
         return None
     low = _sampled_minimum(game, fitness)
     if not low > 0:
-        raise AnalysisError(f"{what} needs positive payoffs, and an expected payoff reaches {low:g} on the state "
+        raise UndefinedDynamics(f"{what} needs positive payoffs, and an expected payoff reaches {low:g} on the state "
                             "space")
     return (f"{what}: payoffs checked positive at every pure profile and {SAMPLES} quasi-random states "
             f"(minimum {low:.4g}), not proved")
 
 
-def _constant_entries(game: Game, subs):
+def positive_on_grid(game: Game, symbols, grids, others) -> np.ndarray | None:
+    """Where every payoff entry of a matrix game is positive, on a grid of the swept ``symbols``.
+
+    ``others`` substitutes the parameters that are not swept.  Exact in the
+    sense of :func:`check_positive_payoffs` (a matrix game's expected payoffs
+    are convex combinations of its entries); None for a game that is not a
+    matrix game.
+    """
+    entries = _constant_entries(game, others, numbers=False)
+    if entries is None or any(not u.free_symbols <= set(symbols) for _, u in entries):
+        return None
+    fn = sympy.lambdify(list(symbols), [u for _, u in entries], modules="numpy")
+    shape = np.broadcast_shapes(*[np.shape(g) for g in grids])
+    with np.errstate(all="ignore"):
+        values = [np.broadcast_to(np.asarray(v, dtype=float), shape) for v in fn(*grids)]
+    return np.all(np.stack(values) > 0, axis=0) if values else np.ones(shape, dtype=bool)
+
+
+def _constant_entries(game: Game, subs, numbers: bool = True):
     """``[(label, value)]`` of every payoff entry when they are numbers (a matrix game), else None."""
     if game.payoff_table is not None:
         out = []
@@ -57,6 +75,8 @@ def _constant_entries(game: Game, subs):
     else:
         return None
     out = [(label, sympy.sympify(u).xreplace(subs)) for label, u in out]
+    if not numbers:   # entries free of the state, possibly with (swept) parameters
+        return out if all(not (u.free_symbols & set(game.variables)) for _, u in out) else None
     return out if all(u.is_number for _, u in out) else None
 
 

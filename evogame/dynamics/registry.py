@@ -1,6 +1,7 @@
 """The dynamics evogame knows, by name, and their derivation for a game (cached)."""
 from __future__ import annotations
 
+import dataclasses
 import weakref
 
 from ..errors import AnalysisError, ScenarioError, did_you_mean
@@ -13,7 +14,7 @@ from .mutator import Mutator
 from .replicator import Replicator
 from .smith import Smith
 
-__all__ = ["DYNAMICS", "derive", "parse_dynamics", "chosen_dynamics", "replicator_only"]
+__all__ = ["DYNAMICS", "derive", "parse_dynamics", "chosen_dynamics", "with_dynamics"]
 
 #: the dynamics evogame knows, by name
 DYNAMICS: dict[str, type[Dynamics]] = {"replicator": Replicator, "maynard_smith": MaynardSmith, "mutator": Mutator,
@@ -73,11 +74,18 @@ def chosen_dynamics(subject, dynamics):
     return getattr(subject, "dynamics", "replicator")
 
 
-def replicator_only(dynamics: str, what: str) -> list[str]:
-    """A note for a study that follows the replicator's rest points when another dynamics was named."""
-    if dynamics == "replicator":
-        return []
-    return [f"computed under the replicator dynamics: {what} do not yet follow the scenario's [dynamics] ({dynamics})"]
+def with_dynamics(subject, dynamics):
+    """The scenario (a bare game: wrapped in one) studied under ``dynamics`` instead of its ``[dynamics]``.
+
+    Every study then follows it: sweeps, thresholds, basins, figures and the report.  ``None`` leaves the
+    subject as it is.
+    """
+    from ..scenario import as_scenario   # the loader's model; imported here to keep the registry light
+
+    if dynamics is None:
+        return subject
+    parse_dynamics(dynamics)               # an unknown name is refused here, naming the option
+    return dataclasses.replace(as_scenario(subject), dynamics=dynamics)
 
 
 def derive(game: Game, dynamics="replicator") -> Dynamics:

@@ -360,7 +360,7 @@ def cube_portrait(subject: Game | Scenario, params: Mapping | None = None, *, ax
         fig, ax, slice_axes = _cube_layout(s, handles, width, slices) if own else (ax.figure, ax, [])
         grid = np.array(np.meshgrid(starts, starts, starts, indexing="ij")).reshape(3, -1).T
         t_end = default_t_end(subject) if t_end is None else float(t_end)
-        sim = simulate(game, grid, t_end, params=dict(s.values), n_points=n_points)
+        sim = simulate(game, grid, t_end, params=dict(s.values), n_points=n_points, dynamics=s.analysis.dynamics)
         for path in sim.paths:
             _draw_cube_path(ax, path, stable, colours)
         points = s.analysis.rest_points

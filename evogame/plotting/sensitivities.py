@@ -75,7 +75,7 @@ def sensitivity_figure(subject: Game | Scenario, values: Sequence[float], *, par
     runs = []
     for k, v in enumerate(values):
         if parameter is not None:
-            sim = simulate(game, start, t_end, params={**params, parameter: v}, n_points=n_points)
+            sim = simulate(subject, start, t_end, params={**params, parameter: v}, n_points=n_points)
         else:
             sim = simulate(games[k], start, t_end, params=params, n_points=n_points)
         runs.append(sim)

@@ -44,7 +44,8 @@ def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], t
     blocks = [*_front_matter(scenario, game, mechanisms, words),
               Heading(inline(words["parameters"])), _parameter_table(game, analysis.values, words),
               Heading(inline(words["payoffs"])), *payoff_blocks(game),
-              Heading(inline(words["equations"])), *(Display(eq) for eq in derive(game).latex()),
+              Heading(inline(_equations_heading(words, analysis.dynamics))),
+              *(Display(eq) for eq in derive(game, analysis.dynamics).latex()),
               Heading(inline(words["restpoints"])), *_rest_point_blocks(game, analysis, words, lang),
               *_symbolic_blocks(game, analysis.symbolic_rest_points or (), words),
               *_threshold_blocks(scenario, thresholds, words),
@@ -52,6 +53,11 @@ def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], t
     if analysis.notes:
         blocks += [Heading(inline(words["notes"])), BulletList(tuple(inline(n) for n in analysis.notes))]
     return Document(f"{game.title}: {words['report']}", tuple(blocks), lang)
+
+
+def _equations_heading(words, dynamics: str) -> str:
+    """"Replicator equations", or the equations of the dynamics the report follows."""
+    return words["equations"] if dynamics == "replicator" else f"{words['equations_of']} {dynamics}"
 
 
 def _front_matter(scenario, game: Game, mechanisms, words) -> list:

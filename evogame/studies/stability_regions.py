@@ -22,6 +22,7 @@ import sympy
 
 from .. import stability as st
 from ..analysis import analyze
+from ..errors import UndefinedDynamics
 from ..formatting import number
 from ..game import exact
 from ..targets import TargetJacobian
@@ -99,7 +100,11 @@ class StableSet:
 
 
 def stable_labels(problem: TargetJacobian, value: float) -> list[str]:
-    a = analyze(problem.work, {problem.unknown: float(value)}, rtol=problem.rtol)
+    """The asymptotically stable rest points at one value of the unknown, under the problem's dynamics."""
+    try:
+        a = analyze(problem.work, {problem.unknown: float(value)}, rtol=problem.rtol, dynamics=problem.dynamics)
+    except UndefinedDynamics:
+        return []
     return [p.label for p in a.stable]
 
 
@@ -324,9 +329,10 @@ def bisection(p: TargetJacobian, tol: float, grid: int, notes) -> StableSet:
     else:
         direction = f"never stable for {p.unknown} in [{_num(p.lo)}, {_num(p.hi)}]"
     solved = StableSet(p, BISECTION, boundaries, {}, stable_at, direction, region, tolerance=max(width, tol))
-    if not boundaries and not flags[0]:
-        # Independent when the eigenvalues that fail (real part >= 0) are the same all along the range.
-        ev = p.eigenvalues(u)
+    ev = p.eigenvalues(u) if not boundaries and not flags[0] else None
+    if ev is not None and np.isfinite(ev).all():
+        # Independent when the eigenvalues that fail (real part >= 0) are the same all along the range
+        # (and exist all along it: not where the target is no rest point or has no Jacobian).
         failing = [np.sort_complex(e[np.real(e) >= -p.rtol * max(1.0, np.abs(e).max(initial=0))]) for e in ev]
         if all(len(f) == len(failing[0]) and np.allclose(f, failing[0], rtol=1e-12, atol=1e-12) for f in failing):
             solved.independent = True

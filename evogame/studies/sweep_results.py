@@ -54,6 +54,7 @@ class Sweep1DResult:
     precision: float
     notes: list = field(default_factory=list)
     seconds: dict = field(default_factory=dict)
+    dynamics: str = "replicator"
 
     @property
     def classifications(self) -> dict:
@@ -67,6 +68,7 @@ class Sweep1DResult:
         return {
             "kind": "sweep",
             "scenario": self.game.name,
+            "dynamics": self.dynamics,
             "parameter": self.parameter,
             "mechanisms": list(self.mechanisms),
             "values": [float(v) for v in self.values],
@@ -96,7 +98,7 @@ class Sweep1DResult:
     def table(self) -> str:
         """Runs of constant classification per rest point, and the bifurcation points."""
         lines = [f"sweep of {self.parameter} over [{_num(self.values[0])}, {_num(self.values[-1])}] "
-                 f"({len(self.values)} values, {self.method})"]
+                 f"({len(self.values)} values, {self.method}{_under(self.dynamics)})"]
         for k in self.labels:
             runs = []
             codes = self.codes[k]
@@ -150,6 +152,7 @@ class RegimeMapResult:
     mechanisms: list
     notes: list = field(default_factory=list)
     seconds: dict = field(default_factory=dict)
+    dynamics: str = "replicator"
 
     @property
     def stable_sets(self) -> list[list[tuple]]:
@@ -159,6 +162,7 @@ class RegimeMapResult:
         return {
             "kind": "regime map",
             "scenario": self.game.name,
+            "dynamics": self.dynamics,
             "x_name": self.x_name,
             "y_name": self.y_name,
             "mechanisms": list(self.mechanisms),
@@ -187,7 +191,8 @@ class RegimeMapResult:
         counts = np.bincount(self.regime_index.ravel(), minlength=len(self.regimes))
         total = self.regime_index.size
         lines = [f"regime map: {self.x_name} in [{_num(self.x[0])}, {_num(self.x[-1])}] ({len(self.x)}) x "
-                 f"{self.y_name} in [{_num(self.y[0])}, {_num(self.y[-1])}] ({len(self.y)}), {self.method}",
+                 f"{self.y_name} in [{_num(self.y[0])}, {_num(self.y[-1])}] ({len(self.y)}), {self.method}"
+                 f"{_under(self.dynamics)}",
                  "regimes (stable set: share of cells):"]
         for k, r in enumerate(self.regimes):
             lines.append(f"  [{k}] {_set_text(r)}: {counts[k] / total:.1%}")
@@ -204,3 +209,7 @@ def _set_text(s) -> str:
 
 def _num(v) -> str:
     return number(v, 10)
+
+
+def _under(dynamics: str) -> str:
+    return "" if dynamics == "replicator" else f", under {dynamics}"

@@ -24,7 +24,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from .. import stability as st
-from ..dynamics import replicator_only
+from ..dynamics import chosen_dynamics
 from ..errors import AnalysisError, ScenarioError, did_you_mean
 from ..game import Game
 from ..parametric import ABSENT, PointwiseRestPoints, display_labels, parametric_rest_points
@@ -104,7 +104,7 @@ def _mechanism_names(mechanisms) -> list[str]:
 
 def sweep1d(subject: Scenario | Game, name: str, values, mechanisms: Sequence = (), *, strength=1, params: Mapping | None = None,
             rtol: float = st.RTOL, budget: float | None = 10.0, method: str = "auto",
-            progress: Callable[[int, int], None] | None = None) -> Sweep1DResult:
+            progress: Callable[[int, int], None] | None = None, dynamics=None) -> Sweep1DResult:
     """Classification of every rest point along one parameter, and the bifurcation points.
 
     Parameters
@@ -118,6 +118,9 @@ def sweep1d(subject: Scenario | Game, name: str, values, mechanisms: Sequence = 
     budget : seconds of sympy per face before the per-point fallback.
     method : ``"auto"``, ``"vectorised"`` (fail rather than fall back) or ``"per point"``.
     progress : called as ``progress(done, total)`` during a per-point sweep.
+    dynamics : the dynamics (``"smith"``, ``"logit:eta=0.1"``...); default: the scenario's ``[dynamics]``,
+        else the replicator.  Where its rest points are found numerically (logit, mutation) every grid
+        value is analysed on its own.
 
     Returns
     -------
@@ -130,8 +133,9 @@ def sweep1d(subject: Scenario | Game, name: str, values, mechanisms: Sequence = 
         values = np.unique(np.round(values))
     if values.ndim != 1 or len(values) < 2 or np.any(np.diff(values) <= 0):
         raise ScenarioError("the sweep needs at least two increasing values", argument="param")
-    notes: list[str] = replicator_only(as_scenario(subject).dynamics, "sweeps")
-    derived = parametric_rest_points(work, [name], budget, rtol, method, notes)
+    dynamics = chosen_dynamics(subject, dynamics)
+    notes: list[str] = []
+    derived = parametric_rest_points(work, [name], budget, rtol, method, notes, dynamics)
     t1 = time.perf_counter()
     if derived is not None:
         ev = derived.evaluate([values])
@@ -142,10 +146,11 @@ def sweep1d(subject: Scenario | Game, name: str, values, mechanisms: Sequence = 
                     for k, key in enumerate(e["keys"]) if e["codes"][k, 0] != ABSENT}
         used = "vectorised"
     else:
-        pp = PointwiseRestPoints(work, [name], budget, rtol)
+        pp = PointwiseRestPoints(work, [name], budget, rtol, dynamics)
         ev = pp.grid([values], progress)
         point = None if work.parameters[name].integer else (lambda v: pp.at([v]))
         used = "per point"
+        _note_undefined(pp, dynamics, notes)
     t2 = time.perf_counter()
     kept, labels = display_labels(work, ev["keys"], ev["codes"])
     keys = [ev["keys"][i] for i in kept]
@@ -156,8 +161,14 @@ def sweep1d(subject: Scenario | Game, name: str, values, mechanisms: Sequence = 
                          states={lab: ev["states"][i] for i, lab in zip(kept, labels)},
                          eigenvalues={lab: ev["eigenvalues"][i] for i, lab in zip(kept, labels)},
                          bifurcations=bifs, method=used, mechanisms=_mechanism_names(mechanisms),
-                         precision=precision, notes=notes,
+                         precision=precision, notes=notes, dynamics=dynamics,
                          seconds={"derive": t1 - t0, "evaluate": t2 - t1, "locate": time.perf_counter() - t2})
+
+
+def _note_undefined(pp: PointwiseRestPoints, dynamics, notes) -> None:
+    if pp.undefined:
+        notes.append(f"{dynamics} is not defined at {pp.undefined} grid values (a payoff <= 0): no rest points "
+                     "shown there")
 
 
 def _bifurcations(name, values, keys, labels, codes, point, vectorised=True):
@@ -177,9 +188,10 @@ def _bifurcations(name, values, keys, labels, codes, point, vectorised=True):
     precision = 0.0
     out = []
     NH = st.CLASSES.index(st.NON_HYPERBOLIC)
+    ND = st.CLASSES.index(st.NOT_DIFFERENTIABLE)
 
-    def hyperbolic(code):
-        return code not in (ABSENT, NH)
+    def hyperbolic(code):   # a class read from the signs of the eigenvalues' real parts
+        return code not in (ABSENT, NH, ND)
 
     for k, (key, lab) in enumerate(zip(keys, labels)):
         c = codes[k]
@@ -231,7 +243,7 @@ def _bifurcations(name, values, keys, labels, codes, point, vectorised=True):
 def regime_map(subject: Scenario | Game, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *, strength=1,
                params: Mapping | None = None, rtol: float = st.RTOL, budget: float | None = 10.0,
                method: str = "auto",
-               progress: Callable[[int, int], None] | None = None) -> RegimeMapResult:
+               progress: Callable[[int, int], None] | None = None, dynamics=None) -> RegimeMapResult:
     """The set of asymptotically stable rest points in every cell of a 2-D grid.
 
     Parameters as :func:`sweep1d`; ``x``, ``y`` are the two grids.  The
@@ -248,15 +260,18 @@ def regime_map(subject: Scenario | Game, x_name: str, x, y_name: str, y, mechani
     if x.size * y.size > MAX_CELLS:
         raise AnalysisError(f"a regime map of {x.size} x {y.size} = {x.size * y.size:,} cells is too large "
                             f"(at most {MAX_CELLS:,}: memory grows with cells x rest points x dimension^2)")
-    notes: list[str] = replicator_only(as_scenario(subject).dynamics, "sweeps")
-    derived = parametric_rest_points(work, [x_name, y_name], budget, rtol, method, notes)
+    dynamics = chosen_dynamics(subject, dynamics)
+    notes: list[str] = []
+    derived = parametric_rest_points(work, [x_name, y_name], budget, rtol, method, notes, dynamics)
     t1 = time.perf_counter()
     X, Y = np.meshgrid(x, y)   # (ny, nx)
     if derived is not None:
         ev = derived.evaluate([X, Y])
         used = "vectorised"
     else:
-        ev = PointwiseRestPoints(work, [x_name, y_name], budget, rtol).grid([X.ravel(), Y.ravel()], progress)
+        pp = PointwiseRestPoints(work, [x_name, y_name], budget, rtol, dynamics)
+        ev = pp.grid([X.ravel(), Y.ravel()], progress)
+        _note_undefined(pp, dynamics, notes)
         ev["codes"] = ev["codes"].reshape((len(ev["keys"]),) + X.shape)
         used = "per point"
     kept, labels = display_labels(work, ev["keys"], ev["codes"])
@@ -266,6 +281,7 @@ def regime_map(subject: Scenario | Game, x_name: str, x, y_name: str, y, mechani
     return RegimeMapResult(game=work, x_name=x_name, y_name=y_name, x=x, y=y, labels=labels,
                            codes={lab: codes[k] for k, lab in enumerate(labels)}, regimes=regimes,
                            regime_index=index, method=used, mechanisms=_mechanism_names(mechanisms), notes=notes,
+                           dynamics=dynamics,
                            seconds={"derive": t1 - t0, "evaluate": t2 - t1})
 
 

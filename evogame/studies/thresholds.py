@@ -37,7 +37,7 @@ from typing import Mapping, Sequence
 
 
 from .. import stability as st
-from ..dynamics import replicator_only, structural_parameters
+from ..dynamics import chosen_dynamics, structural_parameters
 from ..errors import AnalysisError, ScenarioError, did_you_mean
 from ..formatting import number
 from ..game import Game
@@ -85,6 +85,7 @@ class ThresholdResult:
         points just below and just above the threshold (or, without a
         threshold, at the two ends of the range), at ``below_at``, ``above_at``.
     tolerance : 0 for a closed form (exact); else the final bisection bracket.
+    dynamics : the dynamics the target was classified under.
     """
 
     scenario: str
@@ -108,10 +109,12 @@ class ThresholdResult:
     above_at: float | None
     tolerance: float
     notes: list = field(default_factory=list)
+    dynamics: str = "replicator"
 
     def to_dict(self) -> dict:
         return {
             "scenario": self.scenario,
+            "dynamics": self.dynamics,
             "target": self.target,
             "target_key": self.target_key,
             "unknown": self.unknown,
@@ -175,7 +178,7 @@ def _key(game: Game, support) -> str:
 def threshold(subject: Scenario | Game, mechanisms: Sequence = (), *, target: str | None = None, param: str | None = None,
               range: tuple[float, float] | None = None, params: Mapping | None = None, method: str = "auto",
               budget: float | None = 10.0, rtol: float = st.RTOL, tol: float = TOL,
-              grid: int = GRID) -> ThresholdResult:
+              grid: int = GRID, dynamics=None) -> ThresholdResult:
     """The strength (or parameter value) at which the target becomes asymptotically stable.
 
     Parameters
@@ -197,6 +200,10 @@ def threshold(subject: Scenario | Game, mechanisms: Sequence = (), *, target: st
     rtol : relative tolerance of the classification (see ``stability``).
     tol : bisection tolerance on the unknown.
     grid : grid points that bracket the switches before bisection.
+    dynamics : the dynamics (``"smith"``, ``"logit:eta=0.1"``...); default: the scenario's ``[dynamics]``,
+        else the replicator.  Under logit and mutation the pure profiles are not rest points: only the
+        target ``"interior"``.  Under a dynamics other than the replicator the stable set is found by
+        bisection (a Nash dynamics adds the Nash condition; a kink is not classified as stable).
 
     Returns
     -------
@@ -208,21 +215,11 @@ def threshold(subject: Scenario | Game, mechanisms: Sequence = (), *, target: st
     scenario = scenario.with_game(scenario.game.with_values(**(params or {})))
     mech_names = [m if isinstance(m, str) else (m[0] if isinstance(m, tuple) else m.name) for m in mechanisms]
     work, unknown, baseline, lo, hi = _unknown(scenario, mechanisms, param, range)
-    notes: list[str] = replicator_only(scenario.dynamics, "thresholds")
-    if target == INTERIOR:
-        problem = InteriorTarget(work, unknown, baseline, lo, hi, rtol, budget)
-        support, label, key = problem.support, problem.label, INTERIOR
-        if method == CLOSED_FORM:
-            raise AnalysisError("the target 'interior' moves with the unknown: no closed form, use bisection")
-        method = BISECTION
-        notes.append(f"target 'interior': the strictly mixed rest point {label}, followed in {unknown}; near the "
-                     "switch its floating-point eigenvalues are classified by the tolerance rule (|Re| <= "
-                     f"{rtol:g} x max(1, max|J_ij|) counts as zero), which can move the threshold by more than the "
-                     "bisection tolerance")
-    else:
-        support = target_support(scenario.with_game(work), target)
-        label, key = work.profile_label([S[0] for S in support]), _key(work, support)
-        problem = TargetJacobian(work, support, unknown, baseline, lo, hi, rtol)
+    dynamics = chosen_dynamics(scenario, dynamics)
+    notes: list[str] = [] if dynamics == "replicator" else [f"under the {dynamics} dynamics"]
+    problem, key, method, grid = _target(scenario, work, target, unknown, (baseline, lo, hi), dynamics, method, grid,
+                                         rtol, budget, notes)
+    label = problem.label
     solved = _solve(problem, method, label, budget, tol, grid, notes)
     pick = solved.pick()
     below_at, above_at = _either_side(pick, lo, hi)
@@ -238,7 +235,34 @@ def threshold(subject: Scenario | Game, mechanisms: Sequence = (), *, target: st
         status=pick.status, direction=solved.direction, stable_region=solved.region, meaning=meaning,
         stable_below=stable_labels(problem, below_at), stable_above=stable_labels(problem, above_at),
         below_at=below_at, above_at=above_at,
-        tolerance=0.0 if solved.method == CLOSED_FORM else solved.tolerance, notes=notes)
+        tolerance=0.0 if solved.method == CLOSED_FORM else solved.tolerance, notes=notes, dynamics=dynamics)
+
+
+def _target(scenario, work, target, unknown, span, dynamics, method, grid, rtol, budget, notes):
+    """The target as a problem along the unknown, its key, and the method and grid its dynamics allow."""
+    baseline, lo, hi = span
+    if target == INTERIOR:
+        problem = InteriorTarget(work, unknown, baseline, lo, hi, rtol, budget, dynamics)
+        if problem.grid_limit is not None and grid > problem.grid_limit:
+            grid = problem.grid_limit
+            notes.append(f"the rest points are found value by value: a {grid}-point grid")
+        if method == CLOSED_FORM:
+            raise AnalysisError("the target 'interior' moves with the unknown: no closed form, use bisection")
+        notes.append(f"target 'interior': the strictly mixed rest point {problem.label}, followed in {unknown}; "
+                     "near the switch its floating-point eigenvalues are classified by the tolerance rule (|Re| <= "
+                     f"{rtol:g} x max(1, max|J_ij|) counts as zero), which can move the threshold by more than the "
+                     "bisection tolerance")
+        return problem, INTERIOR, BISECTION, grid
+    support = target_support(scenario.with_game(work), target)
+    problem = TargetJacobian(work, support, unknown, baseline, lo, hi, rtol, dynamics)
+    if not problem.linear_only:
+        if method == CLOSED_FORM:
+            raise AnalysisError(f"no closed form under {dynamics}: the stable set has conditions beside the "
+                                "Jacobian (Nash condition, kinks or positive payoffs); use bisection")
+        method = BISECTION
+        notes.append(f"under {dynamics} the target is classified by its Jacobian only where it is a rest "
+                     "point with a Jacobian (and the dynamics is defined): bisection")
+    return problem, _key(work, support), method, grid
 
 
 def _unknown(scenario: Scenario, mechanisms, param, range) -> tuple[Game, str, float, float, float]:

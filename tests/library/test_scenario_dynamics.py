@@ -12,7 +12,6 @@ from evogame.errors import ScenarioError
 from evogame.scenario import parse_scenario
 from evogame.scenario.dynamics import DYNAMICS_NAMES
 from evogame.simulation import simulate
-from evogame.studies.thresholds import threshold
 
 RPS = (SCENARIOS / "rps.toml").read_text(encoding="utf-8")
 LOGIT = RPS + '\n[dynamics]\nname = "logit"\neta = 0.5\n'
@@ -53,9 +52,3 @@ def test_a_bad_table_names_its_key(table, key, message):
     with pytest.raises(ScenarioError) as info:
         parse_scenario(text, file="s.toml")
     assert info.value.key == key and message in str(info.value)
-
-
-def test_thresholds_say_they_follow_the_replicator():
-    vertical = (SCENARIOS / "vertical.toml").read_text(encoding="utf-8") + '\n[dynamics]\nname = "smith"\n'
-    result = threshold(parse_scenario(vertical), ["platform"])
-    assert any("computed under the replicator dynamics" in n for n in result.notes)
