@@ -19,6 +19,7 @@ _LAZY = {
     "RestPoint": ("analysis", "RestPoint"),
     "derive": ("dynamics", "derive"),
     "Dynamics": ("dynamics", "Dynamics"),
+    "with_dynamics": ("dynamics", "with_dynamics"),
     "simulate": ("simulation", "simulate"),
     "Simulation": ("simulation", "Simulation"),
     "load_scenario": ("scenario", "load_scenario"),

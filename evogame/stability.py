@@ -269,11 +269,19 @@ def classify_exact(J: sympy.Matrix) -> tuple[np.ndarray, str, float, str]:
         ev_np = sorted_eigenvalues([complex(e) for e in ev])
         scale = max([1.0] + [float(abs(J[i, j].evalf(20))) for i in range(d) for j in range(d)])
         rational = all(J[i, j].is_Rational for i in range(d) for j in range(d))
+        tol = EXACT_RTOL * scale
         if rational:
-            if zero_real_part_exactly(J):
-                return ev_np, NON_HYPERBOLIC, 0.0, "exact (rational characteristic polynomial)"
+            if zero_real_part_exactly(J):   # proved: the real parts the 60 digits leave at round-off are 0
+                return _snapped(ev_np, tol), NON_HYPERBOLIC, 0.0, "exact (rational characteristic polynomial)"
             re = [float(mpmath.sign(mpmath.re(e))) for e in ev]
             return ev_np, classify(re, 0.0), 0.0, "exact (rational characteristic polynomial)"
-        tol = EXACT_RTOL * scale
         re = [float(mpmath.re(e)) for e in ev]
-        return ev_np, classify(re, tol), tol, f"{DIGITS}-digit eigenvalues"
+        cls = classify(re, tol)
+        return (_snapped(ev_np, tol) if cls == NON_HYPERBOLIC else ev_np), cls, tol, f"{DIGITS}-digit eigenvalues"
+
+
+def _snapped(ev: np.ndarray, tol: float) -> np.ndarray:
+    """Real and imaginary parts within ``tol`` (far below double precision) set to exactly 0, for printing."""
+    re = np.where(np.abs(ev.real) <= tol, 0.0, ev.real)
+    im = np.where(np.abs(ev.imag) <= tol, 0.0, ev.imag)
+    return re + 1j * im

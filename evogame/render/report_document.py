@@ -16,9 +16,12 @@ from typing import Sequence
 import sympy
 
 from ..dynamics import derive
+from ..errors import ScenarioError
+from ..expressions import parse_expression
 from ..formatting import number
 from ..game import Game
 from ..restpoints import face_label
+from ..scenario import STRENGTH, strength_symbol
 from .document import (LATEX, MARKDOWN, PLAIN, Break, BulletList, Code, Column, Display, Document, Equations,
                        Figure, Formula, Formulas, Heading, Math, Notation, Only, Paragraph, Table, inline)
 from .latex import escape as latex_escape
@@ -169,20 +172,38 @@ def _threshold_blocks(scenario, thresholds, words) -> list:
     header = (inline(words["mechanism"]), inline(words["threshold"], " (", _STRENGTH, ")"),
               inline(words["closed"]), inline(words["meaning"]))
     columns = tuple(Column(width=w) for w in (0.15, 0.13, 0.27, 0.36))
-    rows = tuple((inline(" + ".join(t["mechanisms"])), *_threshold_cells(t)) for t in thresholds)
+    names = {n: p.symbol for n, p in scenario.game.parameters.items()}
+    names[STRENGTH] = strength_symbol()
+    rows = tuple((inline(" + ".join(t["mechanisms"])), *_threshold_cells(t, names)) for t in thresholds)
     return [Heading(inline(words["thresholds"]), tight=True), Paragraph(intro),
             Table(columns, header, rows, small=True)]
 
 
-def _threshold_cells(t: dict) -> tuple:
+def _threshold_cells(t: dict, names) -> tuple:
     """The threshold (with its exact value), its closed form and its meaning."""
     if "error" in t:
         return inline("—"), inline("—"), inline(t["error"])
     value = "none" if t.get("threshold") is None else number(t["threshold"], _DIGITS)
     if t.get("exact") and t.get("threshold") is not None:
         value += f" (= {t['exact']})"
-    expression = inline(Code(t["expression"])) if t.get("expression") else inline("—")
+    expression = inline(_equation(t["expression"], names)) if t.get("expression") else inline("—")
     return inline(value), expression, inline(t.get("meaning", ""))
+
+
+def _equation(text: str, names):
+    """A threshold's closed form ``"c_D = B*beta + G*m - L*lambda"`` as mathematics (sympy's LaTeX printer).
+
+    Read back with the scenario's own whitelist parser; kept as code if it does not parse.
+    """
+    lhs, eq, rhs = text.partition("=")
+    try:
+        sides = [parse_expression(side.strip(), names) for side in (lhs, rhs)] if eq else None
+    except ScenarioError:
+        sides = None
+    if sides is None:
+        return Code(text)
+    short = {names[STRENGTH]: "s"}     # the strength is s throughout the report
+    return Math(" = ".join(sympy.latex(side, symbol_names=short) for side in sides), plain=text)
 
 
 def _figure_blocks(figures, skipped, words) -> list:

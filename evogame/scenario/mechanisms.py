@@ -59,7 +59,7 @@ class Mechanism:
     ----------
     name : identifier used on the command line.
     label_en, label_zh : display names.
-    description, seed : what it does and which seed it comes from.
+    description, seed : what it does and which seed (source) it comes from; both optional (empty).
     set : parameter name -> sympy expression in the parameter symbols and
         ``strength``.
     add : for payoff-table games, profile index tuple -> one expression per
@@ -165,8 +165,9 @@ def _mechanism(game: Game, raw, file: str | None, position: int) -> Mechanism:
                                 suggestion=did_you_mean(k, MECHANISM_KEYS))
     label_en = _text(raw.get("label_en"), file, f"{where}.label_en", False)
     label_zh = _text(raw.get("label_zh"), file, f"{where}.label_zh", False)
-    description = _text(raw.get("description"), file, f"{where}.description", True)
-    seed = _text(raw.get("seed"), file, f"{where}.seed", True)
+    # provenance is good practice, not a requirement: both may be left out (an empty string when absent)
+    description = _text(raw.get("description"), file, f"{where}.description", False)
+    seed = _text(raw.get("seed"), file, f"{where}.seed", False)
     if "set" not in raw and "add" not in raw:
         raise ScenarioError("the mechanism changes nothing", file=file, key=where,
                             expected="a 'set' table (parameter overrides) and/or an 'add' table (extra payoffs)")

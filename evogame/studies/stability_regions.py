@@ -171,8 +171,11 @@ def closed_form(p: TargetJacobian, budget, notes) -> StableSet | None:
         return stable_at(0.5 * (float(b) + other))
 
     boundary_pts = [b for b in boundary_pts if edge_counts(b)]
-    direction = _describe(S_all, p.unknown)
+    direction = _describe_within(S_all, p.unknown, rng)
     region = _region(S_all.intersect(rng))
+    if region and any(not p.lo <= float(b) <= p.hi for b in _finite_points(S_all.boundary)):
+        notes.append(f"the closed form over every real {p.unknown}: {_describe(S_all, p.unknown)} "
+                     f"(the algebraic extension beyond [{_num(p.lo)}, {_num(p.hi)}])")
     solved = StableSet(p, CLOSED_FORM, [float(b) for b in boundary_pts], {float(b): b for b in boundary_pts},
                      stable_at, direction, region)
     if constant_false:
@@ -190,7 +193,7 @@ def closed_form(p: TargetJacobian, budget, notes) -> StableSet | None:
             solved.failing = f"the failing condition {shown} does not involve it"
     elif not region and S_all is not sympy.S.EmptySet:
         # Never stable in the range: say where it would be.
-        solved.outside = f"{direction} (outside the range)"
+        solved.outside = f"{_describe(S_all, p.unknown)} (outside the range)"
     # closed-form expressions of the boundaries, other parameters symbolic
     for b in boundary_pts:
         expr = _boundary_expression(p, conj_full, b, budget)
@@ -230,6 +233,36 @@ def _region(S) -> list:
     if isinstance(S, sympy.FiniteSet):
         return [[float(v), float(v)] for v in S]
     return []
+
+
+def _describe_within(S, name: str, rng: sympy.Interval) -> str:
+    """``"stable for c_D < 0.9 (within [0, 6])"``: the stable set inside the searched range, in words.
+
+    An end of a piece that is the range's own end is not repeated: ``c_D < 0.9`` rather than ``0 <= c_D < 0.9``.
+    """
+    inside = S.intersect(rng)
+    within = f" (within [{_num(rng.start)}, {_num(rng.end)}])"
+    if inside is sympy.S.EmptySet:
+        return f"never stable for {name} in [{_num(rng.start)}, {_num(rng.end)}]"
+    if inside == rng:
+        return f"stable for every {name} in [{_num(rng.start)}, {_num(rng.end)}]"
+    parts = []
+    for piece in (inside.args if isinstance(inside, sympy.Union) else (inside,)):
+        if not isinstance(piece, sympy.Interval):
+            parts.append(f"{name} in {sympy.sstr(piece)}")
+            continue
+        a, b = piece.start, piece.end
+        lop = "<" if piece.left_open else "<="
+        rop = "<" if piece.right_open else "<="
+        if a == rng.start and b == rng.end:
+            parts.append(f"every {name}")
+        elif a == rng.start:
+            parts.append(f"{name} {rop} {_num(b)}")
+        elif b == rng.end:
+            parts.append(f"{name} {'>' if lop == '<' else '>='} {_num(a)}")
+        else:
+            parts.append(f"{_num(a)} {lop} {name} {rop} {_num(b)}")
+    return "stable for " + " or ".join(parts) + within
 
 
 def _describe(S, name: str) -> str:

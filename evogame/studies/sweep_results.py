@@ -170,9 +170,10 @@ class RegimeMapResult:
             "y": [float(v) for v in self.y],
             "rest_points": list(self.labels),
             "regimes": [list(r) for r in self.regimes],
-            "regime_index": self.regime_index.tolist(),
-            "stable_sets": [[list(s) for s in row] for row in self.stable_sets],
-            "indexing": "[j][i] for y[j], x[i]",
+            # nested outer -> inner, and named so, so that the grid cannot be read transposed
+            "regime_index": {"outer": self.y_name, "inner": self.x_name, "values": self.regime_index.tolist()},
+            "stable_sets": {"outer": self.y_name, "inner": self.x_name,
+                            "values": [[list(s) for s in row] for row in self.stable_sets]},
             "method": self.method,
             "notes": list(self.notes),
         }

@@ -56,5 +56,12 @@ def test_figure_command(tmp_path):
                                     "--dynamics", "logit:eta=0.2", "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert out.read_bytes().startswith(b"<?xml") and b"logit:eta=0.2" in out.read_bytes()
-    bad = CliRunner().invoke(main, ["figure", "paths", str(SCENARIOS / "rps.toml"), "--dynamics", "smith"])
-    assert bad.exit_code == 2 and "not paths" in bad.output
+    smith = tmp_path / "p.svg"
+    res = CliRunner().invoke(main, ["figure", "paths", str(SCENARIOS / "rps.toml"), "--dynamics", "smith",
+                                    "--out", str(smith)])
+    plain = tmp_path / "r.svg"
+    CliRunner().invoke(main, ["figure", "paths", str(SCENARIOS / "rps.toml"), "--out", str(plain)])
+    assert res.exit_code == 0 and smith.read_bytes() != plain.read_bytes()   # Smith's paths spiral in
+    bad = CliRunner().invoke(main, ["figure", "paths", str(SCENARIOS / "rps.toml"), "--dynamics", "smith",
+                                    "--dynamics", "bnn", "--out", str(smith)])
+    assert bad.exit_code == 2 and "follows one dynamics" in bad.output

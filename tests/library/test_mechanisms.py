@@ -226,8 +226,8 @@ BAD = [
     ('name = "m"\ndescription = "x"\nseed = "s"\nadd = { "a.e" = ["1", "2"] }', "mechanisms.m.add.a.e"),
     ('name = "m"\ndescription = "x"\nseed = "s"\nadd = { "a.c" = ["1"] }', "mechanisms.m.add.a.c"),
     ('name = "m"\ndescription = "x"\nseed = "s"\nadd = { "a.c.d" = ["1", "2"] }', "mechanisms.m.add.a.c.d"),
-    ('name = "m"\ndescription = "x"\nset = { k = "k" }', "mechanisms.m.seed"),
-    ('name = "m"\nseed = "s"\nset = { k = "k" }', "mechanisms.m.description"),
+    ('name = "m"\ndescription = "x"\nseed = 3\nset = { k = "k" }', "mechanisms.m.seed"),
+    ('name = "m"\nseed = "s"\ndescription = ["x"]\nset = { k = "k" }', "mechanisms.m.description"),
     ('name = "m"\ndescription = "x"\nseed = "s"', "mechanisms.m"),
     ('name = "m"\ndescription = "x"\nseed = "s"\nset = "k = 1"', "mechanisms.m.set"),
     ('name = "m"\ndescription = "x"\nseed = "s"\nset = { k = "import(os)" }', "mechanisms.m.set.k"),
@@ -314,3 +314,11 @@ def test_cli_compare_text_and_errors():
     for args in (["-m", "nonesuch"], [], ["-m", "platform", "--strength", "nan"], ["-m", "platform", "-p", "zz=1"]):
         res = runner.invoke(main, ["compare", path] + args)
         assert res.exit_code == 2, (args, res.output)
+
+
+def test_provenance_fields_are_optional():
+    """A mechanism needs a name and what it changes; its description and seed (source) may be left out."""
+    scenario = parse_scenario(BASE + '[[mechanisms]]\nname = "m"\nset = { k = "2*k" }\n', file="ok.toml")
+    m = scenario.mechanism("m")
+    assert (m.description, m.seed) == ("", "")
+    assert str(m.set["k"]) == "2*k"

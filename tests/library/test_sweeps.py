@@ -169,7 +169,12 @@ def test_cli_sweep_json_is_to_dict(scenario):
     res = run(VERTICAL, "-p", "c_D=0:5:5", "-p", "d=0:1:4", "--json")
     out = json.loads(res.output)
     assert out == jsonable(regime_map(scenario, "c_D", np.linspace(0, 5, 5), "d", np.linspace(0, 1, 4)).to_dict())
-    assert len(out["regime_index"]) == 4 and len(out["regime_index"][0]) == 5
+    # the nesting names its axes: outer d (4 values), inner c_D (5 values)
+    assert (out["regime_index"]["outer"], out["regime_index"]["inner"]) == ("d", "c_D")
+    assert len(out["regime_index"]["values"]) == 4 and len(out["regime_index"]["values"][0]) == 5
+    assert out["stable_sets"]["outer"] == "d" and len(out["stable_sets"]["values"][0]) == 5
+    # at c_D = 0 (inner index 0) the target (loose, active) is stable whatever d: c_D < 0.9
+    assert all("(loose, active)" in row[0] for row in out["stable_sets"]["values"])
 
 
 def test_cli_sweep_text_and_files(tmp_path):

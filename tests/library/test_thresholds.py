@@ -46,7 +46,8 @@ def test_closed_form_threshold_in_c_D_is_MODELS_formula(scenario, game):
     expr = parse_expression(rhs.strip(), names)   # "lambda" is a Python keyword: not sympify
     beta, B, m, G, lam, L = (names[n] for n in ("beta", "B", "m", "G", "lambda", "L"))
     assert sympy.expand(expr - (beta * B + m * G - lam * L)) == 0
-    assert r.direction == "stable for c_D < 0.9"
+    lo, hi = game.parameters["c_D"].range
+    assert r.direction == f"stable for c_D < 0.9 (within [{lo:g}, {hi:g}])"   # the searched range: declared
     assert r.stable_below == ["(loose, active)"] and r.stable_above == ["(loose, passive)"]
 
 
