@@ -8,8 +8,10 @@ infinities become ``null``, numpy scalars Python numbers).
 from __future__ import annotations
 
 import math
+import unicodedata
+from typing import Sequence
 
-__all__ = ["number", "complex_number", "jsonable"]
+__all__ = ["number", "complex_number", "jsonable", "display_width", "aligned"]
 
 
 def number(value, digits: int = 6) -> str:
@@ -43,3 +45,23 @@ def jsonable(obj):
     if hasattr(obj, "item") and callable(obj.item):
         return jsonable(obj.item())
     return obj
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes in a terminal: East Asian wide and full-width characters (Chinese names) take
+    two, combining marks none, every other character one."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def aligned(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows of cells as lines: each column as wide as its widest cell (in display columns, so that Chinese
+    names line up), two spaces between columns, trailing spaces cut; a rule of dashes under the first row."""
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c + " " * (w - display_width(c)) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines

@@ -7,8 +7,8 @@ heading; the blocks of a section follow each other line by line.
 """
 from __future__ import annotations
 
-from typing import Sequence
 
+from ..formatting import aligned, display_width
 from .document import (PLAIN, BulletList, Display, Document, Equations, Figure, Formulas, Heading, Paragraph,
                        Table, plain, select)
 
@@ -17,7 +17,7 @@ __all__ = ["plain_text", "block_text", "aligned"]
 
 def plain_text(document: Document) -> str:
     """The document as plain text, ending in a newline."""
-    out = f"{document.title}\n{'=' * len(document.title)}"
+    out = f"{document.title}\n{'=' * display_width(document.title)}"
     for k, block in enumerate(select(PLAIN, document.blocks)):
         out += ("\n\n" if k == 0 or isinstance(block, Heading) else "\n") + block_text(block)
     return out + "\n"
@@ -27,7 +27,7 @@ def block_text(block) -> str:
     """One block as plain text (no newline at the end)."""
     if isinstance(block, Heading):
         text = plain(block.content)
-        return f"{text}\n{'-' * len(text)}" if block.level <= 2 else text
+        return f"{text}\n{'-' * display_width(text)}" if block.level <= 2 else text
     if isinstance(block, Paragraph):
         return plain(block.content)
     if isinstance(block, BulletList):
@@ -46,12 +46,3 @@ def block_text(block) -> str:
     if isinstance(block, Figure):
         return f"{block.label}. {plain(block.caption)}"
     raise TypeError(f"not a block: {block!r}")
-
-
-def aligned(rows: Sequence[Sequence[str]]) -> list[str]:
-    """Rows of cells as lines: each column as wide as its widest cell, two spaces
-    between columns, trailing spaces cut; a rule of dashes under the first row."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return lines

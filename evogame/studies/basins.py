@@ -49,6 +49,7 @@ import numpy as np
 from ..analysis import Analysis, analyze
 from ..dynamics import chosen_dynamics, derive, with_structural
 from ..errors import AnalysisError
+from ..formatting import aligned
 from ..game import Game
 from ..scenario import Scenario, as_scenario
 from ..simulation import simulate
@@ -201,10 +202,7 @@ class BasinResult:
         if self.exact_shares is not None:
             row = row + (f"{self.exact_shares.get(NOT_CONVERGED, 0.0):.6f}",)
         rows.append(row)
-        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join(lines)
+        return "\n".join(aligned(rows))
 
     def __repr__(self) -> str:
         parts = ", ".join(f"{lab} {p:.3f}±{se:.3f}" for lab, p, se in

@@ -9,6 +9,7 @@ import numpy as np
 from ..analysis import analyze
 from ..dynamics import chosen_dynamics, structural_parameters
 from ..errors import ScenarioError
+from ..formatting import aligned
 from ..game import Game
 from ..restpoints import face_label
 from ..scenario import Scenario, as_scenario
@@ -69,11 +70,7 @@ class CompareResult:
             b, w = r["baseline"], r["with"]
             rows.append(((b or w)["label"], fmt_state(b), b["classification"] if b else "-",
                          fmt_state(w), w["classification"] if w else "-", r["change"]))
-        widths = [max(len(x[i]) for x in rows) for i in range(len(head))]
-        lines = [f"baseline vs with {what}"]
-        lines += ["  ".join(c.ljust(wd) for c, wd in zip(row, widths)).rstrip() for row in rows[:1]]
-        lines.append("  ".join("-" * wd for wd in widths))
-        lines += ["  ".join(c.ljust(wd) for c, wd in zip(row, widths)).rstrip() for row in rows[1:]]
+        lines = [f"baseline vs with {what}", *aligned(rows)]
         lines.append("stable at baseline: " + (", ".join(self.baseline_stable) or "none"))
         lines.append(f"stable with {what}: " + (", ".join(self.with_stable) or "none"))
         ch = self.changed

@@ -13,6 +13,7 @@ from typing import Mapping, Sequence
 
 from ..analysis import analyze
 from ..errors import AnalysisError, ScenarioError, did_you_mean
+from ..formatting import aligned
 from ..game import Game
 from ..scenario import Scenario, as_scenario
 from .basins import one_dimensional_basins
@@ -56,10 +57,7 @@ class GroupSizeSweep:
             rows.append((str(r[self.size]), str(r.get(self.mass, "")) if self.mass else "",
                          _opt(r["critical_mass"]), f"{r['sharing_level']:.4f}", f"{r['free_riders']:.4f}",
                          f"{r['sharing_basin']:.4f}", f"{r['expected_sharing']:.4f}", ", ".join(r["stable"])))
-        widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join(lines)
+        return "\n".join(aligned(rows))
 
     def __repr__(self) -> str:
         return (f"<GroupSizeSweep of {self.game.name!r} over {self.size} = "

@@ -37,7 +37,7 @@ import sympy
 from ..analysis import analyze
 from ..dynamics import derive, with_structural
 from ..errors import ScenarioError
-from ..formatting import number
+from ..formatting import aligned, number
 from ..game import Game, Origin
 from ..scenario import Preset, Scenario, as_scenario
 from ..scenario.presets import check_value
@@ -191,10 +191,7 @@ class PresetComparison:
             rows.append([r["name"], r["target_classification"], share,
                          *[f"{r['margin'][p]:.3g}" for p in pops], *[f"{r['first_mover'][p]:.3g}" for p in pops],
                          "; ".join(r["stable"]) or "none"])
-        widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join(lines)
+        return "\n".join(aligned(rows))
 
     def __repr__(self) -> str:
         shares = ", ".join(f"{r['name']} {r['basin_share']:.3f}" for r in self.rows)

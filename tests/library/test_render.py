@@ -9,6 +9,7 @@ document.
 import functools
 import itertools
 import re
+import unicodedata
 
 import pytest
 from hypothesis import example, given
@@ -25,7 +26,8 @@ from evogame.render.document import (LATEX, MARKDOWN, PLAIN, Break, BulletList, 
                                      Table, inline)
 from evogame.render.latex import latex
 from evogame.render.markdown import markdown
-from evogame.render.plain import aligned, plain_text
+from evogame.formatting import aligned
+from evogame.render.plain import plain_text
 from evogame.render.report_document import report_document
 from evogame.scenario import as_scenario
 from evogame.text import analysis_document, analysis_text
@@ -117,19 +119,38 @@ def _table(header, rows) -> Table:
                  tuple(tuple(inline(c) for c in row) for row in rows))
 
 
+def _columns(text: str) -> int:
+    """Terminal columns: wide (CJK) characters two, combining marks none (what a terminal shows)."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+               for c in text)
+
+
 @given(tables())
 def test_plain_table_puts_every_cell_at_its_column(table):
     header, rows = table
     lines = aligned([header] + rows)
     assert len(lines) == len(rows) + 2
-    widths = [max(len(r[j]) for r in [header] + rows) for j in range(len(header))]
+    widths = [max(_columns(r[j]) for r in [header] + rows) for j in range(len(header))]
     assert lines[1] == "  ".join("-" * w for w in widths)
     for line, row in zip(lines[:1] + lines[2:], [header] + rows):
         assert line == line.rstrip()
-        padded = line.ljust(sum(widths) + 2 * (len(widths) - 1))   # the spaces cut at the end
+        line += " " * (sum(widths) + 2 * len(widths) - _columns(line))   # the spaces cut at the end
+        pos = 0
         for j, cell in enumerate(row):
-            start = sum(widths[:j]) + 2 * j
-            assert padded[start:start + widths[j]] == cell.ljust(widths[j])
+            # cell j starts at display column sum(widths[:j]) + 2 j, whatever the widths of the cells before it
+            assert _columns(line[:pos]) == sum(widths[:j]) + 2 * j
+            assert line[pos:pos + len(cell)] == cell
+            pos += len(cell)
+            gap = widths[j] - _columns(cell) + 2
+            assert line[pos:pos + gap].strip() == ""
+            pos += gap
+
+
+def test_chinese_names_line_up_in_plain_tables():
+    lines = aligned([["population", "payoff"], ["上级政府", "1"], ["superior", "2"], ["下级", "3"]])
+    # every second column starts at the same terminal column (a Chinese character takes two)
+    starts = {_columns(line[:line.rindex(" ") + 1]) for line in lines[:1] + lines[2:]}
+    assert starts == {12}
 
 
 @given(tables())
