@@ -212,7 +212,7 @@ def simulate_noisy(subject, initial_states, t_end: float, *, noise=None, form: s
         saved, events, h = integrate(rhs.into, blocks, Y, times, dt, normal_increments(rng, m, n), scheme=scheme,
                                      passages=passages)
     T = len(times)
-    sample = np.ascontiguousarray(saved.reshape(T, d, S, paths).transpose(2, 3, 0, 1))
+    sample = saved.reshape(S, paths, T, d)
     P = len(blocks)
     return StochasticSimulation(
         game, times, z0, sample, noise, scheme, h, seed, [(lab, np.asarray(s, float)) for lab, s in targets], near,

@@ -96,14 +96,14 @@ def integrate(drift_into, blocks: Sequence[NoiseBlock], Y: np.ndarray, times: np
     ``drift_into(Y, out, scale)`` writes ``scale * F(Y)`` into ``out`` (the
     compiled field of :func:`evogame.simulation.vector_field_rows`).  Every
     saving interval of ``times`` is cut into ``k = ceil(interval / dt)``
-    equal steps.  Returns the states at ``times`` (``(T, d, n)``), the
-    boundary events and the step size used.
+    equal steps.  Returns the states at ``times`` (path-major, ``(n, T, d)``),
+    the boundary events and the step size used.
     """
     check_scheme_fits(blocks, scheme)
     d, n = Y.shape
     T = len(times)
-    saved = np.empty((T, d, n))
-    saved[0] = Y
+    saved = np.empty((n, T, d))
+    saved[:, 0, :] = Y.T
     events = BoundaryEvents(np.zeros((len(blocks), n), dtype=np.int64), np.full((len(blocks), n), np.nan))
     interval = float(times[1] - times[0]) if T > 1 else 0.0
     k = max(1, math.ceil(interval / dt - 1e-9)) if T > 1 else 1
@@ -124,7 +124,7 @@ def integrate(drift_into, blocks: Sequence[NoiseBlock], Y: np.ndarray, times: np
             _project(blocks, Y, events, t)
             if passages is not None:
                 _passage(passages, Y, t)
-        saved[i] = Y
+        saved[:, i, :] = Y.T
     return saved, events, h
 
 

@@ -47,7 +47,7 @@ def _gbm_errors(scheme: str, mu=-0.5, sigma=0.6, x0=0.01, t_end=1.0, levels=rang
                                      lambda h: next(feed)[None, :], scheme=scheme)
         assert events.steps.sum() == 0            # the paths stayed in [0, 1]: nothing was projected
         steps.append(h)
-        errors.append(np.abs(saved[-1, 0] - exact).mean())
+        errors.append(np.abs(saved[:, -1, 0] - exact).mean())
     return np.array(steps), np.array(errors)
 
 

@@ -71,7 +71,7 @@ def test_monte_carlo_lyapunov_exponent_of_the_linearised_sde(vertical, key, coor
                                  np.array([0.0, T]), 0.002, lambda h: rng.standard_normal((1, n)) * np.sqrt(h),
                                  scheme="milstein")
     assert events.steps.sum() == 0
-    rates = np.log(saved[-1, 0] / u0) / T
+    rates = np.log(saved[:, -1, 0] / u0) / T
     error = rates.std(ddof=1) / np.sqrt(n)
     assert abs(rates.mean() - c.lyapunov) < 4 * error + 2e-3, (rates.mean(), c.lyapunov, error)
 
