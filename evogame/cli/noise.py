@@ -112,3 +112,18 @@ def stochastic_stability_section(path, params, mechanisms, strength, dynamics, n
     result = stochastic_stability(subject, parse_noise(subject, noise), form=form, p=moment, params=overrides,
                                   dynamics=dynamics)
     return jsonable(result.to_dict()), stochastic_stability_text(result)
+
+
+def figure_noise_options(f):
+    """``--noise SIGMA`` (repeatable: one curve each), ``--form``, ``--paths``, ``--seed`` of the noise figures."""
+    for option in reversed([
+        click.option("--noise", "sigmas", multiple=True, type=click.FloatRange(min=0), metavar="SIGMA",
+                     help="noise/noise-ends: a noise intensity drawn (repeatable; default 0.2, 0.5, 1)."),
+        form_option,
+        click.option("--paths", type=click.IntRange(min=2, max=100_000), default=500, show_default=True,
+                     help="noise/noise-ends: sample paths per intensity."),
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="noise/noise-ends: seed of the sample paths."),
+    ]):
+        f = option(f)
+    return f
