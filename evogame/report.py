@@ -97,7 +97,7 @@ class Report:
 
 def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), params: Mapping | None = None,
            lang: str = "en", kinds: Sequence[str] = FIGURE_KINDS, width="single", budget: float = 10.0,
-           symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf")) -> Report:
+           symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf"), noise=None) -> Report:
     """Write ``report.md``, ``report.tex``, ``analysis.json`` and ``figures/`` into ``out``.
 
     Parameters
@@ -120,6 +120,9 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
         three populations: about half a minute with the default budget).
     figure_formats : formats written for every figure (SVG for the Markdown,
         PDF for the LaTeX).
+    noise : noise intensities (as for :func:`evogame.simulate_noisy`); default
+        the scenario's ``[noise]``.  With noise, a section on the stochastic
+        stability of the pure profiles (:func:`evogame.stochastic_stability`).
 
     Returns
     -------
@@ -159,7 +162,8 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
     figures, skipped = draw_report_figures(base, work, analysis, focus, kinds, figdir, out, resolved, width,
                                            figure_formats)
 
-    document = report_document(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, lang)
+    document = report_document(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, lang,
+                               stochastic=_stochastic(work, noise))
     md, tex = markdown(document), latex(document)
     paths = {"md": out / "report.md", "tex": out / "report.tex", "json": out / "analysis.json"}
     try:
@@ -171,6 +175,16 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
         raise ScenarioError(f"cannot write the report ({exc.strerror or exc})", file=str(out)) from None
     return Report(out, paths["md"], paths["tex"], paths["json"], figures, skipped, thresholds, analysis,
                   lang, time.perf_counter() - t0)
+
+
+def _stochastic(work: Scenario, noise):
+    """The stochastic stability of the pure profiles, when noise is given or the scenario has a [noise] sigma."""
+    settings = work.noise
+    if noise is None and (settings is None or settings.sigma is None):
+        return None
+    from .stochastic.conditions import stochastic_stability
+    return stochastic_stability(work, settings.sigma if noise is None else noise,
+                                form=(settings.form if settings is not None else None) or "x")
 
 
 # -- thresholds --------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sympy
 
 from ..formatting import number
-from .document import Column, Heading, Paragraph, Table, inline
+from .document import Column, Heading, Notation, Paragraph, Table, inline
 from .plain import block_text
 
 _DIGITS = 4
@@ -32,24 +32,33 @@ def stochastic_stability_blocks(result) -> list:
               Table((Column(),) * len(header), tuple(inline(h) for h in header),
                     tuple(tuple(inline(cell) for cell in row) for row in rows))]
     for c in result.corners:
-        blocks.append(Paragraph(inline(_corner_line(c, p))))
+        blocks.append(Paragraph(_corner_line(c, p)))
     blocks.append(Paragraph(inline("Theorem: " + result.theorem)))
     return blocks
 
 
-def _corner_line(c, p) -> str:
-    coords = "; ".join(f"{k.coordinate}: a = {sympy.sstr(k.a)} = {number(k.a_value, _DIGITS)}, b = {sympy.sstr(k.b)}"
-                       for k in c.coordinates)
+def _expr(e) -> Notation:
+    """A sympy expression or relation: math in LaTeX, ``sstr`` in Markdown and plain text."""
+    return Notation(sympy.latex(e), sympy.sstr(e))
+
+
+def _corner_line(c, p) -> tuple:
+    coords = []
+    for k in c.coordinates:
+        coords += [f"{'; ' if coords else ''}{k.coordinate}: a = ", _expr(k.a), f" = {number(k.a_value, _DIGITS)}, b = ",
+                   _expr(k.b)]
+    moment = f"p-th moment (p = {number(p, _DIGITS)}) iff "
     if not c.equilibrium:
-        text = f"{c.label}: not an equilibrium of the SDE -- {c.reason}."
+        parts = [f"{c.label}: not an equilibrium of the SDE -- {c.reason}."]
         if c.conditions:
-            text += (f" Substitute model: a.s. iff {sympy.sstr(c.conditions['substitute_almost_sure'])}; "
-                     f"p-th moment (p = {number(p, _DIGITS)}) iff {sympy.sstr(c.conditions['substitute_moment'])}.")
-        return text
+            parts += [" Substitute model: a.s. iff ", _expr(c.conditions["substitute_almost_sure"]), "; " + moment,
+                      _expr(c.conditions["substitute_moment"]), "."]
+        return inline(*parts)
     if not c.diagonal:
-        return f"{c.label}: linearised drift not diagonal; {c.method}. {coords}"
-    return (f"{c.label}: {coords}. Almost surely exponentially stable iff {sympy.sstr(c.conditions['almost_sure'])}; "
-            f"p-th moment (p = {number(p, _DIGITS)}) iff {sympy.sstr(c.conditions['moment'])} ({c.method}).")
+        return inline(f"{c.label}: linearised drift not diagonal; {c.method}. ", *coords)
+    return inline(f"{c.label}: ", *coords, ". Almost surely exponentially stable iff ",
+                  _expr(c.conditions["almost_sure"]), "; " + moment, _expr(c.conditions["moment"]),
+                  f" ({c.method}).")
 
 
 def stochastic_stability_text(result) -> str:

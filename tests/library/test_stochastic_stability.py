@@ -88,3 +88,15 @@ def test_conditions_agree_with_simulation_on_both_sides(vertical, sigma, verdict
                        seed=5, dt=0.01, n_points=3, params=params, targets=[])
     stayed = (r.final[0, :, 0] < 1e-2).mean()
     assert (stayed > 0.9) if verdict == "exponentially stable" else (stayed < 0.1), stayed
+
+
+def test_report_has_a_stochastic_stability_section_only_with_noise(vertical, tmp_path):
+    from evogame.report import report
+
+    report(vertical, tmp_path / "noisy", kinds=(), symbolic=False, noise={"superior": 0.5})
+    md = (tmp_path / "noisy" / "report.md").read_text(encoding="utf-8")
+    tex = (tmp_path / "noisy" / "report.tex").read_text(encoding="utf-8")
+    assert "## Stochastic stability of the pure profiles" in md and "Mao" in md
+    assert "\\section*{Stochastic stability of the pure profiles" in tex and "\\sigma_{superior}" in tex
+    report(vertical, tmp_path / "plain", kinds=(), symbolic=False)
+    assert "Stochastic stability" not in (tmp_path / "plain" / "report.md").read_text(encoding="utf-8")
