@@ -187,8 +187,8 @@ def _corner(game: Game, dyn, noise: Noise, idx, subs, sigma, sig_values, p) -> C
     ones = [b.population for b, k, pop in zip(blocks, idx, game.populations)
             if b.form == "x" and k < pop.n - 1 and b.sigma > 0]
     if any(abs(v) > 1e-12 for v in drift):
-        return _not_equilibrium(label, key, deterministic, "the drift does not vanish at this corner (it is not a "
-                                "rest point of the deterministic dynamics)")
+        return _not_equilibrium(label, key, "not a rest point", "the drift does not vanish at this corner (it is not "
+                                "a rest point of the deterministic dynamics)")
     M, owners = _distance_map(game, idx)
     Ju = (M.inv() * J * M).applyfunc(sympy.cancel)
     coords = tuple(_coordinate(game, Ju, i, owner, idx, subs, sigma, sig_values) for i, owner in enumerate(owners))

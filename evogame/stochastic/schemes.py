@@ -111,7 +111,8 @@ def integrate(drift_into, blocks: Sequence[NoiseBlock], Y: np.ndarray, times: np
     scale = np.full(n, h)
     step_drift = np.empty_like(Y)
     active = [b for b in blocks if b.sigma > 0]
-    t = 0.0
+    if passages is not None:
+        _passage(passages, Y, float(times[0]))
     for i in range(1, T):
         for j in range(k):
             dW = increments(h)

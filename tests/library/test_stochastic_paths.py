@@ -113,3 +113,22 @@ def test_user_errors_name_the_argument(vertical):
         simulate_noisy(vertical, [[0.5, 0.5]], 1.0, noise=-1, targets=[])
     with pytest.raises(ScenarioError, match="argument 'noise'"):
         simulate_noisy(vertical, [[0.5, 0.5]], 1.0, targets=[])
+
+
+def test_end_shares_and_first_passage_count_the_paths(vertical):
+    """Started on the stable corner (loose, passive) with g = x(1-x), every path stays there: share 1, passage at 0."""
+    r = simulate_noisy(vertical, np.array([[0.0, 0.0], [0.5, 0.5]]), 20.0, noise=0.3, form="x(1-x)", paths=100, seed=1,
+                       n_points=5)
+    assert [label for label, _ in r.targets] == ["(loose, passive)"]
+    assert r.end_shares()[0, 0] == 1.0 and np.all(r.first_passage[0, 0] == 0.0)
+    doc = r.to_dict()["starts"][1]["targets"][0]
+    p = doc["share_ending_near"]
+    assert doc["share_standard_error"] == pytest.approx(np.sqrt(p * (1 - p) / 100))
+    assert 0 < doc["first_passage_mean"] <= 20.0
+
+
+def test_a_corner_that_is_no_rest_point_is_said_so(scenarios_dir):
+    from evogame.stochastic.conditions import stochastic_stability
+
+    r = stochastic_stability(load("rps"), 0.3, dynamics="logit:eta=0.5")
+    assert all(c.deterministic == "not a rest point" and not c.equilibrium for c in r.corners)

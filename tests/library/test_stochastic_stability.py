@@ -100,3 +100,53 @@ def test_report_has_a_stochastic_stability_section_only_with_noise(vertical, tmp
     assert "\\section*{Stochastic stability of the pure profiles" in tex and "\\sigma_{superior}" in tex
     report(vertical, tmp_path / "plain", kinds=(), symbolic=False)
     assert "Stochastic stability" not in (tmp_path / "plain" / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["vertical", "rps", "dual_leadership", "hawk_dove"])
+@pytest.mark.parametrize("form", ["x", "x(1-x)"])
+def test_replicator_linearisation_is_diagonal_with_payoff_advantages(name, form):
+    """At every corner the replicator's linearised drift in the distance coordinates is diagonal, and the
+    rate of the share of an absent strategy j is f_j - f_k at the corner (k the strategy played);
+    with g = x the corner is an SDE equilibrium iff every population plays its last strategy."""
+    from evogame.dynamics import derive
+
+    scenario = load(name)
+    game = scenario.game
+    dyn = derive(game)
+    values = {game.parameters[n].symbol: v for n, v in game.values().items()}
+    result = stochastic_stability(scenario, 0.4, form=form)
+    for (idx, state), c in zip(game.pure_states(), result.corners):
+        everyone_last = all(k == p.n - 1 for k, p in zip(idx, game.populations))
+        assert c.equilibrium == (form == "x(1-x)" or everyone_last)
+        corner = dict(zip(game.variables, state))
+        rates = {}
+        for p, (pop, k) in enumerate(zip(game.populations, idx)):
+            f = [float(e.xreplace(corner).xreplace(values)) for e in dyn.fitness[p]]
+            for j in range(pop.n):
+                if j != k:
+                    rates[(pop.name, sympy.sstr(game.shares[p][j]))] = f[j] - f[k]
+        assert {(k.population, k.coordinate): pytest.approx(k.a_value) for k in c.coordinates} == rates
+        if c.equilibrium:
+            assert c.diagonal and all(k.b_value == 0.4 for k in c.coordinates)
+
+
+@pytest.mark.parametrize("name", ["vertical", "zeeman_coordination"])
+def test_mean_square_operator_agrees_with_the_diagonal_second_moment_condition(name):
+    """The sufficient condition used for non-diagonal drifts (second-moment operator Hurwitz) is exact for
+    p = 2 when the drift is diagonal: it must agree with a + b^2/2 < 0 at every corner (with the correlated
+    noise of the simplex form too)."""
+    from evogame.stochastic.conditions import _distance_map, _mean_square
+
+    scenario = load(name)
+    game = scenario.game
+    verdicts = set()
+    for sigma in (0.3, 1.5, 3.0):
+        result = stochastic_stability(scenario, sigma, form="x(1-x)", p=2)
+        blocks = result.noise.blocks(game)
+        for (idx, _), c in zip(game.pure_states(), result.corners):
+            A = np.diag([k.a_value for k in c.coordinates])
+            ms = _mean_square(c.label, c.key, c.deterministic, game, idx, blocks, A, c.coordinates)
+            assert (ms.almost_sure == "exponentially stable") == (c.moment == "exponentially stable")
+            verdicts.add(c.moment)
+    assert verdicts == {"exponentially stable", "unstable"}       # both sides were compared
+    assert _distance_map(game, (0,) * len(game.populations))[0].shape == (game.dimension,) * 2
