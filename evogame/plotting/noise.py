@@ -49,10 +49,10 @@ def noise_paths_figure(results, deterministic=None, *, start: int = 0, sample: i
             for k, r in enumerate(results):
                 colour = OKABE_ITO[k % len(OKABE_ITO)]
                 paths = share_series(game, r.paths[start], p, i)                  # (N, T)
-                quant = share_series(game, r.quantiles[start], p, i)              # (Q, T)
+                low, high = np.quantile(paths, [QUANTILES[lo], QUANTILES[hi]], axis=0)   # of this share itself
                 for path in paths[:sample]:
                     ax.plot(r.times, path, color=colour, linewidth=0.4, alpha=0.45)
-                ax.fill_between(r.times, quant[lo], quant[hi], color=colour, alpha=0.18, linewidth=0)
+                ax.fill_between(r.times, low, high, color=colour, alpha=0.18, linewidth=0)
                 (line,) = ax.plot(r.times, share_series(game, r.mean[start], p, i), color=colour, linewidth=1.4,
                                   label=_sigma_label(r))
                 if ax is axes[0]:
