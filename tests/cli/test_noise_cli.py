@@ -102,3 +102,10 @@ def test_scenario_noise_section_is_used(tmp_path):
 ])
 def test_scenario_noise_errors_name_the_key(tmp_path, section, fragment):
     assert_user_error(invoke(["simulate", _scenario_with(tmp_path, section)]), fragment)
+
+
+def test_validate_reports_the_noise_section(tmp_path):
+    path = _scenario_with(tmp_path, 'sigma = 0.4\nscheme = "milstein"')
+    doc = json.loads(invoke(["validate", path, "--json"]).stdout)
+    assert doc["noise"] == {"sigma": 0.4, "form": None, "scheme": "milstein", "paths": None, "dt": None, "seed": None}
+    assert json.loads(invoke(["validate", VERTICAL, "--json"]).stdout)["noise"] is None
