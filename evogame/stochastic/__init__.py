@@ -4,8 +4,22 @@
 * :mod:`.schemes` -- batched Euler--Maruyama and Milstein, the boundary rule;
 * :mod:`.paths` -- :func:`simulate_noisy` and its :class:`StochasticSimulation`;
 * :mod:`.conditions` -- stochastic stability of the pure profiles.
-"""
-from .model import FORMS, SCHEMES, Noise, make_noise
-from .paths import StochasticSimulation, simulate_noisy
 
-__all__ = ["FORMS", "SCHEMES", "Noise", "make_noise", "StochasticSimulation", "simulate_noisy"]
+The heavy modules (the compiled drift, sympy) load on first use, so that
+reading a scenario's ``[noise]`` needs only :mod:`.model`.
+"""
+import importlib
+
+from .model import FORMS, SCHEMES, Noise, make_noise
+
+_LAZY = {"StochasticSimulation": "paths", "simulate_noisy": "paths", "StochasticStability": "conditions",
+         "stochastic_stability": "conditions"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["FORMS", "SCHEMES", "Noise", "make_noise", *_LAZY]

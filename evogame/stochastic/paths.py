@@ -104,6 +104,7 @@ class StochasticSimulation:
     def to_dict(self, sample_paths: int = SAMPLE_PATHS) -> dict:
         n = self.n_paths
         shares = self.end_shares()
+        mean, error, quantiles = self.mean, self.standard_error, self.quantiles
         starts = []
         for s in range(len(self.starts)):
             targets = []
@@ -118,9 +119,9 @@ class StochasticSimulation:
                                 "first_passage_median": float(np.median(reached)) if reached.size else None,
                                 "first_passage_standard_error": (float(reached.std(ddof=1) / math.sqrt(reached.size))
                                                                  if reached.size > 1 else None)})
-            starts.append({"initial": self.starts[s].tolist(), "mean": self.mean[s].tolist(),
-                           "mean_standard_error": self.standard_error[s].tolist(),
-                           "quantiles": {f"{q:g}": band.tolist() for q, band in zip(QUANTILES, self.quantiles[s])},
+            starts.append({"initial": self.starts[s].tolist(), "mean": mean[s].tolist(),
+                           "mean_standard_error": error[s].tolist(),
+                           "quantiles": {f"{q:g}": band.tolist() for q, band in zip(QUANTILES, quantiles[s])},
                            "targets": targets, "boundary": self._boundary(s),
                            "sample_paths": self.paths[s, :sample_paths].tolist()})
         return {"kind": "stochastic", "game": self.game.name, "dynamics": self.dynamics,
@@ -128,6 +129,8 @@ class StochasticSimulation:
                 "noise": {**self.noise.to_dict(), "equations": [b.equation for b in self.noise.blocks(self.game)]},
                 "scheme": SCHEME_NAMES[self.scheme], "strong_order": STRONG_ORDER[self.scheme], "dt": self.dt,
                 "seed": self.seed, "paths_per_start": n, "near": self.near, "theorem": THEOREM,
+                "targets_are": "the asymptotically stable rest points of the deterministic dynamics (unless given); "
+                               "'near' is the max-norm distance in reduced coordinates",
                 "boundary_rule": "a step that leaves a population's simplex is projected back onto it (shares clipped "
                                  "to [0, 1], rescaled if they sum above 1) and counted",
                 "sampling_error": "standard errors: of a mean, sample sd / sqrt(N); of a share p, sqrt(p (1 - p) / N)",
@@ -182,8 +185,14 @@ def simulate_noisy(subject, initial_states, t_end: float, *, noise=None, form: s
         stable rest points found by :func:`evogame.analyze`.
     """
     settings = getattr(subject, "noise", None)
-    pick = (lambda v, key, default: v if v is not None else
-            getattr(settings, key, None) if getattr(settings, key, None) is not None else default)
+
+    def pick(value, key, default):
+        """The argument, else the scenario's [noise] setting, else the default."""
+        if value is not None:
+            return value
+        found = getattr(settings, key, None)
+        return default if found is None else found
+
     game = game_of(subject)
     noise = pick(noise, "sigma", None)
     if noise is None:
