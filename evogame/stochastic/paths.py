@@ -30,7 +30,8 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 SAMPLE_PATHS = 10
 #: the schemes' convergence theorem, stated with every result
 THEOREM = ("strong convergence for globally Lipschitz coefficients: Euler-Maruyama of order 1/2, Milstein of order 1 "
-           "(Kloeden & Platen 1992, Numerical Solution of SDEs, Thms 10.2.2 and 10.3.5); the drift and noise here are "
+           "(Kloeden & Platen 1992, Numerical Solution of Stochastic Differential Equations, ch. 10: sec. 10.2 the "
+           "Euler and sec. 10.3 the Milstein scheme); the drift and noise here are "
            "polynomials, Lipschitz on the bounded state space; steps projected back onto it by the boundary rule are "
            "outside the theorem, which is why they are counted")
 
