@@ -9,7 +9,6 @@ independent work), interleaved with evogame's runs as the other benchmarks.
 from __future__ import annotations
 
 import math
-import time
 import tracemalloc
 
 import numpy as np

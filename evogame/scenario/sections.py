@@ -9,8 +9,8 @@ from ..game import parse_profile
 from .checks import TOP_LEVEL, check_keys, err, show, string, text
 from .dynamics import parse_dynamics
 from .mechanisms import check_ranges, parse_mechanisms
-from .noise import parse_noise
 from .model import Scenario
+from .noise import parse_noise
 from .parameters import parse_parameters
 from .payoffs import build_game
 from .populations import parse_populations
