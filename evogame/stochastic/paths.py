@@ -47,8 +47,10 @@ class StochasticSimulation:
     paths : ``(S, N, T, d)`` sample paths: ``N`` per start.
     noise : the :class:`~evogame.stochastic.model.Noise`.
     scheme, dt, seed : how the paths were made (``dt`` is the step used).
-    targets : ``[(label, state (d,))]`` the asymptotically stable rest points
-        of the deterministic dynamics; ``near`` their max-norm radius.
+    targets : ``[(label, state (d,), why)]`` the states whose neighbourhood
+        is counted (by default the asymptotically stable rest points of the
+        deterministic dynamics and the corners that the noise makes almost
+        surely exponentially stable); ``near`` their max-norm radius.
     first_passage : ``(S, K, N)`` first time within ``near`` of target ``k`` (NaN: never).
     boundary_steps, boundary_first : ``(S, P, N)`` projected steps per population
         and path, and the time of the first (the boundary rule).
@@ -98,7 +100,7 @@ class StochasticSimulation:
         """``(S, K)`` share of paths ending within ``near`` of each target (max norm)."""
         if not self.targets:
             return np.zeros((len(self.starts), 0))
-        states = np.array([s for _, s in self.targets])                         # (K, d)
+        states = np.array([s for _, s, _ in self.targets])                      # (K, d)
         dist = np.abs(self.final[:, :, None, :] - states[None, None]).max(axis=-1)   # (S, N, K)
         return (dist <= self.near).mean(axis=1)
 
@@ -109,11 +111,11 @@ class StochasticSimulation:
         starts = []
         for s in range(len(self.starts)):
             targets = []
-            for k, (label, state) in enumerate(self.targets):
+            for k, (label, state, why) in enumerate(self.targets):
                 p = float(shares[s, k])
                 hits = self.first_passage[s, k]
                 reached = hits[np.isfinite(hits)]
-                targets.append({"label": label, "state": state.tolist(), "share_ending_near": p,
+                targets.append({"label": label, "state": state.tolist(), "why": why, "share_ending_near": p,
                                 "share_standard_error": math.sqrt(p * (1 - p) / n),
                                 "share_reaching": reached.size / n,
                                 "first_passage_mean": float(reached.mean()) if reached.size else None,
@@ -130,8 +132,9 @@ class StochasticSimulation:
                 "noise": {**self.noise.to_dict(), "equations": [b.equation for b in self.noise.blocks(self.game)]},
                 "scheme": SCHEME_NAMES[self.scheme], "strong_order": STRONG_ORDER[self.scheme], "dt": self.dt,
                 "seed": self.seed, "paths_per_start": n, "near": self.near, "theorem": THEOREM,
-                "targets_are": "the asymptotically stable rest points of the deterministic dynamics (unless given); "
-                               "'near' is the max-norm distance in reduced coordinates",
+                "targets_are": "unless given: the asymptotically stable rest points of the deterministic dynamics and "
+                               "the corners the noise makes almost surely exponentially stable (linearisation, see "
+                               "evogame.stochastic_stability); 'near' is the max-norm distance in reduced coordinates",
                 "boundary_rule": "a step that leaves a population's simplex is projected back onto it (shares clipped "
                                  "to [0, 1], rescaled if they sum above 1) and counted",
                 "sampling_error": "standard errors: of a mean, sample sd / sqrt(N); of a share p, sqrt(p (1 - p) / N)",
@@ -182,8 +185,11 @@ def simulate_noisy(subject, initial_states, t_end: float, *, noise=None, form: s
     dt : largest step (default 0.01); each saving interval is cut into equal steps.
     dynamics : the deterministic drift (default: the scenario's, else the replicator).
     near : radius (max norm) of "near a stable state".
-    targets : ``[(label, state)]`` states to count; default the asymptotically
-        stable rest points found by :func:`evogame.analyze`.
+    targets : ``[(label, state)]`` or ``[(label, state, why)]`` states to count;
+        default the asymptotically stable rest points found by
+        :func:`evogame.analyze` and the pure profiles that
+        :func:`evogame.stochastic_stability` finds almost surely exponentially
+        stable under this noise.
     """
     settings = getattr(subject, "noise", None)
 
@@ -206,8 +212,8 @@ def simulate_noisy(subject, initial_states, t_end: float, *, noise=None, form: s
     _check_sizes(t_end, paths, dt, n_points, near)
     spec = chosen_dynamics(subject, dynamics)
     z0 = as_initial_states(game, initial_states)
-    if targets is None:
-        targets = _stable_states(subject, params, spec)
+    targets = (_stable_states(subject, params, spec, noise) if targets is None else
+               [(t[0], np.asarray(t[1], float), t[2] if len(t) > 2 else "given") for t in targets])
     S, d = z0.shape
     n = S * paths
     work, overrides = with_structural(game, params)
@@ -215,7 +221,7 @@ def simulate_noisy(subject, initial_states, t_end: float, *, noise=None, form: s
     blocks = noise.blocks(game)
     times = np.linspace(0.0, float(t_end), int(n_points))
     Y = np.repeat(np.ascontiguousarray(z0.T), paths, axis=1)             # column s * paths + j
-    states = np.array([np.asarray(s, float) for _, s in targets]).reshape(len(targets), d)
+    states = np.array([s for _, s, _ in targets]).reshape(len(targets), d)
     passages = Passages(states, near, np.full((len(targets), n), np.nan))
     rng = np.random.default_rng(seed)
     m = sum(b.components for b in blocks)
@@ -226,7 +232,7 @@ def simulate_noisy(subject, initial_states, t_end: float, *, noise=None, form: s
     sample = saved.reshape(S, paths, T, d)
     P = len(blocks)
     return StochasticSimulation(
-        game, times, z0, sample, noise, scheme, h, seed, [(lab, np.asarray(s, float)) for lab, s in targets], near,
+        game, times, z0, sample, noise, scheme, h, seed, targets, near,
         passages.first.reshape(len(targets), S, paths).transpose(1, 0, 2),
         events.steps.reshape(P, S, paths).transpose(1, 0, 2), events.first.reshape(P, S, paths).transpose(1, 0, 2),
         spec if isinstance(spec, str) else str(spec))
@@ -245,8 +251,17 @@ def _check_sizes(t_end, paths, dt, n_points, near) -> None:
         raise AnalysisError(f"near must lie in (0, 1), got {near}")
 
 
-def _stable_states(subject, params, dynamics) -> list:
-    """The asymptotically stable rest points of the deterministic dynamics: ``[(label, state)]``."""
+def _stable_states(subject, params, dynamics, noise: Noise) -> list:
+    """``[(label, state, why)]``: the deterministic attractors, then the corners the noise stabilises."""
     from ..analysis import analyze
+    from .conditions import stochastic_stability
 
-    return [(p.label, np.asarray(p.state, float)) for p in analyze(subject, params, dynamics=dynamics).stable]
+    game = game_of(subject)
+    out = [(p.label, np.asarray(p.state, float), "asymptotically stable (deterministic dynamics)")
+           for p in analyze(subject, params, dynamics=dynamics).stable]
+    corners = stochastic_stability(subject, noise, params=params, dynamics=dynamics).corners
+    for (_, state), c in zip(game.pure_states(), corners):
+        state = np.asarray(state, float)
+        if c.almost_sure == "exponentially stable" and not any(np.array_equal(state, s) for _, s, _ in out):
+            out.append((c.label, state, "almost surely exponentially stable (stochastic, linearised at the corner)"))
+    return out

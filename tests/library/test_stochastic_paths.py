@@ -119,7 +119,7 @@ def test_end_shares_and_first_passage_count_the_paths(vertical):
     """Started on the stable corner (loose, passive) with g = x(1-x), every path stays there: share 1, passage at 0."""
     r = simulate_noisy(vertical, np.array([[0.0, 0.0], [0.5, 0.5]]), 20.0, noise=0.3, form="x(1-x)", paths=100, seed=1,
                        n_points=5)
-    assert [label for label, _ in r.targets] == ["(loose, passive)"]
+    assert [label for label, _, _ in r.targets] == ["(loose, passive)"]
     assert r.end_shares()[0, 0] == 1.0 and np.all(r.first_passage[0, 0] == 0.0)
     doc = r.to_dict()["starts"][1]["targets"][0]
     p = doc["share_ending_near"]
@@ -132,3 +132,15 @@ def test_a_corner_that_is_no_rest_point_is_said_so(scenarios_dir):
 
     r = stochastic_stability(load("rps"), 0.3, dynamics="logit:eta=0.5")
     assert all(c.deterministic == "not a rest point" and not c.equilibrium for c in r.corners)
+
+
+def test_corners_the_noise_stabilises_are_counted_too(vertical):
+    """With c_S = 1.5, (strict, passive) is the deterministic attractor; sigma = 1 with g = x(1-x) also makes
+    (loose, passive) almost surely exponentially stable: both are targets, and paths started near the latter
+    mostly end there."""
+    r = simulate_noisy(vertical, np.array([[1e-3, 1e-3]]), 60.0, noise=1.0, form="x(1-x)", paths=200, seed=3,
+                       n_points=3, params={"c_S": 1.5})
+    labels = {label: why for label, _, why in r.targets}
+    assert "deterministic" in labels["(strict, passive)"] and "stochastic" in labels["(loose, passive)"]
+    k = [label for label, _, _ in r.targets].index("(loose, passive)")
+    assert r.end_shares()[0, k] > 0.8
