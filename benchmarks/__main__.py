@@ -418,8 +418,10 @@ def bench_dynamics(quick: bool) -> list[dict]:
     return rows
 
 
+from .noise import bench_noise   # noqa: E402  (uses this module's helpers)
+
 BENCHMARKS = {"batch": bench_batch, "dynamics": bench_dynamics, "nashpy": bench_nashpy, "egttools": bench_egttools,
-              "regime_map": bench_regime_map, "processes": bench_processes}
+              "regime_map": bench_regime_map, "processes": bench_processes, "noise": bench_noise}
 
 
 def run(quick: bool = False, only=None) -> list[dict]:

@@ -352,3 +352,31 @@ def _range(game: Game, name: str) -> np.ndarray:
     if top <= bottom:
         bottom, top = lo, hi
     return np.linspace(bottom, top, 121)
+
+
+#: noise intensities drawn by default in the noise figures
+DEFAULT_SIGMAS = (0.2, 0.5, 1.0)
+
+
+def noise_figure(subject: Game | Scenario, sigmas: Sequence = DEFAULT_SIGMAS, *, ends: bool = False, initial=None,
+                 t_end: float | None = None, form: str | None = None, paths: int = 500, seed: int = 0,
+                 scheme: str | None = None, dt: float | None = None, params: Mapping | None = None,
+                 lang: str = "en", width="single"):
+    """Stochastic paths from one start for several noise intensities (the same seed for each).
+
+    ``ends=False``: sample paths, mean and 5--95 % band per intensity, with the
+    deterministic path; ``ends=True``: the distribution of end states.
+    """
+    from .plotting.common import default_initial_states, default_t_end
+    from .plotting.noise import noise_ends_figure, noise_paths_figure
+    from .simulation import as_initial_states, simulate
+    from .stochastic import simulate_noisy
+
+    game = game_of(subject)
+    start = (default_initial_states(subject) if initial is None else as_initial_states(game, initial))[:1]
+    t_end = default_t_end(subject) if t_end is None else float(t_end)
+    results = [simulate_noisy(subject, start, t_end, noise=float(sigma), form=form, paths=paths, seed=seed,
+                              scheme=scheme, dt=dt, params=params, targets=[]) for sigma in sigmas]
+    if ends:
+        return noise_ends_figure(results, lang=lang, width=width)
+    return noise_paths_figure(results, simulate(subject, start, t_end, params=params), lang=lang, width=width)

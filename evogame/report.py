@@ -98,7 +98,8 @@ class Report:
 
 def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), params: Mapping | None = None,
            lang: str = "en", kinds: Sequence[str] = FIGURE_KINDS, width="single", budget: float = 10.0,
-           symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf"), dynamics=None) -> Report:
+           symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf"), dynamics=None,
+           noise=None) -> Report:
     """Write ``report.md``, ``report.tex``, ``analysis.json`` and ``figures/`` into ``out``.
 
     Parameters
@@ -123,6 +124,9 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
         PDF for the LaTeX).
     dynamics : the dynamics the whole report follows (rest points, thresholds,
         figures); default: the scenario's ``[dynamics]``, else the replicator.
+    noise : noise intensities (as for :func:`evogame.simulate_noisy`); default
+        the scenario's ``[noise]``.  With noise, a section on the stochastic
+        stability of the pure profiles (:func:`evogame.stochastic_stability`).
 
     Returns
     -------
@@ -136,10 +140,7 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
     from .plotting.style import check_output_dir, resolve_language
 
     t0 = time.perf_counter()
-    unknown = [k for k in kinds if k not in FIGURE_KINDS]
-    if unknown:
-        raise ScenarioError(f"unknown figure kind '{unknown[0]}'", argument="kinds",
-                            expected="some of " + ", ".join(FIGURE_KINDS))
+    _check_kinds(kinds)
     out = check_output_dir(out)
     figdir = check_output_dir(out / "figures")
     params = dict(params or {})
@@ -162,7 +163,8 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
     figures, skipped = draw_report_figures(base, work, analysis, focus, kinds, figdir, out, resolved, width,
                                            figure_formats)
 
-    document = report_document(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, lang)
+    document = report_document(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, lang,
+                               stochastic=_stochastic(work, noise))
     md, tex = markdown(document), latex(document)
     paths = {"md": out / "report.md", "tex": out / "report.tex", "json": out / "analysis.json"}
     try:
@@ -174,6 +176,23 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
         raise ScenarioError(f"cannot write the report ({exc.strerror or exc})", file=str(out)) from None
     return Report(out, paths["md"], paths["tex"], paths["json"], figures, skipped, thresholds, analysis,
                   lang, time.perf_counter() - t0)
+
+
+def _stochastic(work: Scenario, noise):
+    """The stochastic stability of the pure profiles, when noise is given or the scenario has a [noise] sigma."""
+    settings = work.noise
+    if noise is None and (settings is None or settings.sigma is None):
+        return None
+    from .stochastic.conditions import stochastic_stability
+    return stochastic_stability(work, settings.sigma if noise is None else noise,
+                                form=(settings.form if settings is not None else None) or "x")
+
+
+def _check_kinds(kinds) -> None:
+    unknown = [k for k in kinds if k not in FIGURE_KINDS]
+    if unknown:
+        raise ScenarioError(f"unknown figure kind '{unknown[0]}'", argument="kinds",
+                            expected="some of " + ", ".join(FIGURE_KINDS))
 
 
 # -- thresholds --------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ OPTION_NAMES = {
     "samples": "--samples",
     "t_end": "--t-end",
     "dynamics": "--dynamics",
+    "noise": "--noise", "form": "--form", "scheme": "--scheme", "paths": "--paths", "dt": "--dt",
 }
 
 #: command -> its own spelling of an argument, where it differs from OPTION_NAMES

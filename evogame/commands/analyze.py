@@ -8,6 +8,7 @@ import click
 from .. import cache
 from ..cli.options import (budget_option, dynamics_option, json_option, mechanism_option, param_option,
                            scenario_argument, strength_option)
+from ..cli.noise import analyze_noise_options, stochastic_stability_section
 from ..cli.output import echo_json
 from ..cli.values import load, parse_params
 from ..formatting import jsonable
@@ -21,6 +22,7 @@ Examples:
   evogame analyze scenarios/vertical.toml -m platform
   evogame analyze scenarios/vertical.toml --symbolic
   evogame analyze scenarios/rps.toml --dynamics logit:eta=0.5
+  evogame analyze scenarios/vertical.toml --noise 0.5 --form "x(1-x)"
 """)
 @scenario_argument
 @param_option
@@ -32,8 +34,9 @@ Examples:
 @budget_option("Seconds of exact solving per face before the numeric fallback.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Recompute even if this file was analysed with the same options before, and store nothing.")
+@analyze_noise_options
 @json_option
-def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, as_json, no_cache):
+def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, as_json, no_cache, **stochastic):
     """Find and classify every rest point of SCENARIO.
 
     Prints the payoff table, the replicator equations and, for every rest
@@ -45,12 +48,18 @@ def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, 
     The result is cached (see EVOGAME_CACHE_DIR in evogame --help), keyed by
     the file's content, the options and evogame's code: a second run on an
     unchanged file prints it without recomputing.
+
+    With --noise: also the stochastic stability of every pure profile under
+    dx = F dt + sigma g(x) dW (almost sure and p-th moment exponential
+    stability, the theorem used), beside the deterministic classification.
     """
     options = {"params": list(params), "symbolic": symbolic, "budget": budget}
     if mechanisms:     # (no mechanism: the same key as before the option existed)
         options.update(mechanisms=list(mechanisms), strength=strength)
     if dynamics is not None:
         options.update(dynamics=dynamics)
+    if stochastic["noise"]:
+        options.update(noise=list(stochastic["noise"]), form=stochastic["form"], moment=stochastic["moment"])
     key = None if no_cache else _cache_key(scenario, options)
     stored = cache.read("analyze", key) if key is not None else None
     if stored is not None and isinstance(stored.get("text"), str) and "json" in stored:
@@ -61,6 +70,9 @@ def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, 
             click.echo("(cached result: the scenario file is unchanged; --no-cache recomputes)", err=True)
         return
     document, text = _analysis(scenario, params, mechanisms, strength, dynamics, symbolic, budget)
+    if stochastic["noise"]:
+        extra, extra_text = stochastic_stability_section(scenario, params, mechanisms, strength, dynamics, **stochastic)
+        document, text = {**document, "stochastic_stability": extra}, text + "\n\n" + extra_text
     if key is not None:
         cache.write("analyze", key, {"json": document, "text": text})
     if as_json:

@@ -10,10 +10,11 @@ import math
 import click
 
 from ..cli.options import lang_option, mechanism_option, param_option, scenario_argument, width_option
+from ..cli.noise import figure_noise_options
 from ..cli.values import check_grid_size, load, parse_initial, parse_params
 from ..errors import ScenarioError, did_you_mean
 
-KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins", "dynamics")
+KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins", "dynamics", "noise", "noise-ends")
 
 
 def parse_vary(subject, text: str):
@@ -57,6 +58,8 @@ Examples:
   evogame figure dynamics scenarios/rps.toml --dynamics replicator --dynamics logit:eta=0.1 --out two.svg
   evogame figure portrait scenarios/rps.toml --dynamics smith --out smith.svg
   evogame figure bifurcation scenarios/vertical.toml --sweep c_D=0:6:241 --dynamics smith --out bif.svg
+  evogame figure noise scenarios/vertical.toml --noise 0.2 --noise 0.5 --noise 1 --out noise.svg
+  evogame figure noise-ends scenarios/vertical.toml --form "x(1-x)" --out ends.svg
 """)
 @click.argument("kind", type=click.Choice(KINDS))
 @scenario_argument
@@ -89,9 +92,11 @@ Examples:
 @click.option("--dynamics", "dynamics", multiple=True, metavar="NAME[:KEY=VALUE,...]",
               help="dynamics: the two to four dynamics compared (default: replicator, logit:eta=0.5, bnn, smith); "
                    "other kinds: the one dynamics followed (default: the scenario's [dynamics], else replicator).")
+@figure_noise_options
 def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, sweeps, target, initial, t_end,
-            slices, speed, samples, dpi, dynamics):
-    """Draw one figure of SCENARIO: KIND is portrait, paths, sensitivity, regime, bifurcation, basins or dynamics.
+            slices, speed, samples, dpi, dynamics, **stochastic):
+    """Draw one figure of SCENARIO: KIND is portrait, paths, sensitivity, regime, bifurcation, basins, dynamics,
+    noise or noise-ends.
 
     The phase portrait's geometry follows the game's shape (line, simplex,
     unit square, unit cube); rest points are marked filled = asymptotically
@@ -128,6 +133,10 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
         fig = _sensitivity(figures, work, applied, vary, initial, t_end, style)
     elif kind in ("bifurcation", "regime"):
         fig = _sweep_figure(figures, kind, work, sweeps, mechanisms, target, style)
+    elif kind in ("noise", "noise-ends"):
+        fig = figures.noise_figure(applied, stochastic["sigmas"] or figures.DEFAULT_SIGMAS, ends=kind == "noise-ends",
+                                   initial=parse_initial(subject, initial) or None, t_end=t_end, form=stochastic["form"],
+                                   paths=stochastic["paths"], seed=stochastic["seed"], **style)
     else:  # basins
         fig = figures.basins_figure(applied, samples=samples, **style)
     path = plotting.save_figure(fig, out, fmt, dpi=dpi)

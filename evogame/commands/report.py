@@ -5,6 +5,7 @@ import click
 
 from ..cli.options import (budget_option, dynamics_option, json_option, lang_option, mechanism_option, param_option,
                            scenario_argument, width_option)
+from ..cli.noise import noise_option, parse_noise
 from ..cli.output import echo_json
 from ..cli.values import load, parse_kinds, parse_params
 
@@ -31,8 +32,10 @@ Examples:
 @click.option("--no-symbolic", is_flag=True,
               help="Leave out the symbolic stability conditions (the slow part for three populations).")
 @dynamics_option
+@noise_option
 @json_option
-def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_symbolic, dynamics, as_json):
+def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_symbolic, dynamics, noise,
+            as_json):
     """Write the standard output of a paper on SCENARIO into DIR.
 
     report.md and report.tex (a complete LaTeX document): parameters, payoff
@@ -40,6 +43,8 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
     classification, symbolic stability conditions, thresholds of the
     declared mechanisms and every figure that applies (SVG for the Markdown,
     PDF for the LaTeX), plus analysis.json with the numbers in full.
+    With --noise (or a scenario [noise] sigma), a section on the stochastic
+    stability of the pure profiles.
     """
     from ..report import FIGURE_KINDS, report
 
@@ -49,7 +54,8 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
     for name in mechanisms:
         subject.mechanism(name)          # unknown names fail before any work
     result = report(subject, out, mechanisms=list(mechanisms), params=overrides, lang=lang, kinds=chosen,
-                    width=width, budget=budget, symbolic=not no_symbolic, dynamics=dynamics)
+                    width=width, budget=budget, symbolic=not no_symbolic, dynamics=dynamics,
+                    noise=parse_noise(subject, noise))
     if as_json:
         echo_json(result.to_dict())
         return

@@ -5,6 +5,7 @@ import click
 
 from ..cli.options import (POSITIVE, dynamics_option, json_option, mechanism_option, param_option,
                            scenario_argument, strength_option)
+from ..cli.noise import noisy, simulate_noise_options, simulate_noisy_command
 from ..cli.output import echo_json, write_output
 from ..cli.values import load, parse_initial, parse_params
 
@@ -16,6 +17,7 @@ Examples:
   evogame simulate scenarios/vertical.toml --initial 0.5,0.5 --initial 0.2,0.8 --t-end 20
   evogame simulate scenarios/vertical.toml --initial 0.5,0.5 --out paths.csv
   evogame simulate scenarios/vertical.toml -m platform --json
+  evogame simulate scenarios/dual_leadership.toml --noise 0.5 --paths 2000 --seed 1 --json
 """)
 @scenario_argument
 @param_option
@@ -30,13 +32,19 @@ Examples:
               help="Number of saved times.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the paths as CSV to this file instead of stdout.")
+@simulate_noise_options
 @json_option
-def command(scenario, params, mechanisms, strength, dynamics, initial, t_end, points, out, as_json):
+def command(scenario, params, mechanisms, strength, dynamics, initial, t_end, points, out, as_json, **stochastic):
     """Integrate the replicator dynamics of SCENARIO from initial states.
 
     CSV columns: start, t, then one column per state variable (the share of
     every strategy but the last, per population).  With --mechanism, the
     game with the mechanisms applied at --strength.
+
+    With --noise (or a scenario [noise] sigma): dx = F(x) dt + sigma g(x) dW,
+    --paths sample paths per initial state; --json prints mean, quantile bands,
+    end-state shares and first passages, the CSV (columns start, path, t, ...)
+    every path.
     """
     from ..simulation import simulate
     from ..studies.mechanisms import apply
@@ -48,6 +56,8 @@ def command(scenario, params, mechanisms, strength, dynamics, initial, t_end, po
         t_end = 50.0 if subject.simulation.t_end is None else subject.simulation.t_end
     if mechanisms:
         subject = apply(subject, list(mechanisms), strength)
+    if noisy(subject, stochastic["noise"]):
+        return simulate_noisy_command(subject, starts, t_end, overrides, points, dynamics, out, as_json, **stochastic)
     result = simulate(subject, starts, t_end, params=overrides, n_points=points, dynamics=dynamics)
     if as_json:
         echo_json(result.to_dict())

@@ -36,13 +36,17 @@ _NOT_LATEX = (MARKDOWN, PLAIN)
 
 
 def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], thresholds: Sequence[dict],
-                    figures: Sequence, skipped: Sequence[tuple[str, str]], lang: str) -> Document:
+                    figures: Sequence, skipped: Sequence[tuple[str, str]], lang: str, *, stochastic=None) -> Document:
     """The report on ``analysis`` of ``game`` (the scenario's game with ``mechanisms`` applied).
 
     ``thresholds`` are ``ThresholdResult.to_dict()`` (or ``{"error": …}``)
     with the ``mechanisms`` they apply; ``figures`` the figures drawn (kind,
-    name, caption, files) and ``skipped`` ``(kind, reason)`` for the others.
+    name, caption, files) and ``skipped`` ``(kind, reason)`` for the others;
+    ``stochastic`` the stochastic stability of the pure profiles, if any
+    (:mod:`evogame.render.noise`).
     """
+    from .noise import stochastic_stability_blocks
+
     words = WORDS[lang]
     blocks = [*_front_matter(scenario, game, mechanisms, words),
               Heading(inline(words["parameters"])), _parameter_table(game, analysis.values, words),
@@ -51,6 +55,7 @@ def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], t
               *(Display(eq) for eq in derive(game, analysis.dynamics).latex()),
               Heading(inline(words["restpoints"])), *_rest_point_blocks(game, analysis, words, lang),
               *_symbolic_blocks(game, analysis.symbolic_rest_points or (), words),
+              *(stochastic_stability_blocks(stochastic) if stochastic is not None else ()),
               *_threshold_blocks(scenario, thresholds, words),
               *_figure_blocks(figures, skipped, words)]
     if analysis.notes:

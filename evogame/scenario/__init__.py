@@ -3,7 +3,7 @@
 The format lives in this package, one module per section: ``reader``
 (file, bytes, TOML, line numbers), ``sections`` (the order of sections),
 ``populations``, ``parameters``, ``payoffs`` (and ``[fitness]``),
-``mechanisms``, ``presets``, ``simulation``; ``model`` holds the typed
+``mechanisms``, ``presets``, ``simulation``, ``noise``; ``model`` holds the typed
 result, :class:`Scenario`.  The loader only parses and validates; it
 contains no mathematics and imports nothing above the game model.  Every
 expression goes through the whitelist parser of :mod:`evogame.expressions`

@@ -7,6 +7,7 @@ from typing import Mapping
 from ..errors import unknown_name
 from ..game import Game
 from .mechanisms import Mechanism
+from .noise import NoiseSettings
 from .presets import Preset
 from .simulation import SimulationSettings
 
@@ -35,6 +36,7 @@ class Scenario:
     simulation: SimulationSettings = field(default_factory=SimulationSettings)
     file: str | None = None
     dynamics: str = "replicator"
+    noise: NoiseSettings | None = None    # the [noise] section (evogame.scenario.noise), None when absent
 
     @property
     def target_key(self) -> str | None:

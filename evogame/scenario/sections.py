@@ -10,6 +10,7 @@ from .checks import TOP_LEVEL, check_keys, err, show, string, text
 from .dynamics import parse_dynamics
 from .mechanisms import check_ranges, parse_mechanisms
 from .model import Scenario
+from .noise import parse_noise
 from .parameters import parse_parameters
 from .payoffs import build_game
 from .populations import parse_populations
@@ -47,4 +48,4 @@ def scenario_from_dict(data: Mapping[str, Any], *, file: str = "<dict>") -> Scen
     mechanisms = parse_mechanisms(data["mechanisms"], game, file) if "mechanisms" in data else {}
     presets = parse_presets(data["presets"], game, file) if "presets" in data else {}
     check_ranges(mechanisms, game, file)
-    return Scenario(game, mechanisms, presets, target, simulation, file, dynamics)
+    return Scenario(game, mechanisms, presets, target, simulation, file, dynamics, noise=parse_noise(data, game, file))

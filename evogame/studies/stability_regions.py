@@ -173,9 +173,7 @@ def closed_form(p: TargetJacobian, budget, notes) -> StableSet | None:
     boundary_pts = [b for b in boundary_pts if edge_counts(b)]
     direction = _describe_within(S_all, p.unknown, rng)
     region = _region(S_all.intersect(rng))
-    if region and any(not p.lo <= float(b) <= p.hi for b in _finite_points(S_all.boundary)):
-        notes.append(f"the closed form over every real {p.unknown}: {_describe(S_all, p.unknown)} "
-                     f"(the algebraic extension beyond [{_num(p.lo)}, {_num(p.hi)}])")
+    _note_extension(p, S_all, region, notes)
     solved = StableSet(p, CLOSED_FORM, [float(b) for b in boundary_pts], {float(b): b for b in boundary_pts},
                      stable_at, direction, region)
     if constant_false:
@@ -200,6 +198,13 @@ def closed_form(p: TargetJacobian, budget, notes) -> StableSet | None:
         if expr is not None:
             solved.expressions[float(b)] = expr
     return solved
+
+
+def _note_extension(p: TargetJacobian, S_all, region, notes) -> None:
+    """Where the closed form's stable set has a boundary beyond the range: say it, as a note."""
+    if region and any(not p.lo <= float(b) <= p.hi for b in _finite_points(S_all.boundary)):
+        notes.append(f"the closed form over every real {p.unknown}: {_describe(S_all, p.unknown)} "
+                     f"(the algebraic extension beyond [{_num(p.lo)}, {_num(p.hi)}])")
 
 
 def _show_condition(c) -> str:

@@ -40,6 +40,7 @@ RUNS = {
     "sweep.csv": ["sweep", VERTICAL, "--param", "c_D=0:5:11", "--out", "OUT/sweep.csv"],
     "regime.csv": ["sweep", VERTICAL, "-p", "c_D=0:5:6", "-p", "d=0:1:5", "--out", "OUT/regime.csv"],
     "simulate.csv": ["simulate", VERTICAL, "--points", "21"],
+    "simulate-noise.json": ["simulate", VERTICAL, "--noise", "0.5", "--paths", "40", "--seed", "3", "--json"],
     "basins.json": ["basins", COORDINATION, "-n", "64", "--json"],
     "presets.json": ["presets", STRUCTURES, "-n", "16", "--json"],
     "portrait.svg": ["figure", "portrait", VERTICAL, "--out", "OUT/portrait.svg"],
