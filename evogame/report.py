@@ -99,7 +99,7 @@ class Report:
 def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), params: Mapping | None = None,
            lang: str = "en", kinds: Sequence[str] = FIGURE_KINDS, width="single", budget: float = 10.0,
            symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf"), dynamics=None,
-           noise=None) -> Report:
+           noise=None, progress=None) -> Report:
     """Write ``report.md``, ``report.tex``, ``analysis.json`` and ``figures/`` into ``out``.
 
     Parameters
@@ -115,27 +115,19 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
     kinds : the figure kinds to draw (a subset of :data:`FIGURE_KINDS`).
     width : figure width, ``"single"`` or ``"double"``.
     budget : seconds of sympy per face / eigenvalue problem in the symbolic
-        stability conditions and the thresholds (past it: numeric fallback,
-        bisection for thresholds).  The rest-point table itself is the
-        default ``analyze(game)``.
+        conditions and the thresholds (past it: numeric fallback, bisection).
     symbolic : include the symbolic stability conditions (slow for games of
         three populations: about half a minute with the default budget).
-    figure_formats : formats written for every figure (SVG for the Markdown,
-        PDF for the LaTeX).
-    dynamics : the dynamics the whole report follows (rest points, thresholds,
-        figures); default: the scenario's ``[dynamics]``, else the replicator.
-    noise : noise intensities (as for :func:`evogame.simulate_noisy`); default
-        the scenario's ``[noise]``.  With noise, a section on the stochastic
-        stability of the pure profiles (:func:`evogame.stochastic_stability`).
+    figure_formats : formats of every figure (Markdown shows SVG, else PNG;
+        LaTeX includes PDF, else PNG).
+    dynamics : the dynamics the whole report follows; default: the scenario's
+        ``[dynamics]``, else the replicator.
+    noise : noise intensities (as for :func:`evogame.simulate_noisy`), default
+        the scenario's ``[noise]``: a section on the pure profiles' stochastic stability.
+    progress : called with a short description of each step as it starts.
 
-    Returns
-    -------
-    Report
-
-    Raises
-    ------
-    ScenarioError
-        When ``out`` cannot be created or written, or a name is unknown.
+    Returns :class:`Report`; raises :class:`ScenarioError` when ``out``
+    cannot be written or a name is unknown.
     """
     from .plotting.style import check_output_dir, resolve_language
 
@@ -150,18 +142,20 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
     scenario = as_scenario(with_dynamics(subject, dynamics))
     base = scenario.with_game(scenario.game.with_values(**params))
     work = apply(base, list(mechanisms)) if mechanisms else base
-    analysis = analyze(work)
-    if symbolic:
-        # the symbolic solve (parameters as symbols) is the slow part: its own budget per face
-        sym = analyze(work, symbolic=True, budget=budget)
-        analysis = replace(analysis, symbolic_rest_points=sym.symbolic_rest_points,
-                           notes=[*analysis.notes, *(n for n in sym.notes if n.startswith("symbolic"))])
+    say = progress or (lambda step: None)
+    analysis = _analysis(work, symbolic, budget, say)
     declared = dict(scenario.mechanisms)
     focus = list(mechanisms) if mechanisms else list(declared)
 
+    say(f"thresholds of {len(declared)} mechanisms")
     thresholds = _thresholds(base, declared, mechanisms, budget)
-    figures, skipped = draw_report_figures(base, work, analysis, focus, kinds, figdir, out, resolved, width,
-                                           figure_formats)
+    figures, skipped = [], []
+    for kind in kinds:   # one kind at a time, to say where the report is
+        say(f"{kind} figures")
+        drawn, left = draw_report_figures(base, work, analysis, focus, [kind], figdir, out, resolved, width,
+                                          figure_formats)
+        figures, skipped = figures + drawn, skipped + left
+    say("writing report.md, report.tex and analysis.json")
 
     document = report_document(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, lang,
                                stochastic=_stochastic(work, noise))
@@ -186,6 +180,19 @@ def _stochastic(work: Scenario, noise):
     from .stochastic.conditions import stochastic_stability
     return stochastic_stability(work, settings.sigma if noise is None else noise,
                                 form=(settings.form if settings is not None else None) or "x")
+
+
+def _analysis(work: Scenario, symbolic: bool, budget, say):
+    """The rest points, with their symbolic stability conditions when asked."""
+    say("rest points")
+    analysis = analyze(work)
+    if symbolic:
+        say("symbolic stability conditions")
+        # the symbolic solve (parameters as symbols) is the slow part: its own budget per face
+        sym = analyze(work, symbolic=True, budget=budget)
+        analysis = replace(analysis, symbolic_rest_points=sym.symbolic_rest_points,
+                           notes=[*analysis.notes, *(n for n in sym.notes if n.startswith("symbolic"))])
+    return analysis
 
 
 def _check_kinds(kinds) -> None:

@@ -16,6 +16,7 @@ Examples:
   evogame report scenarios/vertical.toml --mechanism platform --out out-platform/
   evogame report scenarios/hawk_dove.toml --lang zh --out out-zh/
   evogame report scenarios/vertical.toml --kinds portrait,paths --out quick/
+  evogame report scenarios/vertical.toml --format png --out slides/
 """)
 @scenario_argument
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False), metavar="DIR",
@@ -31,11 +32,15 @@ Examples:
                "numeric fallback.")
 @click.option("--no-symbolic", is_flag=True,
               help="Leave out the symbolic stability conditions (the slow part for three populations).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["svg", "pdf", "png"]),
+              help="Figure formats written (repeatable; default svg and pdf). report.md shows SVG (else PNG), "
+                   "report.tex includes PDF (else PNG).")
 @dynamics_option
 @noise_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @json_option
-def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_symbolic, dynamics, noise,
-            as_json):
+def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_symbolic, formats, dynamics, noise,
+            quiet, as_json):
     """Write the standard output of a paper on SCENARIO into DIR.
 
     report.md and report.tex (a complete LaTeX document): parameters, payoff
@@ -55,7 +60,8 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
         subject.mechanism(name)          # unknown names fail before any work
     result = report(subject, out, mechanisms=list(mechanisms), params=overrides, lang=lang, kinds=chosen,
                     width=width, budget=budget, symbolic=not no_symbolic, dynamics=dynamics,
-                    noise=parse_noise(subject, noise))
+                    noise=parse_noise(subject, noise), figure_formats=formats or ("svg", "pdf"),
+                    progress=None if quiet or as_json else _progress)
     if as_json:
         echo_json(result.to_dict())
         return
@@ -63,3 +69,8 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
                f"{result.directory / 'figures'} ({result.seconds:.1f} s)")
     for kind, reason in result.skipped:
         click.echo(f"  not drawn: {kind}: {reason}")
+
+
+def _progress(step: str) -> None:
+    """One line per step of the report on stderr, so that a long report shows where it is."""
+    click.echo(f"report: {step}", err=True)

@@ -130,10 +130,11 @@ def _formula(formula) -> str:
 
 
 def _figure(figure: Figure) -> str:
-    if "pdf" not in figure.files:
+    shown = next((figure.files[f] for f in ("pdf", "png") if f in figure.files), None)   # vector first
+    if shown is None:
         return ""
     # natural size (8.5 or 17.5 cm, the fonts as designed), shrunk only if wider than the text
     return "\n".join([r"\begin{figure}[htbp]\centering",
-                      _SHRINK + r"{\includegraphics{" + figure.files["pdf"] + "}}",
+                      _SHRINK + r"{\includegraphics{" + shown + "}}",
                       r"\caption{" + inline(figure.caption) + "}",
                       r"\end{figure}"])

@@ -84,7 +84,8 @@ def _block(block) -> str:
     if isinstance(block, Formulas):
         return "\n".join(_formula(f) for f in block.items)
     if isinstance(block, Figure):
-        image = f"![{block.name}]({block.files['svg']})\n\n" if "svg" in block.files else ""
+        shown = next((block.files[f] for f in ("svg", "png") if f in block.files), None)   # vector first
+        image = f"![{block.name}]({shown})\n\n" if shown else ""
         return f"{image}*{block.label}.* {inline(block.caption)}"
     raise TypeError(f"not a block: {block!r}")
 

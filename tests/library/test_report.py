@@ -177,6 +177,23 @@ def test_cli_report_json(tmp_path):
     assert [f["kind"] for f in data["figures"]] == ["portrait"]
 
 
+def test_cli_report_png_and_progress(tmp_path):
+    res = _run("report", str(SCENARIOS / "prisoners_dilemma.toml"), "--out", str(tmp_path), "--kinds",
+               "portrait,paths", "--format", "png", "--no-symbolic")
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["paths.png", "portrait.png"]
+    for name in ("paths.png", "portrait.png"):
+        assert (tmp_path / "figures" / name).read_bytes().startswith(b"\x89PNG")
+        # with no vector format, both documents show the PNG
+        assert f"figures/{name}" in (tmp_path / "report.md").read_text(encoding="utf-8")
+        assert f"figures/{name}" in (tmp_path / "report.tex").read_text(encoding="utf-8")
+    steps = [line for line in res.stderr.splitlines() if line.startswith("report: ")]
+    assert steps[0] == "report: rest points" and "report: portrait figures" in steps and len(steps) >= 4
+    quiet = _run("report", str(SCENARIOS / "prisoners_dilemma.toml"), "--out", str(tmp_path / "q"), "--kinds",
+                 "portrait", "--quiet", "--no-symbolic")
+    assert quiet.exit_code == 0 and "report: " not in quiet.stderr
+
+
 @pytest.mark.parametrize("args, message", [
     (["--out", "/proc/no-such-dir/out"], "cannot create the output directory"),
     (["--out", "OUT", "--kinds", "portrait,nonsense"], "unknown figure kind 'nonsense'"),
