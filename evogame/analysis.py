@@ -18,7 +18,7 @@ import sympy
 from . import stability as st
 from .dynamics import Dynamics, chosen_dynamics, derive, with_structural
 from .formatting import number
-from .game import Game, game_of
+from .game import Game, exact, game_of
 from .simulation import project, simulate
 from .restpoints import face_label, full_state
 from .timelimit import Timeout, time_limit
@@ -115,6 +115,9 @@ def symbolic_to_dict(sym: dict) -> dict:
     out["eigenvalues"] = None if sym.get("eigenvalues") is None else [sympy.sstr(e) for e in sym["eigenvalues"]]
     out["stability_condition"] = sympy.sstr(sym["condition"])
     out["stability_criterion"] = sym.get("criterion")
+    if "condition_in_ranges" in sym:   # the condition under the parameters' declared ranges
+        out["within_declared_ranges"] = {"condition": sympy.sstr(sym["condition_in_ranges"]),
+                                         "verdict": sym.get("verdict")}
     out["existence"] = [sympy.sstr(c) for c in sym.get("existence", [])]
     return out
 
@@ -337,7 +340,10 @@ def _symbolic(game: Game, dyn: Dynamics, values: dict, budget, notes) -> list[di
             notes.append(f"symbolic: stability condition of the rest point on face "
                          f"{face_label(game, c.face.support)} exceeded {3 * budget:g} s; not derived")
             continue
+        ranges = {p.symbol: tuple(exact(v) for v in p.range) for p in game.parameters.values()
+                  if p.range is not None}
+        simplified, verdict = st.within_ranges(res["condition"], ranges)
         out.append({"support": c.face.support, "state": c.exact_state, "numeric_state": c.state,
-                    "existence": c.existence, **res})
+                    "existence": c.existence, **res, "condition_in_ranges": simplified, "verdict": verdict})
     out.sort(key=lambda s: (sum(len(S) for S in s["support"]), s["support"]))
     return out

@@ -285,3 +285,55 @@ def _snapped(ev: np.ndarray, tol: float) -> np.ndarray:
     re = np.where(np.abs(ev.real) <= tol, 0.0, ev.real)
     im = np.where(np.abs(ev.imag) <= tol, 0.0, ev.imag)
     return re + 1j * im
+
+
+#: what :func:`within_ranges` says when the declared ranges decide a condition
+ALWAYS, NEVER = "always holds", "never holds"
+
+
+def within_ranges(condition, ranges: dict) -> tuple:
+    """A stability condition simplified under the parameters' declared ranges: ``(condition, verdict)``.
+
+    ``ranges`` maps a parameter symbol to ``(lo, hi)``.  Each inequality of
+    the conjunction is evaluated by interval arithmetic over the box of
+    ranges (sympy's ``AccumBounds``: an enclosure, so what it decides is
+    decided for every value in the ranges): one that holds on the whole box
+    is dropped, one that fails on the whole box makes the condition false
+    (verdict :data:`NEVER`); when every part is dropped the verdict is
+    :data:`ALWAYS`.  An inequality with a parameter without a declared range
+    (or the strength of a mechanism) is kept as it is; so is one the interval
+    arithmetic cannot decide.
+    """
+    if condition is sympy.true or condition is sympy.false:   # decided already, whatever the ranges
+        return condition, None
+    parts = list(condition.args) if isinstance(condition, sympy.And) else [condition]
+    kept = []
+    for part in parts:
+        decided = _decided(part, ranges)
+        if decided is False:
+            return sympy.false, NEVER
+        if decided is None:
+            kept.append(part)
+    if not kept:
+        return sympy.true, ALWAYS
+    return sympy.And(*kept), None
+
+
+def _decided(part, ranges: dict):
+    """True / False when ``part`` holds / fails for every value in the ranges, else None."""
+    if not isinstance(part, sympy.core.relational.Relational):
+        return None
+    diff = part.lhs - part.rhs
+    if not diff.free_symbols or not diff.free_symbols <= set(ranges):
+        return None
+    bounds = {s: sympy.AccumBounds(*ranges[s]) for s in diff.free_symbols}
+    try:
+        value = diff.subs(bounds)
+        verdict = type(part)(value, 0)
+    except (TypeError, ValueError, NotImplementedError, ZeroDivisionError):
+        return None
+    if verdict is sympy.true:
+        return True
+    if verdict is sympy.false:
+        return False
+    return None

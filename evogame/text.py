@@ -93,5 +93,8 @@ def _symbolic_blocks(game: Game, symbolic_points) -> list:
         if s.get("eigenvalues") is not None:
             lines.append("  eigenvalues: " + ", ".join(sympy.sstr(e) for e in s["eigenvalues"]))
         lines.append(f"  asymptotically stable iff ({s['criterion']}): {sympy.sstr(s['condition'])}")
+        if s.get("condition_in_ranges", s["condition"]) != s["condition"]:
+            lines.append("  within the declared ranges: "
+                         + (s.get("verdict") or sympy.sstr(s["condition_in_ranges"])))
         blocks += [Paragraph(inline(line)) for line in lines]
     return blocks

@@ -165,6 +165,10 @@ def _symbolic_blocks(game: Game, symbolic_points, words) -> list:
                                  tuple(sympy.latex(e) for e in point["eigenvalues"]), numbered=r"\lambda"))
         items.append(Formula(inline(f"{words['stable_iff']} ({point.get('criterion')})"),
                              (sympy.latex(point["condition"]),)))
+        if point.get("verdict"):
+            items.append(Formula(inline(words["in_ranges"]), (rf"\text{{{point['verdict']}}}",)))
+        elif point.get("condition_in_ranges", point["condition"]) != point["condition"]:   # simplified
+            items.append(Formula(inline(words["in_ranges"]), (sympy.latex(point["condition_in_ranges"]),)))
         blocks += [Heading(inline(face_label(game, point["support"])), level=3), Formulas(tuple(items))]
     return blocks
 

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SCENARIOS
 from evogame import analyze, load_scenario
@@ -39,3 +42,34 @@ def test_report_typesets_threshold_closed_forms_as_mathematics(tmp_path):
     B, beta, G, m, L, lam, c_D = (names[n] for n in ("B", "beta", "G", "m", "L", "lambda", "c_D"))
     assert sympy.simplify(rhs - 5 * (L * lam + c_D - B * beta - G * m) / (4 * c_D)) == 0
     assert cell == f"$s = {sympy.latex(rhs)}$"
+
+
+def test_strict_active_never_stable_within_the_declared_ranges():
+    # game 1: (strict, active) has the eigenvalue c_S + r, >= 0 for every c_S, r in their ranges ([0, ...])
+    a = analyze(load_scenario(SCENARIOS / "vertical.toml"), symbolic=True)
+    (sa,) = [s for s in a.symbolic_rest_points if s["support"] == ((0,), (0,))]
+    assert sa["verdict"] == "never holds" and sa["condition_in_ranges"] is sympy.false
+    assert a.to_dict()["symbolic_rest_points"][0]["within_declared_ranges"]["verdict"] == "never holds"
+
+
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3), st.integers(-3, 3)), min_size=1, max_size=3),
+       st.sampled_from(["<", ">"]))
+@settings(max_examples=60, deadline=None)
+def test_within_ranges_agrees_with_every_sampled_point(rows, op):
+    """What the interval test decides holds at every point of the box; what it keeps is equivalent there."""
+    from evogame.stability import ALWAYS, NEVER, within_ranges
+
+    a, b = sympy.symbols("a b", real=True)
+    ranges = {a: (0, 2), b: (sympy.Rational(1, 2), 1)}
+    rel = sympy.StrictLessThan if op == "<" else sympy.StrictGreaterThan
+    condition = sympy.And(*[rel(p * a + q * b + r, 0) for p, q, r in rows])
+    simplified, verdict = within_ranges(condition, ranges)
+    grid = [(x, y) for x in np.linspace(0, 2, 9) for y in np.linspace(0.5, 1, 5)]
+    holds = [bool(condition.subs({a: x, b: y})) if condition not in (sympy.true, sympy.false) else bool(condition)
+             for x, y in grid]
+    if verdict == NEVER:
+        assert not any(holds)
+    if verdict == ALWAYS:
+        assert all(holds)
+    if simplified not in (sympy.true, sympy.false):
+        assert holds == [bool(simplified.subs({a: x, b: y})) for x, y in grid]
