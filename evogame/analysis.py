@@ -50,6 +50,8 @@ class RestPoint:
         relative tolerance ``rtol``).
     symbolic : in symbolic mode, ``state``, ``eigenvalues``, ``condition``
         (for asymptotic stability) and ``existence`` as sympy objects.
+    name : ``E1``, ``E2``, ... in the order of the analysis (corners first),
+        as the papers number their equilibrium points.
     """
 
     game: Game = field(repr=False)
@@ -63,6 +65,7 @@ class RestPoint:
     method: str = "exact"
     classified_by: str = "float64 eigenvalues"
     symbolic: dict | None = field(default=None, repr=False)
+    name: str = ""
 
     @property
     def shares(self) -> list[list[float]]:
@@ -92,8 +95,11 @@ class RestPoint:
 
     def to_dict(self) -> dict:
         d = {
+            "name": self.name,
             "label": self.label,
             "face": face_label(self.game, self.support),
+            # the papers' form: the declared state variables (x, y, z), each a share of its population
+            "coordinates": {str(v): _clean(z) for v, z in zip(self.game.variables, self.state)},
             "state": [[_clean(v) for v in vec] for vec in self.shares],
             "eigenvalues": [[_clean(e.real), _clean(e.imag)] for e in self.eigenvalues],
             "classification": self.classification,
@@ -191,7 +197,7 @@ class Analysis:
         d["notes"] = list(self.notes)
         if self.symbolic_rest_points is not None:
             d["symbolic_rest_points"] = [
-                {"face": face_label(self.game, s["support"])} | symbolic_to_dict(s)
+                {"name": s.get("name", ""), "face": face_label(self.game, s["support"])} | symbolic_to_dict(s)
                 for s in self.symbolic_rest_points]
         return d
 
@@ -240,6 +246,8 @@ def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic
                      "Selten's theorem does not apply, a strictly mixed rest point can be asymptotically stable")
     pvec = dyn.parameter_vector(values)
     points = sorted((_classified(game, dyn, c, subs, pvec, rtol, budget, notes) for c in candidates), key=_order)
+    for k, p in enumerate(points, start=1):
+        p.name = f"E{k}"
     symbolic_points = _attach_symbolic(game, dyn, values, budget, notes, points) if symbolic else None
     return Analysis(game, values, points, continua, rtol, notes, symbolic_points,
                     time.perf_counter() - t0, dyn.spec)
@@ -303,6 +311,12 @@ def _attach_symbolic(game: Game, dyn: Dynamics, values, budget, notes, points) -
             if (p.support == sp["support"] and sp.get("numeric_state") is not None
                     and np.allclose(p.state, sp["numeric_state"], atol=1e-8)):
                 p.symbolic = sp
+                sp["name"] = p.name
+    extra = len(points)
+    for sp in symbolic_points:   # a candidate that is not a rest point at these values continues the numbering
+        if "name" not in sp:
+            extra += 1
+            sp["name"] = f"E{extra}"
     timed_out = [n for n in notes if n.startswith("symbolic:")]
     for p in points:
         already = any(str(p.support) in n or face_label(game, p.support) in n for n in timed_out)

@@ -10,7 +10,8 @@ import sympy
 from .formatting import number
 from .game import Game
 from .render.document import BulletList, Column, Document, Heading, Paragraph, Table, inline
-from .render.phrases import classification_rule, eigenvalues_text, shares_text, state_variables
+from .render.phrases import (classification_rule, coordinates_header, coordinates_text, eigenvalues_text,
+                             state_variables)
 from .render.plain import block_text, plain_text
 from .restpoints import face_label
 
@@ -74,9 +75,11 @@ def _payoff_blocks(game: Game) -> list:
 
 
 def _rest_point_blocks(analysis) -> list:
-    rows = [(p.label, shares_text(p.shares, _DIGITS), eigenvalues_text(p.eigenvalues, _DIGITS, _ZERO_IMAGINARY),
-             p.classification) for p in analysis.rest_points]
-    blocks = [_table(("rest point", "state", "eigenvalues", "classification"), rows)]
+    rows = [(p.name, coordinates_text(p.state, _DIGITS), p.label,
+             eigenvalues_text(p.eigenvalues, _DIGITS, _ZERO_IMAGINARY), p.classification)
+            for p in analysis.rest_points]
+    header = ("point", coordinates_header(analysis.game), "rest point", "eigenvalues", "classification")
+    blocks = [_table(header, rows)]
     blocks += [Paragraph(inline(f"continuum on face {face_label(analysis.game, c.support)} (dimension {c.dimension}): "
                                 + (", ".join(c.equations) or "the whole face"))) for c in analysis.continua]
     blocks.append(Paragraph(classification_rule(analysis.rest_points, analysis.rtol)))
@@ -87,7 +90,7 @@ def _symbolic_blocks(game: Game, symbolic_points) -> list:
     blocks = []
     for s in symbolic_points:
         state = ", ".join(f"{v} = {sympy.sstr(e)}" for v, e in zip(game.variables, s["state"]))
-        lines = [f"{face_label(game, s['support'])}: {state}"]
+        lines = [f"{s.get('name', '')} {face_label(game, s['support'])}: {state}".strip()]
         if s.get("existence"):
             lines.append("  exists iff: " + " and ".join(sympy.sstr(c) for c in s["existence"]))
         if s.get("eigenvalues") is not None:

@@ -12,7 +12,8 @@ from ..formatting import complex_number, number
 from ..game import Game
 from .document import LATEX, MARKDOWN, PLAIN, Math, Notation, Only, inline, join
 
-__all__ = ["shares_text", "eigenvalues_text", "state_variables", "classification_rule"]
+__all__ = ["shares_text", "coordinates_text", "coordinates_header", "eigenvalues_text", "state_variables",
+           "classification_rule"]
 
 _RE = Notation(r"|\mathrm{Re}\,\lambda|", "|Re|")
 _LE = Notation(r"\le", "<=")
@@ -22,6 +23,18 @@ _MAX_J = Notation(r"\max|J_{ij}|", "max|J_ij|")
 def shares_text(shares: Sequence[Sequence[float]], digits: int) -> str:
     """A state as one probability vector per population: ``(0.5, 0.5); (1, 0)``."""
     return "; ".join("(" + ", ".join(number(v, digits) for v in vec) + ")" for vec in shares)
+
+
+def coordinates_header(game: Game) -> str:
+    """The declared state variables as the papers write a point: ``(x, y)`` (``x`` alone for one)."""
+    names = [str(v) for v in game.variables]
+    return names[0] if len(names) == 1 else "(" + ", ".join(names) + ")"
+
+
+def coordinates_text(state: Sequence[float], digits: int) -> str:
+    """A state in the declared variables: ``(1, 0)`` for ``(x, y)``; one number for one variable."""
+    values = [number(v, digits) for v in state]
+    return values[0] if len(values) == 1 else "(" + ", ".join(values) + ")"
 
 
 def eigenvalues_text(eigenvalues, digits: int, zero: float = 0.0) -> str:

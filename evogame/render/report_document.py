@@ -25,7 +25,7 @@ from ..scenario import STRENGTH, strength_symbol
 from .document import (LATEX, MARKDOWN, PLAIN, Break, BulletList, Code, Column, Display, Document, Equations,
                        Figure, Formula, Formulas, Heading, Math, Notation, Only, Paragraph, Table, inline)
 from .latex import escape as latex_escape
-from .phrases import classification_rule, eigenvalues_text, shares_text, state_variables
+from .phrases import classification_rule, coordinates_header, coordinates_text, eigenvalues_text, state_variables
 from .vocabulary import WORDS, capitalised, classification_name
 
 __all__ = ["report_document", "payoff_blocks"]
@@ -124,18 +124,20 @@ def payoff_blocks(game: Game) -> list:
 def _rest_point_blocks(game: Game, analysis, words, lang) -> list:
     columns = (Column("r"), Column(width=0.22), Column(width=0.2), Column(backends=frozenset(_NOT_LATEX)),
                Column(width=0.27), Column(width=0.16))
-    header = tuple(inline(h) for h in ("#", "rest point", words["state"], words["exact"], words["eigenvalues"],
-                                       words["class"]))
+    variables = coordinates_header(game)
+    header = (inline(words["point"]), inline(words["rest_point"]), inline(Math(sympy.latex(sympy.Tuple(
+        *game.variables)) if len(game.variables) > 1 else sympy.latex(game.variables[0]), variables)),
+              inline(words["exact"]), inline(words["eigenvalues"]), inline(words["class"]))
     rows = []
-    for k, point in enumerate(analysis.rest_points, start=1):
-        exact, state = (), inline(shares_text(point.shares, _DIGITS))
+    for point in analysis.rest_points:
+        exact, state = (), inline(coordinates_text(point.state, _DIGITS))
         if point.exact_state is not None:
             exact = inline(Math(",\\ ".join(f"{sympy.latex(v)} = {sympy.latex(e)}"
                                             for v, e in zip(game.variables, point.exact_state))))
             if not point.is_pure:   # LaTeX has no exact column: the exact state goes under the shares
                 state += (Only((LATEX,), Break(), *exact),)
         eigenvalues = eigenvalues_text(point.eigenvalues, _DIGITS)
-        rows.append((inline(str(k)), inline(point.label), state, exact,
+        rows.append((inline(point.name), inline(point.label), state, exact,
                      inline(Notation(eigenvalues.replace("i", r"\,\mathrm{i}"), eigenvalues)),
                      inline(classification_name(point.classification, lang))))
     blocks = [Table(columns, header, tuple(rows), small=True),
@@ -169,7 +171,8 @@ def _symbolic_blocks(game: Game, symbolic_points, words) -> list:
             items.append(Formula(inline(words["in_ranges"]), (rf"\text{{{point['verdict']}}}",)))
         elif point.get("condition_in_ranges", point["condition"]) != point["condition"]:   # simplified
             items.append(Formula(inline(words["in_ranges"]), (sympy.latex(point["condition_in_ranges"]),)))
-        blocks += [Heading(inline(face_label(game, point["support"])), level=3), Formulas(tuple(items))]
+        title = f"{point.get('name', '')} {face_label(game, point['support'])}".strip()
+        blocks += [Heading(inline(title), level=3), Formulas(tuple(items))]
     return blocks
 
 

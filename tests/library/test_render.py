@@ -345,8 +345,8 @@ def test_terminal_text_is_the_analysis_document_in_plain_text():
     for heading in doc.headings(PLAIN):
         assert f"\n\n{heading}\n{'-' * len(heading)}\n" in text
     table = text.split("Rest points\n-----------\n", 1)[1].splitlines()
-    for point, line in zip(analysis.rest_points, table[2:]):
-        assert line.startswith(point.label) and line.endswith(point.classification)
+    for k, (point, line) in enumerate(zip(analysis.rest_points, table[2:]), start=1):
+        assert line.startswith(f"E{k} ") and point.label in line and line.endswith(point.classification)
     assert text.endswith(f"(analysis took {analysis.seconds:.2f} s)")
 
 

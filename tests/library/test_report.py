@@ -58,10 +58,11 @@ def _rest_point_rows(markdown: str) -> list[dict]:
         if not line.startswith("|"):
             break
         cells = [c.strip() for c in line.strip("|").split(" | ")]
-        _, label, state, _, eigs, cls = cells
+        name, label, coordinates, _, eigs, cls = cells
         rows.append({
+            "name": name,
             "label": label.replace("\\_", "_"),
-            "state": [[_number(v) for v in vec.strip("()").split(", ")] for vec in state.split("; ")],
+            "coordinates": [_number(v) for v in coordinates.strip("()").split(", ")],
             "eigenvalues": [_complex(e) for e in eigs.split(", ")],
             "classification": cls,
         })
@@ -76,9 +77,13 @@ def test_report_numbers_equal_the_json_analysis(which, request):
     game = load(result.analysis.game.name)
     expected = analyze(game).to_dict()["rest_points"]           # an independent run
     assert [r["label"] for r in rows] == [p["label"] for p in expected]
+    # numbered E1, E2, ... as the papers do, the state in the declared variables (x, y)
+    assert [r["name"] for r in rows] == [f"E{k}" for k in range(1, len(rows) + 1)]
     for row, p in zip(rows, expected):
         assert row["classification"] == p["classification"]
-        assert np.allclose(np.concatenate(row["state"]), np.concatenate(p["state"]), rtol=1e-5, atol=1e-9)
+        assert np.allclose(row["coordinates"], list(p["coordinates"].values()), rtol=1e-5, atol=1e-9)
+        # each coordinate is the share of its population's first strategy (two strategies each here)
+        assert np.allclose(row["coordinates"], [vec[0] for vec in p["state"]], rtol=1e-5, atol=1e-9)
         assert np.allclose(np.array(row["eigenvalues"]), np.array(p["eigenvalues"]), rtol=1e-5, atol=1e-9)
     # and analysis.json holds the same analysis in full
     data = json.loads(result.analysis_json.read_text(encoding="utf-8"))
@@ -93,7 +98,7 @@ def test_vertical_report_holds_the_papers_sections(vertical_report):
     # the payoff table is the bimatrix of MODELS.md game 1
     assert "| strict | $V_{U} - c_{S} - r,\\; B \\beta + G m - L \\lambda - c_{D} + r$" in md
     # (loose, passive) stable iff d (F + R_U) < c_S and beta B + m G < c_D + lambda L
-    block = md.split("**(loose, passive)**")[1].split("**(")[0]
+    block = md.split("**E4 (loose, passive)**")[1].split("**E")[0]
     assert "F d + R_{U} d - c_{S} < 0" in block and "B \\beta + G m - L \\lambda - c_{D} < 0" in block
 
 
