@@ -1,0 +1,61 @@
+"""The templates of docs/scenario-format.md are valid scenarios, and evogame reads them as written."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from evogame import analyze, parse_scenario
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md"
+
+
+def templates() -> dict:
+    text = DOC.read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", text, re.S)
+    return {re.search(r'name = "([^"]+)"', b).group(1): b for b in blocks}
+
+
+def test_the_doc_has_the_three_templates():
+    assert set(templates()) == {"audit_triangle", "hawk_dove_retaliator", "threshold_public_good"}
+
+
+def test_three_populations_corners_have_the_payoff_differences_as_eigenvalues():
+    scenario = parse_scenario(templates()["audit_triangle"], file="audit_triangle.toml")
+    a = analyze(scenario)
+    corners = [p for p in a.rest_points if p.is_pure]
+    assert len(corners) == 8
+    # at a corner of 2-strategy populations each eigenvalue is the payoff of the population's other strategy
+    # minus the payoff of the one it plays, the others fixed: from the table, b=3, c=2, P=1, c_a=0.5, A=1
+    b, c, P, c_a, A = 3, 2, 1, 0.5, 1
+    u = {("share", "share", "audit"): (b - c, b - c, -c_a), ("share", "share", "trust"): (b - c, b - c, 0),
+         ("share", "withhold", "audit"): (-c, b - P, P - c_a), ("share", "withhold", "trust"): (-c, b, -A),
+         ("withhold", "share", "audit"): (b - P, -c, P - c_a), ("withhold", "share", "trust"): (b, -c, -A),
+         ("withhold", "withhold", "audit"): (-P, -P, 2 * P - c_a), ("withhold", "withhold", "trust"): (0, 0, -2 * A)}
+    other = {"share": "withhold", "withhold": "share", "audit": "trust", "trust": "audit"}
+    for p in corners:
+        profile = tuple(pop.strategies[S[0]] for pop, S in zip(scenario.game.populations, p.support))
+        expected = []
+        for k in range(3):
+            moved = list(profile)
+            moved[k] = other[profile[k]]
+            expected.append(u[tuple(moved)][k] - u[profile][k])
+        assert np.allclose(sorted(e.real for e in p.eigenvalues), sorted(expected))
+    assert list(scenario.mechanisms) == ["platform"] and scenario.target_key == "share.share.trust"
+
+
+def test_symmetric_template_has_the_hawk_dove_mixture():
+    a = analyze(parse_scenario(templates()["hawk_dove_retaliator"], file="hdr.toml"))
+    # on the hawk/dove edge the mixed equilibrium has V/C = 1/2 hawks
+    edge = [p for p in a.rest_points if p.support == ((0, 1),)]
+    assert len(edge) == 1 and edge[0].shares[0] == pytest.approx([0.5, 0.5, 0.0])
+
+
+def test_fitness_template_reads_the_group_game():
+    a = analyze(parse_scenario(templates()["threshold_public_good"], file="tpg.toml"))
+    # f_share - f_not = b/N - c = 4/5 - 1 < 0 everywhere: not sharing is the only stable state,
+    # its eigenvalue b/N - c = -0.2
+    (stable,) = a.stable
+    assert stable.label == "(not)" and stable.eigenvalues[0].real == pytest.approx(-0.2)
