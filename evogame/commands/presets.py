@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from ..cli.options import (json_option, mechanism_option, param_option, scenario_argument, seed_option,
-                           strength_option)
+from ..cli.options import (dynamics_option, json_option, mechanism_option, param_option, scenario_argument,
+                           seed_option, strength_option)
 from ..cli.output import echo_json
 from ..cli.values import load, parse_params
 
@@ -24,8 +24,9 @@ Examples:
 @click.option("--samples", "-n", type=click.IntRange(min=1, max=1_000_000), default=2048, show_default=True,
               help="Quasi-random initial states per preset for the basin of the target.")
 @seed_option
+@dynamics_option
 @json_option
-def command(scenario, names, params, mechanisms, strength, samples, seed, as_json):
+def command(scenario, names, params, mechanisms, strength, samples, seed, dynamics, as_json):
     """Compare the presets of SCENARIO and say which promotes the target most.
 
     For every preset (and the scenario's own defaults as 'baseline'): the
@@ -44,7 +45,8 @@ def command(scenario, names, params, mechanisms, strength, samples, seed, as_jso
     overrides = parse_params(subject, params)
     if mechanisms:
         subject = apply(subject, list(mechanisms), strength)
-    result = compare_presets(subject, list(names) or None, params=overrides, samples=samples, seed=seed)
+    result = compare_presets(subject, list(names) or None, params=overrides, samples=samples, seed=seed,
+                             dynamics=dynamics, progress=None if as_json else _progress)
     if as_json:
         echo_json(result.to_dict())
         return
@@ -55,3 +57,8 @@ def command(scenario, names, params, mechanisms, strength, samples, seed, as_jso
     click.echo(result.verdict)
     for line in result.reasons:
         click.echo(f"  - {line}")
+
+
+def _progress(name: str) -> None:
+    """Each preset on stderr as its analysis and basin sampling start (a few seconds each)."""
+    click.echo(f"presets: {name}", err=True)

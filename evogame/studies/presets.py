@@ -35,7 +35,7 @@ import numpy as np
 import sympy
 
 from ..analysis import analyze
-from ..dynamics import derive, with_structural
+from ..dynamics import chosen_dynamics, derive, with_structural
 from ..errors import ScenarioError
 from ..formatting import aligned, number
 from ..game import Game, Origin
@@ -200,7 +200,7 @@ class PresetComparison:
 
 def compare_presets(subject: Scenario | Game, names: Sequence[str] | None = None, *, params: Mapping | None = None,
                     samples: int = 2048, seed: int = 0, t_end: float | None = None,
-                    baseline: bool = True) -> PresetComparison:
+                    baseline: bool = True, dynamics=None, progress=None) -> PresetComparison:
     """Compare presets side by side: stable states, basin of the target, payoff reasons.
 
     Parameters
@@ -210,6 +210,8 @@ def compare_presets(subject: Scenario | Game, names: Sequence[str] | None = None
     params : overrides applied before every preset (and to the baseline).
     samples, seed, t_end : basin sampling (see :func:`evogame.basins.basins`).
     baseline : also report the game's own defaults (first row; never the verdict).
+    dynamics : the dynamics (default: the scenario's ``[dynamics]``, else the replicator).
+    progress : called with the name of each preset as its analysis starts.
 
     Returns
     -------
@@ -228,13 +230,16 @@ def compare_presets(subject: Scenario | Game, names: Sequence[str] | None = None
     target_strategies = tuple(p.strategies[i] for p, i in zip(game.populations, target))
     runs = ([("baseline", None)] if baseline else []) + [(n, known[n]) for n in names]
     rows = []
+    dynamics = chosen_dynamics(scenario, dynamics)
     for name, preset in runs:
+        if progress:
+            progress(name)
         over = dict(params or {})
         if preset is not None:
             over.update(preset_values(scenario, name, params))
         work, rest = with_structural(game, over)
-        analysis = analyze(work, rest)
-        result = basins(work, rest, samples=samples, seed=seed, t_end=t_end, analysis=analysis)
+        analysis = analyze(work, rest, dynamics=dynamics)
+        result = basins(work, rest, samples=samples, seed=seed, t_end=t_end, analysis=analysis, dynamics=dynamics)
         point = analysis.find(*target_strategies)
         reasons = payoff_reasons(work, analysis.values, target)
         rows.append({

@@ -226,3 +226,23 @@ def test_cli_basins_with_a_preset_uses_the_preset_values(scenario):
     assert out["parameters"]["omega"] == pytest.approx(0.7)     # the preset's value wins over -p
     expected = basins(apply_preset(scenario, "network"), samples=128).to_dict()
     assert [a["share"] for a in out["attractors"]] == [a["share"] for a in expected["attractors"]]
+
+
+def test_presets_command_shows_progress_and_follows_the_dynamics(scenario):
+    from conftest import SCENARIOS
+    from helpers import invoke
+
+    res = invoke(["presets", SCENARIOS / "platform_structures.toml", "-n", "64"])
+    assert res.exit_code == 0, res.output
+    lines = [line for line in res.stderr.splitlines() if line.startswith("presets: ")]
+    assert lines == ["presets: baseline"] + [f"presets: {n}" for n in scenario.presets]
+    quiet = invoke(["presets", SCENARIOS / "platform_structures.toml", "-n", "64", "--json"])
+    assert quiet.exit_code == 0 and "presets: " not in quiet.stderr
+    # under Smith the stable corners are the strict Nash equilibria: each preset's stable set is analyze's
+    from evogame import analyze
+    from evogame.studies.presets import compare_presets, preset_values
+
+    result = compare_presets(scenario, ["network"], samples=64, dynamics="smith")
+    row = next(r for r in result.rows if r["name"] == "network")
+    expected = analyze(scenario, preset_values(scenario, "network", None), dynamics="smith")
+    assert row["stable"] == [p.label for p in expected.stable]
