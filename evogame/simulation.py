@@ -67,11 +67,15 @@ def as_initial_states(game: Game, initial_states) -> np.ndarray:
     """Normalise initial states to reduced coordinates ``(B, d)``.
 
     Accepts ``(B, d)`` or ``(d,)`` reduced coordinates, or, per start, one
-    probability vector per population (nested lists).
+    probability vector per population (nested lists).  Rows of ``d`` numbers
+    are reduced coordinates: in a game of two populations of two strategies
+    ``[[0.5, 0.5], [0.2, 0.8]]`` is two starts; one start given as
+    probability vectors is then written ``[[[0.5, 0.5], [0.2, 0.8]]]``.
     """
     d = game.dimension
     arr = initial_states
-    if isinstance(arr, (list, tuple)) and arr and _is_nested_shares(game, arr):
+    if (isinstance(arr, (list, tuple)) and arr and not _reduced_rows(game, arr)
+            and _is_nested_shares(game, arr)):
         arr = [arr]
     if isinstance(arr, (list, tuple)) and arr and all(_is_nested_shares(game, a) for a in arr):
         for start in arr:
@@ -91,6 +95,12 @@ def as_initial_states(game: Game, initial_states) -> np.ndarray:
             raise AnalysisError(f"initial shares of population '{pop.name}' must lie in the simplex "
                                 f"(non-negative, summing to at most 1 over the first {pop.n - 1})")
     return z
+
+
+def _reduced_rows(game: Game, rows) -> bool:
+    """Whether every item is a flat row of ``d`` numbers (reduced coordinates)."""
+    return all(isinstance(r, (list, tuple, np.ndarray)) and np.ndim(r) == 1 and len(r) == game.dimension
+               and all(np.isscalar(v) for v in r) for r in rows)
 
 
 def _is_nested_shares(game: Game, item) -> bool:

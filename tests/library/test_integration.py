@@ -242,3 +242,18 @@ def test_a_start_result_does_not_depend_on_its_batch_position_or_companions():
     b = simulate(game, starts[order], 15.0, n_points=31)
     np.testing.assert_allclose(b.paths, a.paths[order], rtol=0, atol=1e-13)
     np.testing.assert_array_equal(b.stats["steps"], a.stats["steps"][order])
+
+
+def test_rows_of_reduced_coordinates_are_starts_even_where_they_read_as_probability_vectors():
+    # two populations of two strategies: [[0.5, 0.5], [0.2, 0.8]] is two starts (x, y), as the README's
+    # `simulate --initial 0.5,0.5 --initial 0.2,0.8`; one start as probability vectors is wrapped once more
+    from conftest import SCENARIOS
+    from evogame import load_scenario
+    from evogame.simulation import as_initial_states
+
+    game = load_scenario(SCENARIOS / "vertical.toml").game
+    assert as_initial_states(game, [[0.5, 0.5], [0.2, 0.8]]).tolist() == [[0.5, 0.5], [0.2, 0.8]]
+    assert as_initial_states(game, [[[0.5, 0.5], [0.2, 0.8]]]).tolist() == [[0.5, 0.2]]
+    # three strategies: probability vectors cannot be read as reduced rows, one start needs no wrapping
+    rps = load_scenario(SCENARIOS / "rps.toml").game
+    assert as_initial_states(rps, [[0.2, 0.3, 0.5]]).tolist() == [[0.2, 0.3]]
