@@ -100,8 +100,10 @@ class DelayedReplicator:
 
     def rhs(self, Y: np.ndarray, lagged: Sequence[np.ndarray]) -> np.ndarray:
         """The field on a component-major batch: ``Y (d, n)``, one ``(d, n)`` delayed state per lag."""
-        vals = self._fn(*Y, *(row for block in lagged for row in block))
-        return np.stack([np.broadcast_to(np.asarray(v, dtype=float), Y.shape[1:]) for v in vals])
+        out = np.empty(Y.shape)
+        for i, v in enumerate(self._fn(*Y, *(row for block in lagged for row in block))):
+            out[i] = v   # a constant component broadcasts
+        return out
 
     def linearisation(self, state: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """``A0 = dF/dx(t)`` and, per lag, ``A_k = dF/dx(t - tau_k)`` at a rest point ``state (d,)``.
