@@ -21,6 +21,7 @@ _LAZY = {
     "Dynamics": ("dynamics", "Dynamics"),
     "simulate": ("simulation", "simulate"),
     "Simulation": ("simulation", "Simulation"),
+    "simulate_delayed": ("delay", "simulate_delayed"),
     "load_scenario": ("scenario", "load_scenario"),
     "parse_scenario": ("scenario", "parse_scenario"),
     "apply": ("studies.mechanisms", "apply"),

@@ -33,6 +33,7 @@ OPTION_NAMES = {
     "samples": "--samples",
     "t_end": "--t-end",
     "dynamics": "--dynamics",
+    "delay": "--delay",
 }
 
 #: command -> its own spelling of an argument, where it differs from OPTION_NAMES

@@ -6,10 +6,10 @@ import os
 import click
 
 from .. import cache
-from ..cli.options import (budget_option, dynamics_option, json_option, mechanism_option, param_option,
-                           scenario_argument, strength_option)
+from ..cli.options import (budget_option, delay_option, dynamics_option, json_option, mechanism_option,
+                           param_option, scenario_argument, strength_option)
 from ..cli.output import echo_json
-from ..cli.values import load, parse_params
+from ..cli.values import load, parse_delay, parse_params
 from ..formatting import jsonable
 from ..scenario.checks import MAX_BYTES
 
@@ -21,26 +21,31 @@ Examples:
   evogame analyze scenarios/vertical.toml -m platform
   evogame analyze scenarios/vertical.toml --symbolic
   evogame analyze scenarios/rps.toml --dynamics logit:eta=0.5
+  evogame analyze scenarios/vertical.toml -m dynamic_penalty --delay 1
 """)
 @scenario_argument
 @param_option
 @mechanism_option()
 @strength_option()
 @dynamics_option
+@delay_option
 @click.option("--symbolic", is_flag=True,
               help="Also derive rest points, eigenvalues and stability conditions with symbolic parameters.")
 @budget_option("Seconds of exact solving per face before the numeric fallback.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Recompute even if this file was analysed with the same options before, and store nothing.")
 @json_option
-def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, as_json, no_cache):
+def command(scenario, params, mechanisms, strength, dynamics, delay, symbolic, budget, as_json, no_cache):
     """Find and classify every rest point of SCENARIO.
 
     Prints the payoff table, the replicator equations and, for every rest
     point on every face, its state, the eigenvalues of the Jacobian in the
     tangent space and its classification (asymptotically stable, unstable
     source, saddle, non-hyperbolic), with the tolerance used.  With
-    --mechanism, the game with the mechanisms applied at --strength.
+    --mechanism, the game with the mechanisms applied at --strength.  With
+    --delay (or a [delay] in the scenario), a "Delay" section: every rest
+    point's critical delay tau* (Hopf), the frequency there, and its
+    stability at the given delay.
 
     The result is cached (see EVOGAME_CACHE_DIR in evogame --help), keyed by
     the file's content, the options and evogame's code: a second run on an
@@ -51,6 +56,8 @@ def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, 
         options.update(mechanisms=list(mechanisms), strength=strength)
     if dynamics is not None:
         options.update(dynamics=dynamics)
+    if delay:
+        options.update(delay=list(delay))
     key = None if no_cache else _cache_key(scenario, options)
     stored = cache.read("analyze", key) if key is not None else None
     if stored is not None and isinstance(stored.get("text"), str) and "json" in stored:
@@ -60,7 +67,7 @@ def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, 
             click.echo(stored["text"])
             click.echo("(cached result: the scenario file is unchanged; --no-cache recomputes)", err=True)
         return
-    document, text = _analysis(scenario, params, mechanisms, strength, dynamics, symbolic, budget)
+    document, text = _analysis(scenario, params, mechanisms, strength, dynamics, symbolic, budget, delay)
     if key is not None:
         cache.write("analyze", key, {"json": document, "text": text})
     if as_json:
@@ -69,7 +76,8 @@ def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, 
         click.echo(text)
 
 
-def _analysis(path: str, params, mechanisms, strength, dynamics, symbolic: bool, budget: float) -> tuple[dict, str]:
+def _analysis(path: str, params, mechanisms, strength, dynamics, symbolic: bool, budget: float,
+              delay=()) -> tuple[dict, str]:
     """The analysis as its JSON document and its text (imports the analysis stack: sympy)."""
     from ..analysis import analyze
     from ..studies.mechanisms import apply
@@ -80,7 +88,14 @@ def _analysis(path: str, params, mechanisms, strength, dynamics, symbolic: bool,
     if mechanisms:
         subject = apply(subject, list(mechanisms), strength)
     result = analyze(subject, overrides, symbolic=symbolic, budget=budget, dynamics=dynamics)
-    return jsonable(result.to_dict()), analysis_text(result)
+    document, text = jsonable(result.to_dict()), analysis_text(result)
+    delay = parse_delay(subject, delay)
+    if delay is not None or subject.delay is not None:
+        from ..delay.analysis import delay_analysis
+        delays = delay_analysis(subject, result, subject.delay.tau if delay is None else delay, overrides)
+        document["delay"] = jsonable(delays.to_dict())
+        text += "\n\n" + delays.text()
+    return document, text
 
 
 def _cache_key(path: str, options: dict) -> str | None:

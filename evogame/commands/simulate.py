@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import click
 
-from ..cli.options import (POSITIVE, dynamics_option, json_option, mechanism_option, param_option,
+from ..cli.options import (POSITIVE, delay_option, dynamics_option, json_option, mechanism_option, param_option,
                            scenario_argument, strength_option)
 from ..cli.output import echo_json, write_output
-from ..cli.values import load, parse_initial, parse_params
+from ..cli.values import load, parse_delay, parse_initial, parse_params
 
 __all__ = ["command"]
 
@@ -16,12 +16,14 @@ Examples:
   evogame simulate scenarios/vertical.toml --initial 0.5,0.5 --initial 0.2,0.8 --t-end 20
   evogame simulate scenarios/vertical.toml --initial 0.5,0.5 --out paths.csv
   evogame simulate scenarios/vertical.toml -m platform --json
+  evogame simulate scenarios/vertical.toml -m dynamic_penalty --delay 0.1 --t-end 200
 """)
 @scenario_argument
 @param_option
 @mechanism_option()
 @strength_option()
 @dynamics_option
+@delay_option
 @click.option("--initial", "-i", multiple=True, metavar="X,Y,...",
               help="An initial state in reduced coordinates (repeatable); default: the scenario's "
                    "[simulation] initial states, else the centre.")
@@ -31,12 +33,14 @@ Examples:
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the paths as CSV to this file instead of stdout.")
 @json_option
-def command(scenario, params, mechanisms, strength, dynamics, initial, t_end, points, out, as_json):
+def command(scenario, params, mechanisms, strength, dynamics, delay, initial, t_end, points, out, as_json):
     """Integrate the replicator dynamics of SCENARIO from initial states.
 
     CSV columns: start, t, then one column per state variable (the share of
     every strategy but the last, per population).  With --mechanism, the
-    game with the mechanisms applied at --strength.
+    game with the mechanisms applied at --strength.  With --delay (or a
+    [delay] in the scenario), the payoffs are seen at the delayed state
+    x(t - TAU) (method of steps; see README "Delay").
     """
     from ..simulation import simulate
     from ..studies.mechanisms import apply
@@ -48,7 +52,13 @@ def command(scenario, params, mechanisms, strength, dynamics, initial, t_end, po
         t_end = 50.0 if subject.simulation.t_end is None else subject.simulation.t_end
     if mechanisms:
         subject = apply(subject, list(mechanisms), strength)
-    result = simulate(subject, starts, t_end, params=overrides, n_points=points, dynamics=dynamics)
+    delay = parse_delay(subject, delay)
+    if delay is not None or subject.delay is not None:
+        from ..delay import simulate_delayed
+        result = simulate_delayed(subject, starts, t_end, delay=delay, params=overrides, n_points=points,
+                                  dynamics=dynamics)
+    else:
+        result = simulate(subject, starts, t_end, params=overrides, n_points=points, dynamics=dynamics)
     if as_json:
         echo_json(result.to_dict())
         return

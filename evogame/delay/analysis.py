@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Mapping
 
+from ..errors import ScenarioError
 from ..formatting import number
 from ..game import game_of
 from ..render.document import Column, Heading, Paragraph, Table, inline
@@ -81,6 +82,9 @@ def delay_analysis(subject, analysis: "Analysis", delay, params: Mapping | None 
     critical delays are for a common delay of every population's payoffs.
     """
     game = game_of(subject)
+    if analysis.dynamics != "replicator":
+        raise ScenarioError(f"a delay is implemented for the replicator dynamics only, not {analysis.dynamics}",
+                            argument="delay", expected="--dynamics replicator (or no delay)")
     delays = delays_per_population(game, delay)
     common = set(delays)
     tau = delays[0] if len(common) == 1 else None

@@ -13,7 +13,7 @@ from ..errors import ScenarioError, did_you_mean
 
 SIMULATION_KEYS = ("t_end", "initial")
 TOP_LEVEL = ("game", "populations", "parameters", "payoffs", "fitness", "mechanisms", "presets", "dynamics",
-             "simulation")
+             "simulation", "delay")
 
 #: names that cannot be parameters or state variables
 RESERVED_NAMES = ("strength", "exp", "log", "sqrt", "abs", "min", "max", "binomial", "sum")

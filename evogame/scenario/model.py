@@ -6,6 +6,7 @@ from typing import Mapping
 
 from ..errors import unknown_name
 from ..game import Game
+from .delay import DelaySettings
 from .mechanisms import Mechanism
 from .presets import Preset
 from .simulation import SimulationSettings
@@ -26,6 +27,7 @@ class Scenario:
     file : the scenario file's path (None for a game built in code).
     dynamics : the ``[dynamics]`` the scenario is analysed under by default
         (``"replicator"``, ``"logit:eta=0.1"``...).
+    delay : the ``[delay]`` settings (information delay of the payoffs), or None.
     """
 
     game: Game
@@ -35,6 +37,7 @@ class Scenario:
     simulation: SimulationSettings = field(default_factory=SimulationSettings)
     file: str | None = None
     dynamics: str = "replicator"
+    delay: DelaySettings | None = None
 
     @property
     def target_key(self) -> str | None:

@@ -1,0 +1,105 @@
+"""``--delay`` on simulate and analyze, and the scenario's ``[delay]``."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from conftest import SCENARIOS
+from evogame.errors import ScenarioError
+from evogame.scenario import scenario_from_dict
+from helpers import assert_user_error, invoke
+
+VERTICAL = str(SCENARIOS / "vertical.toml")
+
+
+def _interior(document):
+    return next(p for p in document["delay"]["rest_points"] if p["label"].startswith("(mixed"))
+
+
+def test_analyze_reports_tau_star_of_the_dynamic_penalty_focus():
+    result = invoke(["analyze", VERTICAL, "-m", "dynamic_penalty", "--delay", "1", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "Delay\n-----" in result.stdout and "tau* (Hopf)" in result.stdout
+    document = json.loads(invoke(["analyze", VERTICAL, "-m", "dynamic_penalty", "--delay", "1", "--json",
+                                  "--no-cache"]).stdout)
+    point = _interior(document)
+    (re, im), = [e for e in point["eigenvalues"] if e[1] > 0]
+    assert point["tau_star"] == pytest.approx(math.atan(-re / im) / math.hypot(re, im), rel=1e-6)
+    assert point["verdict"] == "unstable"                 # tau = 1 > tau* ~ 0.05
+    below = json.loads(invoke(["analyze", VERTICAL, "-m", "dynamic_penalty", "--delay", "0.01", "--json",
+                               "--no-cache"]).stdout)
+    assert _interior(below)["verdict"] == "asymptotically stable"
+    corners = [p for p in document["delay"]["rest_points"] if p is not point]
+    assert all(p["method"] == "delay-independent" for p in corners)
+
+
+def test_simulate_with_delay_writes_the_same_csv_columns(tmp_path):
+    out = tmp_path / "paths.csv"
+    result = invoke(["simulate", VERTICAL, "-m", "dynamic_penalty", "--delay", "0.2", "-i", "0.4,0.2",
+                     "--t-end", "5", "--points", "11", "--out", out])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text().splitlines()
+    assert lines[0] == "start,t,x,y" and len(lines) == 12
+    document = json.loads(invoke(["simulate", VERTICAL, "--delay", "superior=0.2", "--delay", "subordinate=0.1",
+                                  "-i", "0.4,0.2", "--t-end", "5", "--points", "11", "--json"]).stdout)
+    assert document["delays"] == {"superior": 0.2, "subordinate": 0.1}
+    zero = json.loads(invoke(["simulate", VERTICAL, "--delay", "0", "-i", "0.4,0.2", "--t-end", "5",
+                              "--points", "11", "--json"]).stdout)
+    plain = json.loads(invoke(["simulate", VERTICAL, "-i", "0.4,0.2", "--t-end", "5", "--points", "11",
+                               "--json"]).stdout)
+    assert np.array_equal(zero["paths"], plain["paths"])
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["simulate", VERTICAL, "--delay", "-1"], "option --delay"),
+    (["simulate", VERTICAL, "--delay", "soon"], "option --delay"),
+    (["simulate", VERTICAL, "--delay", "boss=1"], "unknown population 'boss'"),
+    (["simulate", VERTICAL, "--delay", "1", "--dynamics", "logit:eta=0.5"], "replicator dynamics only"),
+    (["analyze", VERTICAL, "--delay", "1", "--dynamics", "smith", "--no-cache"], "option --delay"),
+])
+def test_bad_delays_are_user_errors(args, fragment):
+    assert_user_error(invoke(args), fragment)
+
+
+def _scenario(delay):
+    data = {"game": {"name": "g"},
+            "populations": [{"name": "row", "strategies": ["a", "b"]}, {"name": "col", "strategies": ["c", "d"]}],
+            "payoffs": {"a.c": [1, -1], "a.d": [-1, 1], "b.c": [-1, 1], "b.d": [1, -1]}}
+    if delay is not None:
+        data["delay"] = delay
+    return scenario_from_dict(data, file="g.toml")
+
+
+def test_scenario_delay_section_is_read():
+    assert _scenario(None).delay is None
+    assert _scenario({"tau": 1.5}).delay.tau == 1.5
+    settings = _scenario({"tau": {"col": 0.5}, "history": [0.2, 0.9]}).delay
+    assert settings.tau == {"row": 0.0, "col": 0.5} and settings.history == (0.2, 0.9)
+
+
+@pytest.mark.parametrize("delay, key", [
+    ({"tau": -1}, "delay.tau"), ({"tau": "x"}, "delay.tau"), ({}, "delay.tau"), ({"tau": 1, "lag": 2}, "delay.lag"),
+    ({"tau": {"nobody": 1}}, "delay.tau.nobody"), ({"tau": 1, "history": [0.5]}, "delay.history"),
+    ({"tau": 1, "history": [1.5, 0.5]}, "delay.history"), ({"tau": 1, "history": "linear"}, "delay.history"),
+    (3, "delay"),
+])
+def test_scenario_delay_errors_name_the_key(delay, key):
+    with pytest.raises(ScenarioError) as info:
+        _scenario(delay)
+    assert info.value.key == key and info.value.file == "g.toml"
+
+
+def test_scenario_delay_is_the_default_of_simulate_and_a_given_history_is_used():
+    from evogame.delay import simulate_delayed
+    scenario = _scenario({"tau": 0.5, "history": [0.9, 0.1]})
+    start = np.array([[0.5, 0.5]])
+    given = simulate_delayed(scenario, start, 2.0, n_points=5)
+    assert given.delays == {"row": 0.5, "col": 0.5} and given.history == "constant: given state"
+    # dx/dt = x(1 - x)[f_a - f_b](y(t - tau)) = x(1 - x) 2 (2 y(t - tau) - 1): with y = 0.1 before t = 0
+    # the row population starts to fall although y(0) = 1/2 makes it indifferent
+    assert given.paths[0, 1, 0] < 0.5
+    constant = simulate_delayed(scenario, start, 2.0, n_points=5, history="constant")
+    assert np.allclose(constant.paths[0], 0.5)              # the centre is a rest point with a constant history
