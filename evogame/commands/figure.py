@@ -13,7 +13,7 @@ from ..cli.options import lang_option, mechanism_option, param_option, scenario_
 from ..cli.values import check_grid_size, load, parse_initial, parse_params
 from ..errors import ScenarioError, did_you_mean
 
-KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins", "dynamics")
+KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins", "dynamics", "delay")
 
 
 def parse_vary(subject, text: str):
@@ -56,6 +56,8 @@ Examples:
   evogame figure dynamics scenarios/rps.toml --out dynamics.svg
   evogame figure dynamics scenarios/rps.toml --dynamics replicator --dynamics logit:eta=0.1 --out two.svg
   evogame figure portrait scenarios/rps.toml --dynamics smith --out smith.svg
+  evogame figure delay scenarios/vertical.toml -m dynamic_penalty --out delay.svg
+  evogame figure delay scenarios/vertical.toml -m dynamic_penalty --sweep strength=0:1:41 --out tau.svg
 """)
 @click.argument("kind", type=click.Choice(KINDS))
 @scenario_argument
@@ -71,7 +73,7 @@ Examples:
 @click.option("--vary", default=None, metavar="NAME=v1,v2,...",
               help="sensitivity: the parameter (or mechanism, for its strength) and its values.")
 @click.option("--sweep", "sweeps", multiple=True, metavar="NAME=LO:HI:N",
-              help="bifurcation: one swept parameter; regime: two (NAME may be 'strength').")
+              help="bifurcation: one swept parameter; regime: two; delay: tau* along one (NAME may be 'strength').")
 @click.option("--target", default=None, metavar="STATE",
               help="regime: the state whose threshold curve is drawn (default: the scenario's target).")
 @click.option("--initial", "-i", multiple=True, metavar="X,Y,...",
@@ -90,12 +92,15 @@ Examples:
                    "portrait: the dynamics drawn (default: replicator).")
 def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, sweeps, target, initial, t_end,
             slices, speed, samples, dpi, dynamics):
-    """Draw one figure of SCENARIO: KIND is portrait, paths, sensitivity, regime, bifurcation, basins or dynamics.
+    """Draw one figure of SCENARIO: KIND is portrait, paths, sensitivity, regime, bifurcation, basins, dynamics or delay.
 
     The phase portrait's geometry follows the game's shape (line, simplex,
     unit square, unit cube); rest points are marked filled = asymptotically
     stable, open circle = unstable source, open square = saddle, half-filled =
-    non-hyperbolic.  Same input, same bytes (SVG and PDF).
+    non-hyperbolic.  delay: paths of the replicator with delayed payoffs at
+    tau = 0.5 tau* and 1.5 tau* (README "Delay"), or with --sweep the
+    critical delay tau* along a parameter or mechanism strength.  Same
+    input, same bytes (SVG and PDF).
     """
     from .. import figures, plotting   # matplotlib: loaded only when a figure is drawn
     from ..studies.mechanisms import apply
@@ -123,6 +128,8 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
         fig = _sensitivity(figures, work, applied, vary, initial, t_end, style)
     elif kind in ("bifurcation", "regime"):
         fig = _sweep_figure(figures, kind, work, sweeps, mechanisms, target, style)
+    elif kind == "delay":
+        fig = _delay_figure(figures, work, sweeps, mechanisms, parse_initial(subject, initial) or None, t_end, style)
     else:  # basins
         fig = figures.basins_figure(applied, samples=samples, **style)
     path = plotting.save_figure(fig, out, fmt, dpi=dpi)
@@ -187,3 +194,15 @@ def _sweep_figure(figures, kind, work, sweeps, mechanisms, target, style):
         return figures.bifurcation(work, name, values, mechanisms, **style)
     (xn, xv), (yn, yv) = axes
     return figures.regime_figure(work, xn, xv, yn, yv, mechanisms, target=target, **style)
+
+
+def _delay_figure(figures, work, sweeps, mechanisms, initial, t_end, style):
+    """Paths below and above tau* (no --sweep), or tau* along one --sweep NAME=LO:HI:N."""
+    from ..studies.sweeps import parse_axis
+    if len(sweeps) > 1:
+        raise ScenarioError(f"a delay figure takes at most one --sweep, got {len(sweeps)}", key="--sweep",
+                            expected="NAME=LO:HI:N, e.g. strength=0:1:41 with -m MECHANISM")
+    sweep = parse_axis(sweeps[0]) if sweeps else None
+    if sweep is not None and sweep[0] == "strength" and not mechanisms:
+        raise ScenarioError("sweeping 'strength' needs --mechanism NAME", key="--sweep")
+    return figures.delay_figure(work, sweep=sweep, mechanisms=mechanisms, initial=initial, t_end=t_end, **style)

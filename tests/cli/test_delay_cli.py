@@ -103,3 +103,39 @@ def test_scenario_delay_is_the_default_of_simulate_and_a_given_history_is_used()
     assert given.paths[0, 1, 0] < 0.5
     constant = simulate_delayed(scenario, start, 2.0, n_points=5, history="constant")
     assert np.allclose(constant.paths[0], 0.5)              # the centre is a rest point with a constant history
+
+
+def test_delay_figures_are_written_with_the_same_bytes(tmp_path):
+    first, second = tmp_path / "a.svg", tmp_path / "b.svg"
+    for out in (first, second):
+        result = invoke(["figure", "delay", VERTICAL, "-m", "dynamic_penalty", "--t-end", "20", "--out", out])
+        assert result.exit_code == 0, result.output
+    assert first.read_bytes() == second.read_bytes()
+    text = first.read_text()
+    assert "Strict supervision" in text and "Active sharing" in text     # one panel per population, labelled
+    curve = tmp_path / "tau.svg"
+    result = invoke(["figure", "delay", VERTICAL, "-m", "dynamic_penalty", "--sweep", "strength=0.5:1:3",
+                     "--out", curve])
+    assert result.exit_code == 0, result.output
+    assert "Dynamic penalty" in curve.read_text()
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["figure", "delay", VERTICAL], "no rest point of this game loses its stability through a delay"),
+    (["figure", "delay", VERTICAL, "--sweep", "strength=0:1:3"], "needs --mechanism"),
+    (["figure", "delay", VERTICAL, "-m", "dynamic_penalty", "--sweep", "c_D=0:1:3", "--sweep", "d=0:1:3"],
+     "at most one --sweep"),
+])
+def test_delay_figure_errors(args, fragment, tmp_path):
+    assert_user_error(invoke([*args, "--out", tmp_path / "x.svg"]), fragment)
+
+
+def test_critical_delay_curve_at_full_strength_is_the_analysis_tau_star():
+    from evogame.delay.study import critical_delay_curve
+    from evogame.scenario import load_scenario
+    scenario = load_scenario(VERTICAL)
+    curve = critical_delay_curve(scenario, "strength", [0.0, 1.0], ["dynamic_penalty"])
+    document = json.loads(invoke(["analyze", VERTICAL, "-m", "dynamic_penalty", "--delay", "1", "--json",
+                                  "--no-cache"]).stdout)
+    assert np.isnan(curve.tau_star[0])          # the baseline: only corners, which a delay does not touch
+    assert curve.tau_star[1] == pytest.approx(_interior(document)["tau_star"], rel=1e-12)
