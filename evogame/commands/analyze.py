@@ -92,9 +92,10 @@ def _analysis(path: str, params, mechanisms, strength, dynamics, symbolic: bool,
     delay = parse_delay(subject, delay)
     if delay is not None or subject.delay is not None:
         from ..delay.analysis import delay_analysis
+        from ..render.delay_section import delay_text
         delays = delay_analysis(subject, result, subject.delay.tau if delay is None else delay, overrides)
         document["delay"] = jsonable(delays.to_dict())
-        text += "\n\n" + delays.text()
+        text += "\n\n" + delay_text(delays)
     return document, text
 
 

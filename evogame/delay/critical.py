@@ -88,6 +88,7 @@ class DelayStability:
     crossings : the first crossing of every branch, by ``tau``.
     tau_star, omega_star : the critical delay and the frequency there, when the point is stable at ``tau = 0+``
         and a crossing exists; ``tau_star = 0`` when any delay destabilises it.
+    residual : the residual of the characteristic equation at ``(i omega_star, tau_star)``.
     """
 
     method: str
@@ -99,6 +100,7 @@ class DelayStability:
     crossings: tuple
     tau_star: float | None
     omega_star: float | None
+    residual: float | None = None
 
     @property
     def stable_at_zero(self) -> bool:
@@ -133,7 +135,7 @@ class DelayStability:
         return {"method": self.method,
                 "eigenvalues": [[float(e.real), float(e.imag)] for e in self.eigenvalues],
                 "stable_at_zero": self.stable_at_zero, "zero_root": self.zero_root,
-                "tau_star": self.tau_star, "omega_star": self.omega_star,
+                "tau_star": self.tau_star, "omega_star": self.omega_star, "residual": self.residual,
                 "crossings": [c.to_dict() for c in self.crossings]}
 
 
@@ -173,11 +175,11 @@ def delay_stability(A0: np.ndarray, A1: np.ndarray, *, method: str = "auto", tol
     n0 = unstable + sum(2 for c in at_zero if c.direction > 0)
     if unstable == 0 and not zero_root and n0 > 0:   # non-hyperbolic at 0, unstable for every tau > 0
         first = next(c for c in at_zero if c.direction > 0)
-        return DelayStability(method, mu, A0, A1, n0, zero_root, later, 0.0, first.omega)
+        return DelayStability(method, mu, A0, A1, n0, zero_root, later, 0.0, first.omega, first.residual)
     first = next((c for c in later if c.direction > 0), None)
     if n0 != 0 or zero_root or first is None:
         return DelayStability(method, mu, A0, A1, n0, zero_root, later, None, None)
-    return DelayStability(method, mu, A0, A1, n0, zero_root, later, first.tau, first.omega)
+    return DelayStability(method, mu, A0, A1, n0, zero_root, later, first.tau, first.omega, first.residual)
 
 
 def _closed_form(A0, A1, mu, tol) -> list[Crossing]:
@@ -205,7 +207,7 @@ def _numeric(A0, A1, tol) -> list[Crossing]:
     out = []
     for k in np.nonzero(np.diff(counts))[0]:
         lo, hi = sorted((counts[k], counts[k + 1]))
-        roots = [brentq(lambda w: _moduli(A0, A1, w)[j] - 1.0, grid[k], grid[k + 1], xtol=1e-15, rtol=1e-15)
+        roots = [brentq(lambda w, j=j: _moduli(A0, A1, w)[j] - 1.0, grid[k], grid[k + 1], xtol=1e-15, rtol=1e-15)
                  for j in range(lo, hi)]
         while roots:   # branches of equal modulus (mu and its conjugate when A0 = 0) cross together
             omega = roots[0]

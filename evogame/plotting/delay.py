@@ -9,7 +9,14 @@ import numpy as np
 
 from ..formatting import number
 from .common import prepare
-from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, style_panel
+from .paths import (
+    bottom_axes,
+    panel_aspect,
+    panel_grid,
+    panels,
+    share_series,
+    style_panel,
+)
 from .style import OKABE_ITO, style
 
 __all__ = ["delay_paths_figure", "critical_delay_figure"]
@@ -64,7 +71,7 @@ def critical_delay_figure(curve, game, *, quantity: str | None = None, lang: str
     Gaps: no rest point is stable at ``tau = 0+`` with a Hopf crossing there.
     """
     s = prepare(game, lang=lang, width=width, need_analysis=False, resolved=resolved)
-    L, words = s.labels, _WORDS[s.labels.lang]
+    words = _WORDS[s.labels.lang]
     with style(width, s.cjk_font):
         fig = s.figure(0.62)
         ax = fig.subplots()

@@ -6,11 +6,11 @@ import math
 
 import numpy as np
 import pytest
-
 from conftest import SCENARIOS
+from helpers import assert_user_error, invoke
+
 from evogame.errors import ScenarioError
 from evogame.scenario import scenario_from_dict
-from helpers import assert_user_error, invoke
 
 VERTICAL = str(SCENARIOS / "vertical.toml")
 
