@@ -19,8 +19,8 @@ def command(scenario, as_json):
     """Check SCENARIO (syntax, names, expressions, ranges) and say what it declares.
 
     With --json: the populations and their strategies, the parameters (value,
-    range, integer), the mechanisms, the presets, the target and the
-    simulation settings.
+    range, integer), the mechanisms, the presets, the target, the
+    simulation settings and the [delay] (null without one).
     """
     subject = load(scenario)
     if as_json:
@@ -48,4 +48,5 @@ def declarations(path: str, subject) -> dict:
         "presets": [p.to_dict() for p in subject.presets.values()],
         "target": subject.target_key,
         "simulation": subject.simulation.to_dict(),
+        "delay": None if subject.delay is None else subject.delay.to_dict(),
     }

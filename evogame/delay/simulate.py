@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["DelayedSimulation", "simulate_delayed"]
 
 
-@dataclass
+@dataclass(repr=False)   # the Simulation's short repr
 class DelayedSimulation(Simulation):
     """Paths of the delayed replicator dynamics (:class:`~evogame.simulation.Simulation` plus the delays).
 

@@ -139,3 +139,20 @@ def test_critical_delay_curve_at_full_strength_is_the_analysis_tau_star():
                                   "--no-cache"]).stdout)
     assert np.isnan(curve.tau_star[0])          # the baseline: only corners, which a delay does not touch
     assert curve.tau_star[1] == pytest.approx(_interior(document)["tau_star"], rel=1e-12)
+
+
+def test_a_scenario_delay_is_the_default_of_analyze_simulate_and_validate(tmp_path):
+    path = tmp_path / "delayed.toml"
+    path.write_text(open(VERTICAL, encoding="utf-8").read() + "\n[delay]\ntau = { subordinate = 0.25 }\n",
+                    encoding="utf-8")
+    declared = json.loads(invoke(["validate", path, "--json"]).stdout)
+    assert declared["delay"] == {"tau": {"superior": 0.0, "subordinate": 0.25}, "history": None}
+    document = json.loads(invoke(["analyze", path, "-m", "dynamic_penalty", "--json", "--no-cache"]).stdout)
+    assert document["delay"]["delays"] == {"superior": 0.0, "subordinate": 0.25}
+    assert document["delay"]["tau"] is None          # unequal delays: tau* for a common delay, no verdict
+    assert _interior(document)["verdict"] is None and _interior(document)["tau_star"] > 0
+    paths = json.loads(invoke(["simulate", path, "-i", "0.4,0.2", "--t-end", "2", "--points", "5", "--json"]).stdout)
+    assert paths["delays"] == {"superior": 0.0, "subordinate": 0.25}
+    plain = json.loads(invoke(["simulate", path, "--delay", "0", "-i", "0.4,0.2", "--t-end", "2", "--points", "5",
+                               "--json"]).stdout)
+    assert plain["delays"] == {"superior": 0.0, "subordinate": 0.0}
