@@ -71,7 +71,7 @@ def simulate_delayed(subject: "Game | Scenario", initial_states, t_end: float, *
     name, _ = parse_dynamics(chosen_dynamics(subject, dynamics))
     if name != "replicator":
         raise ScenarioError(f"a delay is implemented for the replicator dynamics only, not {name}",
-                            argument="delay", expected="--dynamics replicator (or no delay)")
+                            argument="delay", expected="the replicator dynamics (or no delay)")
     delays = delays_per_population(game, delay)
     named = {p.name: t for p, t in zip(game.populations, delays)}
     if not (np.isfinite(t_end) and t_end > 0):

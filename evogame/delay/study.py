@@ -92,7 +92,7 @@ def delay_paths(subject, *, factors: Sequence[float] = (0.5, 1.5), initial=None,
     found = critical_point(subject, params)
     if found is None:
         raise AnalysisError("no rest point of this game loses its stability through a delay (none is "
-                            "stable at tau = 0+ with a Hopf crossing); see 'evogame analyze --delay'")
+                            "stable at tau = 0+ with a Hopf crossing); the delay analysis lists every rest point")
     point, s = found
     game = as_scenario(subject).game
     if initial is None:

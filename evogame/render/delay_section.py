@@ -30,7 +30,8 @@ def delay_text(result) -> str:
                   tuple(tuple(inline(c) for c in r) for r in rows))
     note = _NOTE
     if result.tau is None:
-        note += " The populations' delays differ: tau* is for a common delay, and no verdict is given."
+        note += (" The populations' delays differ: tau* is for a common delay; the verdict at the given delays is "
+                 "the sign of the rightmost characteristic root (pseudospectral discretisation of the generator).")
     return "\n".join(block_text(b) for b in (Heading(inline("Delay")), table, Paragraph(inline(note))))
 
 

@@ -149,8 +149,10 @@ def test_a_scenario_delay_is_the_default_of_analyze_simulate_and_validate(tmp_pa
     assert declared["delay"] == {"tau": {"superior": 0.0, "subordinate": 0.25}, "history": None}
     document = json.loads(invoke(["analyze", path, "-m", "dynamic_penalty", "--json", "--no-cache"]).stdout)
     assert document["delay"]["delays"] == {"superior": 0.0, "subordinate": 0.25}
-    assert document["delay"]["tau"] is None          # unequal delays: tau* for a common delay, no verdict
-    assert _interior(document)["verdict"] is None and _interior(document)["tau_star"] > 0
+    assert document["delay"]["tau"] is None          # unequal delays: tau* for a common delay ...
+    point = _interior(document)                      # ... and the verdict from the rightmost root
+    assert point["tau_star"] > 0 and point["verdict"] in ("asymptotically stable", "unstable")
+    assert (point["verdict"] == "unstable") == (point["spectral_abscissa"] > 0)
     paths = json.loads(invoke(["simulate", path, "-i", "0.4,0.2", "--t-end", "2", "--points", "5", "--json"]).stdout)
     assert paths["delays"] == {"superior": 0.0, "subordinate": 0.25}
     plain = json.loads(invoke(["simulate", path, "--delay", "0", "-i", "0.4,0.2", "--t-end", "2", "--points", "5",

@@ -243,3 +243,33 @@ def test_paths_decay_below_tau_star_and_oscillate_above(penalised, interior):
     early, late = amplitude[1.4]
     assert late > 2 * early                          # grows into an oscillation ...
     assert late < 1.0                                # ... that stays in the unit square
+
+
+# -- the rightmost roots at given delays (pseudospectral) ---------------------------------------------
+
+def test_spectrum_of_negative_feedback_is_given_by_lambert_w():
+    from scipy.special import lambertw
+    from evogame.delay.spectrum import characteristic_roots
+    # lambda = -exp(-lambda): lambda e^lambda = -1, the rightmost roots are W_0(-1) and its conjugate
+    roots = characteristic_roots(np.zeros((1, 1)), [(np.array([[-1.0]]), 1.0)])
+    assert abs(roots[0] - complex(lambertw(-1, 0))) < 1e-10 or abs(roots[0] - np.conj(lambertw(-1, 0))) < 1e-10
+
+
+def test_spectral_abscissa_vanishes_at_tau_star_and_agrees_with_the_crossing_count(penalised, interior):
+    from evogame.delay.spectrum import spectral_abscissa
+    A0, (A1,) = DelayedReplicator(penalised.game, [1.0, 1.0]).linearisation(interior.state)
+    result = delay_stability(A0, A1)
+    assert abs(spectral_abscissa(A0, [(A1, result.tau_star)])) < 1e-10
+    for tau in np.linspace(0.01, 3.0, 13):
+        unstable = spectral_abscissa(A0, [(A1, tau)]) > 0
+        assert unstable == (result.verdict(tau) == "unstable"), tau
+
+
+def test_unequal_delays_get_their_verdict_from_the_rightmost_root(penalised):
+    analysis = analyze(penalised)
+    tau_star = delay_analysis(penalised, analysis, 1.0).points[-1].stability.tau_star
+    for tau in (0.5 * tau_star, 2 * tau_star):
+        common = delay_analysis(penalised, analysis, tau)
+        nearly = delay_analysis(penalised, analysis, {"superior": tau, "subordinate": tau * (1 + 1e-9)})
+        assert nearly.tau is None
+        assert [p.verdict for p in nearly.points] == [p.verdict for p in common.points]
