@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DelayedSimulation", "simulate_delayed"]
 
+#: the most steps a delayed simulation takes (about a minute and a half)
+MAX_STEPS = 1_000_000
+
 
 @dataclass(repr=False)   # the Simulation's short repr
 class DelayedSimulation(Simulation):
@@ -88,6 +91,13 @@ def simulate_delayed(subject: "Game | Scenario", initial_states, t_end: float, *
     times = np.linspace(0.0, float(t_end), int(n_points))
     past, label = _history(game, history, z0)
     h = fixed_step(field_.lags, MAX_STEP) if step is None else float(step)
+    if not (0 < h <= min(field_.lags)):
+        raise ScenarioError(f"the step {h:g} must be positive and at most the smallest delay {min(field_.lags):g}",
+                            argument="step", expected="a step in (0, smallest delay]")
+    if t_end / h > MAX_STEPS:
+        raise ScenarioError(f"a delay of {min(field_.lags):g} over t_end = {t_end:g} needs {t_end / h:.3g} steps "
+                            f"(the step is at most the smallest delay)", argument="delay",
+                            expected=f"a delay of at least {t_end / MAX_STEPS:.3g}, or 0 for no delay")
     starts = np.arange(B)
     with np.errstate(over="ignore", invalid="ignore"):
         sol = integrate_dde(field_.rhs, z0.T, field_.lags, times, history=past, step=h,

@@ -54,6 +54,11 @@ def parse_delay(data: Mapping[str, Any], populations, file: str) -> DelaySetting
         tau = {n: float(tau.get(n, 0.0)) for n in names}
     else:
         tau = _delay(tau, file, "delay.tau")
+    dynamics = data.get("dynamics")
+    if isinstance(dynamics, Mapping) and dynamics.get("name", "replicator") != "replicator":
+        raise err("a delay is implemented for the replicator dynamics only", file, "delay",
+                  expected='no [dynamics] table, or name = "replicator"',
+                  found=f"[dynamics] name = {show(dynamics.get('name'))}")
     return DelaySettings(tau, _history(table.get("history"), populations, file))
 
 

@@ -64,10 +64,14 @@ def test_bad_delays_are_user_errors(args, fragment):
     assert_user_error(invoke(args), fragment)
 
 
-def _scenario(delay):
-    data = {"game": {"name": "g"},
+def _raw():
+    return {"game": {"name": "g"},
             "populations": [{"name": "row", "strategies": ["a", "b"]}, {"name": "col", "strategies": ["c", "d"]}],
             "payoffs": {"a.c": [1, -1], "a.d": [-1, 1], "b.c": [-1, 1], "b.d": [1, -1]}}
+
+
+def _scenario(delay):
+    data = _raw()
     if delay is not None:
         data["delay"] = delay
     return scenario_from_dict(data, file="g.toml")
@@ -158,3 +162,13 @@ def test_a_scenario_delay_is_the_default_of_analyze_simulate_and_validate(tmp_pa
     plain = json.loads(invoke(["simulate", path, "--delay", "0", "-i", "0.4,0.2", "--t-end", "2", "--points", "5",
                                "--json"]).stdout)
     assert plain["delays"] == {"superior": 0.0, "subordinate": 0.0}
+
+
+def test_a_delay_too_small_for_the_horizon_is_refused_before_integrating():
+    assert_user_error(invoke(["simulate", VERTICAL, "--delay", "1e-7", "--t-end", "50"]), "option --delay", "steps")
+
+
+def test_a_scenario_delay_needs_the_replicator():
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_dict({**_raw(), "dynamics": {"name": "logit", "eta": 0.5}, "delay": {"tau": 1}}, file="g.toml")
+    assert info.value.key == "delay" and "replicator" in str(info.value)
