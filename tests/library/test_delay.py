@@ -273,3 +273,25 @@ def test_unequal_delays_get_their_verdict_from_the_rightmost_root(penalised):
         nearly = delay_analysis(penalised, analysis, {"superior": tau, "subordinate": tau * (1 + 1e-9)})
         assert nearly.tau is None
         assert [p.verdict for p in nearly.points] == [p.verdict for p in common.points]
+
+
+@pytest.mark.parametrize("name, mechanism", [("hawk_dove", None), ("zeeman_edge_ess", None),
+                                             ("zeeman_rps_stable", None), ("vertical", "dynamic_reward")])
+def test_the_crossing_count_agrees_with_the_rightmost_roots_on_shipped_games(name, mechanism):
+    from conftest import load
+    from evogame.delay.spectrum import spectral_abscissa
+    subject = load(name)
+    subject = apply(subject, [mechanism]) if mechanism else subject
+    analysis = analyze(subject)
+    field = DelayedReplicator(subject.game, [1.0] * len(subject.game.populations))
+    result = delay_analysis(subject, analysis, 1.0)
+    assert any(p.stability.tau_star for p in result.points)      # each game has a point a delay destabilises
+    for point, info in zip(analysis.rest_points, result.points):
+        A0, (A1,) = field.linearisation(point.state)
+        taus = [0.05, 0.3, 1.0, 3.0]
+        if info.stability.tau_star:
+            taus += [0.98 * info.stability.tau_star, 1.02 * info.stability.tau_star]
+        for tau in taus:
+            verdict = info.stability.verdict(tau)
+            if not verdict.startswith("undetermined"):
+                assert (verdict == "unstable") == (spectral_abscissa(A0, [(A1, tau)]) > 0), (point.label, tau)
