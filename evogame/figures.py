@@ -131,21 +131,23 @@ def basins_figure(subject, params: Mapping | None = None, *, samples: int = 2048
     return basin_map_figure(result, lang=lang, width=width, resolved=resolved)
 
 
-def delay_figure(subject, *, sweep=None, mechanisms: Sequence = (), initial=None, t_end: float | None = None,
-                 params: Mapping | None = None, lang: str = "en", width="single", resolved=None):
+def delay_figure(subject, *, sweep=None, mechanisms: Sequence = (), delays: Sequence[float] | None = None,
+                 initial=None, t_end: float | None = None, params: Mapping | None = None, lang: str = "en",
+                 width="single", resolved=None):
     """The information-delay figures (:mod:`evogame.delay`).
 
-    Without ``sweep``: paths of the delayed replicator at ``tau = 0.5 tau*`` and ``1.5 tau*`` of the rest
-    point a delay destabilises first (``mechanisms`` applied at strength 1).  With ``sweep = (name, values)``:
-    that rest point's ``tau*`` against a parameter, or against ``"strength"`` of ``mechanisms``.
+    Without ``sweep``: paths of the delayed replicator at ``tau = 0.5 tau*`` and ``1.5 tau*`` (or at
+    ``delays``) of the rest point a delay destabilises first (``mechanisms`` applied at strength 1).  With
+    ``sweep = (name, values)``: that rest point's ``tau*`` against a parameter, or against ``"strength"`` of
+    ``mechanisms``.
     """
     from .delay.study import critical_delay_curve, delay_paths
     from .plotting.delay import critical_delay_figure, delay_paths_figure
     scenario = as_scenario(subject)
     if sweep is None:
         applied = apply(scenario, list(mechanisms)) if mechanisms else scenario
-        return delay_paths_figure(delay_paths(applied, initial=initial, t_end=t_end, params=params), lang=lang,
-                                  width=width, resolved=resolved)
+        result = delay_paths(applied, delays=delays, initial=initial, t_end=t_end, params=params)
+        return delay_paths_figure(result, lang=lang, width=width, resolved=resolved)
     name, values = sweep
     curve = critical_delay_curve(scenario, name, values, mechanisms, params)
     resolved = resolve_language(lang) if resolved is None else resolved     # warns once about a missing font

@@ -9,8 +9,9 @@ import math
 
 import click
 
-from ..cli.options import lang_option, mechanism_option, param_option, scenario_argument, width_option
-from ..cli.values import check_grid_size, load, parse_initial, parse_params
+from ..cli.options import (delay_option, lang_option, mechanism_option, param_option, scenario_argument,
+                           width_option)
+from ..cli.values import check_grid_size, load, parse_delay, parse_initial, parse_params
 from ..errors import ScenarioError, did_you_mean
 
 KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins", "dynamics", "delay")
@@ -58,6 +59,7 @@ Examples:
   evogame figure portrait scenarios/rps.toml --dynamics smith --out smith.svg
   evogame figure delay scenarios/vertical.toml -m dynamic_penalty --out delay.svg
   evogame figure delay scenarios/vertical.toml -m dynamic_penalty --sweep strength=0:1:41 --out tau.svg
+  evogame figure paths scenarios/vertical.toml -m dynamic_penalty --delay 0.1 --out delayed.svg
 """)
 @click.argument("kind", type=click.Choice(KINDS))
 @scenario_argument
@@ -90,8 +92,9 @@ Examples:
 @click.option("--dynamics", "dynamics", multiple=True, metavar="NAME[:KEY=VALUE,...]",
               help="dynamics: the two to four dynamics compared (default: replicator, logit:eta=0.5, bnn, smith); "
                    "portrait: the dynamics drawn (default: replicator).")
+@delay_option
 def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, sweeps, target, initial, t_end,
-            slices, speed, samples, dpi, dynamics):
+            slices, speed, samples, dpi, dynamics, delay):
     """Draw one figure of SCENARIO: KIND is portrait, paths, sensitivity, regime, bifurcation, basins, dynamics or delay.
 
     The phase portrait's geometry follows the game's shape (line, simplex,
@@ -112,6 +115,7 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
         raise ScenarioError(f"--sweep is for bifurcation and regime figures, not {kind}", key="--sweep")
     if kind != "sensitivity" and vary:
         raise ScenarioError(f"--vary is for sensitivity figures, not {kind}", key="--vary")
+    work = _with_delay(kind, work, parse_delay(subject, delay) if kind != "delay" else None)
     mechanisms = list(mechanisms)
     applied = apply(work, mechanisms) if mechanisms and kind not in ("regime", "bifurcation") else work
     style = dict(lang=lang, width=width)
@@ -129,7 +133,9 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
     elif kind in ("bifurcation", "regime"):
         fig = _sweep_figure(figures, kind, work, sweeps, mechanisms, target, style)
     elif kind == "delay":
-        fig = _delay_figure(figures, work, sweeps, mechanisms, parse_initial(subject, initial) or None, t_end, style)
+        delays = [parse_delay(subject, [item]) for item in delay] or None    # each a number, or POP=TAU
+        fig = _delay_figure(figures, work, sweeps, mechanisms, parse_initial(subject, initial) or None, t_end,
+                            delays, style)
     else:  # basins
         fig = figures.basins_figure(applied, samples=samples, **style)
     path = plotting.save_figure(fig, out, fmt, dpi=dpi)
@@ -196,8 +202,20 @@ def _sweep_figure(figures, kind, work, sweeps, mechanisms, target, style):
     return figures.regime_figure(work, xn, xv, yn, yv, mechanisms, target=target, **style)
 
 
-def _delay_figure(figures, work, sweeps, mechanisms, initial, t_end, style):
-    """Paths below and above tau* (no --sweep), or tau* along one --sweep NAME=LO:HI:N."""
+def _with_delay(kind, work, delay):
+    """paths: the scenario with --delay as its [delay]; delay figures take --delay themselves."""
+    if delay is None or kind == "delay":
+        return work
+    if kind != "paths":
+        raise ScenarioError(f"--delay is for paths and delay figures, not {kind}", key="--delay")
+    from dataclasses import replace
+
+    from ..scenario.delay import DelaySettings
+    return replace(work, delay=DelaySettings(delay))
+
+
+def _delay_figure(figures, work, sweeps, mechanisms, initial, t_end, delay, style):
+    """Paths below and above tau* (or at --delay values), or tau* along one --sweep NAME=LO:HI:N."""
     from ..studies.sweeps import parse_axis
     if len(sweeps) > 1:
         raise ScenarioError(f"a delay figure takes at most one --sweep, got {len(sweeps)}", key="--sweep",
@@ -205,4 +223,8 @@ def _delay_figure(figures, work, sweeps, mechanisms, initial, t_end, style):
     sweep = parse_axis(sweeps[0]) if sweeps else None
     if sweep is not None and sweep[0] == "strength" and not mechanisms:
         raise ScenarioError("sweeping 'strength' needs --mechanism NAME", key="--sweep")
-    return figures.delay_figure(work, sweep=sweep, mechanisms=mechanisms, initial=initial, t_end=t_end, **style)
+    if delay is not None and (sweep is not None or any(isinstance(t, dict) for t in delay)):
+        raise ScenarioError("a delay figure takes --delay TAU (repeatable) for the delays of its paths",
+                            key="--delay", expected="common delays, without --sweep")
+    return figures.delay_figure(work, sweep=sweep, mechanisms=mechanisms, delays=delay, initial=initial,
+                                t_end=t_end, **style)

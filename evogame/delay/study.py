@@ -82,9 +82,10 @@ def critical_point(subject, params: Mapping | None = None):
     return best
 
 
-def delay_paths(subject, *, factors: Sequence[float] = (0.5, 1.5), initial=None, t_end: float | None = None,
-                params: Mapping | None = None, n_points: int = 1201) -> DelayPaths:
-    """Paths at ``tau = factor * tau*`` of the rest point that a delay destabilises first.
+def delay_paths(subject, *, factors: Sequence[float] = (0.5, 1.5), delays: Sequence[float] | None = None,
+                initial=None, t_end: float | None = None, params: Mapping | None = None,
+                n_points: int = 1201) -> DelayPaths:
+    """Paths at ``tau = factor * tau*`` (or at the given ``delays``) of the rest point a delay destabilises first.
 
     Default start: the rest point moved a tenth of the way to the centre of the state space; default
     ``t_end``: 30 periods ``2 pi / omega*``.
@@ -100,7 +101,7 @@ def delay_paths(subject, *, factors: Sequence[float] = (0.5, 1.5), initial=None,
         initial = point.state + 0.1 * (centre - point.state)
     starts = as_initial_states(game, initial)
     t_end = 30 * 2 * np.pi / s.omega_star if t_end is None else float(t_end)
-    delays = tuple(float(f) * s.tau_star for f in factors)
+    delays = tuple(float(f) * s.tau_star for f in factors) if delays is None else tuple(float(t) for t in delays)
     sims: list[DelayedSimulation] = [simulate_delayed(subject, starts, t_end, delay=tau, params=params,
                                                       n_points=n_points, dynamics="replicator") for tau in delays]
     return DelayPaths(point.label, point.state, s.tau_star, s.omega_star, delays, sims)

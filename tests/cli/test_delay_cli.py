@@ -172,3 +172,17 @@ def test_a_scenario_delay_needs_the_replicator():
     with pytest.raises(ScenarioError) as info:
         scenario_from_dict({**_raw(), "dynamics": {"name": "logit", "eta": 0.5}, "delay": {"tau": 1}}, file="g.toml")
     assert info.value.key == "delay" and "replicator" in str(info.value)
+
+
+def test_figure_takes_delay_for_paths_and_for_the_delays_drawn(tmp_path):
+    delayed, plain = tmp_path / "delayed.svg", tmp_path / "plain.svg"
+    common = ["figure", "paths", VERTICAL, "-m", "dynamic_penalty", "--t-end", "10"]
+    assert invoke([*common, "--delay", "0.2", "--out", delayed]).exit_code == 0
+    assert invoke([*common, "--out", plain]).exit_code == 0
+    assert delayed.read_bytes() != plain.read_bytes()
+    chosen = tmp_path / "chosen.svg"
+    result = invoke(["figure", "delay", VERTICAL, "-m", "dynamic_penalty", "--delay", "0.03", "--delay", "0.07",
+                     "--t-end", "20", "--out", chosen])
+    assert result.exit_code == 0, result.output
+    assert_user_error(invoke(["figure", "portrait", VERTICAL, "--delay", "1", "--out", tmp_path / "x.svg"]),
+                      "--delay is for paths and delay figures")
