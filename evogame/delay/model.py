@@ -82,6 +82,7 @@ class DelayedReplicator:
         symbols = tuple(tuple(sympy.Dummy(f"{v}_lag{k}") for v in self.variables) for k in range(len(lags)))
         self.lags, self.lagged = lags, symbols
         self.components = self._components(work, dyn, subs)
+        self._jacobians = None
         self._fn = sympy.lambdify(list(self.variables) + [s for block in symbols for s in block],
                                   list(self.components), modules="numpy", cse=True)
 
@@ -111,14 +112,16 @@ class DelayedReplicator:
         At a rest point the delayed state equals the current one; the
         characteristic equation of ``dz/dt = A0 z(t) + sum_k A_k z(t - tau_k)`` is
         ``det(lambda I - A0 - sum_k A_k exp(-lambda tau_k)) = 0``, and
-        ``A0 + sum_k A_k`` is the Jacobian of the undelayed replicator.
+        ``A0 + sum_k A_k`` is the Jacobian of the undelayed replicator.  The
+        Jacobians are derived and compiled once per field.
         """
+        if self._jacobians is None:
+            F = sympy.Matrix(self.components)
+            blocks = [F.jacobian(list(self.variables))] + [F.jacobian(list(b)) for b in self.lagged]
+            args = list(self.variables) + [s for block in self.lagged for s in block]
+            self._jacobians = sympy.lambdify(args, [list(B) for B in blocks], modules="numpy", cse=True)
         state = [float(v) for v in np.asarray(state, dtype=float)]
-        point = dict(zip(self.variables, state))
-        for block in self.lagged:
-            point.update(zip(block, state))
-        F = sympy.Matrix(self.components)
-        A0 = np.array(F.jacobian(list(self.variables)).xreplace(point).evalf(), dtype=float)
-        blocks = [np.array(F.jacobian(list(block)).xreplace(point).evalf(), dtype=float) for block in self.lagged]
         d = len(self.variables)
-        return A0.reshape(d, d), [A.reshape(d, d) for A in blocks]
+        values = self._jacobians(*state, *(state * len(self.lagged)))
+        A0, *blocks = (np.array(B, dtype=float).reshape(d, d) for B in values)
+        return A0, blocks
