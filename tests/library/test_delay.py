@@ -295,3 +295,23 @@ def test_the_crossing_count_agrees_with_the_rightmost_roots_on_shipped_games(nam
             verdict = info.stability.verdict(tau)
             if not verdict.startswith("undetermined"):
                 assert (verdict == "unstable") == (spectral_abscissa(A0, [(A1, tau)]) > 0), (point.label, tau)
+
+
+def test_an_edge_point_found_numerically_matches_hayes_for_its_delayed_factor():
+    from conftest import load
+    scenario = load("zeeman_edge_ess")
+    analysis = analyze(scenario)
+    edge = next(p for p in analysis.rest_points if not p.is_pure)
+    A0, (A1,) = DelayedReplicator(scenario.game, [1.0]).linearisation(edge.state)
+    assert np.abs(A0).max() > 0 and np.abs(A1).max() > 0               # neither closed form applies
+    (slow,), (fast,) = [e for e in np.linalg.eigvals(A1) if abs(e) > 1e-12], \
+        [e for e in np.linalg.eigvals(A0) if abs(e) > 1e-12]
+    rng = np.random.default_rng(0)
+    for lam, tau in zip(rng.normal(size=5) + 1j * rng.normal(size=5), rng.uniform(0, 3, 5)):
+        # the quasi-polynomial factors: (lambda - fast)(lambda - slow e^(-lambda tau))
+        delta = np.linalg.det(lam * np.eye(2) - A0 - A1 * np.exp(-lam * tau))
+        assert delta == pytest.approx((lam - fast) * (lam - slow * np.exp(-lam * tau)), abs=1e-12)
+    result = delay_stability(A0, A1)
+    assert result.method == "numeric" and fast.real < 0 and slow.real < 0
+    assert result.tau_star == pytest.approx(math.pi / (2 * abs(slow)), rel=1e-9)      # Hayes, real mu < 0
+    assert result.omega_star == pytest.approx(abs(slow), rel=1e-9)
