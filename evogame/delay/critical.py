@@ -124,6 +124,12 @@ class DelayStability:
 
     def verdict(self, tau: float) -> str:
         """``"asymptotically stable"``, ``"unstable"`` or ``"undetermined"`` at delay ``tau`` (linearisation)."""
+        if tau == 0:   # no delay: the undelayed Jacobian's eigenvalues decide (a centre stays undetermined)
+            scale = max(1.0, float(np.abs(self.A0 + self.A1).max(initial=0.0)))
+            real = self.eigenvalues.real
+            if np.any(real > 1e-9 * scale):
+                return "unstable"
+            return "asymptotically stable" if np.all(real < -1e-9 * scale) else "undetermined"
         n = self.unstable_roots(tau)
         if n is None:
             return "undetermined"

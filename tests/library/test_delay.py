@@ -328,3 +328,12 @@ def test_readme_delay_example_runs_and_reports_the_documented_tau_star(monkeypat
     interior = namespace["result"].points[-1]
     assert round(interior.stability.tau_star, 5) == 0.05042 and round(interior.stability.omega_star, 4) == 0.9058
     assert "τ* = 0.05042, ω* = 0.9058" in section
+
+
+def test_without_delay_the_verdict_is_the_undelayed_classification(scenario):
+    incentive = apply(scenario, ["incentive"], 1.0)
+    analysis = analyze(incentive)
+    verdicts = {p.label: p.verdict for p in delay_analysis(incentive, analysis, 0.0).points}
+    for point in analysis.rest_points:
+        expected = {"asymptotically stable": "asymptotically stable", "non-hyperbolic": "undetermined"}
+        assert verdicts[point.label] == expected.get(point.classification, "unstable")
