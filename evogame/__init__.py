@@ -26,6 +26,7 @@ _LAZY = {
     "StochasticSimulation": ("stochastic.paths", "StochasticSimulation"),
     "stochastic_stability": ("stochastic.conditions", "stochastic_stability"),
     "StochasticStability": ("stochastic.conditions", "StochasticStability"),
+    "simulate_delayed": ("delay", "simulate_delayed"),
     "load_scenario": ("scenario", "load_scenario"),
     "parse_scenario": ("scenario", "parse_scenario"),
     "apply": ("studies.mechanisms", "apply"),

@@ -32,8 +32,8 @@ from .studies.mechanisms import apply
 from .studies.sweeps import regime_map, sweep1d
 from .studies.thresholds import threshold
 
-__all__ = ["FIGURE_KINDS", "sensitivity", "bifurcation", "regime_figure", "basins_figure", "target_threshold",
-           "draw_report_figures", "FigureEntry"]
+__all__ = ["FIGURE_KINDS", "sensitivity", "bifurcation", "regime_figure", "basins_figure", "delay_figure",
+           "target_threshold", "draw_report_figures", "FigureEntry"]
 
 FIGURE_KINDS = ("portrait", "paths", "sensitivity", "bifurcation", "regime", "basins")
 
@@ -129,6 +129,36 @@ def basins_figure(subject, params: Mapping | None = None, *, samples: int = 2048
     """
     result = subject if isinstance(subject, BasinResult) else basins(subject, params, samples=samples, seed=seed)
     return basin_map_figure(result, lang=lang, width=width, resolved=resolved)
+
+
+def delay_figure(subject, *, sweep=None, mechanisms: Sequence = (), delays: Sequence[float] | None = None,
+                 initial=None, t_end: float | None = None, params: Mapping | None = None, lang: str = "en",
+                 width="single", resolved=None):
+    """The information-delay figures (:mod:`evogame.delay`).
+
+    Without ``sweep``: paths of the delayed replicator at ``tau = 0.5 tau*`` and ``1.5 tau*`` (or at
+    ``delays``) of the rest point a delay destabilises first (``mechanisms`` applied at strength 1).  With
+    ``sweep = (name, values)``: that rest point's ``tau*`` against a parameter, or against ``"strength"`` of
+    ``mechanisms``.
+    """
+    from .delay.study import critical_delay_curve, delay_paths
+    from .plotting.delay import critical_delay_figure, delay_paths_figure
+    scenario = as_scenario(subject)
+    if sweep is None:
+        applied = apply(scenario, list(mechanisms)) if mechanisms else scenario
+        result = delay_paths(applied, delays=delays, initial=initial, t_end=t_end, params=params)
+        return delay_paths_figure(result, lang=lang, width=width, resolved=resolved)
+    name, values = sweep
+    curve = critical_delay_curve(scenario, name, values, mechanisms, params)
+    resolved = resolve_language(lang) if resolved is None else resolved     # warns once about a missing font
+    labels = Labels(scenario.game, resolved[0])
+    if name == "strength":
+        quantity = ", ".join(scenario.mechanism(m).label(labels.lang) for m in mechanisms) + \
+            f": {labels.word('strength')} $s$"
+    else:
+        quantity = labels.parameter(name)
+    return critical_delay_figure(curve, scenario.game, quantity=quantity, lang=lang, width=width,
+                                 resolved=resolved)
 
 
 # -- a report's figures ---------------------------------------------------------------------------

@@ -34,6 +34,7 @@ OPTION_NAMES = {
     "t_end": "--t-end",
     "dynamics": "--dynamics",
     "noise": "--noise", "form": "--form", "scheme": "--scheme", "paths": "--paths", "dt": "--dt",
+    "delay": "--delay",
 }
 
 #: command -> its own spelling of an argument, where it differs from OPTION_NAMES

@@ -90,3 +90,9 @@ def dynamics_option(f):
     return click.option("--dynamics", default=None, metavar="NAME[:KEY=VALUE,...]",
                         help="The dynamics: replicator, maynard_smith, mutator:mu=VALUE, logit:eta=VALUE, bnn or "
                              "smith (default: the scenario's [dynamics], else replicator).")(f)
+
+
+def delay_option(f):
+    return click.option("--delay", "delay", multiple=True, metavar="TAU|POP=TAU",
+                        help="Information delay: payoffs seen at the state TAU time units ago (replicator only); "
+                             "POP=TAU per population (repeatable).  Default: the scenario's [delay], if any.")(f)

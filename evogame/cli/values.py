@@ -129,3 +129,36 @@ def check_grid_size(axes) -> None:
     if len(axes) > 1 and cells > MAX_CELLS:
         raise ScenarioError(f"a regime map of {' x '.join(str(len(v)) for _, v in axes)} = {cells} cells is too "
                             "large", argument="param", expected=f"at most {MAX_CELLS} cells (e.g. 500 x 500)")
+
+
+def parse_delay(scenario, items):
+    """``--delay`` values -> one delay (``["1"]``) or ``{population: delay}`` (``["superior=1", ...]``).
+
+    None when the option was not given: the scenario's ``[delay]`` applies (if any).
+    """
+    if not items:
+        return None
+    names = [p.name for p in scenario.game.populations]
+    if len(items) == 1 and "=" not in items[0]:
+        return _delay_number(items[0], items[0])
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise ScenarioError(f"'{item}': give one delay, or POPULATION=DELAY for each population",
+                                argument="delay", expected="TAU, or POPULATION=TAU (repeatable)")
+        name, value = (s.strip() for s in item.split("=", 1))
+        if name not in names:
+            raise ScenarioError(f"unknown population '{name}'", file=scenario.file, argument="delay",
+                                expected="one of " + ", ".join(names), suggestion=did_you_mean(name, names))
+        out[name] = _delay_number(item, value)
+    return out
+
+
+def _delay_number(item: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ScenarioError(f"'{item}' is not a number", argument="delay", expected="a delay >= 0") from None
+    if not (math.isfinite(number) and number >= 0):
+        raise ScenarioError(f"'{item}' is not a delay", argument="delay", expected="a finite number >= 0")
+    return number

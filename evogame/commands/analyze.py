@@ -6,11 +6,11 @@ import os
 import click
 
 from .. import cache
-from ..cli.options import (budget_option, dynamics_option, json_option, mechanism_option, param_option,
-                           scenario_argument, strength_option)
+from ..cli.options import (budget_option, delay_option, dynamics_option, json_option, mechanism_option,
+                           param_option, scenario_argument, strength_option)
 from ..cli.noise import analyze_noise_options, stochastic_stability_section
 from ..cli.output import echo_json
-from ..cli.values import load, parse_params
+from ..cli.values import load, parse_delay, parse_params
 from ..formatting import jsonable
 from ..scenario.checks import MAX_BYTES
 
@@ -23,12 +23,14 @@ Examples:
   evogame analyze scenarios/vertical.toml --symbolic
   evogame analyze scenarios/rps.toml --dynamics logit:eta=0.5
   evogame analyze scenarios/vertical.toml --noise 0.5 --form "x(1-x)"
+  evogame analyze scenarios/vertical.toml -m dynamic_penalty --delay 1
 """)
 @scenario_argument
 @param_option
 @mechanism_option()
 @strength_option()
 @dynamics_option
+@delay_option
 @click.option("--symbolic", is_flag=True,
               help="Also derive rest points, eigenvalues and stability conditions with symbolic parameters.")
 @budget_option("Seconds of exact solving per face before the numeric fallback.")
@@ -36,14 +38,18 @@ Examples:
               help="Recompute even if this file was analysed with the same options before, and store nothing.")
 @analyze_noise_options
 @json_option
-def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, as_json, no_cache, **stochastic):
+def command(scenario, params, mechanisms, strength, dynamics, delay, symbolic, budget, as_json, no_cache,
+            **stochastic):
     """Find and classify every rest point of SCENARIO.
 
     Prints the payoff table, the replicator equations and, for every rest
     point on every face, its state, the eigenvalues of the Jacobian in the
     tangent space and its classification (asymptotically stable, unstable
     source, saddle, non-hyperbolic), with the tolerance used.  With
-    --mechanism, the game with the mechanisms applied at --strength.
+    --mechanism, the game with the mechanisms applied at --strength.  With
+    --delay (or a [delay] in the scenario), a "Delay" section: every rest
+    point's critical delay tau* (Hopf), the frequency there, and its
+    stability at the given delay.
 
     The result is cached (see EVOGAME_CACHE_DIR in evogame --help), keyed by
     the file's content, the options and evogame's code: a second run on an
@@ -60,6 +66,8 @@ def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, 
         options.update(dynamics=dynamics)
     if stochastic["noise"]:
         options.update(noise=list(stochastic["noise"]), form=stochastic["form"], moment=stochastic["moment"])
+    if delay:
+        options.update(delay=list(delay))
     key = None if no_cache else _cache_key(scenario, options)
     stored = cache.read("analyze", key) if key is not None else None
     if stored is not None and isinstance(stored.get("text"), str) and "json" in stored:
@@ -69,7 +77,7 @@ def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, 
             click.echo(stored["text"])
             click.echo("(cached result: the scenario file is unchanged; --no-cache recomputes)", err=True)
         return
-    document, text = _analysis(scenario, params, mechanisms, strength, dynamics, symbolic, budget)
+    document, text = _analysis(scenario, params, mechanisms, strength, dynamics, symbolic, budget, delay)
     if stochastic["noise"]:
         extra, extra_text = stochastic_stability_section(scenario, params, mechanisms, strength, dynamics, **stochastic)
         document, text = {**document, "stochastic_stability": extra}, text + "\n\n" + extra_text
@@ -81,7 +89,8 @@ def command(scenario, params, mechanisms, strength, dynamics, symbolic, budget, 
         click.echo(text)
 
 
-def _analysis(path: str, params, mechanisms, strength, dynamics, symbolic: bool, budget: float) -> tuple[dict, str]:
+def _analysis(path: str, params, mechanisms, strength, dynamics, symbolic: bool, budget: float,
+              delay=()) -> tuple[dict, str]:
     """The analysis as its JSON document and its text (imports the analysis stack: sympy)."""
     from ..analysis import analyze
     from ..studies.mechanisms import apply
@@ -92,7 +101,15 @@ def _analysis(path: str, params, mechanisms, strength, dynamics, symbolic: bool,
     if mechanisms:
         subject = apply(subject, list(mechanisms), strength)
     result = analyze(subject, overrides, symbolic=symbolic, budget=budget, dynamics=dynamics)
-    return jsonable(result.to_dict()), analysis_text(result)
+    document, text = jsonable(result.to_dict()), analysis_text(result)
+    delay = parse_delay(subject, delay)
+    if delay is not None or subject.delay is not None:
+        from ..delay.analysis import delay_analysis
+        from ..render.delay_section import delay_text
+        delays = delay_analysis(subject, result, subject.delay.tau if delay is None else delay, overrides)
+        document["delay"] = jsonable(delays.to_dict())
+        text += "\n\n" + delay_text(delays)
+    return document, text
 
 
 def _cache_key(path: str, options: dict) -> str | None:

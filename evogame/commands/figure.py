@@ -9,12 +9,14 @@ import math
 
 import click
 
-from ..cli.options import lang_option, mechanism_option, param_option, scenario_argument, width_option
 from ..cli.noise import figure_noise_options
-from ..cli.values import check_grid_size, load, parse_initial, parse_params
+from ..cli.options import (delay_option, lang_option, mechanism_option, param_option, scenario_argument,
+                           width_option)
+from ..cli.values import check_grid_size, load, parse_delay, parse_initial, parse_params
 from ..errors import ScenarioError, did_you_mean
 
-KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins", "dynamics", "noise", "noise-ends")
+KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins", "dynamics", "noise", "noise-ends",
+         "delay")
 
 
 def parse_vary(subject, text: str):
@@ -60,6 +62,9 @@ Examples:
   evogame figure bifurcation scenarios/vertical.toml --sweep c_D=0:6:241 --dynamics smith --out bif.svg
   evogame figure noise scenarios/vertical.toml --noise 0.2 --noise 0.5 --noise 1 --out noise.svg
   evogame figure noise-ends scenarios/vertical.toml --form "x(1-x)" --out ends.svg
+  evogame figure delay scenarios/vertical.toml -m dynamic_penalty --out delay.svg
+  evogame figure delay scenarios/vertical.toml -m dynamic_penalty --sweep strength=0:1:41 --out tau.svg
+  evogame figure paths scenarios/vertical.toml -m dynamic_penalty --delay 0.1 --out delayed.svg
 """)
 @click.argument("kind", type=click.Choice(KINDS))
 @scenario_argument
@@ -75,7 +80,7 @@ Examples:
 @click.option("--vary", default=None, metavar="NAME=v1,v2,...",
               help="sensitivity: the parameter (or mechanism, for its strength) and its values.")
 @click.option("--sweep", "sweeps", multiple=True, metavar="NAME=LO:HI:N",
-              help="bifurcation: one swept parameter; regime: two (NAME may be 'strength').")
+              help="bifurcation: one swept parameter; regime: two; delay: tau* along one (NAME may be 'strength').")
 @click.option("--target", default=None, metavar="STATE",
               help="regime: the state whose threshold curve is drawn (default: the scenario's target).")
 @click.option("--initial", "-i", multiple=True, metavar="X,Y,...",
@@ -93,15 +98,19 @@ Examples:
               help="dynamics: the two to four dynamics compared (default: replicator, logit:eta=0.5, bnn, smith); "
                    "other kinds: the one dynamics followed (default: the scenario's [dynamics], else replicator).")
 @figure_noise_options
+@delay_option
 def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, sweeps, target, initial, t_end,
-            slices, speed, samples, dpi, dynamics, **stochastic):
+            slices, speed, samples, dpi, dynamics, delay, **stochastic):
     """Draw one figure of SCENARIO: KIND is portrait, paths, sensitivity, regime, bifurcation, basins, dynamics,
-    noise or noise-ends.
+    noise, noise-ends or delay.
 
     The phase portrait's geometry follows the game's shape (line, simplex,
     unit square, unit cube); rest points are marked filled = asymptotically
     stable, open circle = unstable source, open square = saddle, half-filled =
-    non-hyperbolic.  Same input, same bytes (SVG and PDF).
+    non-hyperbolic.  delay: paths of the replicator with delayed payoffs at
+    tau = 0.5 tau* and 1.5 tau* (README "Delay"), or with --sweep the
+    critical delay tau* along a parameter or mechanism strength.  Same
+    input, same bytes (SVG and PDF).
     """
     from .. import figures, plotting   # matplotlib: loaded only when a figure is drawn
     from ..dynamics import with_dynamics
@@ -119,6 +128,7 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
         raise ScenarioError(f"--sweep is for bifurcation and regime figures, not {kind}", key="--sweep")
     if kind != "sensitivity" and vary:
         raise ScenarioError(f"--vary is for sensitivity figures, not {kind}", key="--vary")
+    work = _with_delay(kind, work, parse_delay(subject, delay) if kind != "delay" else None)
     mechanisms = list(mechanisms)
     applied = apply(work, mechanisms) if mechanisms and kind not in ("regime", "bifurcation") else work
     style = dict(lang=lang, width=width)
@@ -137,6 +147,10 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
         fig = figures.noise_figure(applied, stochastic["sigmas"] or figures.DEFAULT_SIGMAS, ends=kind == "noise-ends",
                                    initial=parse_initial(subject, initial) or None, t_end=t_end, form=stochastic["form"],
                                    paths=stochastic["paths"], seed=stochastic["seed"], **style)
+    elif kind == "delay":
+        delays = [parse_delay(subject, [item]) for item in delay] or None    # each a number, or POP=TAU
+        fig = _delay_figure(figures, work, sweeps, mechanisms, parse_initial(subject, initial) or None, t_end,
+                            delays, style)
     else:  # basins
         fig = figures.basins_figure(applied, samples=samples, **style)
     path = plotting.save_figure(fig, out, fmt, dpi=dpi)
@@ -201,3 +215,31 @@ def _sweep_figure(figures, kind, work, sweeps, mechanisms, target, style):
         return figures.bifurcation(work, name, values, mechanisms, **style)
     (xn, xv), (yn, yv) = axes
     return figures.regime_figure(work, xn, xv, yn, yv, mechanisms, target=target, **style)
+
+
+def _with_delay(kind, work, delay):
+    """paths: the scenario with --delay as its [delay]; delay figures take --delay themselves."""
+    if delay is None or kind == "delay":
+        return work
+    if kind != "paths":
+        raise ScenarioError(f"--delay is for paths and delay figures, not {kind}", key="--delay")
+    from dataclasses import replace
+
+    from ..scenario.delay import DelaySettings
+    return replace(work, delay=DelaySettings(delay))
+
+
+def _delay_figure(figures, work, sweeps, mechanisms, initial, t_end, delay, style):
+    """Paths below and above tau* (or at --delay values), or tau* along one --sweep NAME=LO:HI:N."""
+    from ..studies.sweeps import parse_axis
+    if len(sweeps) > 1:
+        raise ScenarioError(f"a delay figure takes at most one --sweep, got {len(sweeps)}", key="--sweep",
+                            expected="NAME=LO:HI:N, e.g. strength=0:1:41 with -m MECHANISM")
+    sweep = parse_axis(sweeps[0]) if sweeps else None
+    if sweep is not None and sweep[0] == "strength" and not mechanisms:
+        raise ScenarioError("sweeping 'strength' needs --mechanism NAME", key="--sweep")
+    if delay is not None and (sweep is not None or any(isinstance(t, dict) for t in delay)):
+        raise ScenarioError("a delay figure takes --delay TAU (repeatable) for the delays of its paths",
+                            key="--delay", expected="common delays, without --sweep")
+    return figures.delay_figure(work, sweep=sweep, mechanisms=mechanisms, delays=delay, initial=initial,
+                                t_end=t_end, **style)

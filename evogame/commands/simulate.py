@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import click
 
-from ..cli.options import (POSITIVE, dynamics_option, json_option, mechanism_option, param_option,
+from ..cli.options import (POSITIVE, delay_option, dynamics_option, json_option, mechanism_option, param_option,
                            scenario_argument, strength_option)
 from ..cli.noise import noisy, simulate_noise_options, simulate_noisy_command
 from ..cli.output import echo_json, write_output
-from ..cli.values import load, parse_initial, parse_params
+from ..cli.values import load, parse_delay, parse_initial, parse_params
+from ..errors import ScenarioError
 
 __all__ = ["command"]
 
@@ -18,12 +19,14 @@ Examples:
   evogame simulate scenarios/vertical.toml --initial 0.5,0.5 --out paths.csv
   evogame simulate scenarios/vertical.toml -m platform --json
   evogame simulate scenarios/dual_leadership.toml --noise 0.5 --paths 2000 --seed 1 --json
+  evogame simulate scenarios/vertical.toml -m dynamic_penalty --delay 0.1 --t-end 200
 """)
 @scenario_argument
 @param_option
 @mechanism_option()
 @strength_option()
 @dynamics_option
+@delay_option
 @click.option("--initial", "-i", multiple=True, metavar="X,Y,...",
               help="An initial state in reduced coordinates (repeatable); default: the scenario's "
                    "[simulation] initial states, else the centre.")
@@ -34,7 +37,8 @@ Examples:
               help="Write the paths as CSV to this file instead of stdout.")
 @simulate_noise_options
 @json_option
-def command(scenario, params, mechanisms, strength, dynamics, initial, t_end, points, out, as_json, **stochastic):
+def command(scenario, params, mechanisms, strength, dynamics, delay, initial, t_end, points, out, as_json,
+            **stochastic):
     """Integrate the replicator dynamics of SCENARIO from initial states.
 
     CSV columns: start, t, then one column per state variable (the share of
@@ -45,6 +49,8 @@ def command(scenario, params, mechanisms, strength, dynamics, initial, t_end, po
     --paths sample paths per initial state; --json prints mean, quantile bands,
     end-state shares and first passages, the CSV (columns start, path, t, ...)
     every path.
+    With --delay (or a [delay] in the scenario), the payoffs are seen at the
+    delayed state x(t - TAU) (method of steps; see README "Delay").
     """
     from ..simulation import simulate
     from ..studies.mechanisms import apply
@@ -57,8 +63,17 @@ def command(scenario, params, mechanisms, strength, dynamics, initial, t_end, po
     if mechanisms:
         subject = apply(subject, list(mechanisms), strength)
     if noisy(subject, stochastic["noise"]):
+        if delay:
+            raise ScenarioError("--noise and --delay together: a stochastic delay equation is not offered",
+                                key="--delay", expected="either --noise or --delay")
         return simulate_noisy_command(subject, starts, t_end, overrides, points, dynamics, out, as_json, **stochastic)
-    result = simulate(subject, starts, t_end, params=overrides, n_points=points, dynamics=dynamics)
+    delay = parse_delay(subject, delay)
+    if delay is not None or subject.delay is not None:
+        from ..delay import simulate_delayed
+        result = simulate_delayed(subject, starts, t_end, delay=delay, params=overrides, n_points=points,
+                                  dynamics=dynamics)
+    else:
+        result = simulate(subject, starts, t_end, params=overrides, n_points=points, dynamics=dynamics)
     if as_json:
         echo_json(result.to_dict())
         return

@@ -20,7 +20,7 @@ def command(scenario, as_json):
 
     With --json: the populations and their strategies, the parameters (value,
     range, integer), the mechanisms, the presets, the target, the
-    simulation settings and the [noise] settings.
+    simulation settings, the [noise] settings and the [delay] (null without one).
     """
     subject = load(scenario)
     if as_json:
@@ -49,4 +49,5 @@ def declarations(path: str, subject) -> dict:
         "target": subject.target_key,
         "simulation": subject.simulation.to_dict(),
         "noise": None if subject.noise is None else subject.noise.to_dict(),
+        "delay": None if subject.delay is None else subject.delay.to_dict(),
     }

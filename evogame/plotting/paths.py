@@ -102,7 +102,11 @@ def paths(subject: Game | Scenario, initial=None, t_end: float | None = None, pa
     L = s.labels
     starts = default_initial_states(subject) if initial is None else as_initial_states(s.game, initial)
     t_end = default_t_end(subject) if t_end is None else float(t_end)
-    sim = simulate(subject, starts, t_end, params=s.values, n_points=n_points)   # a scenario's [dynamics]
+    if getattr(subject, "delay", None) is not None:     # a scenario's [delay]: payoffs seen at x(t - tau)
+        from ..delay import simulate_delayed
+        sim = simulate_delayed(subject, starts, t_end, params=s.values, n_points=n_points)
+    else:
+        sim = simulate(subject, starts, t_end, params=s.values, n_points=n_points)   # a scenario's [dynamics]
     cells = panels(s.game)
     with style(width, s.cjk_font):
         ncol = min(len(starts), 3 if width == "single" else 5)

@@ -81,7 +81,7 @@ _LAZY = {
     "Scenario": "model", "as_scenario": "model", "Mechanism": "mechanisms", "MECHANISM_KEYS": "mechanisms",
     "STRENGTH": "mechanisms", "strength_symbol": "mechanisms", "Preset": "presets", "PRESET_KEYS": "presets",
     "decode": "reader", "load_scenario": "reader", "parse_scenario": "reader",
-    "scenario_from_dict": "sections", "SimulationSettings": "simulation",
+    "scenario_from_dict": "sections", "SimulationSettings": "simulation", "DelaySettings": "delay",
 }
 
 
@@ -91,6 +91,6 @@ def __getattr__(name):
     raise AttributeError(f"module 'evogame.scenario' has no attribute {name!r}")
 
 
-__all__ = ["Scenario", "as_scenario", "Mechanism", "Preset", "SimulationSettings", "load_scenario",
+__all__ = ["Scenario", "as_scenario", "Mechanism", "Preset", "SimulationSettings", "DelaySettings", "load_scenario",
            "parse_scenario", "scenario_from_dict", "decode", "STRENGTH", "strength_symbol", "MAX_BYTES",
            "RESERVED_NAMES", "TOP_LEVEL", "MECHANISM_KEYS", "PRESET_KEYS"]

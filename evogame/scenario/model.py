@@ -6,6 +6,7 @@ from typing import Mapping
 
 from ..errors import unknown_name
 from ..game import Game
+from .delay import DelaySettings
 from .mechanisms import Mechanism
 from .noise import NoiseSettings
 from .presets import Preset
@@ -27,6 +28,7 @@ class Scenario:
     file : the scenario file's path (None for a game built in code).
     dynamics : the ``[dynamics]`` the scenario is analysed under by default
         (``"replicator"``, ``"logit:eta=0.1"``...).
+    delay : the ``[delay]`` settings (information delay of the payoffs), or None.
     """
 
     game: Game
@@ -37,6 +39,7 @@ class Scenario:
     file: str | None = None
     dynamics: str = "replicator"
     noise: NoiseSettings | None = None    # the [noise] section (evogame.scenario.noise), None when absent
+    delay: DelaySettings | None = None
 
     @property
     def target_key(self) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from ..errors import did_you_mean
 from ..game import parse_profile
 from .checks import TOP_LEVEL, check_keys, err, show, string, text
+from .delay import parse_delay
 from .dynamics import parse_dynamics
 from .mechanisms import check_ranges, parse_mechanisms
 from .model import Scenario
@@ -48,4 +49,5 @@ def scenario_from_dict(data: Mapping[str, Any], *, file: str = "<dict>") -> Scen
     mechanisms = parse_mechanisms(data["mechanisms"], game, file) if "mechanisms" in data else {}
     presets = parse_presets(data["presets"], game, file) if "presets" in data else {}
     check_ranges(mechanisms, game, file)
-    return Scenario(game, mechanisms, presets, target, simulation, file, dynamics, noise=parse_noise(data, game, file))
+    return Scenario(game, mechanisms, presets, target, simulation, file, dynamics, noise=parse_noise(data, game, file),
+                    delay=parse_delay(data, populations, file))
