@@ -41,6 +41,7 @@ class Simulation:
     success: bool = True
     message: str = ""
     stats: dict | None = field(default=None, repr=False)
+    tolerances: dict | None = None     # the method and the rtol, atol it integrated with
 
     def shares(self, population: int | str) -> np.ndarray:
         """Shares of every strategy of one population: ``(B, T, n_p)``."""
@@ -55,8 +56,11 @@ class Simulation:
         return self.paths[:, -1, :]
 
     def to_dict(self) -> dict:
-        return {"times": self.times.tolist(), "variables": [str(v) for v in self.game.variables],
-                "paths": self.paths.tolist(), "success": self.success, "message": self.message}
+        out = {"times": self.times.tolist(), "variables": [str(v) for v in self.game.variables],
+               "paths": self.paths.tolist(), "success": self.success, "message": self.message}
+        if self.tolerances is not None:
+            out["integration"] = dict(self.tolerances)
+        return out
 
     def __repr__(self):
         B, T, d = self.paths.shape
@@ -384,7 +388,8 @@ def simulate(subject: Game | Scenario, initial_states, t_end: float, *, params: 
             return Simulation(game, times, sol.states, True, sol.message,
                               stats={"steps": sol.steps, "rejected": sol.rejected,
                                      "implicit": sol.handed_over, "evaluations": sol.evaluations,
-                                     "iterations": sol.iterations})
+                                     "iterations": sol.iterations},
+                              tolerances={"method": "Dormand-Prince 5(4), batched", "rtol": rtol, "atol": atol})
         paths = np.empty((B, len(times), d))
         for b in range(B):
             paths[b] = implicit_solve(rhs, jac if method in ("Radau", "BDF", "LSODA") else None, z0[b], 0.0,
@@ -392,4 +397,5 @@ def simulate(subject: Game | Scenario, initial_states, t_end: float, *, params: 
             block = np.ascontiguousarray(paths[b].T)
             constraint(block, np.full(len(times), b))
             paths[b] = block.T
-    return Simulation(game, times, paths, True, f"scipy solve_ivp({method}), start by start")
+    return Simulation(game, times, paths, True, f"scipy solve_ivp({method}), start by start",
+                      tolerances={"method": f"scipy solve_ivp({method})", "rtol": rtol, "atol": atol})

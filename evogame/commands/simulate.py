@@ -35,10 +35,15 @@ Examples:
               help="Number of saved times.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the paths as CSV to this file instead of stdout.")
+@click.option("--rtol", type=click.FloatRange(min=1e-14, max=0.1), default=1e-8, show_default=True,
+              help="Relative tolerance per start and component (as solve_ivp's; not used with --delay or --noise, "
+                   "which take fixed steps).")
+@click.option("--atol", type=click.FloatRange(min=1e-16, max=0.1), default=1e-10, show_default=True,
+              help="Absolute tolerance per start and component.")
 @simulate_noise_options
 @json_option
-def command(scenario, params, mechanisms, strength, dynamics, delay, initial, t_end, points, out, as_json,
-            **stochastic):
+def command(scenario, params, mechanisms, strength, dynamics, delay, initial, t_end, points, rtol, atol, out,
+            as_json, **stochastic):
     """Integrate the replicator dynamics of SCENARIO from initial states.
 
     CSV columns: start, t, then one column per state variable (the share of
@@ -73,7 +78,8 @@ def command(scenario, params, mechanisms, strength, dynamics, delay, initial, t_
         result = simulate_delayed(subject, starts, t_end, delay=delay, params=overrides, n_points=points,
                                   dynamics=dynamics)
     else:
-        result = simulate(subject, starts, t_end, params=overrides, n_points=points, dynamics=dynamics)
+        result = simulate(subject, starts, t_end, params=overrides, n_points=points, dynamics=dynamics, rtol=rtol,
+                          atol=atol)
     if as_json:
         echo_json(result.to_dict())
         return
@@ -83,6 +89,9 @@ def command(scenario, params, mechanisms, strength, dynamics, delay, initial, t_
         click.echo(f"wrote {result.paths.shape[0]} paths x {len(result.times)} times to {out}", err=True)
     else:
         click.echo(text, nl=False)
+    used = getattr(result, "tolerances", None)
+    if used:   # the tolerances the paths were integrated with, where the CSV has no room for them
+        click.echo(f"integrated by {used['method']} with rtol={used['rtol']:g}, atol={used['atol']:g}", err=True)
 
 
 def _default_starts(subject) -> list[list[float]]:

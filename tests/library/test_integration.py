@@ -7,6 +7,7 @@ simplex is never left, and zero-sum Rock-Paper-Scissors conserves
 ``x_1 x_2 x_3``.
 """
 import itertools
+import json
 
 import numpy as np
 import pytest
@@ -257,3 +258,24 @@ def test_rows_of_reduced_coordinates_are_starts_even_where_they_read_as_probabil
     # three strategies: probability vectors cannot be read as reduced rows, one start needs no wrapping
     rps = load_scenario(SCENARIOS / "rps.toml").game
     assert as_initial_states(rps, [[0.2, 0.3, 0.5]]).tolist() == [[0.2, 0.3]]
+
+
+def test_rps_invariant_is_kept_to_the_tolerance_asked_for():
+    # zero-sum RPS: x1 x2 x3 is a first integral of the replicator; its drift over t = 1000 measures the
+    # integrator's global error: at the defaults (rtol 1e-8) ~ 1e-7, with rtol 1e-10, atol 1e-12 below 1e-9
+    from conftest import SCENARIOS
+    from helpers import invoke
+
+    def drift(*options):
+        res = invoke(["simulate", SCENARIOS / "rps.toml", "-i", "0.5,0.3", "--t-end", "1000", "--points", "1001",
+                      "--json", *options])
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.stdout)
+        z = np.array(data["paths"][0])
+        product = z[:, 0] * z[:, 1] * (1 - z[:, 0] - z[:, 1])
+        return float(np.abs(product - product[0]).max()), data["integration"]
+
+    loose, used = drift()
+    tight, used_tight = drift("--rtol", "1e-10", "--atol", "1e-12")
+    assert (used["rtol"], used["atol"]) == (1e-8, 1e-10) and (used_tight["rtol"], used_tight["atol"]) == (1e-10, 1e-12)
+    assert tight < 1e-9 < loose
