@@ -24,6 +24,7 @@ class Logit(Dynamics):
     name = "logit"
     smooth = True
     payoff_nullclines = False
+    faces_invariant = False
     #: option -> default (None: required)
     OPTIONS = {"eta": None}
 
