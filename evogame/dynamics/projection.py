@@ -38,19 +38,17 @@ import sympy
 from ..game import Game
 from .kinked import KINK_TOL, KinkedDynamics
 
-__all__ = ["Projection", "tangent_cone_projection", "UNUSED_TOL"]
+__all__ = ["Projection", "active_set", "tangent_cone_projection", "UNUSED_TOL"]
 
 #: a share at most this small counts as unused by the numeric field
 UNUSED_TOL = 1e-12
 
 
-def tangent_cone_projection(shares: np.ndarray, payoffs: np.ndarray) -> np.ndarray:
-    """``Pi_{T(x)}(f)`` for a batch of states of one population: ``(..., n), (..., n) -> (..., n)``.
+def active_set(shares: np.ndarray, payoffs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(mean, active)``: the projection's active set ``S`` (a mask ``(..., n)``) and ``mean_S(f)`` ``(...)``.
 
-    ``v_i = f_i - lambda`` for the strategies in use, ``v_j = [f_j - lambda]_+``
-    for the unused ones, with ``lambda = mean_S(f)`` the mean payoff over the
-    active set (see the module docstring); ``sum_i v_i = 0`` and ``v_j >= 0``
-    wherever ``x_j = 0``.
+    ``S`` holds the strategies in use and the unused ones that earn more
+    than the mean over ``S`` (see the module docstring).
     """
     shares = np.asarray(shares, dtype=float)
     f = np.asarray(payoffs, dtype=float)
@@ -60,16 +58,23 @@ def tangent_cone_projection(shares: np.ndarray, payoffs: np.ndarray) -> np.ndarr
     # the unused strategies' payoffs, best first (the used ones as -inf, last)
     ranked = -np.sort(-np.where(used, -np.inf, f), axis=-1)
     gains = np.cumsum(np.where(np.isfinite(ranked), ranked, 0.0), axis=-1)
-    before = np.concatenate([np.zeros(gains.shape[:-1] + (1,)), gains[..., :-1]], axis=-1)
+    gains = np.concatenate([np.zeros(gains.shape[:-1] + (1,)), gains], axis=-1)   # gains[k]: the best k
     k = np.arange(f.shape[-1])
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_before = (total_used[..., None] + before) / (n_used[..., None] + k)
+        mean_before = (total_used[..., None] + gains[..., :-1]) / (n_used[..., None] + k)
         added = (ranked > mean_before).sum(axis=-1)                  # how many unused strategies join S
-        extra = np.take_along_axis(np.concatenate([np.zeros(gains.shape[:-1] + (1,)), gains], axis=-1),
-                                   added[..., None], axis=-1)[..., 0]
-        mean = (total_used + extra) / (n_used + added)
-    excess = f - mean[..., None]
-    return np.where(used, excess, np.maximum(excess, 0.0))
+        mean = (total_used + np.take_along_axis(gains, added[..., None], axis=-1)[..., 0]) / (n_used + added)
+    return mean, used | (f > mean[..., None])
+
+
+def tangent_cone_projection(shares: np.ndarray, payoffs: np.ndarray) -> np.ndarray:
+    """``Pi_{T(x)}(f)`` for a batch of states of one population: ``(..., n), (..., n) -> (..., n)``.
+
+    ``v_i = f_i - mean_S(f)`` on the active set ``S`` (:func:`active_set`), 0
+    outside it; ``sum_i v_i = 0`` and ``v_j >= 0`` wherever ``x_j = 0``.
+    """
+    mean, active = active_set(shares, payoffs)
+    return np.where(active, np.asarray(payoffs, dtype=float) - mean[..., None], 0.0)
 
 
 class Projection(KinkedDynamics):
@@ -81,6 +86,7 @@ class Projection(KinkedDynamics):
     def __init__(self, game: Game):
         super().__init__(game)
         self._field_fn = self._projected     # field() and field_function() evaluate the projection
+        self._payoff_jac = None
 
     def components(self) -> list[sympy.Expr]:
         """The interior formula ``f_i - (1/n) sum_j f_j`` (the field where every strategy is in use)."""
@@ -90,22 +96,53 @@ class Projection(KinkedDynamics):
             comps.extend(fp[i] - mean for i in range(pop.n - 1))
         return comps
 
+    def _by_population(self, args):
+        """Per population ``(slice, shares (..., n), payoffs (..., n))`` at ``(*variables, *parameters)``."""
+        d = len(self.variables)
+        shape = np.broadcast_shapes(*(np.shape(a) for a in args))
+        z = [np.broadcast_to(np.asarray(a, dtype=float), shape) for a in args[:d]]
+        payoffs = [np.broadcast_to(np.asarray(v, dtype=float), shape) for v in self.fitness_function()(*args)]
+        k = 0
+        for pop, sl in zip(self.game.populations, self.game.slices()):
+            head = z[sl]
+            yield sl, np.stack(head + [1.0 - np.sum(head, axis=0)], axis=-1), np.stack(payoffs[k:k + pop.n], axis=-1)
+            k += pop.n
+
     def _projected(self, *args) -> list[np.ndarray]:
         """The projected field at ``(*variables, *parameters)`` (scalars or arrays, broadcast together)."""
-        d = len(self.variables)
-        z = [np.asarray(a, dtype=float) for a in args[:d]]
-        payoffs = self.fitness_function()(*args)
-        shape = np.broadcast_shapes(*(np.shape(a) for a in args))
-        out, k = [], 0
-        for pop, sl in zip(self.game.populations, self.game.slices()):
-            head = [np.broadcast_to(z[i], shape) for i in range(sl.start, sl.stop)]
-            shares = np.stack(head + [1.0 - np.sum(head, axis=0)], axis=-1)
-            f = np.stack([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in payoffs[k:k + pop.n]],
-                         axis=-1)
-            k += pop.n
+        out = []
+        for _, shares, f in self._by_population(args):
             v = tangent_cone_projection(shares, f)
-            out.extend(v[..., i] for i in range(pop.n - 1))
+            out.extend(v[..., i] for i in range(shares.shape[-1] - 1))
         return out
+
+    def jacobian_at(self, states: np.ndarray, params: np.ndarray) -> np.ndarray:
+        """The Jacobian of the field on the face of each state, with its active sets: ``(..., d, d)``.
+
+        Where the active set ``S`` is locally constant the field is
+        ``P_S f`` with ``P_S = diag(1_S) - 1_S 1_S^T / |S|``, so its derivative is
+        ``P_S df/dz``; in the interior this is the interior formula's Jacobian
+        (what classifies an interior rest point), on a face it is what the
+        stiff integrator steps with.
+        """
+        if self._payoff_jac is None:
+            flat = sympy.Matrix([f for fp in self.fitness for f in fp])
+            self._payoff_jac = self._compile(list(flat.jacobian(sympy.Matrix(self.variables))))
+        states = np.asarray(states, dtype=float)
+        params = np.asarray(params, dtype=float)
+        args = (*np.moveaxis(states, -1, 0), *np.moveaxis(params, -1, 0))
+        shape = np.broadcast_shapes(states.shape[:-1], params.shape[:-1])
+        d = len(self.variables)
+        jf = np.stack([np.broadcast_to(v, shape) for v in self._payoff_jac(*args)], axis=-1).reshape(shape + (-1, d))
+        rows, k = [], 0
+        for _, shares, f in self._by_population(args):
+            n = shares.shape[-1]
+            _, active = active_set(shares, f)
+            a = active.astype(float)
+            P = a[..., :, None] * (np.eye(n) - a[..., None, :] / a.sum(axis=-1)[..., None, None])
+            rows.append((P @ jf[..., k:k + n, :])[..., :n - 1, :])
+            k += n
+        return np.concatenate(rows, axis=-2)
 
     def field_function_at(self, params):
         """The projected field with these parameter values: ``f(*variables) -> list``."""
