@@ -7,8 +7,8 @@ mutation matrix does not fit in ``NAME:KEY=NUMBER``, so a scenario's
 ``[dynamics.matrix]`` gives a :class:`DynamicsSpec`: a ``str`` that prints
 and serialises as a short text (``"mutator:matrix"``) and carries the full
 ``(name, options)`` pair, which :func:`evogame.dynamics.parse_dynamics` reads
-instead of the text.  Two specs are equal when their texts and their pairs
-are.  Options are hashable: a matrix is a tuple of ``(population, rows)``
+instead of the text.  It equals a plain string with its text; two specs are
+equal when their texts and their pairs are.  Options are hashable: a matrix is a tuple of ``(population, rows)``
 with rows as tuples of floats.
 """
 from __future__ import annotations
@@ -30,13 +30,15 @@ class DynamicsSpec(str):
         return spec
 
     def __eq__(self, other):
-        return str.__eq__(self, other) is True and getattr(other, "pair", None) == self.pair
+        if not isinstance(other, DynamicsSpec):   # a plain string: the text ("mutator:matrix")
+            return str.__eq__(self, other)
+        return str.__eq__(self, other) and self.pair == other.pair
 
     def __ne__(self, other):
-        return not self == other
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
 
-    def __hash__(self):
-        return hash((str(self), self.pair))
+    __hash__ = str.__hash__
 
     def __reduce__(self):
         return DynamicsSpec, (str(self), self.pair[0], dict(self.pair[1]))
