@@ -139,14 +139,16 @@ class SimplexConstraint:
     A start that begins on a face stays exactly on it: the shares that are
     zero at ``t = 0`` are kept exactly zero, and a population whose last
     strategy is absent at ``t = 0`` keeps its reduced shares summing to 1
-    (a vertex stays exactly ``1.0``).
+    (a vertex stays exactly ``1.0``).  With ``keep_faces=False`` (a dynamics
+    under which faces are not invariant: logit, BNN, Smith, projection,
+    mutation) no start is pinned to its face.
     """
 
-    def __init__(self, game: Game, z0: np.ndarray):
+    def __init__(self, game: Game, z0: np.ndarray, keep_faces: bool = True):
         self.blocks = [(sl.start, sl.stop) for sl in game.slices() if sl.stop - sl.start > 1]
         all_blocks = [(sl.start, sl.stop) for sl in game.slices()]
-        self.zero = z0 == 0.0                                                  # (B, d)
-        self.last_absent = np.stack([z0[:, a:b].sum(axis=1) >= 1.0 - FACE_TOL
+        self.zero = (z0 == 0.0) & keep_faces                                   # (B, d)
+        self.last_absent = np.stack([(z0[:, a:b].sum(axis=1) >= 1.0 - FACE_TOL) & keep_faces
                                      for a, b in all_blocks], axis=1) if all_blocks else \
             np.zeros((len(z0), 0), bool)                                      # (B, P)
         self.all_blocks = all_blocks
@@ -252,6 +254,10 @@ def field_writer(dyn, pvec: np.ndarray | None):
 
 
 def _compile_writer(dyn, values: tuple):
+    if not dyn.field_is_symbolic:   # vector_field is the field in the interior only (projection): the dynamics' own
+        fn = _lambdified_writer(dyn, values)
+        fn.source = ""
+        return fn
     import sympy
     from sympy.printing.numpy import NumPyPrinter
 
@@ -378,8 +384,9 @@ def simulate(subject: Game | Scenario, initial_states, t_end: float, *, params: 
     work, params = with_structural(game, params)
     if d == 0:
         return Simulation(game, times, np.zeros((B, len(times), 0)))
-    rhs, jac = vector_field_rows(work, params, batch_size=B, dynamics=chosen_dynamics(subject, dynamics))
-    constraint = SimplexConstraint(game, np.clip(z0, 0.0, 1.0))
+    spec = chosen_dynamics(subject, dynamics)
+    rhs, jac = vector_field_rows(work, params, batch_size=B, dynamics=spec)
+    constraint = SimplexConstraint(game, np.clip(z0, 0.0, 1.0), keep_faces=derive(work, spec).faces_invariant)
     z0 = constraint.snap(z0)
     with np.errstate(over="ignore", invalid="ignore"):
         if method == "auto":

@@ -88,8 +88,8 @@ def json_option(f):
 
 def dynamics_option(f):
     return click.option("--dynamics", default=None, metavar="NAME[:KEY=VALUE,...]",
-                        help="The dynamics: replicator, maynard_smith, mutator:mu=VALUE, logit:eta=VALUE, bnn or "
-                             "smith (default: the scenario's [dynamics], else replicator).")(f)
+                        help="The dynamics: replicator, maynard_smith, mutator:mu=VALUE, logit:eta=VALUE, bnn, "
+                             "smith or projection (default: the scenario's [dynamics], else replicator).")(f)
 
 
 def delay_option(f):

@@ -14,10 +14,11 @@ from .bnn import BNN
 from .logit import Logit
 from .maynard_smith import MaynardSmith
 from .mutator import Mutator
+from .projection import Projection
 from .registry import DYNAMICS, chosen_dynamics, derive, parse_dynamics, with_dynamics
 from .replicator import Replicator
 from .smith import Smith
 
-__all__ = ["Dynamics", "Replicator", "MaynardSmith", "Mutator", "Logit", "BNN", "Smith", "DYNAMICS", "derive",
+__all__ = ["Dynamics", "Replicator", "MaynardSmith", "Mutator", "Logit", "BNN", "Smith", "Projection", "DYNAMICS", "derive",
            "parse_dynamics", "chosen_dynamics", "with_dynamics", "resolve_sums", "structural_parameters",
            "with_structural"]

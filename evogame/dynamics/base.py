@@ -108,6 +108,14 @@ class Dynamics:
     nash_rest_points = False
     #: whether the dynamics is defined only where every payoff is positive (Maynard Smith, mutation)
     needs_positive_payoffs = False
+    #: whether ``vector_field`` is the field on the whole state space, compiled for numbers.  False for the
+    #: projection dynamics: there it is the field in the interior only, the subclass gives the numeric field
+    #: (``field``, ``field_function``, ``field_function_at``) and ``simulation.field_writer`` wraps it.
+    field_is_symbolic = True
+    #: whether every face of the state space is invariant (a strategy unused stays unused): replicator, Maynard
+    #: Smith, mutation-free mutator.  Where it is not (logit, BNN, Smith, projection, mutation), ``simulate``
+    #: lets a path leave the face it starts on.
+    faces_invariant = True
 
     def __init__(self, game: Game):
         self.game = game

@@ -31,13 +31,16 @@ def positive_part(u: sympy.Expr) -> sympy.Expr:
 
 
 class KinkedDynamics(Dynamics):
-    """Shared by BNN and Smith: rest points = Nash equilibria; kinks where an argument of ``[.]_+`` is zero.
+    """Shared by BNN, Smith and the projection: rest points = Nash equilibria; no Jacobian at a kink.
 
-    A subclass builds its field with :meth:`plus`, which records every argument.
+    A subclass builds its field with :meth:`plus`, which records every argument
+    (BNN, Smith: a kink is where one vanishes), or overrides :meth:`at_kink`
+    (the projection: every point of the boundary).
     """
 
     smooth = False
     nash_rest_points = True
+    faces_invariant = False
 
     def __init__(self, game):
         self.kink_arguments: list[sympy.Expr] = []

@@ -25,6 +25,7 @@ class Logit(Dynamics):
     smooth = True
     payoff_nullclines = False
     face_rest_points = False
+    faces_invariant = False
     #: option -> default (None: required)
     OPTIONS = {"eta": None}
 

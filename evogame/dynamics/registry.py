@@ -11,6 +11,7 @@ from .bnn import BNN
 from .logit import Logit
 from .maynard_smith import MaynardSmith
 from .mutator import Mutator
+from .projection import Projection
 from .replicator import Replicator
 from .smith import Smith
 
@@ -18,7 +19,7 @@ __all__ = ["DYNAMICS", "derive", "parse_dynamics", "chosen_dynamics", "with_dyna
 
 #: the dynamics evogame knows, by name
 DYNAMICS: dict[str, type[Dynamics]] = {"replicator": Replicator, "maynard_smith": MaynardSmith, "mutator": Mutator,
-                                        "logit": Logit, "bnn": BNN, "smith": Smith}
+                                        "logit": Logit, "bnn": BNN, "smith": Smith, "projection": Projection}
 
 
 # Derived once per game; games made by ``Game.with_values`` share their payoffs
@@ -30,7 +31,13 @@ _BY_PAYOFFS: "weakref.WeakValueDictionary[tuple, Dynamics]" = weakref.WeakValueD
 
 
 def parse_dynamics(spec) -> tuple[str, dict]:
-    """``"logit:eta=0.1"`` -> ``("logit", {"eta": 0.1})``; a ``(name, options)`` pair passes through."""
+    """``"logit:eta=0.1"`` -> ``("logit", {"eta": 0.1})``; a ``(name, options)`` pair passes through.
+
+    A :class:`~evogame.dynamics.spec.DynamicsSpec` (a scenario's mutation
+    matrix) gives the pair it carries.  A mutation matrix is not written on
+    the command line: ``matrix=...`` in a string is refused.
+    """
+    spec = getattr(spec, "pair", spec)
     if not isinstance(spec, str):
         name, options = spec
         return name, dict(options)
@@ -42,6 +49,10 @@ def parse_dynamics(spec) -> tuple[str, dict]:
     options = {}
     for item in filter(None, (s.strip() for s in rest.split(","))):
         key, eq, value = item.partition("=")
+        if key.strip() == "matrix":
+            raise ScenarioError("a mutation matrix is given in the scenario file, not on the command line",
+                                argument="dynamics", expected='a [dynamics.matrix] table with name = "mutator" in '
+                                "[dynamics] (or mutator:mu=VALUE for uniform mutation)")
         try:
             options[key.strip()] = float(value)
         except ValueError:
