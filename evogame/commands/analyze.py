@@ -77,6 +77,9 @@ def command(scenario, params, mechanisms, strength, dynamics, delay, symbolic, b
             click.echo(stored["text"])
             click.echo("(cached result: the scenario file is unchanged; --no-cache recomputes)", err=True)
         return
+    if symbolic and not as_json:   # the slow part (seconds for three populations): say what is happening
+        click.echo(f"analyze: solving every face with the parameters symbolic (at most {budget:g} s of sympy "
+                   "per face)", err=True)
     document, text = _analysis(scenario, params, mechanisms, strength, dynamics, symbolic, budget, delay)
     if stochastic["noise"]:
         extra, extra_text = stochastic_stability_section(scenario, params, mechanisms, strength, dynamics, **stochastic)
