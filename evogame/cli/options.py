@@ -90,3 +90,11 @@ def dynamics_option(f):
     return click.option("--dynamics", default=None, metavar="NAME[:KEY=VALUE,...]",
                         help="The dynamics: replicator, maynard_smith, mutator:mu=VALUE, logit:eta=VALUE, bnn or "
                              "smith (default: the scenario's [dynamics], else replicator).")(f)
+
+
+def scheduler_option(f):
+    return click.option("--scheduler", default=None, metavar="ADDRESS",
+                        help="Run the work in chunks elsewhere, with the same result: a Dask scheduler "
+                             "(tcp://HOST:PORT), local:N (a Dask cluster of N processes on this machine) or "
+                             "processes:N (N processes, no Dask needed). Dask: pip install "
+                             "\"evogame[distributed]\".")(f)
