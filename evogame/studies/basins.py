@@ -63,8 +63,9 @@ __all__ = ["BasinResult", "basins", "sample_states", "one_dimensional_basins",
 NOT_CONVERGED = "not converged"
 #: distance (max norm, reduced coordinates) within which an end point counts as converged
 CONVERGENCE_TOL = 1e-3
-#: starts integrated in one batch (in process and on an executor alike: the same blocks, the same result)
-BLOCK = 512
+#: starts integrated in one batch (in process and on an executor alike: the same blocks, the same result);
+#: smaller batches cost numpy's per-call overhead, larger ones no longer gain
+BLOCK = 4096
 
 
 # -- sampling ------------------------------------------------------------------
