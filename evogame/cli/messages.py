@@ -33,6 +33,7 @@ OPTION_NAMES = {
     "samples": "--samples",
     "t_end": "--t-end",
     "dynamics": "--dynamics",
+    "scheduler": "--scheduler",
     "noise": "--noise", "form": "--form", "scheme": "--scheme", "paths": "--paths", "dt": "--dt",
     "delay": "--delay",
 }

@@ -96,3 +96,11 @@ def delay_option(f):
     return click.option("--delay", "delay", multiple=True, metavar="TAU|POP=TAU",
                         help="Information delay: payoffs seen at the state TAU time units ago (replicator only); "
                              "POP=TAU per population (repeatable).  Default: the scenario's [delay], if any.")(f)
+
+
+def scheduler_option(f):
+    return click.option("--scheduler", default=None, metavar="ADDRESS",
+                        help="Run the work in chunks elsewhere, with the same result: a Dask scheduler "
+                             "(tcp://HOST:PORT), local:N (a Dask cluster of N processes on this machine) or "
+                             "processes:N (N processes, no Dask needed). Dask: pip install "
+                             "\"evogame[distributed]\".")(f)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..cli.options import (dynamics_option, json_option, mechanism_option, param_option, scenario_argument,
-                           seed_option, strength_option)
+                           scheduler_option, seed_option, strength_option)
 from ..cli.output import echo_json
 from ..cli.values import load, parse_params, parse_sizes
 
@@ -17,6 +17,7 @@ Examples:
   evogame basins scenarios/platform_public_good.toml --samples 1024 --json
   evogame basins scenarios/platform_public_good.toml --group-sizes 2:14
   evogame basins scenarios/platform_structures.toml --preset network
+  evogame basins scenarios/coordination.toml --samples 100000 --scheduler tcp://10.0.0.5:8786
 """)
 @scenario_argument
 @mechanism_option()
@@ -33,8 +34,10 @@ Examples:
               help="One-population games with an integer group size N (and critical mass M): exact critical "
                    "mass, sharing level and sharing basin for N = LO..HI instead of sampling.")
 @dynamics_option
+@scheduler_option
 @json_option
-def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end, group_sizes, dynamics, as_json):
+def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end, group_sizes, dynamics, scheduler,
+            as_json):
     """Basin-of-attraction share of every asymptotically stable state of SCENARIO.
 
     Integrates the replicator dynamics from a scrambled Sobol sample of
@@ -44,6 +47,7 @@ def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end
     converge.  For one population with two strategies it also prints the
     exact basins and the separatrix (critical mass).
     """
+    from ..executors import scheduler_executor
     from ..studies.basins import basins
     from ..studies.group_size import free_riding_by_group_size
     from ..studies.mechanisms import apply
@@ -66,7 +70,9 @@ def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end
                        f"(share of '{result.strategy}' per {result.size})")
             click.echo(result.table())
         return
-    result = basins(subject, overrides, samples=samples, seed=seed, t_end=t_end, dynamics=dynamics)
+    with scheduler_executor(scheduler) as executor:
+        result = basins(subject, overrides, samples=samples, seed=seed, t_end=t_end, dynamics=dynamics,
+                        executor=executor)
     if as_json:
         echo_json(result.to_dict())
     else:

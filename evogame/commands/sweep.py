@@ -7,8 +7,8 @@ import time
 import click
 
 from ..cli import values
-from ..cli.options import (dynamics_option, json_option, mechanism_option, scenario_argument, set_option,
-                           strength_option)
+from ..cli.options import (dynamics_option, json_option, mechanism_option, scenario_argument, scheduler_option,
+                           set_option, strength_option)
 from ..cli.output import echo_json, json_text, write_output
 from ..cli.values import MAX_CELLS, load, parse_params
 from ..errors import ScenarioError
@@ -50,6 +50,7 @@ Examples:
   evogame sweep scenarios/vertical.toml --param strength=0:1:101 --mechanism platform
   evogame sweep scenarios/vertical.toml --param c_D=0:5:200 --param d=0:1:200 --out map.csv
   evogame sweep scenarios/vertical.toml --param c_D=0:5:101 --dynamics smith
+  evogame sweep scenarios/vertical.toml --param c_D=0:5:500 --param d=0:1:500 --scheduler local:2
 """)
 @scenario_argument
 @click.option("--param", "-p", "axes", multiple=True, required=True, metavar="NAME=LO:HI:N",
@@ -61,8 +62,9 @@ Examples:
               help="Write the result to FILE.csv or FILE.json.")
 @dynamics_option
 @set_option
+@scheduler_option
 @json_option
-def command(scenario, axes, mechanisms, strength, out, dynamics, params, as_json):
+def command(scenario, axes, mechanisms, strength, out, dynamics, params, scheduler, as_json):
     """How the rest points of SCENARIO change along one or two parameters.
 
     One --param: every rest point's classification along the grid and the
@@ -70,6 +72,7 @@ def command(scenario, axes, mechanisms, strength, out, dynamics, params, as_json
     bisection.  Two: a regime map, the set of asymptotically stable states in
     every cell (CSV columns: the two parameters and stable_set).
     """
+    from ..executors import scheduler_executor
     from ..studies.sweeps import parse_axis, sweep
 
     if len(axes) > 2:
@@ -82,8 +85,10 @@ def command(scenario, axes, mechanisms, strength, out, dynamics, params, as_json
     subject = load(scenario)
     progress = _Progress(not as_json, "analysing each grid point")
     try:
-        result = sweep(subject, parsed, list(mechanisms), strength=strength, params=parse_params(subject, params),
-                       progress=progress, dynamics=dynamics)
+        with scheduler_executor(scheduler) as executor:
+            result = sweep(subject, parsed, list(mechanisms), strength=strength,
+                           params=parse_params(subject, params), progress=progress, dynamics=dynamics,
+                           executor=executor)
     finally:
         progress.close()
     if out is not None:

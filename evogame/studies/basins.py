@@ -14,8 +14,9 @@ quasi-random sample of initial states:
   sorts them, and uses the spacings ``u_(1), u_(2) - u_(1), ...,
   1 - u_(n-1)`` as shares (the uniform distribution on the simplex,
   Dirichlet(1, ..., 1));
-* all starts are integrated in one batched call of
-  :func:`evogame.simulation.simulate`; a start whose end point lies within
+* the starts are integrated in batched calls of
+  :func:`evogame.simulation.simulate`, blocks of ``BLOCK`` starts (on an
+  executor, one task per block: the same blocks, the same result); a start whose end point lies within
   ``tol`` (max norm, reduced coordinates) of an asymptotically stable rest
   point is assigned to it; the others are integrated further (the time
   doubles, up to ``extensions`` times) and, if still not near an attractor,
@@ -49,6 +50,7 @@ import numpy as np
 from ..analysis import Analysis, analyze
 from ..dynamics import chosen_dynamics, derive, with_structural
 from ..errors import AnalysisError
+from ..executors import map_chunks, token_of, worker_cached
 from ..formatting import aligned
 from ..game import Game
 from ..scenario import Scenario, as_scenario
@@ -61,6 +63,9 @@ __all__ = ["BasinResult", "basins", "sample_states", "one_dimensional_basins",
 NOT_CONVERGED = "not converged"
 #: distance (max norm, reduced coordinates) within which an end point counts as converged
 CONVERGENCE_TOL = 1e-3
+#: starts integrated in one batch (in process and on an executor alike: the same blocks, the same result);
+#: smaller batches cost numpy's per-call overhead, larger ones no longer gain
+BLOCK = 4096
 
 
 # -- sampling ------------------------------------------------------------------
@@ -215,7 +220,7 @@ class BasinResult:
 
 def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int = 4096, seed: int = 0,
            t_end: float | None = None, *, tol: float = CONVERGENCE_TOL, extensions: int = 4,
-           analysis: Analysis | None = None, dynamics=None) -> BasinResult:
+           analysis: Analysis | None = None, dynamics=None, executor=None) -> BasinResult:
     """Estimate the basin share of every asymptotically stable rest point.
 
     Parameters
@@ -235,6 +240,9 @@ def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int
         its dynamics is the one integrated).
     dynamics : the dynamics (``"logit:eta=0.1"``...; see :data:`evogame.dynamics.DYNAMICS`)
         when no analysis is given.
+    executor : a ``concurrent.futures.Executor`` or Dask ``distributed.Client``: the starts are
+        integrated there in chunks (the sample is drawn here, and every start is integrated under its
+        own step-size control, so the result is the in-process one); None: in this process.
 
     Returns
     -------
@@ -258,23 +266,12 @@ def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int
     if not attractors:
         notes.append("no asymptotically stable rest point: every start counts as not converged")
     elif d > 0:
-        todo = np.arange(n)
-        current, horizon, total = starts, float(t_end), 0.0
-        for round_ in range(extensions + 1):
-            sim = simulate(game, current, horizon, params=params, n_points=2, dynamics=analysis.dynamics)
-            ends = sim.final
-            total += horizon
-            final[todo] = ends
-            idx = _assign(ends, attractors, tol)
-            assignment[todo] = idx
-            left = idx < 0
-            if not left.any():
-                break
-            todo, current, horizon = todo[left], ends[left], 2 * horizon
-        t_end = total
+        targets = np.array([a.state for a in attractors], dtype=float)
+        task = (game, params, analysis.dynamics, targets, float(t_end), tol, extensions)
+        final, assignment, t_end = _converge_all(starts, task, executor)
         if (assignment < 0).any():
             notes.append(f"{int((assignment < 0).sum())} starts not within {tol:g} of an attractor "
-                         f"after t = {total:g}")
+                         f"after t = {t_end:g}")
     counts = np.array([(assignment == i).sum() for i in range(len(attractors))], dtype=int)
     result = BasinResult(game, values, attractors, counts, int((assignment < 0).sum()), n, int(seed),
                          starts, final, assignment, float(t_end), tol, analysis=analysis, notes=notes)
@@ -295,9 +292,54 @@ def _default_t_end(configured: float | None, attractors) -> float:
     return float(min(max(configured, 25.0 / slow, 10.0), 1e5))
 
 
-def _assign(ends: np.ndarray, attractors, tol: float) -> np.ndarray:
-    """Index of the attractor within ``tol`` (max norm) of each end point, else -1."""
-    states = np.array([a.state for a in attractors], dtype=float)          # (A, d)
+def _converge(starts: np.ndarray, game: Game, params, dynamics, targets: np.ndarray, t_end: float, tol: float,
+              extensions: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Integrate every start until it is within ``tol`` of a target, doubling the time up to ``extensions`` times.
+
+    Returns the end points ``(n, d)``, the index of the target reached (or -1)
+    ``(n,)`` and the total time of the rounds integrated.
+    """
+    n = len(starts)
+    final, assignment = starts.copy(), np.full(n, -1, dtype=int)
+    todo, current, horizon, total = np.arange(n), starts, float(t_end), 0.0
+    for _ in range(extensions + 1):
+        ends = simulate(game, current, horizon, params=params, n_points=2, dynamics=dynamics).final
+        total += horizon
+        final[todo] = ends
+        idx = _assign(ends, targets, tol)
+        assignment[todo] = idx
+        left = idx < 0
+        if not left.any():
+            break
+        todo, current, horizon = todo[left], ends[left], 2 * horizon
+    return final, assignment, total
+
+
+def _converge_all(starts: np.ndarray, task: tuple, executor=None) -> tuple[np.ndarray, np.ndarray, float]:
+    """:func:`_converge` on blocks of ``BLOCK`` starts, in process or on ``executor``.
+
+    The blocks are the same with or without an executor: the batched
+    integrator's last bits depend on the batch it runs in (its compiled field
+    and numpy's vector loops do), so the same blocks give the same bits.
+    """
+    blocks = [starts[a:a + BLOCK] for a in range(0, len(starts), BLOCK)]
+    if executor is None:
+        parts = map_chunks(_converge, blocks, None, args=task)
+    else:
+        parts = map_chunks(_converge_chunk, blocks, executor, args=(token_of(task[0]), task))
+    # each block doubles its time until its own starts converge: the whole's rounds are the longest block's
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            max(p[2] for p in parts))
+
+
+def _converge_chunk(starts: np.ndarray, token: str, task: tuple) -> tuple[np.ndarray, np.ndarray, float]:
+    """On a worker: :func:`_converge` for a chunk of starts (one Game object per process, its derivation cached)."""
+    game = worker_cached(token, lambda: task[0])
+    return _converge(starts, game, *task[1:])
+
+
+def _assign(ends: np.ndarray, states: np.ndarray, tol: float) -> np.ndarray:
+    """Index of the target state ``(A, d)`` within ``tol`` (max norm) of each end point, else -1."""
     dist = np.abs(ends[:, None, :] - states[None, :, :]).max(axis=-1)      # (n, A)
     best = dist.argmin(axis=1)
     return np.where(dist[np.arange(len(ends)), best] < tol, best, -1)

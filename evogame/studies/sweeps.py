@@ -29,6 +29,7 @@ from ..errors import AnalysisError, ScenarioError, did_you_mean
 from ..game import Game
 from ..parametric import ABSENT, PointwiseRestPoints, display_labels, parametric_rest_points
 from ..scenario import STRENGTH, Scenario, as_scenario
+from . import chunked
 from .mechanisms import apply
 from .sweep_results import RegimeMapResult, Sweep1DResult, class_name
 
@@ -104,7 +105,7 @@ def _mechanism_names(mechanisms) -> list[str]:
 
 def sweep1d(subject: Scenario | Game, name: str, values, mechanisms: Sequence = (), *, strength=1, params: Mapping | None = None,
             rtol: float = st.RTOL, budget: float | None = 10.0, method: str = "auto",
-            progress: Callable[[int, int], None] | None = None, dynamics=None) -> Sweep1DResult:
+            progress: Callable[[int, int], None] | None = None, dynamics=None, executor=None) -> Sweep1DResult:
     """Classification of every rest point along one parameter, and the bifurcation points.
 
     Parameters
@@ -121,6 +122,8 @@ def sweep1d(subject: Scenario | Game, name: str, values, mechanisms: Sequence = 
     dynamics : the dynamics (``"smith"``, ``"logit:eta=0.1"``...); default: the scenario's ``[dynamics]``,
         else the replicator.  Where its rest points are found numerically (logit, mutation) every grid
         value is analysed on its own.
+    executor : a ``concurrent.futures.Executor`` or Dask ``distributed.Client``: the grid is evaluated
+        there in chunks (:mod:`evogame.studies.chunked`), with the same result; None: in this process.
 
     Returns
     -------
@@ -138,7 +141,7 @@ def sweep1d(subject: Scenario | Game, name: str, values, mechanisms: Sequence = 
     derived = parametric_rest_points(work, [name], budget, rtol, method, notes, dynamics)
     t1 = time.perf_counter()
     if derived is not None:
-        ev = derived.evaluate([values])
+        ev = chunked.evaluate(derived, [values], budget, executor)
 
         def point(v):
             e = derived.evaluate([np.array([v])])
@@ -147,7 +150,7 @@ def sweep1d(subject: Scenario | Game, name: str, values, mechanisms: Sequence = 
         used = "vectorised"
     else:
         pp = PointwiseRestPoints(work, [name], budget, rtol, dynamics)
-        ev = pp.grid([values], progress)
+        ev = chunked.pointwise_grid(pp, [values], executor, progress)
         point = None if work.parameters[name].integer else (lambda v: pp.at([v]))
         used = "per point"
         _note_undefined(pp, dynamics, notes)
@@ -243,11 +246,14 @@ def _bifurcations(name, values, keys, labels, codes, point, vectorised=True):
 def regime_map(subject: Scenario | Game, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *, strength=1,
                params: Mapping | None = None, rtol: float = st.RTOL, budget: float | None = 10.0,
                method: str = "auto",
-               progress: Callable[[int, int], None] | None = None, dynamics=None) -> RegimeMapResult:
+               progress: Callable[[int, int], None] | None = None, dynamics=None,
+               executor=None) -> RegimeMapResult:
     """The set of asymptotically stable rest points in every cell of a 2-D grid.
 
     Parameters as :func:`sweep1d`; ``x``, ``y`` are the two grids.  The
-    arrays of the result are indexed ``[j, i]`` for ``(x[i], y[j])``.
+    arrays of the result are indexed ``[j, i]`` for ``(x[i], y[j])``.  With an
+    ``executor`` the rows ``y[j]`` (vectorised) or the cells (per point) are
+    evaluated there in chunks, with the same result.
     """
     t0 = time.perf_counter()
     work = _work_game(subject, params, [x_name, y_name], mechanisms, strength)
@@ -266,11 +272,11 @@ def regime_map(subject: Scenario | Game, x_name: str, x, y_name: str, y, mechani
     t1 = time.perf_counter()
     X, Y = np.meshgrid(x, y)   # (ny, nx)
     if derived is not None:
-        ev = derived.evaluate([X, Y])
+        ev = chunked.evaluate(derived, [X, Y], budget, executor)
         used = "vectorised"
     else:
         pp = PointwiseRestPoints(work, [x_name, y_name], budget, rtol, dynamics)
-        ev = pp.grid([X.ravel(), Y.ravel()], progress)
+        ev = chunked.pointwise_grid(pp, [X.ravel(), Y.ravel()], executor, progress)
         _note_undefined(pp, dynamics, notes)
         ev["codes"] = ev["codes"].reshape((len(ev["keys"]),) + X.shape)
         used = "per point"
