@@ -32,7 +32,7 @@ Examples:
               help="Seed of the draws, of SALib's scrambling and of its bootstrap (same seed, same result).")
 @click.option("--sobol-base", type=int, default=None, metavar="M",
               help="Base size of the Saltelli design, a power of two (default: the largest with "
-                   "M(2D+2) <= samples, at least 64).")
+                   "M(2D+2) <= samples, within 64..16384).")
 @click.option("--target", "-t", default=None, metavar="A.B",
               help="The target profile (default: the scenario's).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,

@@ -18,7 +18,8 @@ this study estimates
   Saltelli's design on a scrambled Sobol sequence, ``M (2D + 2)`` evaluations;
   ``SALib.analyze.sobol``: the Saltelli 2010 / Jansen estimators with bootstrap
   confidence intervals), with base size ``M`` the largest power of two with
-  ``M (2D + 2) <= n`` (at least 64);
+  ``M (2D + 2) <= n`` (at least 64; at most 16,384 unless asked: the
+  bootstrap's cost grows with ``M`` and the intervals it reports show the precision);
 * with mechanisms: the distribution of their threshold strength ``s*(theta)``
   (where the target switches from unstable to asymptotically stable as the
   strength rises).  When :func:`~evogame.studies.thresholds.threshold` finds a
@@ -61,6 +62,8 @@ INSTALL_HINT = 'pip install "evogame[uncertainty]"'
 #: draws evaluated at once: memory is rest points x CHUNK x dimension complex eigenvalues
 CHUNK = 50_000
 MIN_SOBOL_BASE = 64
+#: default largest base: SALib's bootstrap costs O(M x 100 resamples x D^2) (13 s at M = 65536, D = 3)
+MAX_SOBOL_BASE = 16_384
 MAX_SAMPLES = 10_000_000
 BISECT_STEPS = 40
 STABLE = st.CLASSES.index(st.ASYMPTOTICALLY_STABLE)
@@ -81,9 +84,9 @@ def _salib():
 
 
 def sobol_base(samples: int, dimension: int) -> int:
-    """The Saltelli base size ``M``: the largest power of two with ``M (2D + 2) <= samples``, at least 64."""
+    """The Saltelli base size ``M``: the largest power of two with ``M (2D + 2) <= samples``, in [64, 16384]."""
     per = 2 * dimension + 2
-    return max(MIN_SOBOL_BASE, 2 ** int(math.floor(math.log2(max(1, samples // per)))))
+    return min(MAX_SOBOL_BASE, max(MIN_SOBOL_BASE, 2 ** int(math.floor(math.log2(max(1, samples // per))))))
 
 
 def uncertainty(subject: Scenario, distributions: Sequence, mechanisms: Sequence = (), *, strength=1,
@@ -239,6 +242,25 @@ class _Model:
                 margin[a:b] = np.max(ev["eigenvalues"][self.target].real, axis=-1)
         return stable, margin
 
+    def margin(self, draws: np.ndarray) -> np.ndarray:
+        """The target's margin alone: from its compiled Jacobian where nothing else decides (a smooth
+        dynamics, defined everywhere, no Nash condition), else from the whole evaluation."""
+        key = self.engine.keys[self.target]
+        pt = next((p for p in getattr(self.engine, "points", []) if p["key"] == key), None)
+        if (pt is None or pt["complex"] or pt["excess"] is not None or self.engine.defined is not None
+                or not self.engine.dyn.smooth):
+            return self.evaluate(draws)[1]
+        n, d = draws.shape[0], self.engine.dimension
+        out = np.empty(n)
+        for a in range(0, n, CHUNK):
+            b = min(n, a + CHUNK)
+            cols = [draws[a:b, j] for j in range(draws.shape[1])] + [np.full(b - a, v) for v in self.fixed]
+            J = np.stack([np.broadcast_to(np.asarray(v, dtype=float), (b - a,)) for v in pt["jacobian"](*cols)],
+                         axis=-1).reshape(b - a, d, d)
+            ev = np.diagonal(J, axis1=-2, axis2=-1) if pt["triangular"] else np.linalg.eigvals(J)
+            out[a:b] = np.max(ev.real, axis=-1)
+        return out
+
     def target_stable(self, draws: np.ndarray, strength: np.ndarray) -> np.ndarray:
         return self.evaluate(draws, strength)[0][self.target]
 
@@ -251,7 +273,7 @@ def _sobol(sample, analyze, model: _Model, dists, base: int, seed: int, notes: l
         warnings.simplefilter("ignore")   # SALib's advice on the base size: it is a power of two here
         unit = sample.sample(problem, base, calc_second_order=True, seed=seed)
     X = np.column_stack([d.ppf(unit[:, j]) for j, d in enumerate(dists)])
-    margin = model.evaluate(X)[1]
+    margin = model.margin(X)
     if not np.all(np.isfinite(margin)):
         notes.append("no Sobol indices: the target's margin is undefined at some draws (no eigenvalues there)")
         return None
