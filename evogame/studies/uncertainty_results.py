@@ -76,6 +76,10 @@ class UncertaintyResult:
     margins: np.ndarray | None = field(default=None, repr=False, compare=False)
     thresholds: np.ndarray | None = field(default=None, repr=False, compare=False)
 
+    def __repr__(self) -> str:
+        return (f"<UncertaintyResult {self.scenario}: P({self.target} stable) = {self.p_target_stable:.4g} "
+                f"± {self.se_target_stable:.2g} over {self.samples:,} draws, seed {self.seed}>")
+
     def probability(self, label: str) -> tuple[float, float]:
         """``(p, standard error)`` that the rest point ``label`` is asymptotically stable."""
         i = self.labels.index(label)

@@ -160,6 +160,20 @@ def test_platform_threshold_matches_its_closed_form_at_every_draw(scenario, tabl
 
 
 @needs_salib
+def test_an_uncertain_strength_enters_the_margin_as_the_mechanism_says(scenario, table):
+    from evogame.studies.uncertainty import uncertainty
+    c_D, sym_s = sympy.symbols("c_D s")
+    platform = {c_D: c_D * (1 - sympy.Rational(4, 5) * sym_s)}
+    lam = at(table, subordinate_eigenvalue(table), keep=["c_D"]).xreplace(platform)
+    g = sympy.lambdify([sym_s, c_D], sympy.Max(lam, at(table, superior_eigenvalue(table))))
+    r = uncertainty(scenario, ["strength=uniform:0:1", "c_D=triangular:1:3:5"], ["platform"], samples=4000, seed=6)
+    assert np.allclose(r.margins, g(r.draws[:, 0], r.draws[:, 1]), atol=1e-12)
+    assert r.threshold is None and r.strength is None       # the strength is drawn: no threshold of it
+    assert r.sobol["names"] == ["strength", "c_D"]
+    assert "0x" not in repr(r) and json.dumps(r.to_dict())
+
+
+@needs_salib
 def test_bisection_agrees_with_the_closed_form_within_the_range(scenario, monkeypatch):
     from evogame.studies import uncertainty as module
     exact = module.uncertainty(scenario, ["c_D=uniform:0:5"], ["platform"], samples=2000, seed=5)
