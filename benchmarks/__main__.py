@@ -419,9 +419,11 @@ def bench_dynamics(quick: bool) -> list[dict]:
 
 
 from .noise import bench_noise   # noqa: E402  (uses this module's helpers)
+from .uncertainty import bench_uncertainty   # noqa: E402
 
 BENCHMARKS = {"batch": bench_batch, "dynamics": bench_dynamics, "nashpy": bench_nashpy, "egttools": bench_egttools,
-              "regime_map": bench_regime_map, "processes": bench_processes, "noise": bench_noise}
+              "regime_map": bench_regime_map, "processes": bench_processes, "noise": bench_noise,
+              "uncertainty": bench_uncertainty}
 
 
 def run(quick: bool = False, only=None) -> list[dict]:

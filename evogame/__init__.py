@@ -43,6 +43,8 @@ _LAZY = {
     "presets": ("studies.presets", "presets"),
     "apply_preset": ("studies.presets", "apply_preset"),
     "compare_presets": ("studies.presets", "compare_presets"),
+    "uncertainty": ("studies.uncertainty", "uncertainty"),
+    "UncertaintyResult": ("studies.uncertainty_results", "UncertaintyResult"),
 }
 
 

@@ -29,6 +29,7 @@ COMMANDS = {
     "sweep": ("sweep", "Classification along one parameter, or a two-parameter regime map."),
     "basins": ("basins", "Basin-of-attraction shares of the stable states, by sampling."),
     "presets": ("presets", "Compare a scenario's presets (e.g. platform structures) side by side."),
+    "uncertainty": ("uncertainty", "Probability that the conclusions hold under uncertain parameters; Sobol indices."),
     "report": ("report", "Write a paper's whole standard output: report.md, report.tex, figures."),
     "figure": ("figure", "Draw one figure (phase portrait, paths, sensitivity, regime map, ...)."),
 }

@@ -31,6 +31,8 @@ OPTION_NAMES = {
     "vary": "--vary",
     "initial": "--initial",
     "samples": "--samples",
+    "distributions": "--dist",
+    "sobol_samples": "--sobol-base",
     "t_end": "--t-end",
     "dynamics": "--dynamics",
     "scheduler": "--scheduler",
