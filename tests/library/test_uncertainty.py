@@ -22,7 +22,7 @@ import pytest
 import sympy
 from scipy import stats
 
-from evogame.studies.distributions import Distribution, parse_distribution
+from evogame.studies.distributions import parse_distribution
 
 from conftest import SCENARIOS
 from helpers import assert_user_error, invoke
