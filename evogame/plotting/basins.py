@@ -78,7 +78,7 @@ def _share_handles(result, colours, labels) -> list:
     for k, (label, p, se) in enumerate(zip(result.labels, result.shares, result.standard_errors)):
         handles.append(Line2D([], [], linestyle="none", marker="s", markersize=5, markerfacecolor=colours[k],
                               markeredgecolor=colours[k],
-                              label=f"→ {label}: {p:.3f} ± {se:.3f}"))
+                              label=f"→ {labels.profile(label)}: {p:.3f} ± {se:.3f}"))
     if result.not_converged:
         p = result.not_converged_share
         handles.append(Line2D([], [], linestyle="none", marker="s", markersize=5,
@@ -167,7 +167,7 @@ def _bars(s, result, colours):
     L = s.labels
     fig = s.figure(0.75)
     ax = fig.add_subplot()
-    labels = list(result.labels) + ([L.word("no attractor")] if result.not_converged else [])
+    labels = [L.profile(lab) for lab in result.labels] + ([L.word("no attractor")] if result.not_converged else [])
     shares = list(result.shares) + ([result.not_converged_share] if result.not_converged else [])
     errors = list(result.standard_errors) + (
         [np.sqrt(result.not_converged_share * (1 - result.not_converged_share) / result.samples)]

@@ -265,14 +265,21 @@ class Labels:
         return label[:1].upper() + label[1:] if label == pop.strategies[i] else label
 
     def share(self, p: int, i: int = 0, *, population: bool = True, variable: bool = False) -> str:
-        """E.g. "Superior government: share Strict supervision" (or "… 严格监管比例")."""
+        """E.g. "Superior government: share of strict supervision" (or "… 严格监管比例").
+
+        The strategy's label is lower-cased mid-phrase (not an acronym such as
+        "ICT" or a one-letter name); a label that itself starts with "share"
+        reads "proportion of share horizontally", not "share of share …".
+        """
         strat = self.strategy(p, i)
         if self.lang == "zh":
             text = f"{strat}{self.word('share')}"
             if population:
                 text = f"{self.population(p)}：{text}"
         else:
-            text = f"share {strat}"
+            strat = mid_phrase(strat)
+            head = "proportion of" if strat.split(" ", 1)[0].lower() == "share" else self.word("share of")
+            text = f"{head} {strat}"
             if population:
                 text = f"{self.population(p)}: {text}"
         if variable:
@@ -280,6 +287,31 @@ class Labels:
             if var:
                 text += f", ${var}$"
         return text
+
+    def profile(self, label: str) -> str:
+        """A rest point's face label in strategy labels: ``(strict, active)`` -> ``(Strict supervision, Active sharing)``.
+
+        Mixed supports keep their ``/`` (``(strict/loose, active)``) and a
+        ``#k`` suffix is kept; a label of another form is returned unchanged.
+        """
+        text, suffix = label, ""
+        if " #" in text:
+            text, suffix = text.rsplit(" #", 1)
+            suffix = f" #{suffix}"
+        pops = self.game.populations
+        if not (text.startswith("(") and text.endswith(")")):
+            return label
+        parts = text[1:-1].split(", ")
+        if len(parts) != len(pops):
+            return label
+        names = []
+        for p, (pop, part) in enumerate(zip(pops, parts)):
+            ids = part.split("/")
+            if not all(i in pop.strategies for i in ids):
+                return label
+            names.append("/".join(self.strategy(p, pop.strategies.index(i)) for i in ids))
+        sep = "，" if self.lang == "zh" else ", "
+        return "(" + sep.join(names) + ")" + suffix
 
     def variable(self, p: int, i: int = 0) -> str | None:
         """The (mathtext) symbol of the share of strategy ``i`` of population ``p``.
@@ -305,6 +337,19 @@ class Labels:
             return self.word("strength")
         import sympy
         return f"${sympy.latex(parameter_symbol(name))}$"
+
+
+def mid_phrase(label: str) -> str:
+    """A label as it reads inside a phrase: "Strict supervision" -> "strict supervision".
+
+    Only a first word that is capitalised and otherwise lower case is changed:
+    acronyms ("ICT platform"), one-letter names ("A") and words with inner
+    capitals ("eGov") stay as they are.
+    """
+    first = label.split(" ", 1)[0]
+    if len(first) >= 2 and first[0].isupper() and first[1:].islower() and first[1:].isalpha():
+        return label[:1].lower() + label[1:]
+    return label
 
 
 def mark_rest_points(ax, points, coords, labels: Labels, *, zorder: float = MARK_ZORDER, three_d=False):
