@@ -475,4 +475,5 @@ def no_portrait(game, what: str = "phase portrait") -> AnalysisError:
     return AnalysisError(f"no {what} exists for a game of this shape ({len(game.populations)} populations "
                          f"with {shape} strategies); portraits are drawn for 1 population with 2 or 3 "
                          "strategies, 2 populations with 2 strategies each and 3 populations with 2 "
-                         "strategies each")
+                         "strategies each; draw the shares against time instead with `evogame figure paths "
+                         "SCENARIO` (evogame.plotting.paths)")

@@ -122,3 +122,50 @@ def test_report_caption_mentions_nullclines_only_when_drawn(tmp_path, dominant):
     result = report(_square_game(dominant), tmp_path, kinds=("portrait",))
     (entry,) = [f for f in result.figures if f.kind == "portrait"]
     assert ("dashed: interior nullclines" in entry.caption) == (not dominant)
+
+
+FOUR_STRATEGIES = """
+[game]
+name = "four"
+matching = "symmetric"
+
+[[populations]]
+name = "players"
+strategies = ["a", "b", "c", "d"]
+
+[payoffs]
+"a.a" = "1"
+"a.b" = "0"
+"a.c" = "2"
+"a.d" = "0"
+"b.a" = "0"
+"b.b" = "1"
+"b.c" = "0"
+"b.d" = "2"
+"c.a" = "0"
+"c.b" = "2"
+"c.c" = "1"
+"c.d" = "0"
+"d.a" = "2"
+"d.b" = "0"
+"d.c" = "0"
+"d.d" = "1"
+"""
+
+
+def test_a_game_without_portrait_geometry_is_pointed_to_its_paths(tmp_path):
+    from click.testing import CliRunner
+    from evogame.cli import main
+    scenario = tmp_path / "four.toml"
+    scenario.write_text(FOUR_STRATEGIES)
+    refused = CliRunner().invoke(main, ["figure", "portrait", str(scenario), "--out", str(tmp_path / "p.svg")])
+    assert refused.exit_code != 0 and "Traceback" not in refused.output
+    assert "4 strategies" in refused.output and "evogame figure paths" in refused.output
+    out = tmp_path / "paths.svg"
+    drawn = CliRunner().invoke(main, ["figure", "paths", str(scenario), "--out", str(out), "--t-end", "5"])
+    assert drawn.exit_code == 0, drawn.output
+    assert out.read_bytes().startswith(b"<?xml")
+    from evogame.scenario import load_scenario
+    fig = paths(load_scenario(scenario), t_end=5)
+    titles = {ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()}
+    assert titles == {f"Players: share of {s}" for s in "ABCD"}
