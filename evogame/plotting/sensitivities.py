@@ -22,7 +22,7 @@ from ..scenario import Scenario, as_scenario
 from ..simulation import as_initial_states, simulate
 from .common import Setting, centre_state, default_t_end, fmt_number, prepare
 from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, style_panel
-from .style import style, width_inches
+from .style import localize, style, width_inches
 
 __all__ = ["sensitivity_figure"]
 
@@ -72,13 +72,16 @@ def sensitivity_figure(subject: Game | Scenario, values: Sequence[float], *, par
 
     if mechanism is not None and (games is None or len(games) != len(values)):
         raise ValueError("varying a mechanism's strength needs the game at each strength (games=...)")
-    runs = []
+    runs, unsettled = [], []
     for k, v in enumerate(values):
         if parameter is not None:
-            sim = simulate(subject, start, t_end, params={**params, parameter: v}, n_points=n_points)
+            game_k, params_k = subject, {**params, parameter: v}
         else:
-            sim = simulate(games[k], start, t_end, params=params, n_points=n_points)
+            game_k, params_k = games[k], params
+        sim = simulate(game_k, start, t_end, params=params_k, n_points=n_points)
         runs.append(sim)
+        if _no_stable_state_and_moving(game_k, params_k, sim):
+            unsettled.append(v)
 
     s = prepare(game, params, lang=lang, width=width, need_analysis=False, resolved=resolved)
     L = s.labels
@@ -87,7 +90,41 @@ def sensitivity_figure(subject: Game | Scenario, values: Sequence[float], *, par
     else:
         mech = as_scenario(subject).mechanism(mechanism)
         quantity = f"{mech.label(L.lang)}: {L.word('strength')} $s$"
-    return _overlay(s, values, runs, quantity, t_end)
+    fig = _overlay(s, values, runs, quantity, t_end)
+    if unsettled:
+        _note_unsettled(fig, L, values, unsettled, quantity, t_end)
+    return fig
+
+
+#: a path still moving faster than this (max norm of dx/dt) at t_end has not settled
+MOVING_SPEED = 1e-4
+
+
+def _no_stable_state_and_moving(subject, params, sim) -> bool:
+    """Whether the game at these values has no asymptotically stable rest point (from the analysis)
+    and the path is still moving at its last time."""
+    from ..analysis import analyze
+    if analyze(subject, params).stable:
+        return False
+    path, times = np.asarray(sim.paths[0], dtype=float), np.asarray(sim.times, dtype=float)
+    speed = np.max(np.abs(path[-1] - path[-2])) / (times[-1] - times[-2])
+    return bool(speed > MOVING_SPEED)
+
+
+def _note_unsettled(fig, labels, values, unsettled, quantity: str, t_end: float):
+    """Say in the first panel that no state is stable and the paths are still moving at t_end."""
+    which = "" if len(unsettled) == len(values) else \
+        f" ({quantity.split(': ')[-1]} = {', '.join(fmt_number(v) for v in unsettled)})"
+    if labels.lang == "zh":
+        text = f"无渐近稳定状态{which}：路径在 $t = {fmt_number(t_end)}$ 时仍在变化"
+    else:
+        text = f"no stable state{which}: paths still moving at $t = {fmt_number(t_end)}$"
+    ax = fig.axes[0]
+    note = ax.text(0.99, 0.97, text, transform=ax.transAxes, ha="right", va="top", fontsize=6.5,
+                   color="#333333", bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="#bbbbbb",
+                                              linewidth=0.4, alpha=0.9), zorder=6)
+    note.set_gid("no-stable-state")
+    localize(fig, labels)
 
 
 def _overlay(s: Setting, values: Sequence[float], runs, quantity: str, t_end: float):

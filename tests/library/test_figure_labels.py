@@ -169,3 +169,20 @@ def test_a_game_without_portrait_geometry_is_pointed_to_its_paths(tmp_path):
     fig = paths(load_scenario(scenario), t_end=5)
     titles = {ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()}
     assert titles == {f"Players: share of {s}" for s in "ABCD"}
+
+
+def _notes(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts if t.get_gid() == "no-stable-state"]
+
+
+def test_sensitivity_says_when_no_state_is_stable_and_the_paths_still_move():
+    from evogame.analysis import analyze
+    from evogame.plotting import sensitivity
+    rps = load("rps")
+    assert analyze(rps, {"w": 1.0}).stable == [] and analyze(rps, {"w": 1.5}).stable != []
+    fig = sensitivity(rps, [1.0, 1.5], parameter="w", initial=[0.5, 0.3], t_end=20)
+    assert _notes(fig) == ["no stable state ($w$ = 1): paths still moving at $t = 20$"]
+    every = sensitivity(rps, [1.0], parameter="w", initial=[0.5, 0.3], t_end=20)
+    assert _notes(every) == ["no stable state: paths still moving at $t = 20$"]
+    settled = sensitivity(load("vertical"), [1.0, 3.0], parameter="c_D", t_end=20)
+    assert _notes(settled) == []
