@@ -280,8 +280,9 @@ def _report_bifurcation(album: _Album, base, focus):
             album.skip("bifurcation", f"{name}: {exc}")
             continue
         album.save(fig, "bifurcation", f"bifurcation_{name}",
-                   f"Rest points against the strength s of '{name}': solid where asymptotically stable, "
-                   "dashed otherwise; dotted lines at the bifurcation points.")
+                   f"Rest points against the strength s of '{name}': thick where asymptotically stable, thin "
+                   "and broken otherwise, coinciding rest points drawn side by side; dotted lines at the "
+                   "bifurcation points, their values on the top axis.")
 
 
 def _report_regime(album: _Album, base, focus):

@@ -13,8 +13,10 @@ call the functions here, which only draw.
   but the two axes at its value.
 * **Bifurcation diagram** (from :func:`evogame.studies.sweeps.sweep1d`): every rest
   point's coordinates against the parameter, one panel per state variable,
-  solid where the point is asymptotically stable and dashed otherwise, with
-  the bifurcation points marked by dotted vertical lines.
+  thick where the point is asymptotically stable and thin and broken
+  otherwise, each point in its own (colour, line pattern), with the
+  bifurcation points marked by dotted vertical lines and their values on the
+  top axis.
 """
 from __future__ import annotations
 
@@ -235,6 +237,7 @@ BRANCH_PATTERNS = (("-", (0, (3.0, 2.0))),
 #: distance (points) between branches that coincide in a panel (e.g. four corners with x = 1)
 COINCIDENT_OFFSET = 1.8
 STABLE_WIDTH, UNSTABLE_WIDTH = 2.2, 1.0
+KEY_COLOUR = "#7a7a7a"
 #: legend rows: 7 pt text with this spacing (in font sizes)
 LEGEND_SPACING = 0.2
 
@@ -262,6 +265,7 @@ def bifurcation_figure(result, *, lang: str = "en", width="single", resolved=Non
     -------
     matplotlib.figure.Figure
     """
+    from matplotlib.legend_handler import HandlerTuple
     from matplotlib.lines import Line2D
     game = result.game
     s = prepare(game, None, lang=lang, width=width, need_analysis=False, resolved=resolved)
@@ -272,7 +276,8 @@ def bifurcation_figure(result, *, lang: str = "en", width="single", resolved=Non
     with style(width, s.cjk_font):
         own = axes is None
         ncol = _legend_columns(names, width)
-        fig, axes = _bifurcation_panels(s, result, width, ncol) if own else (axes[0].figure, axes)
+        names = [_fit(name, width, ncol) for name in names]
+        fig, axes = _bifurcation_panels(s, result, width, ncol, names) if own else (axes[0].figure, axes)
         for var, ax in enumerate(axes):
             _draw_branches(ax, result, values, var, looks)
         handles = [Line2D([], [], color=looks[label][0], linewidth=1.5, linestyle=looks[label][1][0], label=name)
@@ -283,41 +288,54 @@ def bifurcation_figure(result, *, lang: str = "en", width="single", resolved=Non
             _style_bifurcation_panel(ax, result, values, var, L, marks if var < columns else None)
         for ax in axes[-columns:]:
             ax.set_xlabel(_axis_label(L, result.parameter, result.mechanisms))
-        handles += [Line2D([], [], color="black", linewidth=STABLE_WIDTH, label=L.word("stable")),
-                    Line2D([], [], color="black", linewidth=UNSTABLE_WIDTH, linestyle=BRANCH_PATTERNS[0][1],
-                           label=L.word("not stable"))]
-        if own:
-            fig.legend(handles=handles, loc="outside lower center", ncol=ncol, labelspacing=LEGEND_SPACING,
-                       handlelength=2.4)
-        else:
-            axes[0].legend(handles=handles, loc="best")
+        # the key, one entry, in grey: black is also a branch's colour
+        key = (Line2D([], [], color=KEY_COLOUR, linewidth=STABLE_WIDTH),
+               Line2D([], [], color=KEY_COLOUR, linewidth=UNSTABLE_WIDTH, linestyle=BRANCH_PATTERNS[0][1]))
+        labels = [h.get_label() for h in handles] + [L.word("stability key")]
+        target = fig if own else axes[0]
+        place = dict(loc="outside lower center", ncol=ncol, labelspacing=LEGEND_SPACING) if own else dict(loc="best")
+        target.legend(handles=[*handles, key], labels=labels, handlelength=2.4,
+                      handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)}, **place)
         return s.done(fig)
+
+
+def _entry_chars(width, ncol: int) -> int:
+    """How many characters of a 7-pt legend entry fit one of ``ncol`` columns."""
+    return max(12, int((width_inches(width) * 0.96 / ncol * 72.0 - 32.0) / (0.5 * 7.0)))
+
+
+def _fit(name: str, width, ncol: int) -> str:
+    """A legend entry broken into lines that fit its column (after a comma where possible)."""
+    import textwrap
+    limit = _entry_chars(width, ncol)
+    return name if len(name) <= limit else "\n".join(textwrap.wrap(name, limit))
 
 
 def _legend_columns(names, width) -> int:
     """As many legend columns (up to 2 at single width, 3 at double) as the longest entry allows."""
-    longest = max([len(n) for n in names] + [len("not asymptotically stable")])
+    longest = max(len(n) for n in names)
     entry = (longest * 0.56 * 7.0 + 30.0) / 72.0           # inches: text + handle + spacing
     wanted = 2 if width == "single" else 3
     return max(1, min(wanted, int(width_inches(width) * 0.96 // entry)))
 
 
-def _bifurcation_panels(s, result, width, ncol: int):
+def _bifurcation_panels(s, result, width, ncol: int, names):
     """A new figure with one panel per state variable (one column, or up to 3 at double width).
 
-    The panels shrink (down to 0.8 in) so that a single-column figure with a
+    The panels shrink (down to 0.72 in) so that a single-column figure with a
     long legend stays at most 1.3 times as high as it is wide.
     """
     d = result.game.dimension
     ncols = 1 if width == "single" else min(d, 3)
     nrows = -(-d // ncols)
     w = width_inches(width)
-    legend_rows = -(-(len(result.labels) + 2) // ncol)
+    lines = [name.count("\n") + 1 for name in names] + [1]          # and the key
+    legend_rows = -(-sum(lines) // ncol)
     legend = 0.12 + legend_rows * 7.0 * (1.0 + LEGEND_SPACING) / 72.0
     fixed = 0.55 + legend                                   # x label, values on the top axis, legend
     per_row = 1.25 if width == "single" else 1.9
     if width == "single":
-        per_row = min(per_row, max(0.8, (1.3 * w - fixed) / nrows))
+        per_row = min(per_row, max(0.72, (1.3 * w - fixed) / nrows))
     fig = s.figure((nrows * per_row + fixed) / w)
     grid = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
     axes = list(grid.ravel())

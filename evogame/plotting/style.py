@@ -88,13 +88,16 @@ _WORDS = {
            "nullcline": "nullcline", "start": "start", "none": "none", "stable set": "stable set",
            "attractor": "attractor reached", "no attractor": "no attractor reached",
            "stable": "asymptotically stable", "not stable": "not asymptotically stable",
-           "threshold": "threshold", "strength": "strength", "defaults": "parameter values used"},
+           "threshold": "threshold", "strength": "strength", "defaults": "parameter values used",
+           "mixed": "mixed", "interior": "interior rest point",
+           "stability key": "thick: asymptotically stable; thin: not"},
     "zh": {ASYMPTOTICALLY_STABLE: "渐近稳定", UNSTABLE_SOURCE: "不稳定源", SADDLE: "鞍点",
            NON_HYPERBOLIC: "非双曲", NOT_DIFFERENTIABLE: "不可微", "share": "比例", "time": "时间 $t$", "share of": "比例",
            "speed": "速度", "continuum": "平衡点连续统", "nullcline": "零斜率线", "start": "初始",
            "none": "无", "stable set": "稳定集", "attractor": "收敛到的吸引子",
            "no attractor": "未收敛", "stable": "渐近稳定", "not stable": "非渐近稳定",
-           "threshold": "阈值", "strength": "强度", "defaults": "所用参数值"},
+           "threshold": "阈值", "strength": "强度", "defaults": "所用参数值",
+           "mixed": "混合", "interior": "内部平衡点", "stability key": "粗线：渐近稳定；细线：非渐近稳定"},
 }
 
 
@@ -291,8 +294,10 @@ class Labels:
     def profile(self, label: str) -> str:
         """A rest point's face label in strategy labels: ``(strict, active)`` -> ``(Strict supervision, Active sharing)``.
 
-        Mixed supports keep their ``/`` (``(strict/loose, active)``) and a
-        ``#k`` suffix is kept; a label of another form is returned unchanged.
+        A population that plays all its strategies reads "mixed" (every
+        population: "interior"), one that plays some of them joins their
+        labels with ``/``; a ``#k`` suffix is kept; a label of another form
+        is returned unchanged.
         """
         text, suffix = label, ""
         if " #" in text:
@@ -304,12 +309,18 @@ class Labels:
         parts = text[1:-1].split(", ")
         if len(parts) != len(pops):
             return label
-        names = []
+        names, mixed = [], 0
         for p, (pop, part) in enumerate(zip(pops, parts)):
             ids = part.split("/")
             if not all(i in pop.strategies for i in ids):
                 return label
-            names.append("/".join(self.strategy(p, pop.strategies.index(i)) for i in ids))
+            if len(ids) == pop.n:
+                names.append(self.word("mixed"))
+                mixed += 1
+            else:
+                names.append("/".join(self.strategy(p, pop.strategies.index(i)) for i in ids))
+        if mixed == len(pops):
+            return self.word("interior") + suffix
         sep = "，" if self.lang == "zh" else ", "
         return "(" + sep.join(names) + ")" + suffix
 

@@ -88,7 +88,7 @@ def test_three_population_single_column_diagram_stays_compact(three_populations)
     w, h = fig.get_size_inches()
     assert w == pytest.approx(WIDTHS["single"])
     assert h <= 1.3 * w
-    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    legend = [t.get_text().replace("\n", " ") for t in fig.legends[0].get_texts()]     # long entries wrap
     names = Labels(scenario.game)
     assert "(Restrict, Do not coordinate, Report upward only)" in legend
     assert legend[:8] == [names.profile(label) for label in result.labels]
