@@ -22,7 +22,7 @@ from ..scenario import Scenario, as_scenario
 from ..simulation import as_initial_states, simulate
 from .common import Setting, centre_state, default_t_end, fmt_number, prepare
 from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, style_panel
-from .style import localize, style, width_inches
+from .style import style, width_inches
 
 __all__ = ["sensitivity_figure"]
 
@@ -90,10 +90,8 @@ def sensitivity_figure(subject: Game | Scenario, values: Sequence[float], *, par
     else:
         mech = as_scenario(subject).mechanism(mechanism)
         quantity = f"{mech.label(L.lang)}: {L.word('strength')} $s$"
-    fig = _overlay(s, values, runs, quantity, t_end)
-    if unsettled:
-        _note_unsettled(fig, L, values, unsettled, quantity, t_end)
-    return fig
+    note = _unsettled_note(L, values, unsettled, quantity, t_end) if unsettled else None
+    return _overlay(s, values, runs, quantity, t_end, note)
 
 
 #: a path still moving faster than this (max norm of dx/dt) at t_end has not settled
@@ -111,24 +109,21 @@ def _no_stable_state_and_moving(subject, params, sim) -> bool:
     return bool(speed > MOVING_SPEED)
 
 
-def _note_unsettled(fig, labels, values, unsettled, quantity: str, t_end: float):
-    """Say in the first panel that no state is stable and the paths are still moving at t_end."""
+def _unsettled_note(labels, values, unsettled, quantity: str, t_end: float) -> str:
+    """E.g. "no stable state (s = 0.5, 0.75): paths still moving at t = 30" (the values named when not all)."""
     which = "" if len(unsettled) == len(values) else \
         f" ({quantity.split(': ')[-1]} = {', '.join(fmt_number(v) for v in unsettled)})"
     if labels.lang == "zh":
-        text = f"无渐近稳定状态{which}：路径在 $t = {fmt_number(t_end)}$ 时仍在变化"
-    else:
-        text = f"no stable state{which}: paths still moving at $t = {fmt_number(t_end)}$"
-    ax = fig.axes[0]
-    note = ax.text(0.99, 0.97, text, transform=ax.transAxes, ha="right", va="top", fontsize=6.5,
-                   color="#333333", bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="#bbbbbb",
-                                              linewidth=0.4, alpha=0.9), zorder=6)
-    note.set_gid("no-stable-state")
-    localize(fig, labels)
+        return f"无渐近稳定状态{which}：路径在 $t = {fmt_number(t_end)}$ 时仍在变化"
+    return f"no stable state{which}: paths still moving at $t = {fmt_number(t_end)}$"
 
 
-def _overlay(s: Setting, values: Sequence[float], runs, quantity: str, t_end: float):
-    """The runs' shares against time, one panel per share, coloured by value; legend or colour bar."""
+def _overlay(s: Setting, values: Sequence[float], runs, quantity: str, t_end: float, note: str | None = None):
+    """The runs' shares against time, one panel per share, coloured by value; legend or colour bar.
+
+    ``note`` (no stable state, paths still moving) is written under the
+    legend's title or the colour bar's label, clear of the paths.
+    """
     game, L, width = s.game, s.labels, s.width
     cells = panels(game)
     import matplotlib
@@ -140,7 +135,8 @@ def _overlay(s: Setting, values: Sequence[float], runs, quantity: str, t_end: fl
         longest = max(len(fmt_number(v)) for v in values)
         fit = int(width_inches(width) * 0.95 // ((longest * 0.56 * 7.0 + 30.0) / 72.0))
         ncol = max(1, min(len(values), _LEGEND_MAX, fit))
-        legend_rows = 1 + (math.ceil(len(values) / ncol) if len(values) <= _LEGEND_MAX else 2)
+        legend_rows = 1 + (math.ceil(len(values) / ncol) if len(values) <= _LEGEND_MAX else 2) + (note is not None)
+        title = quantity if note is None else f"{quantity}\n{note}"
         fig = s.figure(panel_aspect(len(cells), width, legend_rows))
         axes = panel_grid(fig, len(cells), width)
         handles = []
@@ -156,10 +152,12 @@ def _overlay(s: Setting, values: Sequence[float], runs, quantity: str, t_end: fl
         for ax in bottom_axes(axes, width):
             ax.set_xlabel(L.word("time"))
         if len(values) <= _LEGEND_MAX:
-            fig.legend(handles=handles, loc="outside lower center", ncol=ncol, title=quantity)
+            legend = fig.legend(handles=handles, loc="outside lower center", ncol=ncol, title=title)
+            legend.get_title().set_gid("no-stable-state" if note else None)
         else:
             sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
             cb = fig.colorbar(sm, ax=axes, location="bottom", shrink=0.7, aspect=35)
-            cb.set_label(quantity)
+            cb.set_label(title)
+            cb.ax.xaxis.label.set_gid("no-stable-state" if note else None)
             cb.outline.set_linewidth(0.5)
         return s.done(fig)

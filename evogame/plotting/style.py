@@ -35,6 +35,7 @@ from matplotlib.figure import Figure
 from ..errors import AnalysisError, ScenarioError
 from ..game import parameter_symbol
 from ..stability import ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, NOT_DIFFERENTIABLE, SADDLE, UNSTABLE_SOURCE
+from .wording import mid_phrase, split_profile
 
 __all__ = ["WIDTHS", "OKABE_ITO", "MARKS", "CJKFontWarning", "find_cjk_font", "resolve_language",
            "rc", "style", "new_figure", "save_figure", "Labels", "FORMATS", "mark_rest_points",
@@ -306,11 +307,18 @@ class Labels:
         pops = self.game.populations
         if not (text.startswith("(") and text.endswith(")")):
             return label
-        parts = text[1:-1].split(", ")
+        parts = split_profile(text[1:-1])
         if len(parts) != len(pops):
             return label
         names, mixed = [], 0
         for p, (pop, part) in enumerate(zip(pops, parts)):
+            if part.startswith("mixed(") and part.endswith(")"):     # a rest point's shares
+                shares = [item.rsplit(" ", 1) for item in part[6:-1].split(", ")]
+                if not all(len(x) == 2 and x[0] in pop.strategies for x in shares):
+                    return label
+                names.append(f"{self.word('mixed')}: " + ", ".join(
+                    f"{self.strategy(p, pop.strategies.index(i))} {v}" for i, v in shares))
+                continue
             ids = part.split("/")
             if not all(i in pop.strategies for i in ids):
                 return label
@@ -348,19 +356,6 @@ class Labels:
             return self.word("strength")
         import sympy
         return f"${sympy.latex(parameter_symbol(name))}$"
-
-
-def mid_phrase(label: str) -> str:
-    """A label as it reads inside a phrase: "Strict supervision" -> "strict supervision".
-
-    Only a first word that is capitalised and otherwise lower case is changed:
-    acronyms ("ICT platform"), one-letter names ("A") and words with inner
-    capitals ("eGov") stay as they are.
-    """
-    first = label.split(" ", 1)[0]
-    if len(first) >= 2 and first[0].isupper() and first[1:].islower() and first[1:].isalpha():
-        return label[:1].lower() + label[1:]
-    return label
 
 
 def mark_rest_points(ax, points, coords, labels: Labels, *, zorder: float = MARK_ZORDER, three_d=False):

@@ -203,7 +203,7 @@ def test_figure_basins_and_basins_answer_with_the_same_default_sample_size():
     assert inspect.signature(figures.basins_figure).parameters["samples"].default == DEFAULT_SAMPLES
     game = load("hidden_collusion")
     fig = figures.basins_figure(game, {"rho": 1.0})
-    legend = " | ".join(t.get_text() for leg in fig.legends for t in leg.get_texts())
+    legend = " | ".join(t.get_text().replace("\n", " ") for leg in fig.legends for t in leg.get_texts())
     result = basins(game, {"rho": 1.0})
     assert result.samples == DEFAULT_SAMPLES
     for label, share, se in zip(result.labels, result.shares, result.standard_errors):

@@ -63,6 +63,8 @@ def test_profiles_are_named_by_strategy_labels_in_both_languages():
     assert en.profile("(authorize/restrict, not, share)") == "(mixed, Do not coordinate, Share horizontally)"
     assert en.profile("(authorize/restrict, coordinate/not, share/upward_only) #1") == "interior rest point #1"
     assert Labels(load("rps").game).profile("(rock/paper)") == "(Rock/Paper)"
+    assert en.profile("(restrict, mixed(coordinate 0.25, not 0.75), share)") == \
+        "(Restrict, mixed: Coordinate 0.25, Do not coordinate 0.75, Share horizontally)"
     assert en.profile("interior") == "interior"
 
 
@@ -173,7 +175,9 @@ def test_a_game_without_portrait_geometry_is_pointed_to_its_paths(tmp_path):
 
 
 def _notes(fig) -> list[str]:
-    return [t.get_text() for ax in fig.axes for t in ax.texts if t.get_gid() == "no-stable-state"]
+    """The note under the legend's title (the first line is the quantity varied)."""
+    return [t.get_text().split("\n", 1)[1] for t in fig.findobj(matplotlib.text.Text)
+            if t.get_gid() == "no-stable-state"]
 
 
 def test_sensitivity_says_when_no_state_is_stable_and_the_paths_still_move():

@@ -309,7 +309,7 @@ def test_basins_colour_each_start_by_its_attractor(name, mechs, tmp_path):
         game = apply(game, mechs)
     result = basins(game, samples=128, seed=1)
     fig = basins_figure(result)
-    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    texts = [t.get_text().replace("\n", " ") for t in fig.legends[0].get_texts()]     # long entries wrap
     names = style_module.Labels(result.game)
     for label, share in zip(result.labels, result.shares):
         assert any(t.startswith(f"→ {names.profile(label)}: {share:.3f}") for t in texts)
