@@ -27,7 +27,7 @@ from .plotting import (basin_map_figure, bifurcation_figure, paths, portrait, po
                        save_figure, sensitivity_figure)
 from .plotting.style import Labels, new_figure, resolve_language, rest_point_legend_handles, style
 from .scenario import Scenario, as_scenario
-from .studies.basins import BasinResult, basins
+from .studies.basins import DEFAULT_SAMPLES, BasinResult, basins
 from .studies.mechanisms import apply
 from .studies.sweeps import regime_map, sweep1d
 from .studies.thresholds import threshold
@@ -113,7 +113,7 @@ def target_threshold(scenario: Scenario, mechanisms, target, x_name: str, y_name
     return None, None
 
 
-def basins_figure(subject, params: Mapping | None = None, *, samples: int = 2048, seed: int = 0,
+def basins_figure(subject, params: Mapping | None = None, *, samples: int = DEFAULT_SAMPLES, seed: int = 0,
                   lang: str = "en", width="single", resolved=None):
     """Draw the basins of attraction of a game (or of a computed BasinResult).
 
@@ -271,7 +271,7 @@ _MARKS = ("filled circle: asymptotically stable; open circle: unstable source; o
 
 _PORTRAITS = {"line": "Phase line: the rate of change against the share, arrows in the direction of the flow",
               "simplex": "Phase portrait on the simplex (streamlines)",
-              "square": "Phase portrait on the unit square (streamlines; dashed: interior nullclines)",
+              "square": "Phase portrait on the unit square (streamlines)",
               "cube": "Phase portrait in the unit cube: trajectories from a 3 x 3 x 3 grid of starts, "
                       "coloured by the attractor reached"}
 
@@ -280,7 +280,10 @@ def _report_portrait(album: _Album, work, analysis):
     try:
         geometry = portrait_kind(work)
         fig = portrait(work, analysis=analysis, **album.look)
-        album.save(fig, "portrait", "portrait", f"{_PORTRAITS[geometry]}. Rest points: {_MARKS}.")
+        caption = _PORTRAITS[geometry]
+        if any(str(a.get_gid()).startswith("nullcline:") for ax in fig.axes for a in ax.get_children()):
+            caption = caption[:-1] + "; dashed: interior nullclines)"     # said only when drawn
+        album.save(fig, "portrait", "portrait", f"{caption}. Rest points: {_MARKS}.")
     except AnalysisError as exc:
         album.skip("portrait", str(exc))
 
@@ -307,8 +310,9 @@ def _report_bifurcation(album: _Album, base, focus):
             album.skip("bifurcation", f"{name}: {exc}")
             continue
         album.save(fig, "bifurcation", f"bifurcation_{name}",
-                   f"Rest points against the strength s of '{name}': solid where asymptotically stable, "
-                   "dashed otherwise; dotted lines at the bifurcation points.")
+                   f"Rest points against the strength s of '{name}': thick where asymptotically stable, thin "
+                   "and broken otherwise, coinciding rest points drawn side by side; dotted lines at the "
+                   "bifurcation points, their values on the top axis.")
 
 
 def _report_regime(album: _Album, base, focus):

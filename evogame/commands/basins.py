@@ -25,6 +25,7 @@ Examples:
 @click.option("--preset", default=None, metavar="NAME",
               help="Use a preset of the scenario's [presets] (its values win over --param).")
 @param_option
+# the library's default (evogame.studies.basins.DEFAULT_SAMPLES), not imported here to keep the CLI quick to start
 @click.option("--samples", "-n", type=click.IntRange(min=1, max=1_000_000), default=4096, show_default=True,
               help="Number of quasi-random initial states.")
 @seed_option

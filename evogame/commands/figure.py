@@ -90,8 +90,8 @@ Examples:
 @click.option("--slices", default=None, metavar="Z1,Z2",
               help="portrait of a 3-population game: add 2-D slices at these values of the third share.")
 @click.option("--speed", is_flag=True, help="portrait: colour the streamlines by speed.")
-@click.option("--samples", type=click.IntRange(min=16, max=200_000), default=2048, show_default=True,
-              help="basins: number of sampled initial states.")
+@click.option("--samples", type=click.IntRange(min=16, max=200_000), default=4096, show_default=True,
+              help="basins: number of sampled initial states (the same default as `evogame basins`).")
 @click.option("--dpi", type=click.IntRange(min=50, max=1200), default=300, show_default=True,
               help="Resolution of PNG output.")
 @click.option("--dynamics", "dynamics", multiple=True, metavar="NAME[:KEY=VALUE,...]",

@@ -52,7 +52,7 @@ def basin_map_figure(result, *, lang: str = "en", width="single", resolved=None)
     colours = attractor_colours(len(result.attractors))
     point_colours = np.array([colours[a] if a >= 0 else NOT_CONVERGED_COLOUR for a in result.assignment],
                              dtype=object)
-    handles = _share_handles(result, colours, L)
+    handles = _share_handles(result, colours, L, width)
     kind = {(2,): "line", (3,): "simplex", (2, 2): "square", (2, 2, 2): "cube"}.get(shape(game), "bars")
     points = s.analysis.rest_points
     title = f"{L.word('attractor')} (n = {result.samples})"
@@ -71,14 +71,18 @@ def basin_map_figure(result, *, lang: str = "en", width="single", resolved=None)
         return s.done(fig)
 
 
-def _share_handles(result, colours, labels) -> list:
-    """A legend entry per attractor, ``→ label: p ± se``, and one for the starts that reached none."""
+def _share_handles(result, colours, labels, width="single") -> list:
+    """A legend entry per attractor, ``→ label: p ± se`` (broken to fit the width), and one for the
+    starts that reached none."""
+    import textwrap
     from matplotlib.lines import Line2D
+    limit = max(24, int((width_inches(width) * 0.96 * 72.0 - 32.0) / (0.5 * 7.0)))
     handles = []
     for k, (label, p, se) in enumerate(zip(result.labels, result.shares, result.standard_errors)):
         handles.append(Line2D([], [], linestyle="none", marker="s", markersize=5, markerfacecolor=colours[k],
                               markeredgecolor=colours[k],
-                              label=f"→ {label}: {p:.3f} ± {se:.3f}"))
+                              label="\n".join(textwrap.wrap(f"→ {labels.profile(label)}: {p:.3f} ± {se:.3f}",
+                                                             limit))))
     if result.not_converged:
         p = result.not_converged_share
         handles.append(Line2D([], [], linestyle="none", marker="s", markersize=5,
@@ -167,7 +171,7 @@ def _bars(s, result, colours):
     L = s.labels
     fig = s.figure(0.75)
     ax = fig.add_subplot()
-    labels = list(result.labels) + ([L.word("no attractor")] if result.not_converged else [])
+    labels = [L.profile(lab) for lab in result.labels] + ([L.word("no attractor")] if result.not_converged else [])
     shares = list(result.shares) + ([result.not_converged_share] if result.not_converged else [])
     errors = list(result.standard_errors) + (
         [np.sqrt(result.not_converged_share * (1 - result.not_converged_share) / result.samples)]

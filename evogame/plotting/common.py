@@ -153,6 +153,13 @@ def wrap(text: str, limit: int = 34) -> str:
     return "\n".join(textwrap.wrap(text, limit))
 
 
+def title_limit(ax, size: float = 8.0) -> int:
+    """How many characters of a ``size``-pt title at the left of ``ax`` fit before the figure's right edge."""
+    fig = ax.figure
+    width = fig.get_figwidth() * (1.0 - ax.get_position().x0) - 0.05
+    return max(16, int(width * 72.0 / (0.52 * size)))
+
+
 def fmt_number(v: float) -> str:
     return number(v, 3)
 

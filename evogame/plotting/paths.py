@@ -17,7 +17,7 @@ import sympy
 from ..game import Game, game_of
 from ..scenario import Scenario
 from ..simulation import as_initial_states, simulate
-from .common import default_initial_states, default_t_end, format_state, prepare
+from .common import default_initial_states, default_t_end, format_state, prepare, title_limit, wrap
 from .style import OKABE_ITO, style, width_inches
 
 __all__ = ["paths", "panels", "panel_grid"]
@@ -73,7 +73,7 @@ def style_panel(ax, labels, p: int, i: int):
     ax.set_ylim(-0.03, 1.03)
     ax.set_yticks([0, 0.5, 1.0], ["0", "0.5", "1"])
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(labels.share(p, i), fontsize=8, loc="left")
+    ax.set_title(wrap(labels.share(p, i), title_limit(ax)), fontsize=8, loc="left")
     var = labels.variable(p, i)
     word = labels.word("share")
     ax.set_ylabel(f"{word} ${var}$" if var else word)

@@ -274,8 +274,9 @@ def _square_panel(ax, s: Setting, axes: tuple[int, int] = (0, 1), fixed: dict | 
             Z = g(fstates)
             if not (np.nanmin(Z) < 0.0 < np.nanmax(Z)):
                 continue      # no interior nullcline of this component in view
-            ax.contour(FX, FY, Z, levels=[0.0], colors=[colour], linewidths=1.1, linestyles="--",
-                       zorder=2)
+            cs = ax.contour(FX, FY, Z, levels=[0.0], colors=[colour], linewidths=1.1, linestyles="--",
+                            zorder=2)
+            cs.set_gid(f"nullcline:{comp}")
             var = s.labels.variable(comp) or f"x_{comp + 1}"
             handles.append(Line2D([], [], color=colour, linewidth=1.1, linestyle="--",
                                   label=f"$\\dot{{{var}}} = 0$ ({s.labels.word('nullcline')})"))
@@ -352,17 +353,21 @@ def cube_portrait(subject: Game | Scenario, params: Mapping | None = None, *, ax
         raise ValueError("slices need a new figure (do not pass ax)")
     stable = s.analysis.stable
     colours = {k: OKABE_ITO[k % (len(OKABE_ITO) - 1)] for k in range(len(stable))}
+    grid = np.array(np.meshgrid(starts, starts, starts, indexing="ij")).reshape(3, -1).T
+    t_end = default_t_end(subject) if t_end is None else float(t_end)
+    sim = simulate(game, grid, t_end, params=dict(s.values), n_points=n_points, dynamics=s.analysis.dynamics)
+    ends = [_attractor_of(path, stable) for path in sim.paths]
     handles = rest_point_legend_handles(_classes(s), L)
     for k, p in enumerate(stable):
-        handles.append(Line2D([], [], color=colours[k], linewidth=1.0, label=f"→ {p.label}"))
+        handles.append(Line2D([], [], color=colours[k], linewidth=1.0, label=f"→ {L.profile(p.label)}"))
+    if any(k is None for k in ends):     # say what the grey paths are
+        handles.append(Line2D([], [], color=NO_ATTRACTOR_COLOUR, linewidth=1.0,
+                              label=_no_attractor_label(L, t_end)))
     with style(width, s.cjk_font):
         own = ax is None
         fig, ax, slice_axes = _cube_layout(s, handles, width, slices) if own else (ax.figure, ax, [])
-        grid = np.array(np.meshgrid(starts, starts, starts, indexing="ij")).reshape(3, -1).T
-        t_end = default_t_end(subject) if t_end is None else float(t_end)
-        sim = simulate(game, grid, t_end, params=dict(s.values), n_points=n_points, dynamics=s.analysis.dynamics)
-        for path in sim.paths:
-            _draw_cube_path(ax, path, stable, colours)
+        for path, k in zip(sim.paths, ends):
+            _draw_cube_path(ax, path, NO_ATTRACTOR_COLOUR if k is None else colours[k])
         points = s.analysis.rest_points
         coords = np.array([p.state for p in points]) if points else np.zeros((0, 3))
         mark_rest_points(ax, points, coords, L, three_d=True)
@@ -417,13 +422,27 @@ def _cube_layout(s: Setting, handles, width, slices):
     return fig, ax, slice_axes
 
 
-def _draw_cube_path(ax, path: np.ndarray, stable, colours):
-    """One trajectory, coloured by the attractor it ends at, with its start and a direction arrow."""
-    colour = "#9a9a9a"
+def _no_attractor_label(labels, t_end: float) -> str:
+    """The legend entry of the grey paths: e.g. "no attractor reached by t = 50"."""
+    if labels.lang == "zh":
+        return f"{labels.word('no attractor')}（$t = {fmt_number(t_end)}$）"
+    return f"{labels.word('no attractor')} by $t = {fmt_number(t_end)}$"
+
+
+#: trajectories of the cube portrait that end at no asymptotically stable rest point
+NO_ATTRACTOR_COLOUR = "#9a9a9a"
+
+
+def _attractor_of(path: np.ndarray, stable):
+    """The index of the asymptotically stable rest point the path ends at (within 0.02), or None."""
     for k, p in enumerate(stable):
         if np.max(np.abs(path[-1] - p.state)) < 0.02:
-            colour = colours[k]
-            break
+            return k
+    return None
+
+
+def _draw_cube_path(ax, path: np.ndarray, colour):
+    """One trajectory in its colour, with its start and a direction arrow."""
     ax.plot(path[:, 0], path[:, 1], path[:, 2], color=colour, linewidth=0.7, alpha=0.9, zorder=1)
     ax.plot(path[:1, 0], path[:1, 1], path[:1, 2], linestyle="none", marker=".", markersize=2.5,
             color=colour, zorder=1)
@@ -446,8 +465,10 @@ def style_cube_axes(ax, labels, view: tuple[float, float] = (22.0, -58.0)):
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_zlim(0, 1)
-    for setter in (ax.set_xticks, ax.set_yticks, ax.set_zticks):
-        setter([0, 0.5, 1], ["0", "0.5", "1"])
+    ax.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
+    # y = 0 meets x = 1 at the front corner: one label there ("1" of x), not two
+    ax.set_yticks([0, 0.5, 1], ["", "0.5", "1"])
+    ax.set_zticks([0, 0.5, 1], ["0", "0.5", "1"])
     ax.tick_params(pad=0.0, labelsize=6.5)
     names = [labels.share(p, population=False, variable=True) for p in range(3)]
     for setter, p in ((ax.set_xlabel, 0), (ax.set_ylabel, 1), (ax.set_zlabel, 2)):

@@ -13,8 +13,10 @@ call the functions here, which only draw.
   but the two axes at its value.
 * **Bifurcation diagram** (from :func:`evogame.studies.sweeps.sweep1d`): every rest
   point's coordinates against the parameter, one panel per state variable,
-  solid where the point is asymptotically stable and dashed otherwise, with
-  the bifurcation points marked by dotted vertical lines.
+  thick where the point is asymptotically stable and thin and broken
+  otherwise, each point in its own (colour, line pattern), with the
+  bifurcation points marked by dotted vertical lines and their values on the
+  top axis.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import sympy
 
 from ..expressions import parse_expression
 from ..game import Game, parameter_symbol
-from .common import prepare
+from .common import fmt_number, prepare, title_limit, wrap
 from .style import OKABE_ITO, style, width_inches
 
 __all__ = ["regime_map_figure", "bifurcation_figure", "threshold_curve", "regime_colours"]
@@ -225,57 +227,116 @@ def _mark_values(ax, result, game: Game, labels) -> list:
 
 # -- bifurcation diagram ----------------------------------------------------------------
 
+#: colours of the branches (Okabe--Ito without the yellow, too pale for thin lines)
+BRANCH_COLOURS = tuple(OKABE_ITO[k] for k in (0, 1, 2, 3, 4, 5, 7))
+#: line patterns of the branches, (stable, not stable), one family per round of the colours: every
+#: branch has its own (colour, pattern) pair; stability is also told by the width (thick / thin)
+BRANCH_PATTERNS = (("-", (0, (3.0, 2.0))),
+                   ((0, (4.0, 1.2)), (0, (1.0, 1.5))),
+                   ((0, (4.0, 1.2, 1.0, 1.2)), (0, (4.0, 1.5, 1.0, 1.5))))
+#: distance (points) between branches that coincide in a panel (e.g. four corners with x = 1)
+COINCIDENT_OFFSET = 1.8
+STABLE_WIDTH, UNSTABLE_WIDTH = 2.2, 1.0
+KEY_COLOUR = "#7a7a7a"
+#: legend rows: 7 pt text with this spacing (in font sizes)
+LEGEND_SPACING = 0.2
+
+
+def branch_looks(labels) -> dict:
+    """Each branch's colour and (stable, not stable) line patterns: distinct for every branch."""
+    n = len(BRANCH_COLOURS)
+    return {label: (BRANCH_COLOURS[k % n], BRANCH_PATTERNS[(k // n) % len(BRANCH_PATTERNS)])
+            for k, label in enumerate(labels)}
+
+
 def bifurcation_figure(result, *, lang: str = "en", width="single", resolved=None, axes=None):
     """Draw a :class:`~evogame.studies.sweeps.Sweep1DResult` as a bifurcation diagram.
 
     One panel per state variable: every rest point's coordinate against the
-    parameter, solid where asymptotically stable, dashed otherwise, absent
-    where it does not exist; each rest point has its own colour.
+    parameter, thick where asymptotically stable, thin and dashed otherwise,
+    absent where it does not exist.  Each rest point has its own colour and
+    line pattern; rest points that coincide in a panel (corners sharing a
+    coordinate) are drawn side by side, ``COINCIDENT_OFFSET`` points apart,
+    towards the inside of the panel.  The bifurcation values are dotted lines,
+    their values written on the top axis.  The legend names the rest points
+    by the strategies' labels, in as many columns as fit.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    from matplotlib.legend_handler import HandlerTuple
     from matplotlib.lines import Line2D
     game = result.game
     s = prepare(game, None, lang=lang, width=width, need_analysis=False, resolved=resolved)
     L = s.labels
     values = np.asarray(result.values, dtype=float)
+    looks = branch_looks(result.labels)
+    names = [L.profile(label) for label in result.labels]
     with style(width, s.cjk_font):
         own = axes is None
-        fig, axes = _bifurcation_panels(s, result, width) if own else (axes[0].figure, axes)
-        palette = [OKABE_ITO[k] for k in (0, 1, 2, 3, 4, 5, 7)]
-        colours = {label: palette[k % len(palette)] for k, label in enumerate(result.labels)}
+        ncol = _legend_columns(names, width)
+        names = [_fit(name, width, ncol) for name in names]
+        fig, axes = _bifurcation_panels(s, result, width, ncol, names) if own else (axes[0].figure, axes)
         for var, ax in enumerate(axes):
-            _draw_branches(ax, result, values, var, colours)
-        handles = [Line2D([], [], color=colours[label], linewidth=1.5, label=label) for label in result.labels]
+            _draw_branches(ax, result, values, var, looks)
+        handles = [Line2D([], [], color=looks[label][0], linewidth=1.5, linestyle=looks[label][1][0], label=name)
+                   for label, name in zip(result.labels, names)]
+        columns = 1 if width == "single" else min(game.dimension, 3)
+        marks = _bifurcation_values(result)
         for var, ax in enumerate(axes):
-            _style_bifurcation_panel(ax, result, values, var, L)
-        bottom = axes[-(1 if width == "single" else min(game.dimension, 3)):]
-        for ax in bottom:
+            _style_bifurcation_panel(ax, result, values, var, L, marks if var < columns else None)
+        for ax in axes[-columns:]:
             ax.set_xlabel(_axis_label(L, result.parameter, result.mechanisms))
-        handles += [Line2D([], [], color="black", linewidth=2.2, label=L.word("stable")),
-                    Line2D([], [], color="black", linewidth=1.0, linestyle=(0, (DASH, GAP)),
-                           label=L.word("not stable"))]
-        if own:
-            longest = max(len(h.get_label()) for h in handles)
-            fig.legend(handles=handles, loc="outside lower center",
-                       ncol=1 if (width == "single" and longest > 24) else 2)
-        else:
-            axes[0].legend(handles=handles, loc="best")
+        # the key, one entry, in grey: black is also a branch's colour
+        key = (Line2D([], [], color=KEY_COLOUR, linewidth=STABLE_WIDTH),
+               Line2D([], [], color=KEY_COLOUR, linewidth=UNSTABLE_WIDTH, linestyle=BRANCH_PATTERNS[0][1]))
+        labels = [h.get_label() for h in handles] + [L.word("stability key")]
+        target = fig if own else axes[0]
+        place = dict(loc="outside lower center", ncol=ncol, labelspacing=LEGEND_SPACING) if own else dict(loc="best")
+        target.legend(handles=[*handles, key], labels=labels, handlelength=2.4,
+                      handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)}, **place)
         return s.done(fig)
 
 
-def _bifurcation_panels(s, result, width):
-    """A new figure with one panel per state variable (one column, or up to 3 at double width)."""
+def _entry_chars(width, ncol: int) -> int:
+    """How many characters of a 7-pt legend entry fit one of ``ncol`` columns."""
+    return max(12, int((width_inches(width) * 0.96 / ncol * 72.0 - 32.0) / (0.5 * 7.0)))
+
+
+def _fit(name: str, width, ncol: int) -> str:
+    """A legend entry broken into lines that fit its column (after a comma where possible)."""
+    import textwrap
+    limit = _entry_chars(width, ncol)
+    return name if len(name) <= limit else "\n".join(textwrap.wrap(name, limit))
+
+
+def _legend_columns(names, width) -> int:
+    """As many legend columns (up to 2 at single width, 3 at double) as the longest entry allows."""
+    longest = max(len(n) for n in names)
+    entry = (longest * 0.56 * 7.0 + 30.0) / 72.0           # inches: text + handle + spacing
+    wanted = 2 if width == "single" else 3
+    return max(1, min(wanted, int(width_inches(width) * 0.96 // entry)))
+
+
+def _bifurcation_panels(s, result, width, ncol: int, names):
+    """A new figure with one panel per state variable (one column, or up to 3 at double width).
+
+    The panels shrink (down to 0.72 in) so that a single-column figure with a
+    long legend stays at most 1.3 times as high as it is wide.
+    """
     d = result.game.dimension
     ncols = 1 if width == "single" else min(d, 3)
     nrows = -(-d // ncols)
+    w = width_inches(width)
+    lines = [name.count("\n") + 1 for name in names] + [1]          # and the key
+    legend_rows = -(-sum(lines) // ncol)
+    legend = 0.12 + legend_rows * 7.0 * (1.0 + LEGEND_SPACING) / 72.0
+    fixed = 0.55 + legend                                   # x label, values on the top axis, legend
     per_row = 1.25 if width == "single" else 1.9
-    longest = max([len(lab) for lab in result.labels] + [24])
-    legend_rows = -(-(len(result.labels) + 2) // (1 if (width == "single" and longest > 24) else 2))
-    height = nrows * per_row + 0.35 + 0.16 * legend_rows
-    fig = s.figure(height / width_inches(width))
+    if width == "single":
+        per_row = min(per_row, max(0.72, (1.3 * w - fixed) / nrows))
+    fig = s.figure((nrows * per_row + fixed) / w)
     grid = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
     axes = list(grid.ravel())
     for ax in axes[d:]:
@@ -283,33 +344,59 @@ def _bifurcation_panels(s, result, width):
     return fig, axes[:d]
 
 
-def _draw_branches(ax, result, values, var: int, colours):
-    """Every rest point's coordinate ``var``: solid where asymptotically stable, dashed otherwise."""
+def _draw_branches(ax, result, values, var: int, looks):
+    """Every rest point's coordinate ``var``: thick where asymptotically stable, thin otherwise.
+
+    Rest points that lie on top of each other in this panel (e.g. two corners
+    with ``x = 1``) are drawn side by side: the first at its value, the next
+    ``COINCIDENT_OFFSET`` points further towards the inside of the panel.
+    """
+    from matplotlib.transforms import offset_copy
     series = {}
     for label in result.labels:
         states = np.asarray(result.states[label], dtype=float)
         codes = np.asarray(result.codes[label])
         yv = states[:, var] if states.ndim == 2 else np.full(len(values), np.nan)
         series[label] = (np.where(codes >= 0, yv, np.nan), codes == 0)
-    # rest points that lie on top of each other in this panel (e.g. two corners with x = 1)
-    # share the dashes: each draws every m-th dash, so all their colours stay visible
     for group in _coincident(series, result.labels):
-        m = len(group)
+        # the branches that are somewhere stable at the true value, the others beside them
+        group = sorted(group, key=lambda label: not bool(np.any(series[label][1])))
+        shown = series[group[0]][0]
+        shown = shown[~np.isnan(shown)]
+        inward = -1.0 if shown.size and float(np.median(shown)) > 0.5 else 1.0
         for r, label in enumerate(group):
             yv, stable = series[label]
+            colour, (solid_style, dashed_style) = looks[label]
+            shift = offset_copy(ax.transData, fig=ax.figure, x=0.0, y=inward * r * COINCIDENT_OFFSET,
+                                units="points")
             solid = np.where(stable, yv, np.nan)
             dashed = _bridge(np.where(~stable, yv, np.nan), solid)
-            pattern = (r * DASH, (DASH, (m - 1) * DASH + GAP))
-            (d_line,) = ax.plot(values, dashed, color=colours[label], linewidth=1.0, linestyle=pattern,
-                                zorder=2)
-            (s_line,) = ax.plot(values, solid, color=colours[label], linewidth=2.2, linestyle="-",
-                                zorder=3, solid_capstyle="butt")
+            (d_line,) = ax.plot(values, dashed, color=colour, linewidth=UNSTABLE_WIDTH, linestyle=dashed_style,
+                                zorder=2, transform=shift, clip_on=False)
+            (s_line,) = ax.plot(values, solid, color=colour, linewidth=STABLE_WIDTH, linestyle=solid_style,
+                                zorder=3, solid_capstyle="butt", transform=shift, clip_on=False)
             d_line.set_gid(f"bifurcation:{label}:{var}:not stable")
             s_line.set_gid(f"bifurcation:{label}:{var}:stable")
 
 
-def _style_bifurcation_panel(ax, result, values, var: int, labels):
-    """Shares from 0 to 1, the panel named by its variable, dotted lines at the bifurcation points."""
+def _bifurcation_values(result) -> list[tuple[float, str]]:
+    """The distinct bifurcation values and their tick labels; values too close to the previous
+    one to be read apart (under 6 % of the range) are named with it ("0.9, 0.95") and not again."""
+    values = sorted({round(float(b["value"]), 9) for b in result.bifurcations})
+    span = float(result.values[-1] - result.values[0]) or 1.0
+    marks: list[list] = []
+    for v in values:
+        if marks and v - marks[-1][0] < 0.06 * span:
+            marks[-1][1] += f", {fmt_number(v)}"
+            marks.append([v, ""])
+        else:
+            marks.append([v, fmt_number(v)])
+    return [(v, text) for v, text in marks]
+
+
+def _style_bifurcation_panel(ax, result, values, var: int, labels, marks=None):
+    """Shares from 0 to 1, the panel named by its variable, dotted lines at the bifurcation points
+    (their values on a top axis when ``marks`` are given)."""
     game = result.game
     ax.set_ylim(-0.05, 1.05)
     ax.set_yticks([0, 0.5, 1.0], ["0", "0.5", "1"])
@@ -317,18 +404,16 @@ def _style_bifurcation_panel(ax, result, values, var: int, labels):
     ax.spines[["top", "right"]].set_visible(False)
     p = _population_of(game, var)
     i = var - game.slices()[p].start
-    ax.set_title(labels.share(p, i), fontsize=8, loc="left")
+    ax.set_title(wrap(labels.share(p, i), title_limit(ax, 7.5)), fontsize=7.5, loc="left")
     ax.set_ylabel(f"{labels.word('share')} ${sympy.latex(game.variables[var])}$")
-    seen = set()
-    for b in result.bifurcations:
-        v = round(float(b["value"]), 9)
-        if v in seen:
-            continue
-        seen.add(v)
-        ax.axvline(b["value"], color="#777777", linewidth=0.6, linestyle=":", zorder=1)
-
-
-DASH, GAP = 3.0, 2.0
+    for v in sorted({round(float(b["value"]), 9) for b in result.bifurcations}):
+        ax.axvline(v, color="#777777", linewidth=0.6, linestyle=":", zorder=1)
+    if marks:
+        top = ax.secondary_xaxis("top")
+        top.set_xticks([v for v, _ in marks], [text for _, text in marks])
+        top.tick_params(labelsize=6.5, colors="#555555", length=2.0, pad=1.0)
+        top.spines["top"].set_visible(False)
+        top.set_gid("bifurcation-values")
 
 
 def _coincident(series: dict, labels) -> list[list[str]]:

@@ -72,13 +72,16 @@ def sensitivity_figure(subject: Game | Scenario, values: Sequence[float], *, par
 
     if mechanism is not None and (games is None or len(games) != len(values)):
         raise ValueError("varying a mechanism's strength needs the game at each strength (games=...)")
-    runs = []
+    runs, unsettled = [], []
     for k, v in enumerate(values):
         if parameter is not None:
-            sim = simulate(subject, start, t_end, params={**params, parameter: v}, n_points=n_points)
+            game_k, params_k = subject, {**params, parameter: v}
         else:
-            sim = simulate(games[k], start, t_end, params=params, n_points=n_points)
+            game_k, params_k = games[k], params
+        sim = simulate(game_k, start, t_end, params=params_k, n_points=n_points)
         runs.append(sim)
+        if _no_stable_state_and_moving(game_k, params_k, sim):
+            unsettled.append(v)
 
     s = prepare(game, params, lang=lang, width=width, need_analysis=False, resolved=resolved)
     L = s.labels
@@ -87,11 +90,40 @@ def sensitivity_figure(subject: Game | Scenario, values: Sequence[float], *, par
     else:
         mech = as_scenario(subject).mechanism(mechanism)
         quantity = f"{mech.label(L.lang)}: {L.word('strength')} $s$"
-    return _overlay(s, values, runs, quantity, t_end)
+    note = _unsettled_note(L, values, unsettled, quantity, t_end) if unsettled else None
+    return _overlay(s, values, runs, quantity, t_end, note)
 
 
-def _overlay(s: Setting, values: Sequence[float], runs, quantity: str, t_end: float):
-    """The runs' shares against time, one panel per share, coloured by value; legend or colour bar."""
+#: a path still moving faster than this (max norm of dx/dt) at t_end has not settled
+MOVING_SPEED = 1e-4
+
+
+def _no_stable_state_and_moving(subject, params, sim) -> bool:
+    """Whether the game at these values has no asymptotically stable rest point (from the analysis)
+    and the path is still moving at its last time."""
+    from ..analysis import analyze
+    if analyze(subject, params).stable:
+        return False
+    path, times = np.asarray(sim.paths[0], dtype=float), np.asarray(sim.times, dtype=float)
+    speed = np.max(np.abs(path[-1] - path[-2])) / (times[-1] - times[-2])
+    return bool(speed > MOVING_SPEED)
+
+
+def _unsettled_note(labels, values, unsettled, quantity: str, t_end: float) -> str:
+    """E.g. "no stable state (s = 0.5, 0.75): paths still moving at t = 30" (the values named when not all)."""
+    which = "" if len(unsettled) == len(values) else \
+        f" ({quantity.split(': ')[-1]} = {', '.join(fmt_number(v) for v in unsettled)})"
+    if labels.lang == "zh":
+        return f"无渐近稳定状态{which}：路径在 $t = {fmt_number(t_end)}$ 时仍在变化"
+    return f"no stable state{which}: paths still moving at $t = {fmt_number(t_end)}$"
+
+
+def _overlay(s: Setting, values: Sequence[float], runs, quantity: str, t_end: float, note: str | None = None):
+    """The runs' shares against time, one panel per share, coloured by value; legend or colour bar.
+
+    ``note`` (no stable state, paths still moving) is written under the
+    legend's title or the colour bar's label, clear of the paths.
+    """
     game, L, width = s.game, s.labels, s.width
     cells = panels(game)
     import matplotlib
@@ -103,7 +135,8 @@ def _overlay(s: Setting, values: Sequence[float], runs, quantity: str, t_end: fl
         longest = max(len(fmt_number(v)) for v in values)
         fit = int(width_inches(width) * 0.95 // ((longest * 0.56 * 7.0 + 30.0) / 72.0))
         ncol = max(1, min(len(values), _LEGEND_MAX, fit))
-        legend_rows = 1 + (math.ceil(len(values) / ncol) if len(values) <= _LEGEND_MAX else 2)
+        legend_rows = 1 + (math.ceil(len(values) / ncol) if len(values) <= _LEGEND_MAX else 2) + (note is not None)
+        title = quantity if note is None else f"{quantity}\n{note}"
         fig = s.figure(panel_aspect(len(cells), width, legend_rows))
         axes = panel_grid(fig, len(cells), width)
         handles = []
@@ -119,10 +152,12 @@ def _overlay(s: Setting, values: Sequence[float], runs, quantity: str, t_end: fl
         for ax in bottom_axes(axes, width):
             ax.set_xlabel(L.word("time"))
         if len(values) <= _LEGEND_MAX:
-            fig.legend(handles=handles, loc="outside lower center", ncol=ncol, title=quantity)
+            legend = fig.legend(handles=handles, loc="outside lower center", ncol=ncol, title=title)
+            legend.get_title().set_gid("no-stable-state" if note else None)
         else:
             sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
             cb = fig.colorbar(sm, ax=axes, location="bottom", shrink=0.7, aspect=35)
-            cb.set_label(quantity)
+            cb.set_label(title)
+            cb.ax.xaxis.label.set_gid("no-stable-state" if note else None)
             cb.outline.set_linewidth(0.5)
         return s.done(fig)

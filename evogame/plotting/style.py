@@ -35,6 +35,7 @@ from matplotlib.figure import Figure
 from ..errors import AnalysisError, ScenarioError
 from ..game import parameter_symbol
 from ..stability import ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, NOT_DIFFERENTIABLE, SADDLE, UNSTABLE_SOURCE
+from .wording import mid_phrase, split_profile
 
 __all__ = ["WIDTHS", "OKABE_ITO", "MARKS", "CJKFontWarning", "find_cjk_font", "resolve_language",
            "rc", "style", "new_figure", "save_figure", "Labels", "FORMATS", "mark_rest_points",
@@ -88,13 +89,16 @@ _WORDS = {
            "nullcline": "nullcline", "start": "start", "none": "none", "stable set": "stable set",
            "attractor": "attractor reached", "no attractor": "no attractor reached",
            "stable": "asymptotically stable", "not stable": "not asymptotically stable",
-           "threshold": "threshold", "strength": "strength", "defaults": "parameter values used"},
+           "threshold": "threshold", "strength": "strength", "defaults": "parameter values used",
+           "mixed": "mixed", "interior": "interior rest point",
+           "stability key": "thick: asymptotically stable; thin: not"},
     "zh": {ASYMPTOTICALLY_STABLE: "渐近稳定", UNSTABLE_SOURCE: "不稳定源", SADDLE: "鞍点",
            NON_HYPERBOLIC: "非双曲", NOT_DIFFERENTIABLE: "不可微", "share": "比例", "time": "时间 $t$", "share of": "比例",
            "speed": "速度", "continuum": "平衡点连续统", "nullcline": "零斜率线", "start": "初始",
            "none": "无", "stable set": "稳定集", "attractor": "收敛到的吸引子",
            "no attractor": "未收敛", "stable": "渐近稳定", "not stable": "非渐近稳定",
-           "threshold": "阈值", "strength": "强度", "defaults": "所用参数值"},
+           "threshold": "阈值", "strength": "强度", "defaults": "所用参数值",
+           "mixed": "混合", "interior": "内部平衡点", "stability key": "粗线：渐近稳定；细线：非渐近稳定"},
 }
 
 
@@ -265,14 +269,21 @@ class Labels:
         return label[:1].upper() + label[1:] if label == pop.strategies[i] else label
 
     def share(self, p: int, i: int = 0, *, population: bool = True, variable: bool = False) -> str:
-        """E.g. "Superior government: share Strict supervision" (or "… 严格监管比例")."""
+        """E.g. "Superior government: share of strict supervision" (or "… 严格监管比例").
+
+        The strategy's label is lower-cased mid-phrase (not an acronym such as
+        "ICT" or a one-letter name); a label that itself starts with "share"
+        reads "proportion of share horizontally", not "share of share …".
+        """
         strat = self.strategy(p, i)
         if self.lang == "zh":
             text = f"{strat}{self.word('share')}"
             if population:
                 text = f"{self.population(p)}：{text}"
         else:
-            text = f"share {strat}"
+            strat = mid_phrase(strat)
+            head = "proportion of" if strat.split(" ", 1)[0].lower() == "share" else self.word("share of")
+            text = f"{head} {strat}"
             if population:
                 text = f"{self.population(p)}: {text}"
         if variable:
@@ -280,6 +291,46 @@ class Labels:
             if var:
                 text += f", ${var}$"
         return text
+
+    def profile(self, label: str) -> str:
+        """A rest point's face label in strategy labels: ``(strict, active)`` -> ``(Strict supervision, Active sharing)``.
+
+        A population that plays all its strategies reads "mixed" (every
+        population: "interior"), one that plays some of them joins their
+        labels with ``/``; a ``#k`` suffix is kept; a label of another form
+        is returned unchanged.
+        """
+        text, suffix = label, ""
+        if " #" in text:
+            text, suffix = text.rsplit(" #", 1)
+            suffix = f" #{suffix}"
+        pops = self.game.populations
+        if not (text.startswith("(") and text.endswith(")")):
+            return label
+        parts = split_profile(text[1:-1])
+        if len(parts) != len(pops):
+            return label
+        names, mixed = [], 0
+        for p, (pop, part) in enumerate(zip(pops, parts)):
+            if part.startswith("mixed(") and part.endswith(")"):     # a rest point's shares
+                shares = [item.rsplit(" ", 1) for item in part[6:-1].split(", ")]
+                if not all(len(x) == 2 and x[0] in pop.strategies for x in shares):
+                    return label
+                names.append(f"{self.word('mixed')}: " + ", ".join(
+                    f"{self.strategy(p, pop.strategies.index(i))} {v}" for i, v in shares))
+                continue
+            ids = part.split("/")
+            if not all(i in pop.strategies for i in ids):
+                return label
+            if len(ids) == pop.n:
+                names.append(self.word("mixed"))
+                mixed += 1
+            else:
+                names.append("/".join(self.strategy(p, pop.strategies.index(i)) for i in ids))
+        if mixed == len(pops):
+            return self.word("interior") + suffix
+        sep = "，" if self.lang == "zh" else ", "
+        return "(" + sep.join(names) + ")" + suffix
 
     def variable(self, p: int, i: int = 0) -> str | None:
         """The (mathtext) symbol of the share of strategy ``i`` of population ``p``.
@@ -430,4 +481,5 @@ def no_portrait(game, what: str = "phase portrait") -> AnalysisError:
     return AnalysisError(f"no {what} exists for a game of this shape ({len(game.populations)} populations "
                          f"with {shape} strategies); portraits are drawn for 1 population with 2 or 3 "
                          "strategies, 2 populations with 2 strategies each and 3 populations with 2 "
-                         "strategies each")
+                         "strategies each; draw the shares against time instead with `evogame figure paths "
+                         "SCENARIO` (evogame.plotting.paths)")

@@ -57,10 +57,12 @@ from ..scenario import Scenario, as_scenario
 from ..simulation import simulate
 from ..state_space import sample_states
 
-__all__ = ["BasinResult", "basins", "sample_states", "one_dimensional_basins",
+__all__ = ["BasinResult", "basins", "DEFAULT_SAMPLES", "sample_states", "one_dimensional_basins",
            "NOT_CONVERGED"]
 
 NOT_CONVERGED = "not converged"
+#: the number of sampled initial states when none is given (``basins``, ``figure basins`` and the report)
+DEFAULT_SAMPLES = 4096
 #: distance (max norm, reduced coordinates) within which an end point counts as converged
 CONVERGENCE_TOL = 1e-3
 #: starts integrated in one batch (in process and on an executor alike: the same blocks, the same result);
@@ -218,7 +220,7 @@ class BasinResult:
 
 # -- the estimate ----------------------------------------------------------------
 
-def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int = 4096, seed: int = 0,
+def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int = DEFAULT_SAMPLES, seed: int = 0,
            t_end: float | None = None, *, tol: float = CONVERGENCE_TOL, extensions: int = 4,
            analysis: Analysis | None = None, dynamics=None, executor=None) -> BasinResult:
     """Estimate the basin share of every asymptotically stable rest point.

@@ -188,3 +188,23 @@ def test_cli_basins_bad_input_exits_2(args):
     res = CliRunner().invoke(main, args)
     assert res.exit_code == 2, res.output
     assert "Traceback" not in res.output
+
+
+def test_figure_basins_and_basins_answer_with_the_same_default_sample_size():
+    # one default everywhere, so `evogame figure basins` and `evogame basins` print the same shares
+    import inspect
+    from evogame import figures
+    from evogame.studies.basins import DEFAULT_SAMPLES
+    import click
+    context = click.Context(main)
+    defaults = {name: next(p.default for p in main.get_command(context, name).params if p.name == "samples")
+                for name in ("basins", "figure")}
+    assert defaults == {"basins": DEFAULT_SAMPLES, "figure": DEFAULT_SAMPLES}
+    assert inspect.signature(figures.basins_figure).parameters["samples"].default == DEFAULT_SAMPLES
+    game = load("hidden_collusion")
+    fig = figures.basins_figure(game, {"rho": 1.0})
+    legend = " | ".join(t.get_text().replace("\n", " ") for leg in fig.legends for t in leg.get_texts())
+    result = basins(game, {"rho": 1.0})
+    assert result.samples == DEFAULT_SAMPLES
+    for label, share, se in zip(result.labels, result.shares, result.standard_errors):
+        assert f"{share:.3f} ± {se:.3f}" in legend, (label, legend)

@@ -146,8 +146,8 @@ def test_rps_centre_is_drawn_as_the_analysis_classifies_it(analyses):
 def test_square_axes_are_named_by_population_and_first_strategy(analyses):
     game, analysis = _analysis(analyses, "vertical")
     ax = _portrait(game, analysis).axes[0]
-    assert "Superior government" in ax.get_xlabel() and "Strict supervision" in ax.get_xlabel()
-    assert "Subordinate government" in ax.get_ylabel() and "Active sharing" in ax.get_ylabel()
+    assert "Superior government" in ax.get_xlabel() and "share of strict supervision" in ax.get_xlabel()
+    assert "Subordinate government" in ax.get_ylabel() and "share of active sharing" in ax.get_ylabel()
 
 
 def test_square_nullclines_are_where_the_payoff_difference_vanishes():
@@ -309,9 +309,10 @@ def test_basins_colour_each_start_by_its_attractor(name, mechs, tmp_path):
         game = apply(game, mechs)
     result = basins(game, samples=128, seed=1)
     fig = basins_figure(result)
-    texts = [t.get_text() for t in fig.legends[0].get_texts()]
+    texts = [t.get_text().replace("\n", " ") for t in fig.legends[0].get_texts()]     # long entries wrap
+    names = style_module.Labels(result.game)
     for label, share in zip(result.labels, result.shares):
-        assert any(t.startswith(f"→ {label}: {share:.3f}") for t in texts)
+        assert any(t.startswith(f"→ {names.profile(label)}: {share:.3f}") for t in texts)
     save_figure(fig, tmp_path / "b.svg")
 
 
