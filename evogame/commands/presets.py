@@ -21,7 +21,7 @@ Examples:
 @mechanism_option("Apply a mechanism of the scenario first, under every preset (repeatable; they compose in "
                   "the order given).")
 @strength_option()
-@click.option("--samples", "-n", type=click.IntRange(min=1, max=1_000_000), default=2048, show_default=True,
+@click.option("--samples", "-n", type=click.IntRange(min=1, max=1_000_000), default=4096, show_default=True,
               help="Quasi-random initial states per preset for the basin of the target.")
 @seed_option
 @dynamics_option

@@ -41,7 +41,7 @@ from ..formatting import aligned, number
 from ..game import Game, Origin
 from ..scenario import Preset, Scenario, as_scenario
 from ..scenario.presets import check_value
-from .basins import basins
+from .basins import DEFAULT_SAMPLES, basins
 
 __all__ = ["presets", "apply_preset", "preset_values", "PresetComparison", "compare_presets", "target_profile",
            "payoff_reasons"]
@@ -199,7 +199,7 @@ class PresetComparison:
 
 
 def compare_presets(subject: Scenario | Game, names: Sequence[str] | None = None, *, params: Mapping | None = None,
-                    samples: int = 2048, seed: int = 0, t_end: float | None = None,
+                    samples: int = DEFAULT_SAMPLES, seed: int = 0, t_end: float | None = None,
                     baseline: bool = True, dynamics=None, progress=None) -> PresetComparison:
     """Compare presets side by side: stable states, basin of the target, payoff reasons.
 

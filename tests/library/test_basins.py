@@ -198,9 +198,11 @@ def test_figure_basins_and_basins_answer_with_the_same_default_sample_size():
     import click
     context = click.Context(main)
     defaults = {name: next(p.default for p in main.get_command(context, name).params if p.name == "samples")
-                for name in ("basins", "figure")}
-    assert defaults == {"basins": DEFAULT_SAMPLES, "figure": DEFAULT_SAMPLES}
+                for name in ("basins", "figure", "presets")}
+    assert defaults == {"basins": DEFAULT_SAMPLES, "figure": DEFAULT_SAMPLES, "presets": DEFAULT_SAMPLES}
     assert inspect.signature(figures.basins_figure).parameters["samples"].default == DEFAULT_SAMPLES
+    from evogame.studies.presets import compare_presets
+    assert inspect.signature(compare_presets).parameters["samples"].default == DEFAULT_SAMPLES
     game = load("hidden_collusion")
     fig = figures.basins_figure(game, {"rho": 1.0})
     legend = " | ".join(t.get_text().replace("\n", " ") for leg in fig.legends for t in leg.get_texts())
