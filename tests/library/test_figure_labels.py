@@ -3,7 +3,6 @@ strategies' labels, no colliding tick labels, every colour explained, captions t
 import warnings
 
 import matplotlib
-import numpy as np
 import pytest
 
 from conftest import load
