@@ -31,10 +31,10 @@ import itertools
 import numpy as np
 from scipy.special import logsumexp
 
-from ..errors import AnalysisError
 from .payoffs import edge_counts, pure_counts
+from .stationary import gth_stationary
 
-__all__ = ["fixation_probability", "invasions", "embedded_chain", "gth_stationary"]
+__all__ = ["fixation_probability", "invasions", "embedded_chain"]
 
 
 def fixation_probability(differences, beta: float) -> float:
@@ -84,25 +84,3 @@ def embedded_chain(game, found, process) -> tuple[list[tuple], np.ndarray]:
         M[index[resident], index[after]] = w[p] * rho / (game.populations[p].n - 1)
     M[np.diag_indices_from(M)] = 1.0 - M.sum(axis=1)
     return profiles, M
-
-
-def gth_stationary(P: np.ndarray) -> np.ndarray:
-    """The stationary distribution of an irreducible stochastic matrix by Grassmann-Taksar-Heyman elimination.
-
-    No subtractions, so every probability keeps its relative accuracy, however
-    small (strong selection makes some fixation probabilities tiny).
-    """
-    A = np.array(P, dtype=float)
-    n = len(A)
-    for k in range(n - 1, 0, -1):
-        leave = A[k, :k].sum()
-        if not leave > 0:
-            raise AnalysisError("the chain over monomorphic profiles is not irreducible at this selection "
-                                "intensity (fixation probabilities underflow); lower beta")
-        A[:k, k] /= leave
-        A[:k, :k] += np.outer(A[:k, k], A[k, :k])
-    pi = np.zeros(n)
-    pi[0] = 1.0
-    for k in range(1, n):
-        pi[k] = pi[:k] @ A[:k, k]
-    return pi / pi.sum()

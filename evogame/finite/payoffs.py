@@ -110,7 +110,9 @@ class FinitePayoffs:
     sizes : ``Z_p`` per population.
 
     Call with one ``(m, n_p)`` count array per population (the same ``m``
-    states) to get one ``(m, n_p)`` payoff array per population.
+    states) to get one ``(m, n_p)`` payoff array per population.  In a
+    one-population game the payoff of a strategy nobody plays is 0 (the
+    process never uses it: it is weighted by ``i_a = 0``).
     """
 
     def __init__(self, dynamics, pvec, sizes):

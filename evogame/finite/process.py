@@ -36,8 +36,10 @@ from ..errors import ScenarioError
 
 __all__ = ["Process", "StateSpace", "compositions", "fermi", "transition_probabilities"]
 
-#: the largest state space whose full chain is built (sparse)
+#: the largest state space whose full chain is built (sparse): a lattice of dimension <= 2
 MAX_STATES = 1_000_000
+#: ... and of dimension >= 3 (three or more populations; LU fill-in grows faster there)
+MAX_STATES_3D = 150_000
 
 
 def fermi(beta: float, delta):
@@ -125,6 +127,11 @@ class StateSpace:
     @property
     def size(self) -> int:
         return math.prod(self.shape)
+
+    @property
+    def limit(self) -> int:
+        """The most states whose full chain is solved: :data:`MAX_STATES`, or :data:`MAX_STATES_3D` in 3+ dimensions."""
+        return MAX_STATES if sum(n - 1 for n in self.strategies) <= 2 else MAX_STATES_3D
 
     def local_indices(self) -> list[np.ndarray]:
         """Per population, the index of its count vector at every global state (length ``size``)."""

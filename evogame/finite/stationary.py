@@ -6,28 +6,31 @@ of the count vectors) is irreducible and aperiodic; its transition matrix
 from :func:`evogame.finite.process.transition_probabilities`:
 ``P[i, j] = w_p T_{a->b}(i)`` where ``j`` is ``i`` with one ``a``-player of
 population ``p`` turned into a ``b``-player, and ``P[i, i] = 1 - sum``.  The
-stationary distribution solves ``pi P = pi``, ``sum pi = 1``: one
-probability is fixed, the remaining sparse linear system is solved by LU
-(SuperLU), and the result normalised; the residual ``max |pi P - pi|`` is
+stationary distribution solves ``pi P = pi``, ``sum pi = 1``: small chains
+by GTH elimination, larger ones by sparse LU (SuperLU) with one balance
+equation replaced by the normalisation; the residual ``max |pi P - pi|`` is
 reported.
 """
 from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import spsolve
+from scipy.sparse.linalg import splu
 
-from ..errors import ScenarioError
-from .process import MAX_STATES, StateSpace, transition_probabilities
+from ..errors import AnalysisError, ScenarioError
+from .process import StateSpace, transition_probabilities
 
-__all__ = ["transition_matrix", "stationary_distribution"]
+__all__ = ["transition_matrix", "stationary_distribution", "gth_stationary"]
+
+#: chains up to this many states are solved densely by GTH elimination (relative accuracy everywhere)
+DENSE_STATES = 600
 
 
 def transition_matrix(space: StateSpace, payoffs, process) -> sp.csr_matrix:
     """The full chain's transition matrix ``(S, S)``, sparse, rows summing to 1."""
-    if space.size > MAX_STATES:
+    if space.size > space.limit:
         raise ScenarioError(f"the full chain has {space.size} states", argument="sizes",
-                            expected=f"at most {MAX_STATES} states (smaller populations), or no mutation for the "
+                            expected=f"at most {space.limit} states (smaller populations), or no mutation for the "
                                      "small-mutation limit only")
     local = space.local_indices()
     counts = space.state_counts()
@@ -52,25 +55,76 @@ def transition_matrix(space: StateSpace, payoffs, process) -> sp.csr_matrix:
     return P.tocsr()
 
 
-def stationary_distribution(P: sp.spmatrix) -> tuple[np.ndarray, float]:
+def stationary_distribution(P: sp.spmatrix, guess: int | None = None) -> tuple[np.ndarray, float]:
     """``(pi, residual)``: the stationary distribution of an irreducible chain and ``max |pi P - pi|``.
 
-    Solves ``(P^T - I) pi = 0`` with ``pi_r = 1`` for the state ``r`` that
-    stays put the least (the best-connected one), then normalises.
+    Up to :data:`DENSE_STATES` states by GTH elimination (:func:`gth_stationary`).  Larger chains
+    solve ``(P^T - I) pi = 0`` with ``pi_r = 1`` by sparse LU (SuperLU, minimum-degree ordering) and
+    normalise; ``r`` is ``guess`` (a state believed likely), else the state that stays put the least,
+    and the solve is repeated from the most likely state found when ``pi_r`` turns out small (the
+    ratios to a likely state are well scaled); if the residual still exceeds 1e-13, the
+    normalisation replaces one balance equation instead (slower: a dense row).  Accurate in absolute terms; the relative accuracy of
+    very small probabilities is limited by the chain's conditioning.
     """
     n = P.shape[0]
-    if n == 1:
-        return np.ones(1), 0.0
+    if n <= DENSE_STATES:
+        pi = gth_stationary(P.toarray())
+        return pi, float(np.abs(P.T @ pi - pi).max())
     Q = (P.T - sp.identity(n, format="csr")).tocsc()
-    r = int(np.argmin(P.diagonal()))
+    r = int(np.argmin(P.diagonal())) if guess is None else int(guess)
+    pi = _fixing(Q, r)
+    if not pi[r] >= 1e-6 * pi.max():
+        pi = _fixing(Q, int(np.argmax(pi)))
+    residual = float(np.abs(P.T @ pi - pi).max())
+    if not residual <= 1e-13:        # badly scaled still: the normalisation as an equation (slower, robust)
+        pi = _normalised(Q, int(np.argmax(pi)))
+        residual = float(np.abs(P.T @ pi - pi).max())
+    return pi, residual
+
+
+def _normalised(Q, r: int) -> np.ndarray:
+    """The solution of ``Q pi = 0`` with equation ``r`` replaced by ``sum pi = 1``."""
+    n = Q.shape[0]
+    Q = Q.tocoo()
+    other = Q.row != r
+    A = sp.coo_matrix((np.r_[Q.data[other], np.ones(n)], (np.r_[Q.row[other], np.full(n, r)],
+                                                          np.r_[Q.col[other], np.arange(n)])), shape=(n, n))
+    rhs = np.zeros(n)
+    rhs[r] = 1.0
+    pi = np.clip(splu(A.tocsc(), permc_spec="MMD_AT_PLUS_A").solve(rhs), 0.0, None)
+    return pi / pi.sum()
+
+
+def _fixing(Q, r: int) -> np.ndarray:
+    """The solution of ``Q pi = 0`` with ``pi_r = 1``, clipped at 0 and normalised."""
+    n = Q.shape[0]
     keep = np.r_[0:r, r + 1:n]
     A = Q[keep][:, keep]
     b = -Q[keep][:, [r]].toarray().ravel()
-    rest = spsolve(A.tocsc(), b)
     pi = np.empty(n)
-    pi[keep] = rest
+    pi[keep] = splu(A.tocsc(), permc_spec="MMD_AT_PLUS_A").solve(b)
     pi[r] = 1.0
     pi = np.clip(pi, 0.0, None)
-    pi /= pi.sum()
-    residual = float(np.abs(P.T @ pi - pi).max())
-    return pi, residual
+    return pi / pi.sum()
+
+
+def gth_stationary(P: np.ndarray) -> np.ndarray:
+    """The stationary distribution of an irreducible stochastic matrix by Grassmann-Taksar-Heyman elimination.
+
+    No subtractions, so every probability keeps its relative accuracy, however
+    small (strong selection makes some fixation probabilities tiny).
+    """
+    A = np.array(P, dtype=float)
+    n = len(A)
+    for k in range(n - 1, 0, -1):
+        leave = A[k, :k].sum()
+        if not leave > 0:
+            raise AnalysisError("the chain over monomorphic profiles is not irreducible at this selection "
+                                "intensity (fixation probabilities underflow); lower beta")
+        A[:k, k] /= leave
+        A[:k, :k] += np.outer(A[:k, k], A[k, :k])
+    pi = np.zeros(n)
+    pi[0] = 1.0
+    for k in range(1, n):
+        pi[k] = pi[:k] @ A[:k, k]
+    return pi / pi.sum()

@@ -20,7 +20,7 @@ from ..errors import ScenarioError, did_you_mean
 from ..scenario import Scenario, as_scenario
 from .fixation import embedded_chain, gth_stationary, invasions
 from .payoffs import FinitePayoffs, edge_counts
-from .process import MAX_STATES, Process, StateSpace, transition_probabilities
+from .process import Process, StateSpace, transition_probabilities
 from .result import FiniteResult, Invasion, SmallMutationLimit, Stationary
 from .stationary import stationary_distribution, transition_matrix
 
@@ -84,10 +84,10 @@ def finite(subject: Scenario, sizes, beta: float = 1.0, mutation: float = 0.0, *
     if full and process.mutation == 0:
         raise ScenarioError("the full chain's stationary distribution needs exploration", argument="mutation",
                             expected="mu > 0")
-    if process.mutation > 0 and (full or (full is None and space.size <= MAX_STATES)):
-        stationary = _full_chain(game, space, payoffs, process, target)
+    if process.mutation > 0 and (full or (full is None and space.size <= space.limit)):
+        stationary = _full_chain(game, space, payoffs, process, target, small)
     elif process.mutation > 0:
-        notes.append(f"the full chain has {space.size} states (> {MAX_STATES}): only the small-mutation limit")
+        notes.append(f"the full chain has {space.size} states (> {space.limit}): only the small-mutation limit")
     gradient = None
     if len(game.populations) == 1 and game.populations[0].n == 2:
         gradient = gradient_of_selection(payoffs, process)
@@ -118,9 +118,10 @@ def _small_mutation_limit(game, payoffs, process) -> SmallMutationLimit:
                               float(np.abs(pi @ M - pi).max()))
 
 
-def _full_chain(game, space, payoffs, process, target) -> Stationary:
+def _full_chain(game, space, payoffs, process, target, small) -> Stationary:
     P = transition_matrix(space, payoffs, process)
-    pi, residual = stationary_distribution(P)
+    likely = small.indices[int(np.argmax(small.distribution))]      # the limit's most likely corner
+    pi, residual = stationary_distribution(P, guess=space.index(_corner(game, likely, process.sizes)))
     local = space.local_indices()
     marginals, shares = [], {}
     for p, pop in enumerate(game.populations):
@@ -130,10 +131,14 @@ def _full_chain(game, space, payoffs, process, target) -> Stationary:
         shares[pop.name] = float(marginal @ np.arange(process.sizes[p] + 1) / process.sizes[p])
     corners = {}
     for idx, _ in game.pure_states():
-        counts = [np.eye(pop.n, dtype=np.int64)[i] * z for pop, i, z in zip(game.populations, idx, process.sizes)]
-        corners[game.profile_label(idx)] = float(pi[space.index(counts)])
+        corners[game.profile_label(idx)] = float(pi[space.index(_corner(game, idx, process.sizes))])
     return Stationary(space.size, pi, tuple(marginals), corners[game.profile_label(target)], shares, corners,
                       residual)
+
+
+def _corner(game, profile, sizes) -> list[np.ndarray]:
+    """The count vectors of a monomorphic profile."""
+    return [np.eye(pop.n, dtype=np.int64)[i] * z for pop, i, z in zip(game.populations, profile, sizes)]
 
 
 @dataclass(frozen=True)
