@@ -31,6 +31,7 @@ COMMANDS = {
     "presets": ("presets", "Compare a scenario's presets (e.g. platform structures) side by side."),
     "report": ("report", "Write a paper's whole standard output: report.md, report.tex, figures."),
     "figure": ("figure", "Draw one figure (phase portrait, paths, sensitivity, regime map, ...)."),
+    "finite": ("finite", "Finite populations (Fermi process): fixation, stationary distributions, sharing level."),
 }
 
 EPILOG = """\b
