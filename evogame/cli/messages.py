@@ -40,7 +40,7 @@ COMMAND_OPTION_NAMES = {
     "figure": {"param": "--sweep"},
     "threshold": {"params": "--set"},
     "sweep": {"params": "--set"},
-    "finite": {"params": "--set", "param": "--sweep", "sizes": "--size", "beta": "--beta", "mutation": "--mutation"},
+    "finite": {"param": "--sweep", "sizes": "--size", "beta": "--beta", "mutation": "--mutation"},
 }
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli.options import FINITE, json_option, mechanism_option, scenario_argument, set_option, strength_option
+from ..cli.options import FINITE, json_option, mechanism_option, param_option, scenario_argument, strength_option
 from ..cli.output import echo_json
 from ..cli.values import load, parse_params
 from ..errors import ScenarioError
@@ -42,25 +42,27 @@ def sweep_text(sweep) -> str:
 
 @click.command(epilog="""\b
 Examples:
-  evogame finite scenarios/vertical.toml --size 50 --beta 1
+  evogame finite scenarios/vertical.toml --size 50 --beta 1 --figure invasion.svg
   evogame finite scenarios/platform_public_good.toml --size 30 --beta 1 --mutation 0.01 --json
   evogame finite scenarios/dual_leadership.toml --size 100 --beta 0.5 -m escalation
   evogame finite scenarios/platform_public_good.toml --size 30 --mutation 0.01 -m incentive --sweep strength=0:1:11
 """)
 @scenario_argument
-@click.option("--size", "-Z", "size", default="50", show_default=True, metavar="Z[,Z2,...]",
+@click.option("--size", "size", default="50", show_default=True, metavar="Z[,Z2,...]",
               help="Individuals per population: one number for all, or one per population.")
-@click.option("--beta", "-b", type=FINITE, default=1.0, show_default=True,
+@click.option("--beta", type=FINITE, default=1.0, show_default=True,
               help="Selection intensity of the Fermi rule (0: neutral drift).")
-@click.option("--mutation", "-u", type=FINITE, default=0.0, show_default=True,
+@click.option("--mutation", type=FINITE, default=0.0, show_default=True,
               help="Exploration probability per revision; > 0 adds the full chain's stationary distribution.")
 @mechanism_option()
 @strength_option()
-@set_option
+@param_option
 @click.option("--sweep", default=None, metavar="NAME=LO:HI:N",
               help="Repeat along a parameter (or 'strength' of the mechanisms): the stationary sharing level.")
+@click.option("--figure", "figure", default=None, metavar="PATH",
+              help="Also draw the invasion diagram, gradient of selection and stationary distribution (pdf, svg, png).")
 @json_option
-def command(scenario, size, beta, mutation, mechanisms, strength, params, sweep, as_json):
+def command(scenario, size, beta, mutation, mechanisms, strength, params, sweep, figure, as_json):
     """Finite populations of SCENARIO under the pairwise-comparison (Fermi) process.
 
     Each population has Z individuals; a revising individual explores another
@@ -88,6 +90,10 @@ def command(scenario, size, beta, mutation, mechanisms, strength, params, sweep,
             click.echo(sweep_text(result))
         return
     result = finite(subject, sizes, beta, mutation, mechanisms=list(mechanisms), strength=strength, params=overrides)
+    if figure:
+        from ..plotting.finite import finite_figure
+        from ..plotting.style import save_figure
+        save_figure(finite_figure(result), figure)
     if as_json:
         echo_json(result.to_dict())
     else:

@@ -54,13 +54,24 @@ def test_sweep_of_a_mechanism_strength():
     (["--size", "10,10,10"], ["--size", "one per population"]),
     (["--mutation", "1.5"], ["--mutation", "0 <= mu < 1"]),
     (["--beta", "-1"], ["--beta", "beta >= 0"]),
-    (["--set", "nope=1"], ["--set", "unknown parameter 'nope'"]),
+    (["-p", "nope=1"], ["--param", "unknown parameter 'nope'"]),
     (["--sweep", "nope=0:1:3"], ["--sweep", "unknown parameter 'nope'"]),
     (["-m", "nope"], ["--mechanism", "unknown mechanism 'nope'"]),
 ])
 def test_user_errors_are_one_line_naming_the_option(args, fragments):
     scenario = PLATFORM if args[0] == "--size" and args[1] == "5" else VERTICAL
     assert_user_error(invoke(["finite", scenario, *args]), *fragments)
+
+
+def test_figure_is_drawn_with_the_same_bytes_twice(tmp_path):
+    paths = [tmp_path / "a.svg", tmp_path / "b.svg"]
+    for path in paths:
+        result = invoke(["finite", VERTICAL, "--size", 20, "--mutation", 0.05, "--figure", path, "--json"])
+        assert result.exit_code == 0, result.output
+    text = paths[0].read_text()
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    for label in ("(loose, active)", "(strict, passive)", "stationary probability"):
+        assert label in text
 
 
 def test_full_chain_too_large_is_left_out_with_a_note():
