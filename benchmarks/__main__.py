@@ -419,7 +419,8 @@ def bench_dynamics(quick: bool) -> list[dict]:
 
 
 BENCHMARKS = {"batch": bench_batch, "dynamics": bench_dynamics, "nashpy": bench_nashpy, "egttools": bench_egttools,
-              "regime_map": bench_regime_map, "processes": bench_processes}
+              "regime_map": bench_regime_map, "processes": bench_processes,
+              "finite": lambda quick: __import__("benchmarks.finite", fromlist=["bench_finite"]).bench_finite(quick)}
 
 
 def run(quick: bool = False, only=None) -> list[dict]:
