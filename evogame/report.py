@@ -98,7 +98,8 @@ class Report:
 
 def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), params: Mapping | None = None,
            lang: str = "en", kinds: Sequence[str] = FIGURE_KINDS, width="single", budget: float = 10.0,
-           symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf"), dynamics=None) -> Report:
+           symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf"), dynamics=None,
+           finite: Mapping | None = None) -> Report:
     """Write ``report.md``, ``report.tex``, ``analysis.json`` and ``figures/`` into ``out``.
 
     Parameters
@@ -123,6 +124,8 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
         PDF for the LaTeX).
     dynamics : the dynamics the whole report follows (rest points, thresholds,
         figures); default: the scenario's ``[dynamics]``, else the replicator.
+    finite : keyword arguments of :func:`evogame.finite.finite` (``sizes``,
+        ``beta``, ``mutation``): add a "Finite populations" section.
 
     Returns
     -------
@@ -162,7 +165,12 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
     figures, skipped = draw_report_figures(base, work, analysis, focus, kinds, figdir, out, resolved, width,
                                            figure_formats)
 
-    document = report_document(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, lang)
+    extra = []
+    if finite:
+        from .finite import finite as finite_populations
+        from .render.finite_section import finite_blocks
+        extra = finite_blocks(finite_populations(work, **finite))
+    document = report_document(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, lang, extra)
     md, tex = markdown(document), latex(document)
     paths = {"md": out / "report.md", "tex": out / "report.tex", "json": out / "analysis.json"}
     try:

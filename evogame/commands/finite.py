@@ -5,23 +5,10 @@ import click
 
 from ..cli.options import FINITE, json_option, mechanism_option, param_option, scenario_argument, strength_option
 from ..cli.output import echo_json
-from ..cli.values import load, parse_params
-from ..errors import ScenarioError
+from ..cli.values import load, parse_params, parse_population_sizes
 from ..formatting import number
 
-__all__ = ["command", "parse_population_sizes", "sweep_text"]
-
-
-def parse_population_sizes(text: str) -> list[int]:
-    """``"30"`` -> ``[30]``; ``"20,40"`` -> one size per population."""
-    try:
-        sizes = [int(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        sizes = []
-    if not sizes or any(z < 2 for z in sizes):
-        raise ScenarioError(f"'{text}' is not a population size", argument="sizes",
-                            expected="a whole number Z >= 2, or one per population separated by commas (e.g. 20,40)")
-    return sizes
+__all__ = ["command", "sweep_text"]
 
 
 def sweep_text(sweep) -> str:

@@ -6,7 +6,8 @@ import click
 from ..cli.options import (budget_option, dynamics_option, json_option, lang_option, mechanism_option, param_option,
                            scenario_argument, width_option)
 from ..cli.output import echo_json
-from ..cli.values import load, parse_kinds, parse_params
+from ..cli.values import load, parse_kinds, parse_params, parse_population_sizes
+from ..errors import ScenarioError
 
 
 @click.command(epilog="""\b
@@ -31,8 +32,11 @@ Examples:
 @click.option("--no-symbolic", is_flag=True,
               help="Leave out the symbolic stability conditions (the slow part for three populations).")
 @dynamics_option
+@click.option("--finite", "finite", default=None, metavar="Z[:BETA[:MU]]",
+              help="Add a 'Finite populations' section: Z per population, selection intensity (default 1) and "
+                   "exploration (default 0.01).")
 @json_option
-def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_symbolic, dynamics, as_json):
+def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_symbolic, dynamics, finite, as_json):
     """Write the standard output of a paper on SCENARIO into DIR.
 
     report.md and report.tex (a complete LaTeX document): parameters, payoff
@@ -49,7 +53,8 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
     for name in mechanisms:
         subject.mechanism(name)          # unknown names fail before any work
     result = report(subject, out, mechanisms=list(mechanisms), params=overrides, lang=lang, kinds=chosen,
-                    width=width, budget=budget, symbolic=not no_symbolic, dynamics=dynamics)
+                    width=width, budget=budget, symbolic=not no_symbolic, dynamics=dynamics,
+                    finite=_finite_options(finite))
     if as_json:
         echo_json(result.to_dict())
         return
@@ -57,3 +62,19 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
                f"{result.directory / 'figures'} ({result.seconds:.1f} s)")
     for kind, reason in result.skipped:
         click.echo(f"  not drawn: {kind}: {reason}")
+
+
+def _finite_options(text: str | None) -> dict | None:
+    """``"30:1:0.01"`` -> ``{"sizes": [30], "beta": 1.0, "mutation": 0.01}``."""
+    if text is None:
+        return None
+    parts = text.split(":")
+    try:
+        numbers = [float(v) for v in parts[1:]]
+    except ValueError:
+        numbers = None
+    if numbers is None or len(parts) > 3:
+        raise ScenarioError(f"'{text}' is not Z[:BETA[:MU]]", argument="--finite",
+                            expected="a population size, then optionally beta and mu, e.g. 30:1:0.01")
+    beta, mutation = (numbers + [1.0, 0.01][len(numbers):])[:2]
+    return {"sizes": parse_population_sizes(parts[0]), "beta": beta, "mutation": mutation}

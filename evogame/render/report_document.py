@@ -33,12 +33,13 @@ _NOT_LATEX = (MARKDOWN, PLAIN)
 
 
 def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], thresholds: Sequence[dict],
-                    figures: Sequence, skipped: Sequence[tuple[str, str]], lang: str) -> Document:
+                    figures: Sequence, skipped: Sequence[tuple[str, str]], lang: str, extra: Sequence = ()) -> Document:
     """The report on ``analysis`` of ``game`` (the scenario's game with ``mechanisms`` applied).
 
     ``thresholds`` are ``ThresholdResult.to_dict()`` (or ``{"error": …}``)
     with the ``mechanisms`` they apply; ``figures`` the figures drawn (kind,
-    name, caption, files) and ``skipped`` ``(kind, reason)`` for the others.
+    name, caption, files) and ``skipped`` ``(kind, reason)`` for the others;
+    ``extra`` blocks (e.g. the finite-population section) come before the figures.
     """
     words = WORDS[lang]
     blocks = [*_front_matter(scenario, game, mechanisms, words),
@@ -48,7 +49,7 @@ def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], t
               *(Display(eq) for eq in derive(game, analysis.dynamics).latex()),
               Heading(inline(words["restpoints"])), *_rest_point_blocks(game, analysis, words, lang),
               *_symbolic_blocks(game, analysis.symbolic_rest_points or (), words),
-              *_threshold_blocks(scenario, thresholds, words),
+              *_threshold_blocks(scenario, thresholds, words), *extra,
               *_figure_blocks(figures, skipped, words)]
     if analysis.notes:
         blocks += [Heading(inline(words["notes"])), BulletList(tuple(inline(n) for n in analysis.notes))]

@@ -79,3 +79,14 @@ def test_full_chain_too_large_is_left_out_with_a_note():
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["stationary"] is None and any("states" in n for n in data["notes"])
+
+
+def test_report_has_a_finite_populations_section(tmp_path):
+    result = invoke(["report", PLATFORM, "--out", tmp_path, "--kinds", "portrait", "--no-symbolic",
+                     "--finite", "30:1:0.01"])
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / "report.md").read_text()
+    assert "## Finite populations" in md and "Z = 30, beta = 1, mu = 0.01" in md
+    assert "groups of 8 drawn without replacement" in md and "Mean sharing level" in md
+    assert "Finite populations" in (tmp_path / "report.tex").read_text()
+    assert_user_error(invoke(["report", PLATFORM, "--out", tmp_path, "--finite", "30:x"]), "--finite")
