@@ -98,8 +98,7 @@ class Report:
 
 def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), params: Mapping | None = None,
            lang: str = "en", kinds: Sequence[str] = FIGURE_KINDS, width="single", budget: float = 10.0,
-           symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf"), dynamics=None,
-           finite: Mapping | None = None) -> Report:
+           symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf"), dynamics=None, finite=None) -> Report:
     """Write ``report.md``, ``report.tex``, ``analysis.json`` and ``figures/`` into ``out``.
 
     Parameters
@@ -124,8 +123,7 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
         PDF for the LaTeX).
     dynamics : the dynamics the whole report follows (rest points, thresholds,
         figures); default: the scenario's ``[dynamics]``, else the replicator.
-    finite : keyword arguments of :func:`evogame.finite.finite` (``sizes``,
-        ``beta``, ``mutation``): add a "Finite populations" section.
+    finite : keyword arguments of :func:`evogame.finite.finite`: add a "Finite populations" section.
 
     Returns
     -------
@@ -165,12 +163,8 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
     figures, skipped = draw_report_figures(base, work, analysis, focus, kinds, figdir, out, resolved, width,
                                            figure_formats)
 
-    extra = []
-    if finite:
-        from .finite import finite as finite_populations
-        from .render.finite_section import finite_blocks
-        extra = finite_blocks(finite_populations(work, **finite))
-    document = report_document(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, lang, extra)
+    document = report_document(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, lang,
+                               _finite_section(work, finite))
     md, tex = markdown(document), latex(document)
     paths = {"md": out / "report.md", "tex": out / "report.tex", "json": out / "analysis.json"}
     try:
@@ -182,6 +176,15 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
         raise ScenarioError(f"cannot write the report ({exc.strerror or exc})", file=str(out)) from None
     return Report(out, paths["md"], paths["tex"], paths["json"], figures, skipped, thresholds, analysis,
                   lang, time.perf_counter() - t0)
+
+
+def _finite_section(work: Scenario, finite: Mapping | None) -> list:
+    """The "Finite populations" blocks (none without ``finite``)."""
+    if not finite:
+        return []
+    from .finite import finite as finite_populations
+    from .render.finite_section import finite_blocks
+    return finite_blocks(finite_populations(work, **finite))
 
 
 # -- thresholds --------------------------------------------------------------------------------

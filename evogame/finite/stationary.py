@@ -63,8 +63,9 @@ def stationary_distribution(P: sp.spmatrix, guess: int | None = None) -> tuple[n
     normalise; ``r`` is ``guess`` (a state believed likely), else the state that stays put the least,
     and the solve is repeated from the most likely state found when ``pi_r`` turns out small (the
     ratios to a likely state are well scaled); if the residual still exceeds 1e-13, the
-    normalisation replaces one balance equation instead (slower: a dense row).  Accurate in absolute terms; the relative accuracy of
-    very small probabilities is limited by the chain's conditioning.
+    normalisation replaces one balance equation instead (slower: a dense row).  Accurate in
+    absolute terms; the relative accuracy of very small probabilities is limited by the chain's
+    conditioning.
     """
     n = P.shape[0]
     if n <= DENSE_STATES:
