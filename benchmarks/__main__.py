@@ -423,7 +423,8 @@ from .uncertainty import bench_uncertainty   # noqa: E402
 
 BENCHMARKS = {"batch": bench_batch, "dynamics": bench_dynamics, "nashpy": bench_nashpy, "egttools": bench_egttools,
               "regime_map": bench_regime_map, "processes": bench_processes, "noise": bench_noise,
-              "uncertainty": bench_uncertainty}
+              "uncertainty": bench_uncertainty,
+              "finite": lambda quick: __import__("benchmarks.finite", fromlist=["bench_finite"]).bench_finite(quick)}
 
 
 def run(quick: bool = False, only=None) -> list[dict]:

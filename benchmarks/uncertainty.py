@@ -9,7 +9,6 @@ two must agree on which rest points are asymptotically stable.
 """
 from __future__ import annotations
 
-import numpy as np
 
 DISTRIBUTIONS = ["c_F=uniform:0:4", "r=uniform:0:4", "G_T=uniform:0:5"]
 

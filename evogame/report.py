@@ -99,7 +99,7 @@ class Report:
 def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), params: Mapping | None = None,
            lang: str = "en", kinds: Sequence[str] = FIGURE_KINDS, width="single", budget: float = 10.0,
            symbolic: bool = True, figure_formats: Sequence[str] = ("svg", "pdf"), dynamics=None,
-           noise=None, progress=None) -> Report:
+           noise=None, finite=None, progress=None) -> Report:
     """Write ``report.md``, ``report.tex``, ``analysis.json`` and ``figures/`` into ``out``.
 
     Parameters
@@ -124,6 +124,7 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
         ``[dynamics]``, else the replicator.
     noise : noise intensities (as for :func:`evogame.simulate_noisy`), default
         the scenario's ``[noise]``: a section on the pure profiles' stochastic stability.
+    finite : keyword arguments of :func:`evogame.finite.finite`: a "Finite populations" section.
     progress : called with a short description of each step as it starts.
 
     Returns :class:`Report`; raises :class:`ScenarioError` when ``out``
@@ -158,7 +159,7 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
     say("writing report.md, report.tex and analysis.json")
 
     document = report_document(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, lang,
-                               stochastic=_stochastic(work, noise))
+                               stochastic=_stochastic(work, noise), extra=_finite_section(work, finite))
     md, tex = markdown(document), latex(document)
     paths = {"md": out / "report.md", "tex": out / "report.tex", "json": out / "analysis.json"}
     try:
@@ -200,6 +201,15 @@ def _check_kinds(kinds) -> None:
     if unknown:
         raise ScenarioError(f"unknown figure kind '{unknown[0]}'", argument="kinds",
                             expected="some of " + ", ".join(FIGURE_KINDS))
+
+
+def _finite_section(work: Scenario, finite: Mapping | None) -> list:
+    """The "Finite populations" blocks (none without ``finite``)."""
+    if not finite:
+        return []
+    from .finite import finite as finite_populations
+    from .render.finite_section import finite_blocks
+    return finite_blocks(finite_populations(work, **finite))
 
 
 # -- thresholds --------------------------------------------------------------------------------

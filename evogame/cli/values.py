@@ -106,6 +106,18 @@ def parse_sizes(text: str) -> list[int]:
     return list(range(lo, hi + 1))
 
 
+def parse_population_sizes(text: str) -> list[int]:
+    """``"30"`` -> ``[30]``; ``"20,40"`` -> one size per population (``finite --size``, ``report --finite``)."""
+    try:
+        sizes = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        sizes = []
+    if not sizes or any(z < 2 for z in sizes):
+        raise ScenarioError(f"'{text}' is not a population size", argument="sizes",
+                            expected="a whole number Z >= 2, or one per population separated by commas (e.g. 20,40)")
+    return sizes
+
+
 def parse_kinds(text: str | None, known) -> tuple[str, ...]:
     """``"portrait,paths"`` -> ``("portrait", "paths")``, each one of ``known``; None: all of them."""
     if text is None:

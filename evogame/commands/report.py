@@ -7,7 +7,8 @@ from ..cli.options import (budget_option, dynamics_option, json_option, lang_opt
                            scenario_argument, width_option)
 from ..cli.noise import noise_option, parse_noise
 from ..cli.output import echo_json
-from ..cli.values import load, parse_kinds, parse_params
+from ..cli.values import load, parse_kinds, parse_params, parse_population_sizes
+from ..errors import ScenarioError
 
 
 @click.command(epilog="""\b
@@ -37,10 +38,13 @@ Examples:
                    "report.tex includes PDF (else PNG).")
 @dynamics_option
 @noise_option
+@click.option("--finite", "finite", default=None, metavar="Z[:BETA[:MU]]",
+              help="Add a 'Finite populations' section: Z per population, selection intensity (default 1) and "
+                   "exploration (default 0.01).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @json_option
 def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_symbolic, formats, dynamics, noise,
-            quiet, as_json):
+            finite, quiet, as_json):
     """Write the standard output of a paper on SCENARIO into DIR.
 
     report.md and report.tex (a complete LaTeX document): parameters, payoff
@@ -61,7 +65,7 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
     result = report(subject, out, mechanisms=list(mechanisms), params=overrides, lang=lang, kinds=chosen,
                     width=width, budget=budget, symbolic=not no_symbolic, dynamics=dynamics,
                     noise=parse_noise(subject, noise), figure_formats=formats or ("svg", "pdf"),
-                    progress=None if quiet or as_json else _progress)
+                    finite=_finite_options(finite), progress=None if quiet or as_json else _progress)
     if as_json:
         echo_json(result.to_dict())
         return
@@ -74,3 +78,19 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
 def _progress(step: str) -> None:
     """One line per step of the report on stderr, so that a long report shows where it is."""
     click.echo(f"report: {step}", err=True)
+
+
+def _finite_options(text: str | None) -> dict | None:
+    """``"30:1:0.01"`` -> ``{"sizes": [30], "beta": 1.0, "mutation": 0.01}``."""
+    if text is None:
+        return None
+    parts = text.split(":")
+    try:
+        numbers = [float(v) for v in parts[1:]]
+    except ValueError:
+        numbers = None
+    if numbers is None or len(parts) > 3:
+        raise ScenarioError(f"'{text}' is not Z[:BETA[:MU]]", argument="--finite",
+                            expected="a population size, then optionally beta and mu, e.g. 30:1:0.01")
+    beta, mutation = (numbers + [1.0, 0.01][len(numbers):])[:2]
+    return {"sizes": parse_population_sizes(parts[0]), "beta": beta, "mutation": mutation}

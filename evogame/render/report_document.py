@@ -36,7 +36,8 @@ _NOT_LATEX = (MARKDOWN, PLAIN)
 
 
 def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], thresholds: Sequence[dict],
-                    figures: Sequence, skipped: Sequence[tuple[str, str]], lang: str, *, stochastic=None) -> Document:
+                    figures: Sequence, skipped: Sequence[tuple[str, str]], lang: str, *, stochastic=None,
+                    extra: Sequence = ()) -> Document:
     """The report on ``analysis`` of ``game`` (the scenario's game with ``mechanisms`` applied).
 
     ``thresholds`` are ``ThresholdResult.to_dict()`` (or ``{"error": …}``)
@@ -44,6 +45,7 @@ def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], t
     name, caption, files) and ``skipped`` ``(kind, reason)`` for the others;
     ``stochastic`` the stochastic stability of the pure profiles, if any
     (:mod:`evogame.render.noise`).
+    ``extra`` blocks (e.g. the finite-population section) come before the figures.
     """
     from .noise import stochastic_stability_blocks
 
@@ -56,7 +58,7 @@ def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], t
               Heading(inline(words["restpoints"])), *_rest_point_blocks(game, analysis, words, lang),
               *_symbolic_blocks(game, analysis.symbolic_rest_points or (), words),
               *(stochastic_stability_blocks(stochastic) if stochastic is not None else ()),
-              *_threshold_blocks(scenario, thresholds, words),
+              *_threshold_blocks(scenario, thresholds, words), *extra,
               *_figure_blocks(figures, skipped, words)]
     if analysis.notes:
         blocks += [Heading(inline(words["notes"])), BulletList(tuple(inline(n) for n in analysis.notes))]
