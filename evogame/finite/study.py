@@ -19,11 +19,10 @@ from ..dynamics import derive, with_structural
 from ..errors import ScenarioError, did_you_mean
 from ..scenario import Scenario, as_scenario
 from .fixation import embedded_chain, invasions
-from .stationary import gth_stationary
 from .payoffs import FinitePayoffs, edge_counts
 from .process import Process, StateSpace, transition_probabilities
 from .result import FiniteResult, Invasion, SmallMutationLimit, Stationary
-from .stationary import stationary_distribution, transition_matrix
+from .stationary import gth_stationary, stationary_distribution, transition_matrix
 
 __all__ = ["finite", "finite_sweep", "FiniteSweep", "population_sizes", "finite_payoffs"]
 
