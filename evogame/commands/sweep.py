@@ -9,7 +9,7 @@ import click
 from ..cli import values
 from ..cli.options import (dynamics_option, json_option, mechanism_option, scenario_argument, scheduler_option,
                            set_option, strength_option)
-from ..cli.output import echo_json, json_text, write_output
+from ..cli.output import emit_result
 from ..cli.values import MAX_CELLS, load, parse_params
 from ..errors import ScenarioError
 
@@ -91,12 +91,5 @@ def command(scenario, axes, mechanisms, strength, out, dynamics, params, schedul
                            executor=executor)
     finally:
         progress.close()
-    if out is not None:
-        write_output(out, json_text(result.to_dict(), indent=None) if out.lower().endswith(".json")
-                     else result.csv())
-        if not as_json:
-            click.echo(f"wrote {out}", err=True)
-    if as_json:
-        echo_json(result.to_dict())
-    else:
-        click.echo(result.table())
+    emit_result(result, out, as_json,
+                None if out is None or out.lower().endswith(".json") else lambda r: r.csv())

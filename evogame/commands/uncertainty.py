@@ -5,7 +5,7 @@ import click
 
 from ..cli.options import (dynamics_option, json_option, mechanism_option, param_option, scenario_argument,
                            strength_option)
-from ..cli.output import echo_json, json_text, write_output
+from ..cli.output import emit_result
 from ..cli.values import load, parse_params
 from ..errors import ScenarioError
 
@@ -59,11 +59,4 @@ def command(scenario, distributions, mechanisms, strength, samples, seed, sobol_
     result = uncertainty(subject, list(distributions), list(mechanisms), strength=strength,
                          params=parse_params(subject, params), samples=samples, seed=seed,
                          sobol_samples=sobol_base, target=target, dynamics=dynamics)
-    if out is not None:
-        write_output(out, json_text(result.to_dict(), indent=None))
-        if not as_json:
-            click.echo(f"wrote {out}", err=True)
-    if as_json:
-        echo_json(result.to_dict())
-    else:
-        click.echo(result.table())
+    emit_result(result, out, as_json)
