@@ -29,4 +29,6 @@ figures:
 	draw zeeman_coordination_portrait portrait $(S)/zeeman_coordination.toml; \
 	draw dual_leadership_portrait portrait $(S)/dual_leadership.toml --slices 1,0 --width double; \
 	draw hidden_collusion_trust_basins basins $(S)/hidden_collusion.toml --mechanism trust; \
-	draw platform_public_good_basins basins $(S)/platform_public_good.toml
+	draw platform_public_good_basins basins $(S)/platform_public_good.toml; \
+	$(EVOGAME) finite $(S)/vertical.toml --size 50 --beta 1 --figure $(F)/vertical_finite.svg > /dev/null; \
+	$(EVOGAME) finite $(S)/vertical.toml --size 50 --beta 1 --figure $(F)/vertical_finite.png > /dev/null

@@ -33,7 +33,7 @@ from ..restpoints import Candidate, faces, find_rest_points
 from .base import Dynamics
 from .interior import interior_rest_points, roots_on_face
 from .positive import check_positive_payoffs
-from .spec import ROW_SUM_TOL, mutation_spec
+from ..scenario.dynamics_spec import ROW_SUM_TOL, mutation_spec
 
 __all__ = ["Mutator", "mutation_matrices"]
 
@@ -104,7 +104,7 @@ class Mutator(Dynamics):
 
     @property
     def spec(self) -> str:
-        """``"mutator:mu=0.01"``; with matrices a :class:`~evogame.dynamics.spec.DynamicsSpec` ``"mutator:matrix"``."""
+        """``"mutator:mu=0.01"``; with matrices a :class:`~evogame.scenario.dynamics_spec.DynamicsSpec` ``"mutator:matrix"``."""
         if not self.matrix:
             return f"mutator:mu={float(self.mu):g}"
         return mutation_spec(float(self.mu), self.matrix, len(self.matrix) == len(self.game.populations))

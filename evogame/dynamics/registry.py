@@ -33,7 +33,7 @@ _BY_PAYOFFS: "weakref.WeakValueDictionary[tuple, Dynamics]" = weakref.WeakValueD
 def parse_dynamics(spec) -> tuple[str, dict]:
     """``"logit:eta=0.1"`` -> ``("logit", {"eta": 0.1})``; a ``(name, options)`` pair passes through.
 
-    A :class:`~evogame.dynamics.spec.DynamicsSpec` (a scenario's mutation
+    A :class:`~evogame.scenario.dynamics_spec.DynamicsSpec` (a scenario's mutation
     matrix) gives the pair it carries.  A mutation matrix is not written on
     the command line: ``matrix=...`` in a string is refused.
     """

@@ -17,7 +17,7 @@ The table is kept as the spec the command line takes (``"logit:eta=0.1"``);
 whether the options fit the dynamics is checked where it is derived
 (:func:`evogame.dynamics.derive`).  A mutation matrix does not fit in that
 string: it is checked here (shape, entries in [0, 1], rows summing to 1) and
-kept in a :class:`~evogame.dynamics.spec.DynamicsSpec` (the string
+kept in a :class:`~evogame.scenario.dynamics_spec.DynamicsSpec` (the string
 ``"mutator:matrix"`` carrying the matrices).  The names are listed here so
 that the loader needs nothing above the game model but that small type; a
 test keeps them equal to :data:`evogame.dynamics.DYNAMICS`.
@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from ..dynamics.spec import ROW_SUM_TOL, mutation_spec
+from .dynamics_spec import ROW_SUM_TOL, mutation_spec
 from ..errors import did_you_mean
 from .checks import err, number, show
 

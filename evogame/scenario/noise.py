@@ -13,9 +13,11 @@ See :mod:`evogame.stochastic` for the model.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from ..errors import ScenarioError, did_you_mean
 from .checks import NOISE_KEYS, check_keys, err, number, show
 
 
@@ -40,8 +42,6 @@ def parse_noise(data: Mapping[str, Any], game, file: str) -> NoiseSettings | Non
     """The ``[noise]`` settings, checked; None when the section is absent."""
     if "noise" not in data:
         return None
-    from ..stochastic.model import check_scheme, make_noise
-
     table = data["noise"]
     if not isinstance(table, Mapping):
         raise err("a table was expected", file, "noise", found=show(table))
@@ -51,9 +51,9 @@ def parse_noise(data: Mapping[str, Any], game, file: str) -> NoiseSettings | Non
     if sigma is not None:
         if isinstance(sigma, Mapping):
             sigma = {k: number(v, file, f"noise.sigma.{k}") for k, v in sigma.items()}
-        make_noise(game, sigma, "x" if form is None else form, file=file, section="noise")
+        noise_intensities(game, sigma, "x" if form is None else form, file=file, section="noise")
     elif form is not None:
-        make_noise(game, 0.0, form, file=file, section="noise")
+        noise_intensities(game, 0.0, form, file=file, section="noise")
     scheme = table.get("scheme")
     if scheme is not None:
         check_scheme(scheme, file=file, key="noise.scheme")
@@ -71,3 +71,49 @@ def _whole(v, file, key, lo, hi):
     if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
         raise err(f"a whole number from {lo} to {hi} was expected", file, key, found=show(v))
     return v
+
+#: the noise forms and schemes (the stochastic engine reads them from here: the format names them)
+FORMS = ("x", "x(1-x)")
+SCHEMES = ("em", "milstein")
+
+
+def noise_intensities(game, sigma, form: str = "x", *, file: str | None = None,
+                      section: str | None = None) -> dict:
+    """Checked intensities ``{population: sigma}`` from one number or ``{population: number}``, and the form.
+
+    Errors are :class:`~evogame.errors.ScenarioError` naming the key
+    ``section.sigma`` / ``section.form`` of ``file`` (a scenario's
+    ``[noise]``), or the arguments ``noise`` / ``form`` of a library call.
+    """
+    def where(name, argument):
+        return {"file": file, "key": f"{section}.{name}" if section else None,
+                "argument": None if section else argument}
+
+    if form not in FORMS:
+        raise ScenarioError(f"unknown noise form {form!r}", **where("form", "form"),
+                            expected="'x' (sigma x dW) or 'x(1-x)' (noise vanishing on the boundary)",
+                            suggestion=did_you_mean(str(form), FORMS))
+    names = [p.name for p in game.populations]
+    if isinstance(sigma, Mapping):
+        for name in sigma:
+            if name not in names:
+                raise ScenarioError(f"unknown population '{name}'", **where("sigma", "noise"),
+                                    expected="one of " + ", ".join(names), suggestion=did_you_mean(str(name), names))
+        return {name: _intensity(v, where("sigma", "noise")) for name, v in sigma.items()}
+    value = _intensity(sigma, where("sigma", "noise"))
+    return {name: value for name in names}
+
+
+def _intensity(v, where) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or v > 1e6:
+        raise ScenarioError("a noise intensity must be a finite number >= 0", **where,
+                            expected="sigma >= 0 (e.g. 0.5)", found=repr(v))
+    return float(v)
+
+
+def check_scheme(scheme: str, *, file: str | None = None, key: str | None = None,
+                 argument: str | None = "scheme") -> str:
+    if scheme not in SCHEMES:
+        raise ScenarioError(f"unknown scheme {scheme!r}", file=file, key=key, argument=None if key else argument,
+                            expected="'em' (Euler-Maruyama) or 'milstein'", suggestion=did_you_mean(str(scheme), SCHEMES))
+    return scheme

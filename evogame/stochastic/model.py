@@ -31,14 +31,11 @@ the game's populations: ``n_p - 1`` components for the form ``"x"``, 1 for
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Mapping
 
-from ..errors import ScenarioError, did_you_mean
+from ..scenario.noise import FORMS, SCHEMES, check_scheme, noise_intensities  # noqa: F401  (the format names them)
 
-FORMS = ("x", "x(1-x)")
-SCHEMES = ("em", "milstein")
 SCHEME_NAMES = {"em": "Euler-Maruyama", "milstein": "Milstein"}
 #: strong orders of convergence of the schemes (for globally Lipschitz coefficients)
 STRONG_ORDER = {"em": 0.5, "milstein": 1.0}
@@ -116,43 +113,8 @@ class Noise:
 
 
 def make_noise(game, sigma, form: str = "x", *, file: str | None = None, section: str | None = None) -> Noise:
-    """Checked :class:`Noise` from ``sigma``: one number for every population, or ``{population: number}``.
-
-    Errors are :class:`~evogame.errors.ScenarioError` naming the key
-    ``section.sigma`` / ``section.form`` of ``file`` (a scenario's
-    ``[noise]``), or the arguments ``noise`` / ``form`` of a library call.
-    """
-    def where(name, argument):
-        return {"file": file, "key": f"{section}.{name}" if section else None,
-                "argument": None if section else argument}
-
-    if form not in FORMS:
-        raise ScenarioError(f"unknown noise form {form!r}", **where("form", "form"),
-                            expected="'x' (sigma x dW) or 'x(1-x)' (noise vanishing on the boundary)",
-                            suggestion=did_you_mean(str(form), FORMS))
-    names = [p.name for p in game.populations]
-    if isinstance(sigma, Mapping):
-        for name in sigma:
-            if name not in names:
-                raise ScenarioError(f"unknown population '{name}'", **where("sigma", "noise"),
-                                    expected="one of " + ", ".join(names), suggestion=did_you_mean(str(name), names))
-        values = {name: _intensity(v, where("sigma", "noise")) for name, v in sigma.items()}
-    else:
-        value = _intensity(sigma, where("sigma", "noise"))
-        values = {name: value for name in names}
-    return Noise(values, form)
+    """Checked :class:`Noise` from ``sigma``: one number for every population, or ``{population: number}``
+    (the checks, and the errors naming the key or argument, are the format's: ``noise_intensities``)."""
+    return Noise(noise_intensities(game, sigma, form, file=file, section=section), form)
 
 
-def _intensity(v, where) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 or v > 1e6:
-        raise ScenarioError("a noise intensity must be a finite number >= 0", **where,
-                            expected="sigma >= 0 (e.g. 0.5)", found=repr(v))
-    return float(v)
-
-
-def check_scheme(scheme: str, *, file: str | None = None, key: str | None = None,
-                 argument: str | None = "scheme") -> str:
-    if scheme not in SCHEMES:
-        raise ScenarioError(f"unknown scheme {scheme!r}", file=file, key=key, argument=None if key else argument,
-                            expected="'em' (Euler-Maruyama) or 'milstein'", suggestion=did_you_mean(str(scheme), SCHEMES))
-    return scheme

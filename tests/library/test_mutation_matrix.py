@@ -17,7 +17,7 @@ from conftest import SCENARIOS
 from helpers import assert_user_error, games, invoke
 from evogame.analysis import analyze
 from evogame.dynamics import derive
-from evogame.dynamics.spec import mutation_spec
+from evogame.scenario.dynamics_spec import mutation_spec
 from evogame.errors import ScenarioError
 from evogame.scenario import parse_scenario
 from evogame.simulation import simulate

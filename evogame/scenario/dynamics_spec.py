@@ -1,4 +1,4 @@
-"""A dynamics spec that carries options the command-line string cannot: a mutation matrix.
+"""A dynamics spec that carries options the command-line string cannot: a mutation matrix (the loader makes it, the dynamics read it).
 
 A dynamics is named everywhere by its spec string (``"logit:eta=0.1"``): in
 ``Scenario.dynamics``, ``Analysis.dynamics``, JSON output, titles, and it is
