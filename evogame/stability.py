@@ -265,7 +265,7 @@ def classify_exact(J: sympy.Matrix) -> tuple[np.ndarray, str, float, str]:
         return np.zeros(0, dtype=complex), NON_HYPERBOLIC, 0.0, "exact"
     with mpmath.workdps(DIGITS):
         M = mpmath.matrix([[mpmath.mpmathify(sympy.N(J[i, j], DIGITS)) for j in range(d)] for i in range(d)])
-        ev = [M[0, 0]] if d == 1 else list(mpmath.eig(M, left=False, right=False))
+        ev = [M[0, 0]] if d == 1 else _eigenvalues_60(J, M)
         ev_np = sorted_eigenvalues([complex(e) for e in ev])
         scale = max([1.0] + [float(abs(J[i, j].evalf(20))) for i in range(d) for j in range(d)])
         rational = all(J[i, j].is_Rational for i in range(d) for j in range(d))
@@ -274,10 +274,26 @@ def classify_exact(J: sympy.Matrix) -> tuple[np.ndarray, str, float, str]:
             if zero_real_part_exactly(J):   # proved: the real parts the 60 digits leave at round-off are 0
                 return _snapped(ev_np, tol), NON_HYPERBOLIC, 0.0, "exact (rational characteristic polynomial)"
             re = [float(mpmath.sign(mpmath.re(e))) for e in ev]
-            return ev_np, classify(re, 0.0), 0.0, "exact (rational characteristic polynomial)"
+            no_round_off = ev_np.real + 1j * np.where(np.abs(ev_np.imag) <= tol, 0.0, ev_np.imag)
+            return no_round_off, classify(re, 0.0), 0.0, "exact (rational characteristic polynomial)"
         re = [float(mpmath.re(e)) for e in ev]
         cls = classify(re, tol)
         return (_snapped(ev_np, tol) if cls == NON_HYPERBOLIC else ev_np), cls, tol, f"{DIGITS}-digit eigenvalues"
+
+
+def _eigenvalues_60(J: sympy.Matrix, M) -> list:
+    """The eigenvalues of ``J`` to ``DIGITS`` digits: mpmath's QR, else the roots of the characteristic polynomial.
+
+    mpmath's Hessenberg QR can fail to converge (a defective matrix with a repeated eigenvalue, e.g.); the
+    characteristic polynomial is exact (sympy) and its roots are found by Durand-Kerner with extra precision.
+    """
+    import mpmath
+
+    try:
+        return list(mpmath.eig(M, left=False, right=False))
+    except RuntimeError:
+        coeffs = [mpmath.mpmathify(sympy.N(c, DIGITS)) for c in J.charpoly().all_coeffs()]
+        return list(mpmath.polyroots(coeffs, maxsteps=2000, extraprec=4 * DIGITS))
 
 
 def _snapped(ev: np.ndarray, tol: float) -> np.ndarray:

@@ -123,3 +123,14 @@ def test_symmetric_games_rest_points_match_linear_algebra_per_support(v):
     found = sorted(tuple(np.round(p.shares[0], 9)) for p in result.rest_points)
     assert found == sorted(tuple(np.round(x, 9)) for x in expected)
     assert result.continua == []
+
+
+def test_a_defective_jacobian_that_mpmaths_qr_cannot_do_is_classified_from_its_characteristic_polynomial():
+    # found by the property test above: at (s0 0.7, s2 0.3) the Jacobian has the double eigenvalue -4.1
+    # (defective), where mpmath's Hessenberg QR does not converge; the rest points still match linear algebra
+    A = np.array([1, 2, 1, 4, -4, 0, -1, 0, 4, 0, -6, 4, -4, 0, -1, 0]).reshape(4, 4)
+    game = Game.symmetric(Population("p", tuple(f"s{i}" for i in range(4))), A.tolist())
+    mixed = next(p for p in analyze(game).rest_points if p.support == ((0, 2),))
+    assert np.allclose(mixed.shares[0], [0.7, 0, 0.3, 0])
+    assert sorted(mixed.eigenvalues.real) == pytest.approx([-4.1, -4.1, -2.1])
+    assert np.all(mixed.eigenvalues.imag == 0) and mixed.classification == "asymptotically stable"
