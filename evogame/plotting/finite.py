@@ -76,12 +76,12 @@ def invasion_diagram(result, ax):
         ax.text(x, y - 0.13 if below else y + 0.13, f"{label}\n{p:.3g}", fontsize=6, ha="center",
                 va="top" if below else "bottom")
     ax.set_xlim(-0.35, 1.35)
-    ax.set_ylim(-0.4, 1.4)
+    ax.set_ylim(-0.62, 1.4)   # room under the lower nodes' labels for the key
     ax.set_aspect("equal")
     ax.axis("off")
     sizes = result.process.sizes
-    ax.text(0.5, -0.4, f"Z = {', '.join(map(str, sizes))}; arrows where rho > 1/Z, labelled rho/(1/Z);\n"
-                       "nodes: stationary probability as mu -> 0", fontsize=6, ha="center", va="bottom")
+    ax.text(0.5, -0.62, f"Z = {', '.join(map(str, sizes))}; arrows where ρ > 1/Z, labelled ρ/(1/Z);\n"
+                        "nodes: stationary probability as μ → 0", fontsize=6, ha="center", va="bottom")
     return ax
 
 
@@ -96,7 +96,7 @@ def gradient_panel(result, ax):
     strategy = first or "first strategy"
     ax.set_xlabel(f"share of '{strategy}', k/Z")
     ax.set_ylabel("gradient of selection G(k)")
-    ax.text(0.98, 0.95, f"G = T+ - T-\nbeta = {result.process.beta:g}, mu = {result.process.mutation:g}",
+    ax.text(0.98, 0.95, f"G = T⁺ − T⁻\nβ = {result.process.beta:g}, μ = {result.process.mutation:g}",
             transform=ax.transAxes, fontsize=6, ha="right", va="top")
     return ax
 
@@ -107,7 +107,7 @@ def stationary_panel(result, ax):
         sml = result.small_mutation
         ax.bar(range(len(sml.profiles)), sml.distribution, color=OKABE_ITO[0])
         ax.set_xticks(range(len(sml.profiles)), sml.profiles, rotation=30, ha="right", fontsize=6)
-        ax.set_ylabel("stationary probability (mu -> 0)")
+        ax.set_ylabel("stationary probability (μ → 0)")
         return ax
     for k, (pop, marginal) in enumerate(result.stationary.marginals):
         Z = len(marginal) - 1
