@@ -91,7 +91,8 @@ def command(scenario, params, mechanisms, strength, dynamics, delay, initial, t_
         click.echo(text, nl=False)
     used = getattr(result, "tolerances", None)
     if used:   # the tolerances the paths were integrated with, where the CSV has no room for them
-        click.echo(f"integrated by {used['method']} with rtol={used['rtol']:g}, atol={used['atol']:g}", err=True)
+        tolerances = f" with rtol={used['rtol']:g}, atol={used['atol']:g}" if "rtol" in used else ""
+        click.echo(f"integrated by {used['method']}{tolerances}", err=True)
 
 
 def _default_starts(subject) -> list[list[float]]:

@@ -82,7 +82,7 @@ def simulate_delayed(subject: "Game | Scenario", initial_states, t_end: float, *
     if not any(delays):
         plain = simulate(subject, initial_states, t_end, params=params, n_points=n_points, dynamics="replicator")
         return DelayedSimulation(plain.game, plain.times, plain.paths, plain.success, plain.message, plain.stats,
-                                 named, 0.0)
+                                 plain.tolerances, delays=named, step=0.0)
     z0 = as_initial_states(game, initial_states)
     constraint = SimplexConstraint(game, np.clip(z0, 0.0, 1.0))
     z0 = constraint.snap(z0)
@@ -107,7 +107,9 @@ def simulate_delayed(subject: "Game | Scenario", initial_states, t_end: float, *
     message = (f"method of steps: RK4, fixed step {h:.6g}, cubic Hermite continuous extension; "
                f"history {label}")
     return DelayedSimulation(game, times, paths, ok, message if ok else "non-finite states: " + message,
-                             {"steps": sol.steps}, named, h, label)
+                             {"steps": sol.steps},
+                             {"method": f"method of steps, RK4 with fixed step {h:.6g} (no error control)"},
+                             delays=named, step=h, history=label)
 
 
 def _history(game, history, z0: np.ndarray) -> tuple[Callable, str]:

@@ -116,7 +116,7 @@ def test_delay_figures_are_written_with_the_same_bytes(tmp_path):
         assert result.exit_code == 0, result.output
     assert first.read_bytes() == second.read_bytes()
     text = first.read_text()
-    assert "Strict supervision" in text and "Active sharing" in text     # one panel per population, labelled
+    assert "strict supervision" in text and "active sharing" in text     # one panel per population, labelled (mid-phrase: lower case)
     curve = tmp_path / "tau.svg"
     result = invoke(["figure", "delay", VERTICAL, "-m", "dynamic_penalty", "--sweep", "strength=0.5:1:3",
                      "--out", curve])
