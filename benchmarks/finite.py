@@ -25,7 +25,7 @@ def _median_seconds(fn, rounds: int):
 
 
 def bench_finite(quick: bool) -> list[dict]:
-    from . import __main__ as base
+    from . import common as base
     from evogame.finite import finite
     from evogame.scenario import load_scenario
 

@@ -18,7 +18,7 @@ def bench_noise(quick: bool) -> list[dict]:
     from evogame.dynamics import derive
     from evogame.stochastic import simulate_noisy
 
-    from .__main__ import _interleaved, _load, _row
+    from .common import _interleaved, _load, _row
 
     game = _load("dual_leadership")
     paths, t_end, dt, sigma, T = (500, 10.0, 0.01, 0.5, 101) if quick else (10_000, 50.0, 0.01, 0.5, 201)

@@ -20,7 +20,7 @@ def bench_uncertainty(quick: bool) -> list[dict]:
     from evogame.scenario import load_scenario
     from evogame.studies.uncertainty import STABLE, uncertainty
 
-    from .__main__ import SCENARIOS, _interleaved, _row, _skipped
+    from .common import SCENARIOS, _interleaved, _row, _skipped
 
     name = "uncertainty_game2"
     description = ("evogame.uncertainty of game 2 (dual_leadership) with c_F, r, G_T uncertain: every rest point "
