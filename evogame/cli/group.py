@@ -22,7 +22,7 @@ from .messages import UserError, error_message, usage_message
 #: command name -> (module in evogame.commands, one-line help)
 COMMANDS = {
     "analyze": ("analyze", "Rest points, eigenvalues and stability of a scenario."),
-    "simulate": ("simulate", "Integrate the replicator dynamics from initial states."),
+    "simulate": ("simulate", "Integrate the dynamics (replicator by default; with noise or delay) from initial states."),
     "validate": ("validate", "Check a scenario file without analysing it."),
     "threshold": ("threshold", "Strength at which a mechanism makes the target state stable."),
     "compare": ("compare", "Baseline vs with-mechanism rest-point tables side by side."),
@@ -152,8 +152,10 @@ class _ConciseWarnings:
 def main():
     """evogame: model, solve and draw evolutionary games.
 
-    From one scenario file: the payoff matrix, the replicator equations, every
-    rest point with its eigenvalues and stability conditions, thresholds,
-    sweeps and publication figures.  Set EVOGAME_CACHE_DIR to move the cache
-    of symbolic derivations (default ~/.cache/evogame; delete it to clear).
+    From one scenario file: the payoff matrix, the equations of the dynamics
+    (the replicator, or --dynamics), every rest point with its eigenvalues and
+    stability conditions, thresholds, sweeps, noise, delay, finite
+    populations, uncertainty and publication figures.  Set EVOGAME_CACHE_DIR
+    to move the cache of symbolic derivations (default ~/.cache/evogame;
+    delete it to clear).
     """

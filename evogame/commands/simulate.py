@@ -44,7 +44,7 @@ Examples:
 @json_option
 def command(scenario, params, mechanisms, strength, dynamics, delay, initial, t_end, points, rtol, atol, out,
             as_json, **stochastic):
-    """Integrate the replicator dynamics of SCENARIO from initial states.
+    """Integrate the dynamics of SCENARIO (the replicator unless --dynamics) from initial states.
 
     CSV columns: start, t, then one column per state variable (the share of
     every strategy but the last, per population).  With --mechanism, the
