@@ -201,6 +201,14 @@ class Analysis:
                 for s in self.symbolic_rest_points]
         return d
 
+    def _repr_html_(self) -> str:
+        from .notebook import analysis_html
+        return analysis_html(self)
+
+    def to_dataframe(self) -> "pandas.DataFrame":
+        from .notebook import analysis_frame
+        return analysis_frame(self)
+
     def __repr__(self) -> str:
         counts = {}
         for p in self.rest_points:

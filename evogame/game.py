@@ -314,6 +314,14 @@ class Game:
     def profile_label(self, idx: Sequence[int]) -> str:
         return "(" + ", ".join(p.strategies[i] for p, i in zip(self.populations, idx)) + ")"
 
+    def _repr_html_(self) -> str:
+        from .notebook import game_html
+        return game_html(self)
+
+    def _repr_latex_(self) -> str:
+        from .notebook import game_latex
+        return game_latex(self)
+
     def __repr__(self) -> str:
         pops = "; ".join(f"{p.name}: {'/'.join(p.strategies)}" for p in self.populations)
         return f"<Game {self.name!r}: {pops}; {len(self.parameters)} parameters>"

@@ -62,6 +62,14 @@ class Simulation:
             out["integration"] = dict(self.tolerances)
         return out
 
+    def _repr_html_(self) -> str:
+        from .notebook import simulation_html
+        return simulation_html(self)
+
+    def to_dataframe(self) -> "pandas.DataFrame":
+        from .notebook import simulation_frame
+        return simulation_frame(self)
+
     def __repr__(self):
         B, T, d = self.paths.shape
         return f"<Simulation of {self.game.name!r}: {B} paths x {T} times, d={d}, t_end={self.times[-1]:g}>"

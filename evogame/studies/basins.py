@@ -211,6 +211,14 @@ class BasinResult:
         rows.append(row)
         return "\n".join(aligned(rows))
 
+    def _repr_html_(self) -> str:
+        from ..notebook import basins_html
+        return basins_html(self)
+
+    def to_dataframe(self) -> "pandas.DataFrame":
+        from ..notebook import basins_frame
+        return basins_frame(self)
+
     def __repr__(self) -> str:
         parts = ", ".join(f"{lab} {p:.3f}±{se:.3f}" for lab, p, se in
                           zip(self.labels, self.shares, self.standard_errors))

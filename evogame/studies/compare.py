@@ -78,6 +78,10 @@ class CompareResult:
                                     if ch else "nothing"))
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from ..notebook import compare_html
+        return compare_html(self)
+
     def __repr__(self) -> str:
         return (f"<CompareResult {self.scenario}: stable {self.baseline_stable} -> {self.with_stable}, "
                 f"{len(self.changed)} changed>")

@@ -117,6 +117,14 @@ class Sweep1DResult:
             lines.append("no bifurcation point in the range")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from ..notebook import sweep_html
+        return sweep_html(self)
+
+    def to_dataframe(self) -> "pandas.DataFrame":
+        from ..notebook import sweep_frame
+        return sweep_frame(self)
+
     def __repr__(self) -> str:
         return (f"<Sweep1DResult {self.parameter} in [{_num(self.values[0])}, {_num(self.values[-1])}]: "
                 f"{len(self.labels)} rest points, {len(self.bifurcations)} bifurcations ({self.method})>")
@@ -198,6 +206,14 @@ class RegimeMapResult:
         for k, r in enumerate(self.regimes):
             lines.append(f"  [{k}] {_set_text(r)}: {counts[k] / total:.1%}")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from ..notebook import regime_map_html
+        return regime_map_html(self)
+
+    def to_dataframe(self) -> "pandas.DataFrame":
+        from ..notebook import regime_map_frame
+        return regime_map_frame(self)
 
     def __repr__(self) -> str:
         return (f"<RegimeMapResult {self.x_name} x {self.y_name} ({len(self.x)}x{len(self.y)}): "

@@ -137,6 +137,10 @@ class ThresholdResult:
             "notes": list(self.notes),
         }
 
+    def _repr_html_(self) -> str:
+        from ..notebook import threshold_html
+        return threshold_html(self)
+
     def __repr__(self) -> str:
         thr = "none" if self.threshold is None else f"{self.threshold:.10g}"
         return (f"<ThresholdResult {self.target} in {self.unknown}: {thr} ({self.method}, {self.status})>")

@@ -1,0 +1,166 @@
+"""What a notebook shows (``_repr_html_``) and the results as pandas data frames (``to_dataframe``).
+
+The HTML is parsed back into tables with :mod:`html.parser`; every property
+is checked against the result object's own fields (or sympy), never against
+text the display code produced.
+"""
+import re
+import sys
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+import sympy
+
+import evogame
+from conftest import load
+
+
+class _Tables(HTMLParser):
+    """Every ``<table>`` of an HTML fragment as a list of rows of cell texts (header row first)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.tables, self._row, self._cell = [], None, None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self._row.append(self._cell.strip())
+            self._cell = None
+        elif tag == "tr":
+            self.tables[-1].append(self._row)
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+def tables(text: str) -> list:
+    return _Tables(text).tables
+
+
+_TUPLE = re.compile(r"^\(([-+0-9.e, ]+)\)$")
+
+
+@pytest.fixture(scope="module")
+def vertical():
+    return load("vertical")
+
+
+@pytest.fixture(scope="module", params=["vertical", "rps", "hawk_dove"])
+def analysis(request):
+    return evogame.analyze(load(request.param))
+
+
+def test_analysis_html_has_a_row_per_rest_point_with_name_coordinates_and_class(analysis):
+    rows = [row for table in tables(analysis._repr_html_()) for row in table[1:]]
+    for point in analysis.rest_points:
+        row = next(r for r in rows if r and r[0] == point.name)
+        assert point.classification in row
+        numbers = [c for c in row if _TUPLE.match(c) or re.fullmatch(r"[-+0-9.e]+", c)]
+        coordinates = numbers[0].strip("()").split(",")
+        assert np.allclose([float(c) for c in coordinates], point.state, rtol=1e-5, atol=1e-9)
+
+
+def test_game_html_shows_every_payoff_of_the_bimatrix(vertical):
+    game = vertical.game
+    table = next(t for t in tables(game._repr_html_()) if len(t) == 1 + game.populations[0].n)
+    column, row_pop = game.populations[1], game.populations[0]
+    header = table[0]
+    for i, s0 in enumerate(row_pop.strategies):
+        row = next(r for r in table[1:] if r[0] == s0)
+        for j, s1 in enumerate(column.strategies):
+            cell = row[header.index(s1)]
+            for payoff in game.payoff_table[(i, j)]:
+                assert sympy.latex(payoff) in cell
+
+
+def test_game_latex_is_one_display_with_an_equation_per_variable(vertical):
+    text = vertical.game._repr_latex_()
+    assert text.startswith("$$") and text.endswith("$$")
+    assert text.count(r"\frac{d}{d t}") == len(vertical.game.variables)
+
+
+def test_analysis_frame_has_the_analysis_values(analysis):
+    frame = analysis.to_dataframe()
+    assert len(frame) == len(analysis.rest_points)
+    variables = [str(v) for v in analysis.game.variables]
+    for (_, row), point in zip(frame.iterrows(), analysis.rest_points):
+        assert row["point"] == point.name and row["classification"] == point.classification
+        assert np.allclose(row[variables].to_numpy(float), point.state)
+        for k, e in enumerate(np.ravel(point.eigenvalues), start=1):
+            assert row[f"eigenvalue_{k}_real"] == pytest.approx(e.real)
+            assert row[f"eigenvalue_{k}_imag"] == pytest.approx(e.imag)
+
+
+def test_sweep_long_form_has_a_row_per_value_and_rest_point(vertical):
+    values = np.linspace(0, 2, 9)
+    result = evogame.sweep(vertical, [("c_D", values)])
+    frame = result.to_dataframe()
+    assert len(frame) == len(values) * len(result.labels)
+    for label, classes in result.classifications.items():
+        part = frame[frame["rest_point"] == label].sort_values("value")
+        assert np.allclose(part["value"], values)
+        assert list(part["classification"]) == classes
+    table = tables(result._repr_html_())[0]
+    assert {r[0] for r in table[1:]} == set(result.labels)
+
+
+def test_regime_map_long_form_has_a_row_per_cell(vertical):
+    result = evogame.sweep(vertical, [("c_D", [0, 1, 2]), ("B", [0, 1])])
+    frame = result.to_dataframe()
+    assert len(frame) == result.regime_index.size
+    for _, row in frame.iterrows():
+        i, j = list(result.x).index(row["c_D"]), list(result.y).index(row["B"])
+        assert row["regime"] == result.regime_index[j, i]
+        assert row["stable_set"] == "; ".join(result.stable_sets[j][i])
+
+
+def test_simulation_long_form_has_a_row_per_path_and_time(vertical):
+    sim = evogame.simulate(vertical, [[0.5, 0.5], [0.2, 0.7], [0.9, 0.1]], t_end=5)
+    frame = sim.to_dataframe()
+    B, T, d = sim.paths.shape
+    assert len(frame) == B * T
+    for b in range(B):
+        part = frame[frame["path"] == b]
+        assert np.allclose(part["time"], sim.times)
+        for k, v in enumerate(sim.game.variables):
+            assert np.allclose(part[str(v)], sim.paths[b, :, k])
+    assert len(tables(sim._repr_html_())[0]) == 1 + B
+
+
+def test_threshold_compare_and_basins_show_tables(vertical):
+    result = evogame.threshold(vertical, ["platform"])
+    cells = {r[0]: r[1] for r in tables(result._repr_html_())[0][1:]}
+    assert float(cells["threshold"]) == pytest.approx(result.threshold, rel=1e-5)
+    compared = evogame.compare(vertical, ["platform"])
+    rows = tables(compared._repr_html_())[0][1:]
+    assert [r[-1] for r in rows] == [r["change"] for r in compared.rows]
+    basins = evogame.basins(vertical, samples=32)
+    rows = tables(basins._repr_html_())[0][1:]
+    assert [float(r[1]) for r in rows[:-1]] == pytest.approx(list(basins.shares), abs=1e-4)
+    assert basins.to_dataframe()["count"].sum() + basins.not_converged == basins.samples
+
+
+def test_text_is_escaped_in_html():
+    from evogame.render.document import Document, Paragraph, inline
+    from evogame.render.html import html
+    out = html(Document("a < b", (Paragraph(inline("x & <y>")),)))
+    assert "<y>" not in out and "&lt;y&gt;" in out and "&amp;" in out
+
+
+def test_to_dataframe_without_pandas_names_the_extra(vertical, monkeypatch):
+    analysis = evogame.analyze(vertical)
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=re.escape('pip install "evogame[dataframes]"')):
+        analysis.to_dataframe()
+    assert "<table>" in analysis._repr_html_()      # the display needs no pandas
