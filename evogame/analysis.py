@@ -205,7 +205,7 @@ class Analysis:
         from .notebook import analysis_html
         return analysis_html(self)
 
-    def to_dataframe(self) -> "pandas.DataFrame":
+    def to_dataframe(self):   # a pandas.DataFrame (the "dataframes" extra)
         from .notebook import analysis_frame
         return analysis_frame(self)
 

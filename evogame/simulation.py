@@ -66,7 +66,7 @@ class Simulation:
         from .notebook import simulation_html
         return simulation_html(self)
 
-    def to_dataframe(self) -> "pandas.DataFrame":
+    def to_dataframe(self):   # a pandas.DataFrame (the "dataframes" extra)
         from .notebook import simulation_frame
         return simulation_frame(self)
 

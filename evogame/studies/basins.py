@@ -215,7 +215,7 @@ class BasinResult:
         from ..notebook import basins_html
         return basins_html(self)
 
-    def to_dataframe(self) -> "pandas.DataFrame":
+    def to_dataframe(self):   # a pandas.DataFrame (the "dataframes" extra)
         from ..notebook import basins_frame
         return basins_frame(self)
 

@@ -121,7 +121,7 @@ class Sweep1DResult:
         from ..notebook import sweep_html
         return sweep_html(self)
 
-    def to_dataframe(self) -> "pandas.DataFrame":
+    def to_dataframe(self):   # a pandas.DataFrame (the "dataframes" extra)
         from ..notebook import sweep_frame
         return sweep_frame(self)
 
@@ -211,7 +211,7 @@ class RegimeMapResult:
         from ..notebook import regime_map_html
         return regime_map_html(self)
 
-    def to_dataframe(self) -> "pandas.DataFrame":
+    def to_dataframe(self):   # a pandas.DataFrame (the "dataframes" extra)
         from ..notebook import regime_map_frame
         return regime_map_frame(self)
 
