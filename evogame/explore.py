@@ -17,7 +17,8 @@ from the compiled field of the dynamics.  Each step is a Plotly frame;
 the page inlines plotly.js (about 4 MB), so it opens without a server or
 network.
 
-Geometry today: two populations of two strategies (the unit square).
+Geometry today: two populations of two strategies (the unit square) and one population of three
+(the simplex, drawn as the figures draw it).
 """
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ __all__ = ["explore", "ExploreResult", "INSTALL"]
 
 INSTALL = 'pip install "evogame[explore]"'
 FIELD_GRID = 13          # arrows per side of the square
+#: the simplex's vertices as in the figures (evogame.plotting.portraits, not imported: it needs matplotlib)
+SIMPLEX_VERTICES = np.array([[0.5, np.sqrt(3.0) / 2.0], [0.0, 0.0], [1.0, 0.0]])
 ARROW = 0.032            # arrow length in state units (directions only; speed is in the hover)
 
 #: class -> (plotly marker symbol or None for a text glyph, fill colour)
@@ -107,13 +110,38 @@ def _plotly():
     return go, pio
 
 
-def _check_geometry(game, file) -> None:
+def _geometry(game, file) -> str:
+    """``"square"`` (two populations of two strategies) or ``"simplex"`` (one population of three)."""
     sizes = [pop.n for pop in game.populations]
-    if sizes != [2, 2]:
+    kind = {(2, 2): "square", (3,): "simplex"}.get(tuple(sizes))
+    if kind is None:
         shape = " x ".join(str(n) for n in sizes)
-        raise ScenarioError(f"the explorer draws games of two populations of two strategies (the unit square); "
-                            f"this game has {len(sizes)} population(s) of {shape} strategies", file=file,
-                            expected="two populations of two strategies each")
+        raise ScenarioError(f"the explorer draws games of two populations of two strategies (the unit square) or "
+                            f"one population of three (the simplex); this game has {len(sizes)} population(s) of "
+                            f"{shape} strategies", file=file,
+                            expected="two populations of two strategies, or one population of three")
+    return kind
+
+
+def _plane(kind: str, z: np.ndarray) -> np.ndarray:
+    """Reduced states ``(..., 2)`` -> points of the drawing: the square as it is; the simplex's
+    shares ``(z1, z2, 1 - z1 - z2)`` in the triangle of the figures (strategy 1 top, 2 left, 3 right)."""
+    z = np.asarray(z, dtype=float)
+    if kind == "square":
+        return z
+    shares = np.concatenate([z, 1.0 - z.sum(axis=-1, keepdims=True)], axis=-1)
+    return shares @ SIMPLEX_VERTICES
+
+
+def _field_states(kind: str) -> np.ndarray:
+    """The states where arrows are drawn: a grid of the square, or a triangular grid of the simplex."""
+    if kind == "square":
+        g = np.linspace(0.03, 0.97, FIELD_GRID)
+        X, Y = np.meshgrid(g, g)
+        return np.stack([X.ravel(), Y.ravel()], axis=-1)
+    n = FIELD_GRID + 2
+    pts = [(i / n, j / n) for i in range(1, n) for j in range(1, n) if i + j < n]
+    return np.array(pts, dtype=float)
 
 
 def _slider_axis(scenario, mechanisms, param, values, steps):
@@ -161,17 +189,17 @@ def explore(subject, out: str, *, mechanisms: Sequence[str] = (), param: str | N
     if lang not in WORDS:
         raise ScenarioError(f"unknown language '{lang}'", argument="lang", expected="en or zh")
     scenario = as_scenario(subject)
-    _check_geometry(scenario.game, scenario.file)
+    kind = _geometry(scenario.game, scenario.file)
     name, mechanisms, values = _slider_axis(scenario, mechanisms, param, values, steps)
     dynamics = chosen_dynamics(scenario, dynamics)
     sweep = sweep1d(scenario, name, values, mechanisms, params=params, dynamics=dynamics)
     try:
         thr = threshold(scenario, mechanisms, param=param, params=params, dynamics=dynamics,
                         range=(float(sweep.values[0]), float(sweep.values[-1])))
-    except ScenarioError:
-        thr = None
+    except ScenarioError as exc:     # no target, or no threshold to find: said on the page
+        thr = exc.message
     steps_data = [_step(sweep, i, lang) for i in range(len(sweep.values))]
-    fig = _figure(go, scenario, sweep, steps_data, thr, dynamics, lang)
+    fig = _figure(go, scenario, sweep, steps_data, thr, dynamics, lang, kind)
     try:
         pio.write_html(fig, out, include_plotlyjs=True, full_html=True, auto_play=False,
                        config={"displaylogo": False})
@@ -182,7 +210,7 @@ def explore(subject, out: str, *, mechanisms: Sequence[str] = (), param: str | N
                          stable_sets=tuple(tuple(s) for s in sweep.stable_sets),
                          rest_points=tuple(tuple((p["label"], tuple(p["state"]), p["classification"]) for p in step)
                                            for step in steps_data),
-                         threshold=None if thr is None else thr.threshold, method=sweep.method)
+                         threshold=None if isinstance(thr, str) else thr.threshold, method=sweep.method)
 
 
 def _step(sweep, i: int, lang: str) -> list[dict]:
@@ -206,44 +234,44 @@ def _hover(p: dict, lang: str) -> str:
     return f"<b>{p['label']}</b><br>state ({state})<br>eigenvalues {eig}<br>{cls}"
 
 
-def _arrows(scenario, sweep, value: float, dynamics) -> tuple[list, list]:
+def _arrows(sweep, value: float, dynamics, kind: str) -> tuple[list, list]:
     """Arrow segments (``None``-separated polylines) of the field's direction at one slider value."""
     work = sweep.game
     dyn = derive(work, dynamics)
     values = dict(work.values())
     values[sweep.parameter] = value
-    params = dyn.parameter_vector(values)
-    g = np.linspace(0.03, 0.97, FIELD_GRID)
-    X, Y = np.meshgrid(g, g)
-    states = np.stack([X.ravel(), Y.ravel()], axis=-1)
-    F = dyn.field(states, params)
-    speed = np.hypot(F[:, 0], F[:, 1])
-    xs, ys = [], []
+    states = _field_states(kind)
+    F = dyn.field(states, dyn.parameter_vector(values))
+    P = _plane(kind, states)
+    D = _plane(kind, states + F) - P      # the map to the drawing is affine: this is the field's image
+    speed = np.hypot(D[:, 0], D[:, 1])
     scale = speed.max() if speed.max() > 0 else 1.0
-    for (x, y), (u, v), s in zip(states, F, speed):
+    xs, ys = [], []
+    for (x, y), (u, v), s in zip(P, D, speed):
         if s <= 1e-9 * scale:
             continue
         u, v = u / s * ARROW, v / s * ARROW
-        tip = (x + u, y + v)
-        # two head strokes at +-150 degrees from the direction
-        for ang in (2.6, -2.6):
+        tx, ty = x + u, y + v
+        xs += [x, tx, None]
+        ys += [y, ty, None]
+        for ang in (2.6, -2.6):      # two head strokes at +-150 degrees from the direction
             c, sn = np.cos(ang), np.sin(ang)
-            hx, hy = 0.4 * (u * c - v * sn), 0.4 * (u * sn + v * c)
-            xs += [x, tip[0], tip[0] + hx, None] if ang > 0 else [tip[0], tip[0] + hx, None]
-            ys += [y, tip[1], tip[1] + hy, None] if ang > 0 else [tip[1], tip[1] + hy, None]
+            xs += [tx, tx + 0.4 * (u * c - v * sn), None]
+            ys += [ty, ty + 0.4 * (u * sn + v * c), None]
     return xs, ys
 
 
-def _traces(go, scenario, sweep, i: int, points: list[dict], dynamics, lang: str) -> list:
-    xs, ys = _arrows(scenario, sweep, float(sweep.values[i]), dynamics)
+def _traces(go, sweep, i: int, points: list[dict], dynamics, lang: str, kind: str) -> list:
+    xs, ys = _arrows(sweep, float(sweep.values[i]), dynamics, kind)
     traces = [go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#9a9a9a", width=1), hoverinfo="skip",
                          name="field", showlegend=False)]
     for cls, (symbol, colour) in MARKERS.items():
         mine = [p for p in points if p["classification"] == cls]
         name = cls if lang == "en" else CLASS_ZH[cls]
-        common = dict(x=[p["state"][0] for p in mine], y=[p["state"][1] for p in mine], name=name,
+        xy = _plane(kind, np.array([p["state"] for p in mine]).reshape(-1, 2))
+        common = dict(x=xy[:, 0].tolist(), y=xy[:, 1].tolist(), name=name,
                       hovertext=[_hover(p, lang) for p in mine], hoverinfo="text",
-                      customdata=[[p["label"], cls] for p in mine], meta={"classification": cls})
+                      customdata=[[p["label"], cls, *p["state"]] for p in mine], meta={"classification": cls})
         if symbol is None:
             traces.append(go.Scatter(mode="text", text=["◐"] * len(mine), textfont=dict(size=17, color=colour),
                                      **common))
@@ -267,21 +295,24 @@ def _axis_title(scenario, k: int, lang: str) -> str:
 
 def _threshold_note(thr, name: str, lang: str) -> tuple[str, float | None]:
     words = WORDS[lang]
-    if thr is None or thr.threshold is None:
+    if isinstance(thr, str):
+        return f"{words['threshold']}: {thr}", None
+    if thr.threshold is None:
         return f"{words['threshold']}: {words['no_threshold']}", None
     exact = f" ({words['exactly']} {thr.exact})" if thr.exact and thr.exact != f"{thr.threshold:.10g}" else ""
     return f"{words['threshold']}: {name} = {thr.threshold:.6g}{exact}, {words['marked']}", thr.threshold
 
 
-def _figure(go, scenario, sweep, steps_data, thr, dynamics, lang):
+def _figure(go, scenario, sweep, steps_data, thr, dynamics, lang, kind):
     name = sweep.parameter
     note, t = _threshold_note(thr, name, lang)
     marked = None if t is None else int(np.argmin(np.abs(sweep.values - t)))
     frames, slider_steps = [], []
+    axes, shapes, corners = _frame_of(scenario, kind, lang)
     for i, points in enumerate(steps_data):
         key = f"step{i}"
         text = _stable_text(sweep.stable_sets[i], lang)
-        frames.append(go.Frame(name=key, data=_traces(go, scenario, sweep, i, points, dynamics, lang),
+        frames.append(go.Frame(name=key, data=_traces(go, sweep, i, points, dynamics, lang, kind),
                                layout=dict(annotations=_annotations(text, note))))
         label = f"{sweep.values[i]:.4g}"
         slider_steps.append(dict(method="animate", label=("▼" + label) if i == marked else label,
@@ -292,14 +323,30 @@ def _figure(go, scenario, sweep, steps_data, thr, dynamics, lang):
     fig = go.Figure(data=frames[0].data, frames=frames)
     fig.update_layout(
         title=f"{title} — {dynamics}" + (f" — {mech}" if mech else ""), width=720, height=820,
-        xaxis=dict(range=[-0.04, 1.04], title=_axis_title(scenario, 0, lang), constrain="domain"),
-        yaxis=dict(range=[-0.04, 1.04], title=_axis_title(scenario, 1, lang), scaleanchor="x", scaleratio=1),
-        plot_bgcolor="white", legend=dict(orientation="h", y=-0.32),
-        annotations=_annotations(_stable_text(sweep.stable_sets[0], lang), note),
-        shapes=[dict(type="rect", x0=0, y0=0, x1=1, y1=1, line=dict(color="black", width=1))],
+        **axes, plot_bgcolor="white", legend=dict(orientation="h", y=-0.32), shapes=shapes,
+        annotations=_annotations(_stable_text(sweep.stable_sets[0], lang), note) + corners,
         sliders=[dict(active=0, steps=slider_steps, currentvalue=dict(prefix=f"{name} = "), pad=dict(t=60))],
         margin=dict(b=200))
     return fig
+
+
+def _frame_of(scenario, kind: str, lang: str) -> tuple[dict, list, list]:
+    """Axes, outline and vertex labels of the drawing: the unit square, or the simplex's triangle."""
+    if kind == "square":
+        axes = dict(xaxis=dict(range=[-0.04, 1.04], title=_axis_title(scenario, 0, lang), constrain="domain"),
+                    yaxis=dict(range=[-0.04, 1.04], title=_axis_title(scenario, 1, lang), scaleanchor="x",
+                               scaleratio=1))
+        return axes, [dict(type="rect", x0=0, y0=0, x1=1, y1=1, line=dict(color="black", width=1))], []
+    hidden = dict(visible=False, showgrid=False, zeroline=False)
+    axes = dict(xaxis=dict(range=[-0.08, 1.08], constrain="domain", **hidden),
+                yaxis=dict(range=[-0.12, 0.98], scaleanchor="x", scaleratio=1, **hidden))
+    V = SIMPLEX_VERTICES
+    path = f"M {V[0, 0]} {V[0, 1]} L {V[1, 0]} {V[1, 1]} L {V[2, 0]} {V[2, 1]} Z"
+    pop = scenario.game.populations[0]
+    names = (pop.strategy_labels_zh if lang == "zh" else pop.strategy_labels_en) or pop.strategies
+    corners = [dict(text=names[i], x=V[i, 0], y=V[i, 1] + (0.05 if i == 0 else -0.05), showarrow=False,
+                    xref="x", yref="y") for i in range(3)]
+    return axes, [dict(type="path", path=path, line=dict(color="black", width=1))], corners
 
 
 def _annotations(stable_text: str, note: str) -> list[dict]:

@@ -48,15 +48,21 @@ def page_slider(html: str) -> list[str]:
     return [step["label"] for step in sliders[0]["steps"]]
 
 
-def shown_points(frame: dict) -> set:
-    """(rounded state, classification) of every rest point marked in a frame."""
+def shown_points(frame: dict, kind: str = "square") -> set:
+    """(rounded reduced state, classification) of every rest point marked in a frame; each marker sits where
+    the figures draw that state (the square: the state itself; the simplex: the figures' triangle)."""
+    from evogame.plotting.portraits import SIMPLEX_VERTICES
     out = set()
     for trace in frame["data"]:
         cls = (trace.get("meta") or {}).get("classification")
         if cls is None:
             continue
-        for x, y in zip(trace.get("x", []), trace.get("y", [])):
-            out.add(((round(x, 6), round(y, 6)), cls))
+        for x, y, data in zip(trace.get("x", []), trace.get("y", []), trace.get("customdata", [])):
+            assert data[1] == cls
+            z = np.array(data[2:], dtype=float)
+            where = z if kind == "square" else np.array([z[0], z[1], 1 - z.sum()]) @ SIMPLEX_VERTICES
+            assert (x, y) == pytest.approx(tuple(where), abs=1e-12)
+            out.add((tuple(round(float(v), 6) for v in z), cls))
     return out
 
 
@@ -124,6 +130,21 @@ def test_parameter_slider_uses_declared_range(vertical, tmp_path):
         assert set(stable_set) == {p.label for p in a.rest_points if p.classification == STABLE}
 
 
+def test_simplex_page_shows_what_analyze_says(tmp_path):
+    rps = load_scenario(SCENARIOS / "rps.toml")
+    out = tmp_path / "rps.html"
+    result = explore(rps, str(out), param="w", steps=6)
+    frames = page_frames(out.read_text(encoding="utf-8"))
+    assert len(frames) == 6
+    for frame, w in zip(frames, result.values):
+        a = analyze(rps, {"w": w})
+        expected = {(tuple(round(float(v), 6) for v in p.state), p.classification) for p in a.rest_points}
+        assert shown_points(frame, "simplex") == expected, w
+    # Zeeman: with a win worth more than a loss (w > l = 1) the interior is asymptotically stable
+    classes = {w: {c for _, c in shown_points(f, "simplex")} for f, w in zip(frames, result.values)}
+    assert STABLE in classes[result.values[-1]]
+
+
 def test_cli_writes_the_page(tmp_path):
     out = tmp_path / "page.html"
     r = invoke(["explore", SCENARIOS / "vertical.toml", "-m", "platform", "--steps", "5", "--out", out, "--json"])
@@ -133,7 +154,7 @@ def test_cli_writes_the_page(tmp_path):
 
 def test_cli_refuses_three_populations(tmp_path):
     r = invoke(["explore", SCENARIOS / "dual_leadership.toml", "--out", tmp_path / "x.html"])
-    assert_user_error(r, "two populations of two strategies", "3 population")
+    assert_user_error(r, "two populations of two strategies", "one population of three", "3 population")
     assert not (tmp_path / "x.html").exists()
 
 
