@@ -149,7 +149,7 @@ def _slider_axis(scenario, mechanisms, param, values, steps):
     if param is None and not mechanisms:
         if not scenario.mechanisms:
             raise ScenarioError("the scenario has no mechanisms: give a parameter for the slider", file=scenario.file,
-                                argument="param", expected="--param NAME=LO:HI:N")
+                                argument="param", expected="a parameter for the slider (param=NAME)")
         mechanisms = [next(iter(scenario.mechanisms))]
     name = STRENGTH if param is None else param
     if values is None:
