@@ -95,6 +95,23 @@ def test_every_step_shows_what_analyze_says(vertical, platform_page):
             assert "No asymptotically stable" in words
 
 
+def test_hover_shows_the_eigenvalues_analyze_finds(vertical, platform_page):
+    result, html = platform_page
+    checked = 0
+    for frame, s in zip(page_frames(html), result.values):
+        a = analyze(apply(vertical, ["platform"], s))
+        for trace in frame["data"]:
+            for data, hover in zip(trace.get("customdata", []), trace.get("hovertext", [])):
+                shown = re.search(r"eigenvalues ([^<]*)", hover).group(1).split(", ")
+                point = min(a.rest_points, key=lambda p: np.abs(p.state - np.array(data[2:])).sum())
+                assert data[1] == point.classification and point.classification in hover
+                expected = sorted(point.eigenvalues, key=lambda e: (e.real, e.imag))
+                got = sorted((complex(t.replace("i", "j")) for t in shown), key=lambda e: (e.real, e.imag))
+                assert np.allclose(got, expected, rtol=1e-3, atol=1e-9), (s, hover)
+                checked += 1
+    assert checked >= 4 * result.steps
+
+
 def test_result_stable_sets_equal_analyze(vertical, platform_page):
     result, _ = platform_page
     for s, stable_set in zip(result.values, result.stable_sets):
