@@ -32,9 +32,9 @@ STRUCTURES = str(SCENARIOS / "platform_structures.toml")
 #: commands that write files and print no result on stdout
 NO_RESULT = {"figure"}
 #: where --param means the studied parameter, overrides are --set
-SET_COMMANDS = {"threshold", "sweep"}
+SET_COMMANDS = {"threshold", "sweep", "explore"}
 #: commands whose output has labels to translate
-LANG_COMMANDS = {"report", "figure"}
+LANG_COMMANDS = {"report", "figure", "explore"}
 
 
 @pytest.fixture(autouse=True)
