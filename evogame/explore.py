@@ -32,6 +32,7 @@ from . import stability as st
 from .dynamics import chosen_dynamics, derive
 from .errors import ScenarioError
 from .parametric import ABSENT
+from .plotting.wording import mid_phrase
 from .scenario import STRENGTH, as_scenario
 
 __all__ = ["explore", "ExploreResult", "INSTALL"]
@@ -290,7 +291,8 @@ def _axis_title(scenario, k: int, lang: str) -> str:
     pop = scenario.game.populations[k]
     label = (pop.label_zh if lang == "zh" else pop.label_en) or pop.name
     strategies = (pop.strategy_labels_zh if lang == "zh" else pop.strategy_labels_en) or pop.strategies
-    return f"{label}: {WORDS[lang]['share']} {strategies[0]}"
+    first = strategies[0] if lang == "zh" else mid_phrase(strategies[0])   # reads as the figures' labels do
+    return f"{label}: {WORDS[lang]['share']} {first}"
 
 
 def _threshold_note(thr, name: str, lang: str) -> tuple[str, float | None]:
@@ -322,11 +324,11 @@ def _figure(go, scenario, sweep, steps_data, thr, dynamics, lang, kind):
     mech = ", ".join(sweep.mechanisms)
     fig = go.Figure(data=frames[0].data, frames=frames)
     fig.update_layout(
-        title=f"{title} — {dynamics}" + (f" — {mech}" if mech else ""), width=720, height=820,
+        title=f"{title} — {dynamics}" + (f" — {mech}" if mech else ""), width=720, height=900,
         **axes, plot_bgcolor="white", legend=dict(orientation="h", y=-0.32), shapes=shapes,
         annotations=_annotations(_stable_text(sweep.stable_sets[0], lang), note) + corners,
         sliders=[dict(active=0, steps=slider_steps, currentvalue=dict(prefix=f"{name} = "), pad=dict(t=60))],
-        margin=dict(b=200))
+        margin=dict(b=270))   # room under the plot for the slider, the legend and the threshold
     return fig
 
 
