@@ -13,6 +13,10 @@ import time
 from contextlib import contextmanager
 
 
+#: seconds after which the alarm fires again if its Timeout was swallowed
+RETRY = 0.05
+
+
 class Timeout(BaseException):
     """Raised inside a time-limited block (BaseException so sympy cannot swallow it)."""
 
@@ -31,6 +35,10 @@ def time_limit(seconds: float | None):
         return
 
     def handler(signum, frame):
+        # Python swallows an exception raised inside a finaliser or a weakref callback (it is only
+        # "unraisable"): the alarm re-arms itself, so a swallowed Timeout is raised again 50 ms later,
+        # until it reaches the block (leaving the block disarms it)
+        signal.setitimer(signal.ITIMER_REAL, RETRY)
         raise Timeout()
 
     outer_left = signal.getitimer(signal.ITIMER_REAL)[0]

@@ -381,3 +381,21 @@ def test_nested_time_limits_keep_the_outer_budget():
             while time.perf_counter() - start < 5:
                 pass
     assert time.perf_counter() - start < 1.0
+
+
+def test_a_timeout_swallowed_by_a_finaliser_is_raised_again():
+    # Python ignores an exception raised inside __del__ (it is "unraisable"): a time limit whose alarm fires
+    # there must fire again, or the block would run past its budget
+    class Swallows:
+        def __del__(self):
+            deadline = time.perf_counter() + 0.4
+            while time.perf_counter() < deadline:   # the alarm (0.1 s) fires in here and is swallowed
+                pass
+
+    start = time.perf_counter()
+    with pytest.raises(Timeout):
+        with time_limit(0.1):
+            Swallows()                              # collected at once: __del__ runs inside the block
+            while time.perf_counter() - start < 5:
+                pass
+    assert time.perf_counter() - start < 1.5
