@@ -383,6 +383,7 @@ def test_nested_time_limits_keep_the_outer_budget():
     assert time.perf_counter() - start < 1.0
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")   # the swallow is the point
 def test_a_timeout_swallowed_by_a_finaliser_is_raised_again():
     # Python ignores an exception raised inside __del__ (it is "unraisable"): a time limit whose alarm fires
     # there must fire again, or the block would run past its budget
