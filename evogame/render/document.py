@@ -116,21 +116,26 @@ def select(backend: str, items: Sequence) -> list:
     return out
 
 
+def spans_text(content: Sequence, backend: str, writers: dict) -> str:
+    """Inline content as one back end writes it: ``writers`` maps each span type (Text, Code, Math,
+    Notation, Break) to a function of the span; the spans not for ``backend`` are left out."""
+    parts = []
+    for span in select(backend, content):
+        writer = writers.get(type(span))
+        if writer is None:
+            raise TypeError(f"not inline content: {span!r}")
+        parts.append(writer(span))
+    return "".join(parts)
+
+
+_PLAIN_SPANS = {Text: lambda s: s.text, Code: lambda s: s.text,
+                Math: lambda s: s.latex if s.plain is None else s.plain,
+                Notation: lambda s: s.plain, Break: lambda s: " "}
+
+
 def plain(content: Sequence) -> str:
     """Inline content as plain text, the way the plain back end writes it."""
-    parts = []
-    for span in select(PLAIN, content):
-        if isinstance(span, (Text, Code)):
-            parts.append(span.text)
-        elif isinstance(span, Math):
-            parts.append(span.latex if span.plain is None else span.plain)
-        elif isinstance(span, Notation):
-            parts.append(span.plain)
-        elif isinstance(span, Break):
-            parts.append(" ")
-        else:
-            raise TypeError(f"not inline content: {span!r}")
-    return "".join(parts)
+    return spans_text(content, PLAIN, _PLAIN_SPANS)
 
 
 # -- blocks --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from html import escape as _escape
 from typing import Sequence
 
 from .document import (MARKDOWN, Break, BulletList, Code, Display, Document, Equations, Figure, Formulas, Heading,
-                       Math, Notation, Paragraph, Table, Text, select)
+                       Math, Notation, Paragraph, Table, Text, select, spans_text)
 
 __all__ = ["html", "html_blocks", "escape"]
 
@@ -24,23 +24,13 @@ def escape(text: str) -> str:
     return _escape(str(text), quote=True)
 
 
+_SPANS = {Text: lambda s: escape(s.text), Code: lambda s: f"<code>{escape(s.text)}</code>",
+          Math: lambda s: f"${escape(s.latex)}$", Notation: lambda s: escape(s.plain), Break: lambda s: "<br>"}
+
+
 def inline(content) -> str:
     """Inline content as HTML (math as ``$…$`` for MathJax)."""
-    parts = []
-    for span in select(MARKDOWN, content):
-        if isinstance(span, Text):
-            parts.append(escape(span.text))
-        elif isinstance(span, Code):
-            parts.append(f"<code>{escape(span.text)}</code>")
-        elif isinstance(span, Math):
-            parts.append(f"${escape(span.latex)}$")
-        elif isinstance(span, Notation):
-            parts.append(escape(span.plain))
-        elif isinstance(span, Break):
-            parts.append("<br>")
-        else:
-            raise TypeError(f"not inline content: {span!r}")
-    return "".join(parts)
+    return spans_text(content, MARKDOWN, _SPANS)
 
 
 def html(document: Document) -> str:

@@ -8,7 +8,7 @@ width, as do displayed formulas; figures use the PDF file.
 from __future__ import annotations
 
 from .document import (LATEX, Break, BulletList, Code, Column, Display, Document, Equations, Figure, Formulas,
-                       Heading, Math, Notation, Paragraph, Table, Text, select)
+                       Heading, Math, Notation, Paragraph, Table, Text, select, spans_text)
 
 __all__ = ["latex", "escape", "fit"]
 
@@ -32,21 +32,13 @@ def fit(latex: str) -> str:
     return r"\begin{center}" + _SHRINK + "{$\\displaystyle " + latex + "$}\\end{center}"
 
 
+_SPANS = {Text: lambda s: escape(s.text), Code: lambda s: r"\texttt{" + escape(s.text) + "}",
+          Math: lambda s: f"${s.latex}$", Notation: lambda s: f"${s.latex}$", Break: lambda s: r" \newline "}
+
+
 def inline(content) -> str:
     """Inline content as LaTeX."""
-    parts = []
-    for span in select(LATEX, content):
-        if isinstance(span, Text):
-            parts.append(escape(span.text))
-        elif isinstance(span, Code):
-            parts.append(r"\texttt{" + escape(span.text) + "}")
-        elif isinstance(span, (Math, Notation)):
-            parts.append(f"${span.latex}$")
-        elif isinstance(span, Break):
-            parts.append(r" \newline ")
-        else:
-            raise TypeError(f"not inline content: {span!r}")
-    return "".join(parts)
+    return spans_text(content, LATEX, _SPANS)
 
 
 def latex(document: Document) -> str:

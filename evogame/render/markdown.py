@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .document import (MARKDOWN, Break, BulletList, Code, Display, Document, Equations, Figure, Formulas, Heading,
-                       Math, Notation, Paragraph, Table, Text, select)
+                       Math, Notation, Paragraph, Table, Text, select, spans_text)
 
 __all__ = ["markdown", "escape"]
 
@@ -26,23 +26,13 @@ def escape(text: str) -> str:
     return _BACKSLASH.sub(r"\\\\", str(text)).translate(_SPECIAL)
 
 
+_SPANS = {Text: lambda s: escape(s.text), Code: lambda s: f"`{s.text}`", Math: lambda s: f"${s.latex}$",
+          Notation: lambda s: escape(s.plain), Break: lambda s: "<br>"}
+
+
 def inline(content) -> str:
     """Inline content as Markdown."""
-    parts = []
-    for span in select(MARKDOWN, content):
-        if isinstance(span, Text):
-            parts.append(escape(span.text))
-        elif isinstance(span, Code):
-            parts.append(f"`{span.text}`")
-        elif isinstance(span, Math):
-            parts.append(f"${span.latex}$")
-        elif isinstance(span, Notation):
-            parts.append(escape(span.plain))
-        elif isinstance(span, Break):
-            parts.append("<br>")
-        else:
-            raise TypeError(f"not inline content: {span!r}")
-    return "".join(parts)
+    return spans_text(content, MARKDOWN, _SPANS)
 
 
 def markdown(document: Document) -> str:
