@@ -9,14 +9,7 @@ import numpy as np
 
 from ..formatting import number
 from .common import prepare
-from .paths import (
-    bottom_axes,
-    panel_aspect,
-    panel_grid,
-    panels,
-    share_series,
-    style_panel,
-)
+from .paths import panel_aspect, panel_grid, panels, share_series, time_panels
 from .style import OKABE_ITO, style
 
 __all__ = ["delay_paths_figure", "critical_delay_figure"]
@@ -54,10 +47,7 @@ def delay_paths_figure(result, *, lang: str = "en", width="single", resolved=Non
                                       linewidth=0.9, label=label)
                 if ax is axes[0]:
                     handles.append(line)
-            style_panel(ax, L, p, i)
-            ax.set_xlim(0.0, t_end)
-        for ax in bottom_axes(axes, width):
-            ax.set_xlabel(L.word("time"))
+        time_panels(axes, cells, L, t_end, width)
         title = (rf"{words['critical']} $\tau^*$ = {number(result.tau_star, 4)}, "
                  rf"$\omega^*$ = {number(result.omega_star, 4)}")
         fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), title=title)

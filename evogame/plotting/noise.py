@@ -16,7 +16,7 @@ import numpy as np
 
 from ..stochastic.paths import QUANTILES
 from .common import prepare
-from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, style_panel
+from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, time_panels
 from .style import OKABE_ITO, style
 
 __all__ = ["noise_paths_figure", "noise_ends_figure"]
@@ -62,10 +62,7 @@ def noise_paths_figure(results, deterministic=None, *, start: int = 0, sample: i
                                   color="black", linewidth=1.0, linestyle="--", label="$\\sigma = 0$")
                 if ax is axes[0]:
                     handles.append(line)
-            style_panel(ax, s.labels, p, i)
-            ax.set_xlim(0.0, float(results[0].times[-1]))
-        for ax in bottom_axes(axes, width):
-            ax.set_xlabel(s.labels.word("time"))
+        time_panels(axes, cells, s.labels, float(results[0].times[-1]), width)
         fig.legend(handles=handles, loc="outside lower center", ncol=2,
                    title=f"mean, 5–95 % band, {sample} sample paths; N = {results[0].n_paths}")
         return s.done(fig)

@@ -54,6 +54,16 @@ def panel_aspect(count: int, width, legend_rows: int = 1) -> float:
     return height / width_inches(width)
 
 
+def time_panels(axes, cells, labels, t_end: float, width) -> None:
+    """Every panel of shares against time styled (:func:`style_panel`, time from 0 to ``t_end``); the
+    time axis labelled on the bottom row."""
+    for ax, (p, i) in zip(axes, cells):
+        style_panel(ax, labels, p, i)
+        ax.set_xlim(0.0, t_end)
+    for ax in bottom_axes(axes, width):
+        ax.set_xlabel(labels.word("time"))
+
+
 def bottom_axes(axes, width) -> list:
     ncols = 1 if width == "single" else min(len(axes), 3)
     return axes[-ncols:]
@@ -124,10 +134,7 @@ def paths(subject: Game | Scenario, initial=None, t_end: float | None = None, pa
                                   label=format_state(starts[b]))
                 if ax is axes[0]:
                     lines.append(line)
-            style_panel(ax, L, p, i)
-            ax.set_xlim(0.0, t_end)
-        for ax in bottom_axes(axes, width):
-            ax.set_xlabel(L.word("time"))
+        time_panels(axes, cells, L, t_end, width)
         variables = ", ".join(sympy.latex(v) for v in game.variables)
         title = f"{L.word('start')} $({variables})$" if len(game.variables) > 1 else \
             f"{L.word('start')} ${variables}$"

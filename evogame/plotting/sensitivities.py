@@ -21,7 +21,7 @@ from ..game import Game, game_of
 from ..scenario import Scenario, as_scenario
 from ..simulation import as_initial_states, simulate
 from .common import Setting, centre_state, default_t_end, fmt_number, prepare
-from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, style_panel
+from .paths import panel_aspect, panel_grid, panels, share_series, time_panels
 from .style import style, width_inches
 
 __all__ = ["sensitivity_figure"]
@@ -147,10 +147,7 @@ def _overlay(s: Setting, values: Sequence[float], runs, quantity: str, t_end: fl
                 (line,) = ax.plot(sim.times, series, color=colour, linewidth=1.1, label=fmt_number(v))
                 if ax is axes[0]:
                     handles.append(line)
-            style_panel(ax, L, p, i)
-            ax.set_xlim(0.0, t_end)
-        for ax in bottom_axes(axes, width):
-            ax.set_xlabel(L.word("time"))
+        time_panels(axes, cells, L, t_end, width)
         if len(values) <= _LEGEND_MAX:
             legend = fig.legend(handles=handles, loc="outside lower center", ncol=ncol, title=title)
             legend.get_title().set_gid("no-stable-state" if note else None)
