@@ -1,6 +1,5 @@
 """Bifurcation diagrams that can be read: every branch its own (colour, line style), coincident branches
 side by side, the bifurcation values written on the axis, a compact legend in the strategies' labels."""
-import warnings
 
 import numpy as np
 import pytest
@@ -14,11 +13,7 @@ from evogame.plotting.style import WIDTHS, Labels
 from evogame.studies.sweeps import sweep1d
 
 
-@pytest.fixture(autouse=True)
-def _warnings_are_errors():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.filterwarnings("error")   # a figure that warns (e.g. a layout that does not fit) fails
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,5 @@
 """Figure texts read as prose: axis labels without doubled words or mid-phrase capitals, legends in the
 strategies' labels, no colliding tick labels, every colour explained, captions that say what is drawn."""
-import warnings
 
 import matplotlib
 import pytest
@@ -13,11 +12,7 @@ from evogame.plotting.style import Labels, mid_phrase
 from evogame.report import report
 
 
-@pytest.fixture(autouse=True)
-def _warnings_are_errors():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.filterwarnings("error")   # a figure that warns (e.g. a layout that does not fit) fails
 
 
 def _texts(fig) -> list[str]:

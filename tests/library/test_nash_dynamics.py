@@ -50,8 +50,8 @@ def test_rest_points_are_the_nash_equilibria_of_2x2_games(entries, dynamics):
 
 
 @settings(deadline=None, max_examples=12)
-@given(st.lists(st.integers(-5, 5), min_size=24, max_size=24))
-def test_three_population_rest_points_are_nash_and_every_pure_equilibrium_is_found(entries):
+@given(st.lists(st.integers(-30, 30), min_size=24, max_size=24), st.sampled_from(["bnn", "projection"]))
+def test_three_population_rest_points_are_nash_and_every_pure_equilibrium_is_found(entries, dynamics):
     pops = [Population(f"p{k}", ("a", "b")) for k in range(3)]
     profiles = list(itertools.product(range(2), repeat=3))
     table = {s: tuple(entries[3 * n:3 * n + 3]) for n, s in enumerate(profiles)}
@@ -66,7 +66,7 @@ def test_three_population_rest_points_are_nash_and_every_pure_equilibrium_is_fou
                 out[k, s[k]] += u[s][k] * weight
         return out
 
-    a = analyze(game, dynamics="bnn")
+    a = analyze(game, dynamics=dynamics)
     for p in a.rest_points:
         x = [np.array(v) for v in p.shares]
         f = payoffs(x)

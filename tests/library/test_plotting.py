@@ -23,11 +23,7 @@ SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.toml"))
 CUBE_FAST = dict(starts=(0.3, 0.7), n_points=80)
 
 
-@pytest.fixture(autouse=True)
-def _warnings_are_errors():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
+pytestmark = pytest.mark.filterwarnings("error")   # a figure that warns (e.g. a layout that does not fit) fails
 
 
 @pytest.fixture(scope="module")
