@@ -31,7 +31,7 @@ import sympy
 from . import stability as st
 from .analysis import analyze
 from .dynamics import derive, structural_parameters
-from .dynamics.kinked import NASH_TOL
+from .dynamics.kinked import excess_payoffs, nash_holds
 from .dynamics.positive import positive_on_grid
 from .errors import AnalysisError, UndefinedDynamics
 from .game import Game
@@ -143,26 +143,13 @@ class ParametricRestPoints:
                               + ", ".join(face_label(work, f["support"]) for f in self.polynomial))
 
     def _excess(self, support, point) -> list:
-        """For dynamics whose rest points are the Nash equilibria: pairs ``(f_i - fbar, fbar)`` of every
-        unused strategy at the point (it is a rest point where each excess is <= NASH_TOL * max(1, |fbar|))."""
-        if not self.dyn.nash_rest_points:
-            return []
-        out = []
-        for S, shares, fp in zip(support, self.work.shares, self.fitness):
-            f = [e.xreplace(point) for e in fp]
-            fbar = sum(s.xreplace(point) * fi for s, fi in zip(shares, f))
-            out += [e for i, fi in enumerate(f) if i not in S for e in (fi - fbar, fbar)]
-        return out
+        """For dynamics whose rest points are the Nash equilibria, the Nash condition's terms at the point."""
+        return excess_payoffs(self.work, self.fitness, support, point) if self.dyn.nash_rest_points else []
 
-    def _nash(self, excess_fn, args, shape) -> np.ndarray:
+    @staticmethod
+    def _nash(excess_fn, args, shape) -> np.ndarray:
         """Where no unused strategy earns more than the mean payoff (all True without a Nash condition)."""
-        if excess_fn is None:
-            return np.ones(shape, dtype=bool)
-        values = [np.broadcast_to(np.asarray(v, dtype=complex), shape).real for v in excess_fn(*args)]
-        ok = np.ones(shape, dtype=bool)
-        for excess, fbar in zip(values[::2], values[1::2]):
-            ok &= excess <= NASH_TOL * np.maximum(1.0, np.abs(fbar))
-        return ok
+        return np.ones(shape, dtype=bool) if excess_fn is None else nash_holds(excess_fn(*args), shape)
 
     def _param_grid(self, grids, shape) -> np.ndarray:
         """Every parameter's value at every grid point: ``(..., P)`` (the swept ones from the grids)."""

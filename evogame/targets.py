@@ -19,7 +19,7 @@ import numpy as np
 import sympy
 
 from .dynamics import derive
-from .dynamics.kinked import NASH_TOL
+from .dynamics.kinked import excess_payoffs, nash_holds
 from .dynamics.positive import positive_on_grid
 from .errors import AnalysisError, UndefinedDynamics
 from .game import Game
@@ -119,11 +119,8 @@ class _CornerConditions:
         self.pvec = dyn.parameter_vector(work.values())
         self.excess = None
         if dyn.nash_rest_points:
-            pairs = []
-            for S, fp in zip(t.support, dyn.fitness):
-                used = fp[S[0]].xreplace(t.corner).xreplace(t.others)
-                pairs += [e for i, f in enumerate(fp) if i != S[0]
-                          for e in (f.xreplace(t.corner).xreplace(t.others) - used, used)]
+            fitness = [[f.xreplace(t.others) for f in fp] for fp in dyn.fitness]
+            pairs = excess_payoffs(work, fitness, t.support, t.corner)
             self.excess = sympy.lambdify([t.symbol], pairs, modules="numpy") if pairs else None
         self.positive = None
         if dyn.needs_positive_payoffs:
@@ -156,9 +153,7 @@ class _CornerConditions:
         if self.positive is not None:
             ok &= self.positive(u)
         if self.excess is not None:
-            values = [np.broadcast_to(np.asarray(v, dtype=float), u.shape) for v in self.excess(u)]
-            for excess, used in zip(values[::2], values[1::2]):
-                ok &= excess <= NASH_TOL * np.maximum(1.0, np.abs(used))
+            ok &= nash_holds(self.excess(u), u.shape)
         if not self.t.dyn.smooth:   # exactly at a kink: the bisection then finds the kink itself, not a band's edge
             ok &= ~self.kinks(u, relative=0.0)
         return ok

@@ -17,7 +17,7 @@ import sympy
 from ..restpoints import find_rest_points
 from .base import Dynamics
 
-__all__ = ["KinkedDynamics", "positive_part", "NASH_TOL", "KINK_TOL"]
+__all__ = ["KinkedDynamics", "positive_part", "excess_payoffs", "nash_holds", "NASH_TOL", "KINK_TOL"]
 
 #: an unused strategy may earn at most this much more than the mean payoff at a (numeric) Nash equilibrium
 NASH_TOL = 1e-9
@@ -28,6 +28,28 @@ KINK_TOL = 1e-9
 def positive_part(u: sympy.Expr) -> sympy.Expr:
     """``[u]_+ = (u + |u|)/2``: differentiable except at ``u = 0`` (its derivative is ``(1 + sign u)/2``)."""
     return (u + sympy.Abs(u)) / 2
+
+
+def excess_payoffs(game, fitness, support, point) -> list:
+    """The Nash condition's terms at ``point`` (a substitution of the state variables): for every strategy
+    outside ``support`` (per population, the strategies in use), the pair ``(f_i - fbar, fbar)`` as
+    expressions in what ``fitness`` still leaves symbolic.  Read by :func:`nash_holds`."""
+    out = []
+    for S, shares, fp in zip(support, game.shares, fitness):
+        f = [e.xreplace(point) for e in fp]
+        fbar = sum(s.xreplace(point) * fi for s, fi in zip(shares, f))
+        out += [e for i, fi in enumerate(f) if i not in S for e in (fi - fbar, fbar)]
+    return out
+
+
+def nash_holds(values, shape) -> np.ndarray:
+    """Where no unused strategy earns more than the mean: the pairs of :func:`excess_payoffs`, evaluated
+    (arrays broadcasting to ``shape``), each excess at most NASH_TOL * max(1, |fbar|)."""
+    values = [np.broadcast_to(np.asarray(v, dtype=complex), shape).real for v in values]
+    ok = np.ones(shape, dtype=bool)
+    for excess, fbar in zip(values[::2], values[1::2]):
+        ok &= excess <= NASH_TOL * np.maximum(1.0, np.abs(fbar))
+    return ok
 
 
 class KinkedDynamics(Dynamics):
