@@ -18,6 +18,7 @@ import sympy
 from . import stability as st
 from .dynamics import Dynamics, chosen_dynamics, derive, with_structural
 from .formatting import number
+from .rational import fraction_function, to_fraction, to_sympy
 from .game import Game, exact, game_of
 from .simulation import project, simulate
 from .restpoints import face_label, full_state
@@ -276,7 +277,7 @@ def _classified(game: Game, dyn: Dynamics, c, subs, pvec, rtol, budget, notes) -
         try:
             with time_limit(budget):  # algebraic points can make the exact Jacobian slow
                 J_exact = _exact_jacobian(dyn, subs, c.exact_state)
-                exact = (np.array(J_exact.evalf(30).tolist(), dtype=float), *st.classify_exact(J_exact))
+                exact = _exact_class(J_exact)
         except Timeout:
             notes.append(f"rest point {face_label(game, c.face.support)} at "
                          f"{[round(float(v), 6) for v in c.state]}: exact classification exceeded "
@@ -289,6 +290,22 @@ def _classified(game: Game, dyn: Dynamics, c, subs, pvec, rtol, budget, notes) -
         tol = st.tolerance(J, rtol)
         cls, how = st.classify(ev, tol), "float64 eigenvalues"
     return RestPoint(game, c.face.support, c.state, c.exact_state, J, ev, cls, tol, c.method, how)
+
+
+#: up to this dimension an exact Jacobian is always classified at 60 digits with its zero real parts decided
+#: exactly (a few ms); beyond it, float64 eigenvalues first, exact only where their proved bound does not decide
+EXACT_SIGNS_MAX_DIM = 3
+
+
+def _exact_class(J: sympy.Matrix) -> tuple:
+    """(float Jacobian, eigenvalues, class, tolerance, rule) of a Jacobian with exact entries."""
+    rational = all(v.is_Rational for v in J)
+    J_float = np.array([float(v) for v in J] if rational else J.evalf(30).tolist(), dtype=float).reshape(J.shape)
+    if rational and J.rows > EXACT_SIGNS_MAX_DIM:
+        proved = st.proved_signs(J_float)
+        if proved is not None:
+            return (J_float, proved[0], proved[1], 0.0, st.BAUER_FIKE)
+    return (J_float, *st.classify_exact(J))
 
 
 #: distance and time of the nearby paths that describe a point without a Jacobian
@@ -341,8 +358,25 @@ def _order(p: RestPoint):
 
 
 def _exact_jacobian(dyn: Dynamics, subs: dict, exact_state) -> sympy.Matrix:
+    """The Jacobian at an exact state: Fraction arithmetic where everything is rational, else sympy."""
+    values = [to_fraction(v) for v in exact_state] + [to_fraction(subs.get(s, s)) for s in dyn.parameters]
+    fn = _fraction_jacobian(dyn) if None not in values else None
+    if fn is not None:
+        try:
+            d = len(dyn.variables)
+            entries = fn(*values)
+            return sympy.Matrix(d, d, [to_sympy(v) for v in entries])
+        except ZeroDivisionError:
+            pass
     point = dict(zip(dyn.variables, exact_state))
     return dyn.jacobian.subs(subs).subs(point).applyfunc(sympy.expand)
+
+
+def _fraction_jacobian(dyn: Dynamics):
+    """The dynamics' Jacobian compiled for exact rational evaluation (once per dynamics; None if not rational)."""
+    if not hasattr(dyn, "_fraction_jacobian"):
+        dyn._fraction_jacobian = fraction_function(list(dyn.jacobian), list(dyn.variables) + list(dyn.parameters))
+    return dyn._fraction_jacobian
 
 
 def _symbolic(game: Game, dyn: Dynamics, values: dict, budget, notes) -> list[dict]:

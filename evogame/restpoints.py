@@ -33,6 +33,7 @@ import sympy
 
 from .errors import AnalysisError
 from .game import Game
+from .face_solver import FaceSolver, supports
 from .timelimit import Timeout, time_limit
 
 RESIDUAL_TOL = 1e-10
@@ -134,36 +135,47 @@ def faces(game: Game, fitness) -> list[Face]:
     :data:`MAX_FACES` faces (the enumeration would not end in useful time;
     simulate or sample basins instead).
     """
+    _check_face_count(game)
+    return [face_of(game, fitness, support) for support in supports(game)]
+
+
+def _check_face_count(game: Game) -> None:
     count = face_count(game)
     if count > MAX_FACES:
         raise AnalysisError(f"the game has {count} faces (support profiles); solving every face is limited to "
                             f"{MAX_FACES}: fewer strategies or populations, or use simulate / basins, "
                             "which do not enumerate faces")
-    per_pop = [[S for k in range(1, p.n + 1) for S in itertools.combinations(range(p.n), k)]
-               for p in game.populations]
-    out = []
-    for support in itertools.product(*per_pop):
-        subs, unknowns, shares = {}, [], []
-        for p, (pop, S, sl) in enumerate(zip(game.populations, support, game.slices())):
-            red = game.variables[sl]
-            k = S[-1]
-            free = [sympy.Symbol(f"u_{p}_{i}", real=True) for i in S[:-1]]
-            unknowns.extend(free)
-            value = {i: u for i, u in zip(S[:-1], free)}
-            rest = sympy.Integer(1) - sympy.Add(*free)
-            if k < pop.n - 1:
-                value[k] = rest
-            for i in range(pop.n - 1):
-                subs[red[i]] = value.get(i, sympy.Integer(0))
-            shares.append(tuple(sympy.expand(s.subs(subs)) for s in game.shares[p]))
-        eqs = []
-        for p, S in enumerate(support):
-            k = S[-1]
-            for i in S[:-1]:
-                eqs.append(fitness[p][i] - fitness[p][k])
-        eqs = [e.subs(subs) for e in eqs]
-        out.append(Face(support, tuple(unknowns), subs, tuple(shares), eqs))
-    return out
+
+
+@dataclass(frozen=True)
+class SupportOnly:
+    """A face known by its support alone (a point found without sympy needs no more)."""
+
+    support: tuple
+
+
+def face_of(game: Game, fitness, support) -> Face:
+    """The face of ``support`` (strategies in use per population) with its rest-point equations in sympy."""
+    subs, unknowns, shares = {}, [], []
+    for p, (pop, S, sl) in enumerate(zip(game.populations, support, game.slices())):
+        red = game.variables[sl]
+        k = S[-1]
+        free = [sympy.Symbol(f"u_{p}_{i}", real=True) for i in S[:-1]]
+        unknowns.extend(free)
+        value = {i: u for i, u in zip(S[:-1], free)}
+        rest = sympy.Integer(1) - sympy.Add(*free)
+        if k < pop.n - 1:
+            value[k] = rest
+        for i in range(pop.n - 1):
+            subs[red[i]] = value.get(i, sympy.Integer(0))
+        shares.append(tuple(sympy.expand(s.subs(subs)) for s in game.shares[p]))
+    eqs = []
+    for p, S in enumerate(support):
+        k = S[-1]
+        for i in S[:-1]:
+            eqs.append(fitness[p][i] - fitness[p][k])
+    eqs = [e.subs(subs) for e in eqs]
+    return Face(tuple(support), tuple(unknowns), subs, tuple(shares), eqs)
 
 
 def _numerators(eqs) -> list[sympy.Expr]:
@@ -455,8 +467,41 @@ def find_rest_points(game: Game, fitness, *, budget: float | None = 10.0,
     """
     notes: list[str] = []
     candidates, continua = [], []
+    solver = FaceSolver.of(game, fitness) if numeric_values is None else None
+    if solver is not None:
+        return _find_with_solver(game, fitness, solver, budget)
     for face in faces(game, fitness):
         c, k, _ = solve_face(face, budget=budget, numeric_values=numeric_values, notes=notes)
         candidates.extend(c)
         continua.extend(k)
+    return candidates, continua, notes
+
+
+#: up to this many faces, sympy turns the numeric roots of a nonlinear face into exact algebraic numbers
+EXACT_ALGEBRAIC_MAX_FACES = 64
+
+
+def _find_with_solver(game: Game, fitness, solver: FaceSolver, budget):
+    """:func:`find_rest_points` with numeric faces (:mod:`evogame.face_solver`); sympy only where it must."""
+    _check_face_count(game)
+    notes, candidates, continua = [], [], []
+    delegated, refined = [], 0
+    small = face_count(game) <= EXACT_ALGEBRAIC_MAX_FACES
+    for support in supports(game):
+        outcome = solver.solve(support)
+        exact_wanted = small and solver.exact is not None and outcome.states and outcome.exact_states[0] is None
+        if outcome.delegate is None and not exact_wanted:
+            candidates.extend(Candidate(SupportOnly(support), x, exact_state=e, method="exact" if e else "numeric")
+                              for x, e in zip(outcome.states, outcome.exact_states))
+            continue
+        if outcome.delegate is not None:
+            delegated.append(f"{face_label(game, support)} ({outcome.delegate})")
+        else:
+            refined += 1
+        c, k, _ = solve_face(face_of(game, fitness, support), budget=budget, notes=notes)
+        candidates.extend(c)
+        continua.extend(k)
+    if delegated:
+        notes.append(f"{len(delegated)} face(s) solved with sympy, not numerically: " + "; ".join(delegated[:5])
+                     + ("; ..." if len(delegated) > 5 else ""))
     return candidates, continua, notes

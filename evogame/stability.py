@@ -281,6 +281,43 @@ def classify_exact(J: sympy.Matrix) -> tuple[np.ndarray, str, float, str]:
         return (_snapped(ev_np, tol) if cls == NON_HYPERBOLIC else ev_np), cls, tol, f"{DIGITS}-digit eigenvalues"
 
 
+#: the largest eigenvector condition number for which :func:`proved_signs` trusts a Bauer-Fike bound
+MAX_EIGENVECTOR_CONDITION = 1e8
+#: the name of that rule in ``RestPoint.classified_by`` and the outputs
+BAUER_FIKE = "exact Jacobian, float64 eigenvalues with a Bauer-Fike bound"
+
+
+def proved_signs(J: np.ndarray) -> tuple[np.ndarray, str] | None:
+    """Float64 eigenvalues of ``J`` and its class, when a proved error bound decides every sign; else None.
+
+    With ``J ~ V diag(w) V^-1`` from ``numpy.linalg.eig`` and ``E = J - V diag(w) V^-1``, every eigenvalue
+    of ``J`` lies within ``kappa(V) ||E||_2`` of some ``w_i`` (Bauer-Fike), and each connected union of
+    those discs holds as many eigenvalues of ``J`` as of ``w``.  The radius is enlarged for the rounding
+    of ``E`` itself (``4 d eps kappa ||J||``) and by a factor 10.  When no disc meets the imaginary axis,
+    the number of eigenvalues with negative and positive real part is proved -- so is the class, and
+    no real part is zero.  A defective or ill-conditioned ``V`` (kappa > 1e8), or a disc that meets the
+    axis, gives None: the caller decides exactly.
+    """
+    J = np.asarray(J, dtype=float)
+    d = J.shape[0]
+    if d == 0 or not np.all(np.isfinite(J)):
+        return None
+    w, V = np.linalg.eig(J)
+    try:
+        V_inv = np.linalg.inv(V)
+    except np.linalg.LinAlgError:
+        return None
+    kappa = np.linalg.norm(V, 2) * np.linalg.norm(V_inv, 2)
+    if not np.isfinite(kappa) or kappa > MAX_EIGENVECTOR_CONDITION:
+        return None
+    E = J - (V * w) @ V_inv
+    norm_J = np.linalg.norm(J, 2)
+    radius = 10.0 * kappa * (np.linalg.norm(E, 2) + 4 * d * np.finfo(float).eps * kappa * norm_J) + 1e-300
+    if np.any(np.abs(w.real) <= radius):
+        return None
+    return sorted_eigenvalues(w), classify(w.real, 0.0)
+
+
 def _eigenvalues_60(J: sympy.Matrix, M) -> list:
     """The eigenvalues of ``J`` to ``DIGITS`` digits: mpmath's QR, else the roots of the characteristic polynomial.
 

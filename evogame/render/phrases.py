@@ -10,6 +10,7 @@ import sympy
 
 from ..formatting import complex_number, number
 from ..game import Game
+from ..stability import BAUER_FIKE
 from .document import LATEX, MARKDOWN, PLAIN, Math, Notation, Only, inline, join
 
 __all__ = ["shares_text", "coordinates_text", "coordinates_header", "eigenvalues_text", "state_variables",
@@ -67,6 +68,10 @@ def classification_rule(rest_points: Sequence, rtol: float) -> tuple:
     if any(h.startswith("exact") for h in how):
         rules.append(inline("points found exactly with a rational Jacobian: a zero real part is decided exactly "
                             "(no tolerance)"))
+    if any(h.startswith(BAUER_FIKE) for h in how):
+        rules.append(inline("where the signs of all real parts are proved by a Bauer-Fike bound on the float64 "
+                            "eigenvalues of the exact Jacobian, no real part is zero; elsewhere they are decided "
+                            "exactly"))
     if any(h.startswith("60-digit") for h in how):
         rules.append(inline("points with algebraic coordinates: 60-digit eigenvalues, ", _RE, " ", _LE,
                             " 1e-30 x max(1, ", _MAX_J, ") counts as zero"))

@@ -1,0 +1,301 @@
+"""Rest points face by face without sympy: linear algebra and Krawczyk boxes on multi-affine payoffs.
+
+When every expected payoff is a polynomial with numbers for coefficients in
+which each monomial holds at most one share of each population (every
+payoff table of a matrix game), the rest-point equations of a face are
+*multi-affine* in its unknowns.  :class:`FaceSolver` then solves each face
+numerically and proves what it reports:
+
+* a face whose equations are affine (every face of a one-population game,
+  every face of a two-population game, a face with at most two mixed
+  populations): one linear system.  With rational payoffs a face that could
+  hold a rest point is solved again exactly in ``Fraction`` arithmetic (the
+  state is then exact, as sympy would give it, and positivity is decided
+  exactly); a face the float solve shows to be empty is dropped only when
+  the solution lies outside the face by more than its error bound;
+* a face with three or more mixed populations: :func:`evogame.krawczyk.box_roots`
+  finds every root in a box around the face, each proved unique in its
+  enclosure; a share is positive when it is over the whole enclosure.
+
+A face the numbers do not decide -- a singular system (a continuum, or no
+solution), a root on the face's boundary, a search that cannot prove a root
+(a double root) -- is handed back (``delegate``) and solved with sympy as
+before, so nothing is reported on a guess.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+import sympy
+
+from .krawczyk import MAX_UNKNOWNS, box_roots
+from .rational import to_fraction, to_sympy
+
+__all__ = ["FaceSolver", "FaceOutcome"]
+
+#: how far the box around a face reaches beyond it (so that a root on the boundary is inside the box)
+MARGIN = 1 / 32
+
+
+@dataclass
+class FaceOutcome:
+    """Rest points of one face: reduced states (float), exact states (sympy, or None), and how."""
+
+    states: list = field(default_factory=list)
+    exact_states: list = field(default_factory=list)
+    method: str = "exact"
+    delegate: str | None = None     # why the face must be solved another way (None: decided here)
+
+
+class FaceSolver:
+    """The multi-affine payoffs of a game with numbers for parameters, ready to solve any face.
+
+    Build with :meth:`of`, which returns None when the payoffs are not multi-affine polynomials with
+    number coefficients (then sympy solves every face).
+    """
+
+    def __init__(self, game, monomials, coefficients, exact):
+        self.game = game
+        self.d = game.dimension
+        self.sizes = [p.n for p in game.populations]
+        self.offsets = np.cumsum([0] + self.sizes)[:-1]
+        self.var_pop = [p for p, n in enumerate(self.sizes) for _ in range(n - 1)]
+        self.monomials = monomials                       # tuples of variable indices
+        self.C = np.array(coefficients, dtype=float)      # (strategies, monomials)
+        self.exact = exact                                # per strategy [(Fraction, monomial index)], or None
+        deg = max([len(mono) for mono in monomials] + [1])
+        self.index = np.array([list(mono) + [self.d] * (deg - len(mono)) for mono in monomials], dtype=int)
+        self.scale = max(1.0, float(np.abs(self.C).sum(axis=1).max(initial=0.0)))
+
+    @classmethod
+    def of(cls, game, fitness) -> "FaceSolver | None":
+        variables = list(game.variables)
+        pop_of = [p for p, pop in enumerate(game.populations) for _ in range(pop.n - 1)]
+        monomials, table, rows = [], {}, []
+        for f in (f for fp in fitness for f in fp):
+            try:
+                poly = sympy.Poly(sympy.expand(f), *variables) if variables else None
+            except sympy.PolynomialError:
+                return None
+            terms = poly.terms() if poly is not None else [((), f)]
+            row = {}
+            for exps, coeff in terms:
+                if any(e > 1 for e in exps) or not (coeff.is_Number or coeff.is_number):
+                    return None
+                mono = tuple(k for k, e in enumerate(exps) if e)
+                pops = [pop_of[k] for k in mono]
+                if len(set(pops)) != len(pops):
+                    return None
+                if mono not in table:
+                    table[mono] = len(monomials)
+                    monomials.append(mono)
+                row[table[mono]] = coeff
+            rows.append(row)
+        coefficients = [[float(row.get(k, 0)) for k in range(len(monomials))] for row in rows]
+        exact = [[(to_fraction(c), k) for k, c in row.items()] for row in rows]
+        if any(c is None for row in exact for c, _ in row):
+            exact = None
+        return cls(game, monomials, coefficients, exact)
+
+    # -- evaluation ------------------------------------------------------------
+    def payoffs(self, X: np.ndarray) -> np.ndarray:
+        """Every strategy's payoff at states ``X`` (N, d) -> (N, strategies)."""
+        X1 = np.concatenate([X, np.ones((len(X), 1))], axis=1)
+        return X1[:, self.index].prod(axis=2) @ self.C.T
+
+    def payoffs_exact(self, x: Sequence[Fraction]) -> list[Fraction]:
+        values = []
+        for mono in self.monomials:
+            v = Fraction(1)
+            for k in mono:
+                v *= x[k]
+            values.append(v)
+        return [sum((c * values[k] for c, k in row), Fraction(0)) for row in self.exact]
+
+    # -- one face -------------------------------------------------------------------
+    def solve(self, support) -> FaceOutcome:
+        face = _FaceMap(self, support)
+        if face.m == 0:
+            exact = tuple(sympy.Integer(int(v)) for v in face.c)
+            return FaceOutcome([face.c.copy()], [exact])
+        if face.linear:
+            return self._solve_linear(face)
+        if face.m > MAX_UNKNOWNS:
+            return FaceOutcome(delegate=f"{face.m} unknowns on a face of degree > 1")
+        return self._solve_boxes(face)
+
+    def _solve_linear(self, face: "_FaceMap") -> FaceOutcome:
+        m = face.m
+        G = face.equations(np.vstack([np.zeros(m), np.eye(m)]))
+        b, A = -G[0], (G[1:] - G[0]).T
+        s = np.linalg.svd(A, compute_uv=False)
+        if s[-1] <= 1e-12 * max(1.0, s[0]):
+            return self._solve_linear_exactly(face) if self.exact else FaceOutcome(delegate="singular system")
+        u = np.linalg.solve(A, b)
+        cond = s[0] / s[-1]
+        error = 100 * cond * np.finfo(float).eps * (1 + np.abs(u).max()) * (1 + np.abs(b).max() / s[-1])
+        shares = face.shares(u)
+        if shares.min() < -error:
+            return FaceOutcome(method="numeric")
+        if self.exact:
+            return self._solve_linear_exactly(face)
+        if shares.min() > error:
+            return FaceOutcome([face.state(u)], [None], "numeric")
+        return FaceOutcome(delegate="a share within rounding of zero")
+
+    def _solve_linear_exactly(self, face: "_FaceMap") -> FaceOutcome:
+        m = face.m
+        points = [[Fraction(0)] * m] + [[Fraction(int(i == j)) for i in range(m)] for j in range(m)]
+        G = [face.equations_exact(u) for u in points]
+        rows = [[G[j + 1][i] - G[0][i] for j in range(m)] + [-G[0][i]] for i in range(m)]
+        u = _gauss(rows, m)
+        if u is None:
+            return FaceOutcome(delegate="singular system (a continuum or no rest point)")
+        if u is False:
+            return FaceOutcome()
+        if min(face.shares_exact(u)) <= 0:
+            return FaceOutcome()
+        x = face.state_exact(u)
+        return FaceOutcome([np.array([float(v) for v in x])], [tuple(to_sympy(v) for v in x)])
+
+    def _solve_boxes(self, face: "_FaceMap") -> FaceOutcome:
+        m = face.m
+        found = box_roots(face.equations, np.full(m, -MARGIN), np.full(m, 1 + MARGIN),
+                          scale=self.scale, blocks=face.blocks)
+        if not found.complete:
+            return FaceOutcome(delegate=f"box search undecided after {found.boxes} boxes (a singular root?)")
+        states = []
+        for root, (lo, hi) in zip(found.roots, found.enclosures):
+            low, high = face.share_bounds(lo, hi)
+            if np.any(high <= 0):
+                continue
+            if np.any(low <= 0):
+                return FaceOutcome(delegate="a root on the boundary of the face")
+            states.append(face.state(root))
+        return FaceOutcome(states, [None] * len(states), "numeric")
+
+
+class _FaceMap:
+    """A face in its unknowns ``u``: reduced state ``x = B u + c``, its equations and shares."""
+
+    def __init__(self, solver: FaceSolver, support):
+        self.solver = solver
+        d = solver.d
+        cols, c, blocks, eq = [], np.zeros(d), [], []
+        B_entries = []
+        k_var = 0
+        for p, (n, S) in enumerate(zip(solver.sizes, support)):
+            free = list(S[:-1])
+            block = list(range(len(cols), len(cols) + len(free)))
+            cols.extend((p, i) for i in free)
+            blocks.append(block)
+            last = S[-1]
+            for i in range(n - 1):
+                if i in free:
+                    B_entries.append((k_var + i, block[free.index(i)], 1.0))
+                elif i == last:
+                    c[k_var + i] = 1.0
+                    B_entries.extend((k_var + i, j, -1.0) for j in block)
+            base = solver.offsets[p]
+            eq.extend((base + i, base + last) for i in free)
+            k_var += n - 1
+        self.m = len(cols)
+        self.B = np.zeros((d, self.m))
+        for r, j, v in B_entries:
+            self.B[r, j] = v
+        self.c = c
+        self.blocks = [b for b in blocks]
+        self.mixed = [len(S) > 1 for S in support]
+        self.last_free = [S[-1] < n - 1 for n, S in zip(solver.sizes, support)]
+        self.rows = np.array([a for a, _ in eq], dtype=int)
+        self.refs = np.array([b for _, b in eq], dtype=int)
+        self.live = self._live(support)
+        self.linear = self._is_linear()
+
+    def _live(self, support) -> np.ndarray:
+        """Which reduced variables are not identically zero on the face."""
+        live = []
+        for n, S in zip(self.solver.sizes, support):
+            live.extend(i in S for i in range(n - 1))
+        return np.array(live, dtype=bool)
+
+    def _is_linear(self) -> bool:
+        """Affine equations: no monomial of the face's equations has two variables of mixed populations."""
+        used = np.abs(self.solver.C[self.rows]).sum(axis=0) + np.abs(self.solver.C[self.refs]).sum(axis=0)
+        for k, mono in enumerate(self.solver.monomials):
+            if used[k] == 0 or not all(self.live[v] for v in mono):
+                continue
+            if sum(self.mixed[self.solver.var_pop[v]] for v in mono) > 1:
+                return False
+        return True
+
+    def equations(self, U: np.ndarray) -> np.ndarray:
+        F = self.solver.payoffs(U @ self.B.T + self.c)
+        return F[:, self.rows] - F[:, self.refs]
+
+    def equations_exact(self, u: Sequence[Fraction]) -> list[Fraction]:
+        F = self.solver.payoffs_exact(self.state_exact(u))
+        return [F[a] - F[b] for a, b in zip(self.rows, self.refs)]
+
+    def state(self, u: np.ndarray) -> np.ndarray:
+        return self.B @ u + self.c
+
+    def state_exact(self, u: Sequence[Fraction]) -> list[Fraction]:
+        return [Fraction(int(self.c[r])) + sum((Fraction(int(self.B[r, j])) * u[j]
+                                                 for j in range(self.m) if self.B[r, j]), Fraction(0))
+                for r in range(len(self.c))]
+
+    def shares(self, u: np.ndarray) -> np.ndarray:
+        """The shares that must be positive on the face's relative interior (free ones and each block's rest)."""
+        out = [u[b] for b in self.blocks if b] + [np.array([1 - u[b].sum()]) for b in self.blocks if b]
+        return np.concatenate(out) if out else np.zeros(0)
+
+    def shares_exact(self, u: Sequence[Fraction]) -> list[Fraction]:
+        out = [u[j] for b in self.blocks for j in b]
+        out += [1 - sum((u[j] for j in b), Fraction(0)) for b in self.blocks if b]
+        return out
+
+    def share_bounds(self, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds of those shares over the box [lo, hi]."""
+        low = [lo[b] for b in self.blocks if b] + [np.array([1 - hi[b].sum()]) for b in self.blocks if b]
+        high = [hi[b] for b in self.blocks if b] + [np.array([1 - lo[b].sum()]) for b in self.blocks if b]
+        return np.concatenate(low), np.concatenate(high)
+
+
+def _gauss(rows: list[list[Fraction]], m: int):
+    """Solve the augmented system exactly: the solution, None if singular and consistent, False if inconsistent."""
+    rows = [r[:] for r in rows]
+    rank = 0
+    pivots = []
+    for col in range(m):
+        pivot = next((r for r in range(rank, len(rows)) if rows[r][col] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        p = rows[rank][col]
+        rows[rank] = [v / p for v in rows[rank]]
+        for r in range(len(rows)):
+            if r != rank and rows[r][col] != 0:
+                f = rows[r][col]
+                rows[r] = [a - f * b for a, b in zip(rows[r], rows[rank])]
+        pivots.append(col)
+        rank += 1
+    if any(all(v == 0 for v in r[:m]) and r[m] != 0 for r in rows[rank:]):
+        return False
+    if rank < m:
+        return None
+    u = [Fraction(0)] * m
+    for r, col in enumerate(pivots):
+        u[col] = rows[r][m]
+    return u
+
+
+def supports(game) -> itertools.product:
+    """Every support profile: a non-empty set of strategies per population."""
+    per_pop = [[S for k in range(1, p.n + 1) for S in itertools.combinations(range(p.n), k)]
+               for p in game.populations]
+    return itertools.product(*per_pop)
