@@ -325,10 +325,11 @@ def bench_dynamics(quick: bool) -> list[dict]:
 
 from .noise import bench_noise   # noqa: E402
 from .uncertainty import bench_uncertainty   # noqa: E402
+from .analysis import bench_analysis   # noqa: E402
 
 BENCHMARKS = {"batch": bench_batch, "dynamics": bench_dynamics, "nashpy": bench_nashpy, "egttools": bench_egttools,
               "regime_map": bench_regime_map, "processes": bench_processes, "noise": bench_noise,
-              "uncertainty": bench_uncertainty,
+              "uncertainty": bench_uncertainty, "analysis": bench_analysis,
               "finite": lambda quick: __import__("benchmarks.finite", fromlist=["bench_finite"]).bench_finite(quick)}
 
 
