@@ -43,10 +43,13 @@ class RestPoint:
     classification : one of ``stability.CLASSES``.
     tolerance : the absolute tolerance on real parts used to classify (0 when
         decided exactly).
-    method : how the point was found: ``"exact"`` (sympy) or ``"numeric"``
-        (fallback, residual <= 1e-10).
+    method : how the point was found: ``"exact"`` (sympy, or exact Fractions on
+        a linear face) or ``"numeric"`` (proved by Krawczyk's test, or the
+        fallback with residual <= 1e-10).
     classified_by : ``"exact (rational characteristic polynomial)"`` (zero real
-        parts decided exactly), ``"60-digit eigenvalues"`` (algebraic point,
+        parts decided exactly), ``stability.BAUER_FIKE`` (exact Jacobian of
+        dimension > 3 whose float64 eigenvalues' signs a proved error bound
+        decides), ``"60-digit eigenvalues"`` (algebraic point,
         relative tolerance 1e-30) or ``"float64 eigenvalues"`` (numeric point,
         relative tolerance ``rtol``).
     symbolic : in symbolic mode, ``state``, ``eigenvalues``, ``condition``

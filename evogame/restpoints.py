@@ -13,7 +13,11 @@ in the support is strictly positive (one with a zero share belongs to a
 smaller face and is found there).  Faces are disjoint, so no point is found
 twice.
 
-Solving is exact with sympy (rational or symbolic parameters) within a time
+When the payoffs are multi-affine with number coefficients (every payoff
+table), faces are solved without sympy by :class:`evogame.face_solver.FaceSolver`
+(exact Fractions on linear faces, roots proved by Krawczyk's test on the
+others); a face it cannot decide, and every face of other games, is solved
+as follows.  Solving is exact with sympy (rational or symbolic parameters) within a time
 budget per face; past the budget, or when sympy cannot solve, a numeric
 fallback runs: univariate polynomial roots (complete) or, with several
 unknowns, multistart Newton from a quasi-random sample of the face (may miss

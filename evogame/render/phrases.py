@@ -65,13 +65,13 @@ def classification_rule(rest_points: Sequence, rtol: float) -> tuple:
     """
     how = {p.classified_by for p in rest_points}
     rules = []
-    if any(h.startswith("exact") for h in how):
+    if any(h.startswith("exact (") for h in how):
         rules.append(inline("points found exactly with a rational Jacobian: a zero real part is decided exactly "
                             "(no tolerance)"))
     if any(h.startswith(BAUER_FIKE) for h in how):
-        rules.append(inline("where the signs of all real parts are proved by a Bauer-Fike bound on the float64 "
-                            "eigenvalues of the exact Jacobian, no real part is zero; elsewhere they are decided "
-                            "exactly"))
+        rules.append(inline("points found exactly in more than 3 dimensions: the signs of all real parts are "
+                            "proved by a Bauer-Fike bound on the float64 eigenvalues of the exact Jacobian (so none "
+                            "is zero); where the bound does not decide, a zero real part is decided exactly"))
     if any(h.startswith("60-digit") for h in how):
         rules.append(inline("points with algebraic coordinates: 60-digit eigenvalues, ", _RE, " ", _LE,
                             " 1e-30 x max(1, ", _MAX_J, ") counts as zero"))
