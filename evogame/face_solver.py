@@ -136,8 +136,9 @@ class FaceSolver:
         if s[-1] <= 1e-12 * max(1.0, s[0]):
             return self._solve_linear_exactly(face) if self.exact else FaceOutcome(delegate="singular system")
         u = np.linalg.solve(A, b)
-        cond = s[0] / s[-1]
-        error = 100 * cond * np.finfo(float).eps * (1 + np.abs(u).max()) * (1 + np.abs(b).max() / s[-1])
+        # |du| <= (|dA| |u| + |db|) / s_min, with dA, db from evaluating the payoffs (m eps scale) and from the
+        # elimination (m eps s_max); a share sums up to m unknowns; a factor 100 for the constants
+        error = 100 * m ** 2 * np.finfo(float).eps * (self.scale + s[0]) * (1 + np.abs(u).max()) / s[-1]
         shares = face.shares(u)
         if shares.min() < -error:
             return FaceOutcome(method="numeric")

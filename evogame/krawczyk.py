@@ -56,13 +56,20 @@ class BoxRoots:
     enclosures: list = field(default_factory=list)
     complete: bool = True
     boxes: int = 0
+    _unique: list = field(default_factory=list, repr=False)
 
-    def add(self, root: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
-        for a, b in self.enclosures:   # unique in that enclosure: the same root
-            if np.all(root >= a) and np.all(root <= b):
+    def add(self, root: np.ndarray, lo: np.ndarray, hi: np.ndarray, unique: tuple) -> None:
+        """Keep a proved root unless it is one already kept.
+
+        ``unique`` = (a, b): the box in which this root was proved the only one.  Two enclosures of which
+        one lies inside the other's ``unique`` box hold the same root.
+        """
+        for (elo, ehi), (ua, ub) in zip(self.enclosures, self._unique):
+            if (np.all(lo >= ua) and np.all(hi <= ub)) or (np.all(elo >= unique[0]) and np.all(ehi <= unique[1])):
                 return
         self.roots.append(root)
         self.enclosures.append((lo, hi))
+        self._unique.append(unique)
 
 
 def box_roots(G: Callable[[np.ndarray], np.ndarray], lo: Sequence[float], hi: Sequence[float], *,
@@ -95,7 +102,7 @@ def box_roots(G: Callable[[np.ndarray], np.ndarray], lo: Sequence[float], hi: Se
         empty = ok & (np.any(Khi < wlo, axis=1) | np.any(Klo > whi, axis=1))
         for k in np.flatnonzero(proved):
             root, rlo, rhi = _contract(G, Klo[k], Khi[k], bits, slack)
-            out.add(root, rlo, rhi)
+            out.add(root, rlo, rhi, (wlo[k], whi[k]))
         rest = ~proved & ~empty
         lo, hi = lo[rest], hi[rest]
         if np.any(np.max(hi - lo, axis=1) < MIN_WIDTH):
@@ -170,7 +177,8 @@ def _krawczyk(G, lo, hi, bits, slack):
     absY = np.abs(Y)
     M = np.abs(np.eye(m) - Y @ Jm) + absY @ Jr
     centre = c - np.einsum("kij,kj->ki", Y, gc)
-    radius = np.einsum("kij,kj->ki", M, r) + absY.sum(axis=2) * slack + 4 * np.finfo(float).eps * np.abs(centre)
+    radius = (1 + 1e-9) * (np.einsum("kij,kj->ki", M, r) + absY.sum(axis=2) * slack) \
+        + 4 * np.finfo(float).eps * np.abs(centre)
     return centre - radius, centre + radius, ok
 
 
