@@ -180,7 +180,8 @@ def _per_point_substitution(game, names):
 
     from evogame import stability as st
     from evogame.dynamics import derive
-    from evogame.restpoints import faces, solve_face
+    from evogame.faces import faces
+    from evogame.restpoints import solve_face
 
     dyn = derive(game)
     values = game.values()

@@ -16,7 +16,7 @@ DISTRIBUTIONS = ["c_F=uniform:0:4", "r=uniform:0:4", "G_T=uniform:0:5"]
 def bench_uncertainty(quick: bool) -> list[dict]:
     from evogame.analysis import analyze
     from evogame.parametric import parametric_rest_points
-    from evogame.restpoints import face_label
+    from evogame.faces import face_label
     from evogame.scenario import load_scenario
     from evogame.studies.uncertainty import STABLE, uncertainty
 

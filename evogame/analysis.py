@@ -21,7 +21,7 @@ from .formatting import number
 from .rational import fraction_function, to_fraction, to_sympy
 from .game import Game, exact, game_of
 from .simulation import project, simulate
-from .restpoints import face_label, full_state
+from .faces import face_label, full_state
 from .timelimit import Timeout, time_limit
 
 if TYPE_CHECKING:

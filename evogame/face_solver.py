@@ -24,7 +24,6 @@ before, so nothing is reported on a guess.
 """
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Sequence
@@ -293,10 +292,3 @@ def _gauss(rows: list[list[Fraction]], m: int):
     for r, col in enumerate(pivots):
         u[col] = rows[r][m]
     return u
-
-
-def supports(game) -> itertools.product:
-    """Every support profile: a non-empty set of strategies per population."""
-    per_pop = [[S for k in range(1, p.n + 1) for S in itertools.combinations(range(p.n), k)]
-               for p in game.populations]
-    return itertools.product(*per_pop)

@@ -35,7 +35,8 @@ from .dynamics.kinked import excess_payoffs, nash_holds
 from .dynamics.positive import positive_on_grid
 from .errors import AnalysisError, UndefinedDynamics
 from .game import Game
-from .restpoints import face_label, faces, solve_face
+from .faces import face_label, faces
+from .restpoints import solve_face
 from .timelimit import Timeout
 
 __all__ = ["ParametricRestPoints", "PointwiseRestPoints", "parametric_rest_points", "display_labels", "order_key",

@@ -24,7 +24,7 @@ from .dynamics.positive import positive_on_grid
 from .errors import AnalysisError, UndefinedDynamics
 from .game import Game
 from .parametric import ABSENT, ParametricRestPoints, PointwiseRestPoints
-from .restpoints import face_label
+from .faces import face_label
 
 #: grid of a threshold whose target is analysed value by value (the rest points are found numerically)
 POINTWISE_GRID = 41

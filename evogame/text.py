@@ -13,7 +13,7 @@ from .render.document import BulletList, Column, Document, Heading, Paragraph, T
 from .render.phrases import (classification_rule, coordinates_header, coordinates_text, eigenvalues_text,
                              state_variables)
 from .render.plain import block_text, plain_text
-from .restpoints import face_label
+from .faces import face_label
 
 __all__ = ["analysis_text", "analysis_document", "payoff_text"]
 

@@ -14,7 +14,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..restpoints import accept_roots, interior_face, multistart_roots
+from ..faces import interior_face
+from ..restpoints import accept_roots, multistart_roots
 
 __all__ = ["interior_rest_points", "roots_on_face"]
 

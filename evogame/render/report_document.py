@@ -20,7 +20,7 @@ from ..errors import ScenarioError
 from ..expressions import parse_expression
 from ..formatting import number
 from ..game import Game
-from ..restpoints import face_label
+from ..faces import face_label
 from ..scenario import STRENGTH, strength_symbol
 from .document import (LATEX, MARKDOWN, PLAIN, Break, BulletList, Code, Column, Display, Document, Equations,
                        Figure, Formula, Formulas, Heading, Math, Notation, Only, Paragraph, Table, inline)

@@ -11,7 +11,7 @@ from ..dynamics import chosen_dynamics, structural_parameters
 from ..errors import ScenarioError
 from ..formatting import aligned
 from ..game import Game
-from ..restpoints import face_label
+from ..faces import face_label
 from ..scenario import Scenario, as_scenario
 from ..stability import RTOL
 from .mechanisms import apply

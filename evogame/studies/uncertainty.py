@@ -48,7 +48,7 @@ from ..dynamics import chosen_dynamics
 from ..errors import AnalysisError, EvogameError, ScenarioError, did_you_mean
 from ..expressions import parse_expression
 from ..parametric import ABSENT, display_labels, parametric_rest_points
-from ..restpoints import face_label
+from ..faces import face_label
 from ..scenario import STRENGTH, Scenario, as_scenario
 from .distributions import EXAMPLE, Distribution, parse_distribution
 from .sweeps import _work_game

@@ -20,7 +20,7 @@ from conftest import load
 from evogame import stability as st
 from evogame.analysis import analyze
 from evogame.errors import AnalysisError
-from evogame.restpoints import face_label
+from evogame.faces import face_label
 from evogame.timelimit import Timeout, time_limit
 from evogame.scenario import parse_scenario
 

@@ -11,7 +11,7 @@ from evogame.analysis import analyze
 from evogame.cli import jsonable, main
 from evogame.dynamics import derive
 from evogame.errors import ScenarioError
-from evogame.restpoints import face_label
+from evogame.faces import face_label
 from evogame.parametric import ParametricRestPoints
 from evogame.studies.sweeps import parse_axis, regime_map, sweep, sweep1d
 
