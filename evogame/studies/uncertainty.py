@@ -313,6 +313,7 @@ def _switches_up(model: Model, draws: np.ndarray, s: np.ndarray) -> np.ndarray:
         if not todo.size:
             break
         delta = step * np.maximum(1.0, np.abs(s[todo]))
+        model.tally.expect(2 * todo.size)     # the progress's total: both sides at once
         below = model.target_stable(draws[todo], s[todo] - delta)
         above = model.target_stable(draws[todo], s[todo] + delta)
         up[todo] = above & ~below
@@ -340,10 +341,12 @@ def _closed_form(scenario: Scenario, found, names, params):
 def _bisect(model: Model, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where the target is unstable at strength 0 and stable at 1: the switch, bisected at every such draw."""
     n = draws.shape[0]
+    model.tally.expect(2 * n)
     lo = model.target_stable(draws, np.zeros(n))
     hi = model.target_stable(draws, np.ones(n))
     up = ~lo & hi
     idx = np.nonzero(up)[0]
+    model.tally.expect(BISECT_STEPS * idx.size)
     a, b = np.zeros(idx.size), np.ones(idx.size)
     for _ in range(BISECT_STEPS if idx.size else 0):
         m = 0.5 * (a + b)

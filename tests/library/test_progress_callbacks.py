@@ -85,3 +85,17 @@ def test_symbolic_analysis_counts_the_rest_points():
     numeric = []
     analyze(scenario, progress=lambda done, total: numeric.append((done, total)))
     assert numeric == []                                       # numeric analysis is quick: no progress
+
+
+@needs_salib
+def test_uncertainty_closed_form_threshold_plans_both_sides_at_once():
+    from evogame.studies.uncertainty import uncertainty
+    calls = []
+    result = uncertainty(load("vertical"), ["c_D=uniform:0:5"], ["platform"], samples=1000, seed=3,
+                         progress=lambda done, total: calls.append((done, total)))
+    assert result.threshold["method"].startswith("closed form")
+    assert_counts(calls)
+    planned = 1000 + result.sobol["evaluations"]
+    totals = sorted({t for _, t in calls})
+    # the plan, then both sides of the switch at every draw with a finite threshold (and a retry, if any)
+    assert totals[0] == planned and totals[1] == planned + 2 * 1000 and len(totals) <= 3
