@@ -10,7 +10,7 @@ from ..cli.options import (budget_option, delay_option, dynamics_option, json_op
                            param_option, scenario_argument, strength_option)
 from ..cli.noise import analyze_noise_options, stochastic_stability_section
 from ..cli.output import echo_json
-from ..cli.progress import ProgressBar
+from ..cli.progress import ProgressBar, steps
 from ..cli.values import load, parse_delay, parse_params
 from ..formatting import jsonable
 from ..scenario.checks import MAX_BYTES
@@ -78,9 +78,9 @@ def command(scenario, params, mechanisms, strength, dynamics, delay, symbolic, b
             click.echo(stored["text"])
             click.echo("(cached result: the scenario file is unchanged; --no-cache recomputes)", err=True)
         return
-    if symbolic and not as_json:   # the slow part (seconds for three populations): say what is happening
-        click.echo(f"analyze: solving every face with the parameters symbolic (at most {budget:g} s of sympy "
-                   "per face)", err=True)
+    say = steps("analyze", symbolic and not as_json)
+    if say:   # the slow part (seconds for three populations): say what is happening
+        say(f"solving every face with the parameters symbolic (at most {budget:g} s of sympy per face)")
     with ProgressBar("symbolic stability conditions, per rest point", enabled=symbolic and not as_json) as progress:
         document, text = _analysis(scenario, params, mechanisms, strength, dynamics, symbolic, budget, delay,
                                    progress)

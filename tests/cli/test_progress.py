@@ -141,6 +141,7 @@ def test_symbolic_analysis_shows_a_bar_per_rest_point_and_nothing_with_json(term
     args = ["analyze", VERTICAL, "--symbolic", "--no-cache"]
     shown = invoke(args)
     assert shown.exit_code == 0, shown.output
+    assert shown.stderr.startswith("analyze: solving every face with the parameters symbolic")   # the step first
     assert counts(shown.stderr, "symbolic stability conditions") == [f"{k}/5" for k in range(6)]
     assert "symbolic stability conditions" not in shown.stdout
     quiet = invoke(args + ["--json"])
