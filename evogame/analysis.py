@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 import numpy as np
 import sympy
@@ -223,7 +223,8 @@ class Analysis:
 
 
 def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic: bool = False,
-            rtol: float = st.RTOL, budget: float | None = 10.0, dynamics=None) -> Analysis:
+            rtol: float = st.RTOL, budget: float | None = 10.0, dynamics=None,
+            progress: Callable[[int, int], None] | None = None) -> Analysis:
     """Find and classify every rest point of ``game``.
 
     Parameters
@@ -239,6 +240,9 @@ def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic
     dynamics : the dynamics, by name with its options (``"replicator"``,
         ``"logit:eta=0.1"``; see :data:`evogame.dynamics.DYNAMICS`); default:
         a scenario's ``[dynamics]``, else the replicator.
+    progress : in symbolic mode, called as ``progress(done, total)`` once the faces are solved
+        symbolically (``done`` 0) and after each of the ``total`` rest points found exactly has its
+        symbolic stability condition (the slow part for three populations).
 
     Returns
     -------
@@ -260,7 +264,7 @@ def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic
     points = sorted((_classified(game, dyn, c, subs, pvec, rtol, budget, notes) for c in candidates), key=_order)
     for k, p in enumerate(points, start=1):
         p.name = f"E{k}"
-    symbolic_points = _attach_symbolic(game, dyn, values, budget, notes, points) if symbolic else None
+    symbolic_points = _attach_symbolic(game, dyn, values, budget, notes, points, progress) if symbolic else None
     return Analysis(game, values, points, continua, rtol, notes, symbolic_points,
                     time.perf_counter() - t0, dyn.spec)
 
@@ -331,9 +335,9 @@ def _nearby_paths(game: Game, dyn: Dynamics, state: np.ndarray, pvec: np.ndarray
             f"{number(gap.min(), 3)} to {number(gap.max(), 3)} from it at t = {NEARBY_T_END:g}")
 
 
-def _attach_symbolic(game: Game, dyn: Dynamics, values, budget, notes, points) -> list[dict]:
+def _attach_symbolic(game: Game, dyn: Dynamics, values, budget, notes, points, progress=None) -> list[dict]:
     """The symbolic rest points, each attached to its numeric point; a note for a point without one."""
-    symbolic_points = _symbolic(game, dyn, values, budget, notes)
+    symbolic_points = _symbolic(game, dyn, values, budget, notes, progress)
     for sp in symbolic_points:
         for p in points:
             if (p.support == sp["support"] and sp.get("numeric_state") is not None
@@ -382,14 +386,15 @@ def _fraction_jacobian(dyn: Dynamics):
     return dyn._fraction_jacobian
 
 
-def _symbolic(game: Game, dyn: Dynamics, values: dict, budget, notes) -> list[dict]:
+def _symbolic(game: Game, dyn: Dynamics, values: dict, budget, notes, progress=None) -> list[dict]:
     numeric = {game.parameters[n].symbol: v for n, v in values.items()}
     cands, _, sym_notes = dyn.rest_points(dyn.fitness, budget=budget, numeric_values=numeric)
     notes.extend("symbolic: " + n for n in sym_notes)
     out = []
-    for c in cands:
-        if c.exact_state is None:
-            continue
+    cands = [c for c in cands if c.exact_state is not None]
+    for done, c in enumerate(cands):
+        if progress:   # before each rest point's stability condition, and once all are derived
+            progress(done, len(cands))
         point = dict(zip(dyn.variables, c.exact_state))
         try:
             with time_limit(budget and 3 * budget):  # Routh-Hurwitz has no budget of its own
@@ -404,5 +409,7 @@ def _symbolic(game: Game, dyn: Dynamics, values: dict, budget, notes) -> list[di
         simplified, verdict = st.within_ranges(res["condition"], ranges)
         out.append({"support": c.face.support, "state": c.exact_state, "numeric_state": c.state,
                     "existence": c.existence, **res, "condition_in_ranges": simplified, "verdict": verdict})
+    if progress:
+        progress(len(cands), len(cands))
     out.sort(key=lambda s: (sum(len(S) for S in s["support"]), s["support"]))
     return out

@@ -18,7 +18,8 @@ one ``warning: ...`` line each.  A closed pipe (``| head``) ends quietly.
 The package: ``group`` (the lazily loaded command group and the exit-code
 rules), ``messages`` (errors as one paragraph, library arguments -> option
 names), ``options`` (the shared option definitions), ``values`` (parsing
-their values), ``output`` (JSON and files).  The commands themselves live in
+their values), ``output`` (JSON and files), ``progress`` (progress bars
+and steps on stderr).  The commands themselves live in
 :mod:`evogame.commands`, one module each, importing only from here.
 """
 from __future__ import annotations

@@ -10,6 +10,7 @@ from ..cli.options import (budget_option, delay_option, dynamics_option, json_op
                            param_option, scenario_argument, strength_option)
 from ..cli.noise import analyze_noise_options, stochastic_stability_section
 from ..cli.output import echo_json
+from ..cli.progress import ProgressBar, steps
 from ..cli.values import load, parse_delay, parse_params
 from ..formatting import jsonable
 from ..scenario.checks import MAX_BYTES
@@ -77,10 +78,12 @@ def command(scenario, params, mechanisms, strength, dynamics, delay, symbolic, b
             click.echo(stored["text"])
             click.echo("(cached result: the scenario file is unchanged; --no-cache recomputes)", err=True)
         return
-    if symbolic and not as_json:   # the slow part (seconds for three populations): say what is happening
-        click.echo(f"analyze: solving every face with the parameters symbolic (at most {budget:g} s of sympy "
-                   "per face)", err=True)
-    document, text = _analysis(scenario, params, mechanisms, strength, dynamics, symbolic, budget, delay)
+    say = steps("analyze", symbolic and not as_json)
+    if say:   # the slow part (seconds for three populations): say what is happening
+        say(f"solving every face with the parameters symbolic (at most {budget:g} s of sympy per face)")
+    with ProgressBar("symbolic stability conditions, per rest point", enabled=symbolic and not as_json) as progress:
+        document, text = _analysis(scenario, params, mechanisms, strength, dynamics, symbolic, budget, delay,
+                                   progress)
     if stochastic["noise"]:
         extra, extra_text = stochastic_stability_section(scenario, params, mechanisms, strength, dynamics, **stochastic)
         document, text = {**document, "stochastic_stability": extra}, text + "\n\n" + extra_text
@@ -93,7 +96,7 @@ def command(scenario, params, mechanisms, strength, dynamics, delay, symbolic, b
 
 
 def _analysis(path: str, params, mechanisms, strength, dynamics, symbolic: bool, budget: float,
-              delay=()) -> tuple[dict, str]:
+              delay=(), progress=None) -> tuple[dict, str]:
     """The analysis as its JSON document and its text (imports the analysis stack: sympy)."""
     from ..analysis import analyze
     from ..studies.mechanisms import apply
@@ -103,7 +106,7 @@ def _analysis(path: str, params, mechanisms, strength, dynamics, symbolic: bool,
     overrides = parse_params(subject, params)
     if mechanisms:
         subject = apply(subject, list(mechanisms), strength)
-    result = analyze(subject, overrides, symbolic=symbolic, budget=budget, dynamics=dynamics)
+    result = analyze(subject, overrides, symbolic=symbolic, budget=budget, dynamics=dynamics, progress=progress)
     document, text = jsonable(result.to_dict()), analysis_text(result)
     delay = parse_delay(subject, delay)
     if delay is not None or subject.delay is not None:

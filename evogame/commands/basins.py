@@ -6,6 +6,7 @@ import click
 from ..cli.options import (dynamics_option, json_option, mechanism_option, param_option, scenario_argument,
                            scheduler_option, seed_option, strength_option)
 from ..cli.output import echo_json
+from ..cli.progress import ProgressBar
 from ..cli.values import load, parse_params, parse_sizes
 
 __all__ = ["command", "parse_sizes"]
@@ -71,9 +72,10 @@ def command(scenario, mechanisms, strength, preset, params, samples, seed, t_end
                        f"(share of '{result.strategy}' per {result.size})")
             click.echo(result.table())
         return
-    with scheduler_executor(scheduler) as executor:
+    with ProgressBar("integrating the starts", enabled=not as_json) as progress, \
+            scheduler_executor(scheduler) as executor:
         result = basins(subject, overrides, samples=samples, seed=seed, t_end=t_end, dynamics=dynamics,
-                        executor=executor)
+                        executor=executor, progress=progress)
     if as_json:
         echo_json(result.to_dict())
     else:

@@ -6,6 +6,7 @@ import click
 from ..cli.options import (dynamics_option, json_option, mechanism_option, param_option, scenario_argument,
                            seed_option, strength_option)
 from ..cli.output import echo_json
+from ..cli.progress import steps
 from ..cli.values import load, parse_params
 
 
@@ -46,7 +47,7 @@ def command(scenario, names, params, mechanisms, strength, samples, seed, dynami
     if mechanisms:
         subject = apply(subject, list(mechanisms), strength)
     result = compare_presets(subject, list(names) or None, params=overrides, samples=samples, seed=seed,
-                             dynamics=dynamics, progress=None if as_json else _progress)
+                             dynamics=dynamics, progress=steps("presets", not as_json))
     if as_json:
         echo_json(result.to_dict())
         return
@@ -57,8 +58,3 @@ def command(scenario, names, params, mechanisms, strength, samples, seed, dynami
     click.echo(result.verdict)
     for line in result.reasons:
         click.echo(f"  - {line}")
-
-
-def _progress(name: str) -> None:
-    """Each preset on stderr as its analysis and basin sampling start (a few seconds each)."""
-    click.echo(f"presets: {name}", err=True)

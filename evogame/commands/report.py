@@ -7,6 +7,7 @@ from ..cli.options import (budget_option, dynamics_option, json_option, lang_opt
                            scenario_argument, width_option)
 from ..cli.noise import noise_option, parse_noise
 from ..cli.output import echo_json
+from ..cli.progress import steps
 from ..cli.values import load, parse_kinds, parse_params, parse_population_sizes
 from ..errors import ScenarioError
 
@@ -65,7 +66,7 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
     result = report(subject, out, mechanisms=list(mechanisms), params=overrides, lang=lang, kinds=chosen,
                     width=width, budget=budget, symbolic=not no_symbolic, dynamics=dynamics,
                     noise=parse_noise(subject, noise), figure_formats=formats or ("svg", "pdf"),
-                    finite=_finite_options(finite), progress=None if quiet or as_json else _progress)
+                    finite=_finite_options(finite), progress=steps("report", not (quiet or as_json)))
     if as_json:
         echo_json(result.to_dict())
         return
@@ -73,11 +74,6 @@ def command(scenario, out, mechanisms, params, lang, width, kinds, budget, no_sy
                f"{result.directory / 'figures'} ({result.seconds:.1f} s)")
     for kind, reason in result.skipped:
         click.echo(f"  not drawn: {kind}: {reason}")
-
-
-def _progress(step: str) -> None:
-    """One line per step of the report on stderr, so that a long report shows where it is."""
-    click.echo(f"report: {step}", err=True)
 
 
 def _finite_options(text: str | None) -> dict | None:

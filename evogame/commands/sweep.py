@@ -1,47 +1,17 @@
 """``evogame sweep``: classification along one parameter, or a two-parameter regime map."""
 from __future__ import annotations
 
-import sys
-import time
-
 import click
 
 from ..cli import values
 from ..cli.options import (dynamics_option, json_option, mechanism_option, scenario_argument, scheduler_option,
                            set_option, strength_option)
 from ..cli.output import emit_result
+from ..cli.progress import ProgressBar
 from ..cli.values import MAX_CELLS, load, parse_params
 from ..errors import ScenarioError
 
 __all__ = ["command", "MAX_CELLS"]
-
-
-class _Progress:
-    """A click progress bar on stderr, shown only after a second and only on a terminal."""
-
-    def __init__(self, enabled: bool, label: str):
-        self.enabled = enabled and sys.stderr.isatty()
-        self.label = label
-        self.start = time.monotonic()
-        self.bar = None
-        self.done = 0
-
-    def __call__(self, done: int, total: int):
-        if not self.enabled:
-            return
-        if self.bar is None:
-            if time.monotonic() - self.start < 1.0:
-                self.done = done
-                return
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-            self.bar.update(self.done)
-        self.bar.update(done - self.done)
-        self.done = done
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 @click.command(epilog="""\b
@@ -83,13 +53,9 @@ def command(scenario, axes, mechanisms, strength, out, dynamics, params, schedul
     parsed = [parse_axis(a) for a in axes]
     values.check_grid_size(parsed)
     subject = load(scenario)
-    progress = _Progress(not as_json, "analysing each grid point")
-    try:
-        with scheduler_executor(scheduler) as executor:
-            result = sweep(subject, parsed, list(mechanisms), strength=strength,
-                           params=parse_params(subject, params), progress=progress, dynamics=dynamics,
-                           executor=executor)
-    finally:
-        progress.close()
+    with ProgressBar("analysing each grid point", enabled=not as_json) as progress, \
+            scheduler_executor(scheduler) as executor:
+        result = sweep(subject, parsed, list(mechanisms), strength=strength, params=parse_params(subject, params),
+                       progress=progress, dynamics=dynamics, executor=executor)
     emit_result(result, out, as_json,
                 None if out is None or out.lower().endswith(".json") else lambda r: r.csv())

@@ -4,8 +4,9 @@ from __future__ import annotations
 import click
 
 from ..cli.options import (dynamics_option, json_option, mechanism_option, param_option, scenario_argument,
-                           strength_option)
+                           scheduler_option, strength_option)
 from ..cli.output import emit_result
+from ..cli.progress import ProgressBar
 from ..cli.values import load, parse_params
 from ..errors import ScenarioError
 
@@ -18,6 +19,7 @@ Examples:
   evogame uncertainty scenarios/vertical.toml --dist c_D=uniform:0:5 --dist L=uniform:0:10 -m platform \\
       --samples 100000
   evogame uncertainty scenarios/vertical.toml --dist beta=triangular:0.1:0.3:0.6 --dist c_D=normal:3:0.5 --json
+  evogame uncertainty scenarios/vertical.toml --dist c_D=uniform:0:5 --samples 1000000 --scheduler local:2
 """)
 @scenario_argument
 @click.option("--dist", "-d", "distributions", multiple=True, required=True,
@@ -39,9 +41,10 @@ Examples:
               help="Also write the JSON result to FILE.json.")
 @dynamics_option
 @param_option
+@scheduler_option
 @json_option
 def command(scenario, distributions, mechanisms, strength, samples, seed, sobol_base, target, out, dynamics, params,
-            as_json):
+            scheduler, as_json):
     """Does the conclusion about SCENARIO survive uncertain parameters?
 
     Draws the --dist parameters (others at their defaults) and reports the
@@ -51,12 +54,16 @@ def command(scenario, distributions, mechanisms, strength, samples, seed, sobol_
     with --mechanism the distribution of the mechanism's threshold strength.
     Needs the optional extra: pip install "evogame[uncertainty]".
     """
+    from ..executors import scheduler_executor
     from ..studies.uncertainty import uncertainty
 
     if out is not None and not out.lower().endswith(".json"):
         raise ScenarioError(f"'{out}': unknown format", argument="--out", expected="a file name ending .json")
     subject = load(scenario)
-    result = uncertainty(subject, list(distributions), list(mechanisms), strength=strength,
-                         params=parse_params(subject, params), samples=samples, seed=seed,
-                         sobol_samples=sobol_base, target=target, dynamics=dynamics)
+    with ProgressBar("evaluating the draws", enabled=not as_json) as progress, \
+            scheduler_executor(scheduler) as executor:
+        result = uncertainty(subject, list(distributions), list(mechanisms), strength=strength,
+                             params=parse_params(subject, params), samples=samples, seed=seed,
+                             sobol_samples=sobol_base, target=target, dynamics=dynamics, executor=executor,
+                             progress=progress)
     emit_result(result, out, as_json)

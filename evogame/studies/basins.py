@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -230,7 +230,8 @@ class BasinResult:
 
 def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int = DEFAULT_SAMPLES, seed: int = 0,
            t_end: float | None = None, *, tol: float = CONVERGENCE_TOL, extensions: int = 4,
-           analysis: Analysis | None = None, dynamics=None, executor=None) -> BasinResult:
+           analysis: Analysis | None = None, dynamics=None, executor=None,
+           progress: Callable[[int, int], None] | None = None) -> BasinResult:
     """Estimate the basin share of every asymptotically stable rest point.
 
     Parameters
@@ -253,6 +254,8 @@ def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int
     executor : a ``concurrent.futures.Executor`` or Dask ``distributed.Client``: the starts are
         integrated there in chunks (the sample is drawn here, and every start is integrated under its
         own step-size control, so the result is the in-process one); None: in this process.
+    progress : called as ``progress(done, total)`` as each block of starts is integrated (``total`` the
+        number of starts).
 
     Returns
     -------
@@ -278,7 +281,7 @@ def basins(subject: Scenario | Game, params: Mapping | None = None, samples: int
     elif d > 0:
         targets = np.array([a.state for a in attractors], dtype=float)
         task = (game, params, analysis.dynamics, targets, float(t_end), tol, extensions)
-        final, assignment, t_end = _converge_all(starts, task, executor)
+        final, assignment, t_end = _converge_all(starts, task, executor, progress)
         if (assignment < 0).any():
             notes.append(f"{int((assignment < 0).sum())} starts not within {tol:g} of an attractor "
                          f"after t = {t_end:g}")
@@ -325,7 +328,8 @@ def _converge(starts: np.ndarray, game: Game, params, dynamics, targets: np.ndar
     return final, assignment, total
 
 
-def _converge_all(starts: np.ndarray, task: tuple, executor=None) -> tuple[np.ndarray, np.ndarray, float]:
+def _converge_all(starts: np.ndarray, task: tuple, executor=None,
+                  progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """:func:`_converge` on blocks of ``BLOCK`` starts, in process or on ``executor``.
 
     The blocks are the same with or without an executor: the batched
@@ -333,10 +337,12 @@ def _converge_all(starts: np.ndarray, task: tuple, executor=None) -> tuple[np.nd
     and numpy's vector loops do), so the same blocks give the same bits.
     """
     blocks = [starts[a:a + BLOCK] for a in range(0, len(starts), BLOCK)]
+    sizes = [len(b) for b in blocks]
     if executor is None:
-        parts = map_chunks(_converge, blocks, None, args=task)
+        parts = map_chunks(_converge, blocks, None, args=task, progress=progress, sizes=sizes)
     else:
-        parts = map_chunks(_converge_chunk, blocks, executor, args=(token_of(task[0]), task))
+        parts = map_chunks(_converge_chunk, blocks, executor, args=(token_of(task[0]), task), progress=progress,
+                           sizes=sizes)
     # each block doubles its time until its own starts converge: the whole's rounds are the longest block's
     return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
             max(p[2] for p in parts))

@@ -31,14 +31,15 @@ this study estimates
 Every evaluation goes through the parametric engine
 (:class:`~evogame.parametric.ParametricRestPoints`): the rest points are
 solved once with the uncertain parameters symbolic, compiled and evaluated on
-the whole sample in chunks.  SALib is the optional extra ``uncertainty``.
+the whole sample in chunks (:mod:`evogame.studies.uncertainty_model`), on an
+executor when one is given.  SALib is the optional extra ``uncertainty``.
 """
 from __future__ import annotations
 
 import math
 import time
 import warnings
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import sympy
@@ -54,19 +55,17 @@ from .distributions import EXAMPLE, Distribution, parse_distribution
 from .sweeps import _work_game
 from .thresholds import threshold as find_threshold
 from .thresholds import target_support
+from .uncertainty_model import STABLE, Model, Tally
 from .uncertainty_results import UncertaintyResult, summary
 
-__all__ = ["uncertainty", "UncertaintyResult", "MissingExtra", "INSTALL_HINT", "sobol_base"]
+__all__ = ["uncertainty", "UncertaintyResult", "MissingExtra", "INSTALL_HINT", "sobol_base", "STABLE"]
 
 INSTALL_HINT = 'pip install "evogame[uncertainty]"'
-#: draws evaluated at once: memory is rest points x CHUNK x dimension complex eigenvalues
-CHUNK = 50_000
 MIN_SOBOL_BASE = 64
 #: default largest base: SALib's bootstrap costs O(M x 100 resamples x D^2) (13 s at M = 65536, D = 3)
 MAX_SOBOL_BASE = 16_384
 MAX_SAMPLES = 10_000_000
 BISECT_STEPS = 40
-STABLE = st.CLASSES.index(st.ASYMPTOTICALLY_STABLE)
 
 
 class MissingExtra(EvogameError, ImportError):
@@ -92,7 +91,8 @@ def sobol_base(samples: int, dimension: int) -> int:
 def uncertainty(subject: Scenario, distributions: Sequence, mechanisms: Sequence = (), *, strength=1,
                 params: Mapping | None = None, samples: int = 10_000, seed: int = 0, target: str | None = None,
                 sobol_samples: int | None = None, rtol: float = st.RTOL, budget: float | None = 10.0,
-                dynamics=None) -> UncertaintyResult:
+                dynamics=None, executor=None, progress: Callable[[int, int], None] | None = None
+                ) -> UncertaintyResult:
     """Probabilities of stability, Sobol indices of the target's margin and the threshold's distribution.
 
     Parameters
@@ -107,6 +107,12 @@ def uncertainty(subject: Scenario, distributions: Sequence, mechanisms: Sequence
     seed : seeds the draws, SALib's scrambling and its bootstrap (same seed, same result).
     sobol_samples : the Saltelli base size ``M`` (a power of two); default :func:`sobol_base`.
     rtol, budget, dynamics : as for :func:`~evogame.studies.sweeps.sweep1d`.
+    executor : a ``concurrent.futures.Executor`` or Dask ``distributed.Client``: the draws are
+        evaluated there in chunks (drawn here, the Sobol design sampled and its indices computed
+        here, every draw evaluated on its own: the result is the in-process one); None: in this process.
+    progress : called as ``progress(done, total)`` as the engine evaluates the draws: the Monte
+        Carlo sample and the Sobol design are planned ahead, the threshold's evaluations add to
+        ``total`` as they start.
 
     Returns
     -------
@@ -122,15 +128,13 @@ def uncertainty(subject: Scenario, distributions: Sequence, mechanisms: Sequence
     work = _work_game(scenario, params, names + fixed, mechanisms, strength)
     dynamics = chosen_dynamics(scenario, dynamics)
     notes: list[str] = []
-    engine = parametric_rest_points(work, names + fixed, budget, rtol, "auto", notes, dynamics)
-    if engine is None:
-        raise AnalysisError("no vectorised evaluation of this game's rest points (" + "; ".join(notes)
-                            + "): the uncertainty analysis evaluates every draw through the compiled engine")
-    support = target_support(scenario.with_game(work), target)
-    tk = [i for i, key in enumerate(engine.keys) if key[0] == support]
-    if not tk:
-        raise AnalysisError(f"the target {face_label(work, support)} is not a rest point under {dynamics}")
-    model = _Model(engine, tk[0], [float(strength)] if fixed else [])
+    spec = (work, names + fixed, budget, rtol, dynamics)
+    engine, target_index, support = _engine(scenario, spec, target, notes)
+    base = sobol_samples or sobol_base(samples, len(dists))
+    tally = Tally(progress)
+    tally.plan(samples + base * (2 * len(dists) + 2))
+    model = Model(engine, target_index, [float(strength)] if fixed else [], executor=executor, spec=spec,
+                  tally=tally)
     t1 = time.perf_counter()
 
     rng = np.random.default_rng(seed)
@@ -138,8 +142,7 @@ def uncertainty(subject: Scenario, distributions: Sequence, mechanisms: Sequence
     notes += _range_notes(scenario, dists, draws)
     stable, margins = model.evaluate(draws)
     t2 = time.perf_counter()
-    sobol = _sobol(sample_sobol, analyze_sobol, model, dists, sobol_samples or sobol_base(samples, len(dists)),
-                   seed, notes)
+    sobol = _sobol(sample_sobol, analyze_sobol, model, dists, base, seed, notes)
     t3 = time.perf_counter()
     thr, thresholds = None, None
     if fixed:
@@ -163,6 +166,21 @@ def uncertainty(subject: Scenario, distributions: Sequence, mechanisms: Sequence
         margin=summary(margins[np.isfinite(margins)]), sobol=sobol, threshold=thr, notes=notes,
         seconds={"derive": t1 - t0, "monte_carlo": t2 - t1, "sobol": t3 - t2, "threshold": t4 - t3},
         draws=draws, margins=margins, thresholds=thresholds)
+
+
+def _engine(scenario: Scenario, spec: tuple, target: str | None, notes: list) -> tuple:
+    """The compiled engine of ``spec`` (work game, names, budget, rtol, dynamics), the target's index among
+    its rest points and the target's support."""
+    work, names, budget, rtol, dynamics = spec
+    engine = parametric_rest_points(work, names, budget, rtol, "auto", notes, dynamics)
+    if engine is None:
+        raise AnalysisError("no vectorised evaluation of this game's rest points (" + "; ".join(notes)
+                            + "): the uncertainty analysis evaluates every draw through the compiled engine")
+    support = target_support(scenario.with_game(work), target)
+    tk = [i for i, key in enumerate(engine.keys) if key[0] == support]
+    if not tk:
+        raise AnalysisError(f"the target {face_label(work, support)} is not a rest point under {dynamics}")
+    return engine, tk[0], support
 
 
 def _mechanism_names(mechanisms) -> list[str]:
@@ -219,53 +237,7 @@ def _range_notes(scenario: Scenario, dists, draws) -> list[str]:
     return out
 
 
-class _Model:
-    """The engine as a function of the draws: which rest points are stable, and the target's margin."""
-
-    def __init__(self, engine, target: int, fixed: list[float]):
-        self.engine, self.target, self.fixed = engine, target, fixed
-        self.seen = np.zeros(len(engine.keys), dtype=bool)   # rest points that exist at some draw
-
-    def evaluate(self, draws: np.ndarray, strength: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """``(stable (K, n) bool, margin (n,))`` at the draws ``(n, D)`` (strength: per draw, if given)."""
-        n = draws.shape[0]
-        stable = np.zeros((len(self.engine.keys), n), dtype=bool)
-        margin = np.full(n, np.nan)
-        for a in range(0, n, CHUNK):
-            b = min(n, a + CHUNK)
-            cols = [draws[a:b, j] for j in range(draws.shape[1])]
-            cols += [np.full(b - a, v) for v in self.fixed] if strength is None else [strength[a:b]]
-            ev = self.engine.evaluate(cols)
-            stable[:, a:b] = ev["codes"] == STABLE
-            self.seen |= (ev["codes"] != ABSENT).any(axis=1)
-            with np.errstate(invalid="ignore"):
-                margin[a:b] = np.max(ev["eigenvalues"][self.target].real, axis=-1)
-        return stable, margin
-
-    def margin(self, draws: np.ndarray) -> np.ndarray:
-        """The target's margin alone: from its compiled Jacobian where nothing else decides (a smooth
-        dynamics, defined everywhere, no Nash condition), else from the whole evaluation."""
-        key = self.engine.keys[self.target]
-        pt = next((p for p in getattr(self.engine, "points", []) if p["key"] == key), None)
-        if (pt is None or pt["complex"] or pt["excess"] is not None or self.engine.defined is not None
-                or not self.engine.dyn.smooth):
-            return self.evaluate(draws)[1]
-        n, d = draws.shape[0], self.engine.dimension
-        out = np.empty(n)
-        for a in range(0, n, CHUNK):
-            b = min(n, a + CHUNK)
-            cols = [draws[a:b, j] for j in range(draws.shape[1])] + [np.full(b - a, v) for v in self.fixed]
-            J = np.stack([np.broadcast_to(np.asarray(v, dtype=float), (b - a,)) for v in pt["jacobian"](*cols)],
-                         axis=-1).reshape(b - a, d, d)
-            ev = np.diagonal(J, axis1=-2, axis2=-1) if pt["triangular"] else np.linalg.eigvals(J)
-            out[a:b] = np.max(ev.real, axis=-1)
-        return out
-
-    def target_stable(self, draws: np.ndarray, strength: np.ndarray) -> np.ndarray:
-        return self.evaluate(draws, strength)[0][self.target]
-
-
-def _sobol(sample, analyze, model: _Model, dists, base: int, seed: int, notes: list) -> dict | None:
+def _sobol(sample, analyze, model: Model, dists, base: int, seed: int, notes: list) -> dict | None:
     """SALib's Sobol indices (first, total, second order) of the target's margin; None when undefined."""
     D = len(dists)
     problem = {"num_vars": D, "names": [d.name for d in dists], "bounds": [[0.0, 1.0]] * D}
@@ -299,7 +271,7 @@ def _sobol(sample, analyze, model: _Model, dists, base: int, seed: int, notes: l
             "ST": clean(Si["ST"]), "ST_conf": clean(Si["ST_conf"]), "S2": pairs}
 
 
-def _threshold(scenario, mechanisms, target, params, dynamics, rtol, budget, model: _Model, names, draws, notes):
+def _threshold(scenario, mechanisms, target, params, dynamics, rtol, budget, model: Model, names, draws, notes):
     """The threshold strength at every draw (NaN where the target does not switch) and its summary."""
     try:
         found = find_threshold(scenario, list(mechanisms), target=target, params=params, dynamics=dynamics,
@@ -329,7 +301,7 @@ def _threshold(scenario, mechanisms, target, params, dynamics, rtol, budget, mod
              "distribution": summary(thresholds[up])}, thresholds)
 
 
-def _switches_up(model: _Model, draws: np.ndarray, s: np.ndarray) -> np.ndarray:
+def _switches_up(model: Model, draws: np.ndarray, s: np.ndarray) -> np.ndarray:
     """Where the target is unstable just below ``s`` and stable just above it (checked by the engine).
 
     The step is ``1e-7 max(1, |s|)``; where that leaves an eigenvalue within the classification's tolerance
@@ -341,6 +313,7 @@ def _switches_up(model: _Model, draws: np.ndarray, s: np.ndarray) -> np.ndarray:
         if not todo.size:
             break
         delta = step * np.maximum(1.0, np.abs(s[todo]))
+        model.tally.expect(2 * todo.size)     # the progress's total: both sides at once
         below = model.target_stable(draws[todo], s[todo] - delta)
         above = model.target_stable(draws[todo], s[todo] + delta)
         up[todo] = above & ~below
@@ -365,13 +338,15 @@ def _closed_form(scenario: Scenario, found, names, params):
     return sympy.lambdify([symbols[n] for n in names], expr.xreplace(others), modules="numpy")
 
 
-def _bisect(model: _Model, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _bisect(model: Model, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where the target is unstable at strength 0 and stable at 1: the switch, bisected at every such draw."""
     n = draws.shape[0]
+    model.tally.expect(2 * n)
     lo = model.target_stable(draws, np.zeros(n))
     hi = model.target_stable(draws, np.ones(n))
     up = ~lo & hi
     idx = np.nonzero(up)[0]
+    model.tally.expect(BISECT_STEPS * idx.size)
     a, b = np.zeros(idx.size), np.ones(idx.size)
     for _ in range(BISECT_STEPS if idx.size else 0):
         m = 0.5 * (a + b)

@@ -1,4 +1,4 @@
-"""Scale-out: sweeps, regime maps and basins in chunks on an executor give the in-process result.
+"""Scale-out: sweeps, regime maps, basins and uncertainty in chunks on an executor give the in-process result.
 
 Two real executors: a ``ProcessPoolExecutor`` of two processes (standard
 library) and a Dask ``LocalCluster`` of two worker processes with a
@@ -7,6 +7,7 @@ tests are skipped, with the reason, when it is not installed).
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import multiprocessing
 import subprocess
@@ -21,6 +22,7 @@ from evogame.errors import ScenarioError
 from evogame.executors import INSTALL_HINT, chunk_slices, map_chunks, scheduler_executor
 from evogame.studies import chunked
 from evogame.studies.basins import BLOCK, basins
+from evogame.studies import uncertainty_model
 from evogame.studies.sweeps import regime_map, sweep1d
 
 from conftest import SCENARIOS, load
@@ -29,6 +31,9 @@ from helpers import assert_user_error, invoke
 VERTICAL = str(SCENARIOS / "vertical.toml")
 COORDINATION = str(SCENARIOS / "coordination.toml")
 NO_DASK = "Dask is the optional extra evogame[distributed] (pip install \"evogame[distributed]\"); not installed"
+needs_salib = pytest.mark.skipif(importlib.util.find_spec("SALib") is None,
+                                 reason="SALib (the optional 'uncertainty' extra) is not installed")
+UNCERTAIN = (["c_D=uniform:0:5", "L=uniform:0:10"], ["platform"])
 
 
 def _dask_installed() -> bool:
@@ -157,6 +162,68 @@ def test_a_worker_whose_derivation_differs_is_not_trusted(monkeypatch):
     assert as_json(here) == as_json(there)
 
 
+@needs_salib
+def test_uncertainty_on_an_executor_is_the_in_process_one(executor):
+    from evogame.studies.uncertainty import uncertainty
+    scenario = load("vertical")
+    here = uncertainty(scenario, *UNCERTAIN, samples=3000, seed=4)
+    there = uncertainty(scenario, *UNCERTAIN, samples=3000, seed=4, executor=executor)
+    assert as_json(here) == as_json(there) and here.sobol is not None and here.threshold is not None
+    assert np.array_equal(here.draws, there.draws)
+    assert np.array_equal(here.margins, there.margins, equal_nan=True)
+    assert np.array_equal(here.thresholds, there.thresholds, equal_nan=True)
+
+
+@needs_salib
+def test_uncertainty_chunks_run_on_the_workers_and_the_bisection_too(monkeypatch):
+    """On a thread pool every chunk is evaluated by the worker function (none falls back here), in at
+    least CHUNKS_PER_WORKER x workers chunks, and the bisected threshold is the in-process one."""
+    from evogame.studies import uncertainty as module
+    scenario = load("vertical")
+    monkeypatch.setattr(module, "_closed_form", lambda *a: None)     # the threshold by bisection
+    here = module.uncertainty(scenario, *UNCERTAIN, samples=1500, seed=2)
+    calls, fallbacks = [], []
+    on_worker, local = uncertainty_model._on_worker, uncertainty_model._here
+
+    def counted(part, *args):
+        calls.append(len(part[0]))
+        return on_worker(part, *args)
+
+    def watched(*args):
+        fallbacks.append(1)
+        return local(*args)
+
+    monkeypatch.setattr(uncertainty_model, "_on_worker", counted)
+    with ThreadPoolExecutor(2) as pool:
+        monkeypatch.setattr(uncertainty_model, "_here", watched)     # the worker calls it through _on_worker
+        there = module.uncertainty(scenario, *UNCERTAIN, samples=1500, seed=2, executor=pool)
+    assert there.threshold["method"].startswith("bisection") and as_json(here) == as_json(there)
+    assert len(fallbacks) == len(calls) and min(calls) >= 1        # every _here call came from a worker
+    assert sum(calls[:8]) == 1500 and set(calls[:8]) == {187, 188}   # the Monte Carlo draws: 8 chunks
+
+
+@needs_salib
+def test_uncertainty_chunk_size_does_not_change_the_result(monkeypatch):
+    from evogame.studies.uncertainty import uncertainty
+    scenario = load("vertical")
+    here = uncertainty(scenario, *UNCERTAIN, samples=2000, seed=9)
+    monkeypatch.setattr(uncertainty_model, "CHUNK", 333)
+    small = uncertainty(scenario, *UNCERTAIN, samples=2000, seed=9)
+    assert as_json(here) == as_json(small)
+    assert np.array_equal(here.margins, small.margins, equal_nan=True)
+
+
+@needs_salib
+def test_uncertainty_with_a_lying_worker_is_evaluated_here(monkeypatch):
+    from evogame.studies.uncertainty import uncertainty
+    scenario = load("vertical")
+    here = uncertainty(scenario, *UNCERTAIN, samples=1000, seed=1)
+    monkeypatch.setattr(uncertainty_model, "_on_worker", lambda part, *args: (("another derivation",), None))
+    with ThreadPoolExecutor(2) as pool:
+        there = uncertainty(scenario, *UNCERTAIN, samples=1000, seed=1, executor=pool)
+    assert as_json(here) == as_json(there)
+
+
 # -- without Dask -------------------------------------------------------------------
 
 def test_evogame_imports_and_runs_without_dask():
@@ -193,6 +260,17 @@ def test_cli_scheduler_processes_gives_the_in_process_json():
     assert json.loads(here.stdout) == json.loads(there.stdout)
 
 
+@needs_salib
+def test_cli_uncertainty_scheduler_processes_gives_the_in_process_json():
+    args = ["uncertainty", VERTICAL, "--dist", "c_D=uniform:0:5", "--dist", "L=uniform:0:10", "-m", "platform",
+            "--samples", "2000", "--seed", "3", "--json"]
+    here, there = invoke(args), invoke(args + ["--scheduler", "processes:2"])
+    assert here.exit_code == there.exit_code == 0, there.output
+    assert here.stdout == there.stdout and json.loads(there.stdout)["sobol"]["names"] == ["c_D", "L"]
+    assert there.stderr == ""
+    assert_user_error(invoke(args + ["--scheduler", "processes:0"]), "--scheduler", "processes:0")
+
+
 def test_cli_scheduler_address_of_a_dask_cluster(dask_client):
     address = dask_client.scheduler.address
     for args in (["sweep", VERTICAL, "--param", "c_D=0:5:21", "--json"],
@@ -208,3 +286,11 @@ def test_cli_scheduler_local_starts_a_dask_cluster():
     here, there = invoke(args), invoke(args + ["--scheduler", "local:2"])
     assert here.exit_code == there.exit_code == 0, there.output
     assert json.loads(here.stdout) == json.loads(there.stdout)
+
+
+@needs_salib
+def test_cli_uncertainty_on_a_dask_cluster(dask_client):
+    args = ["uncertainty", VERTICAL, "--dist", "c_D=uniform:0:5", "-m", "platform", "--samples", "1000", "--json"]
+    here, there = invoke(args), invoke(args + ["--scheduler", dask_client.scheduler.address])
+    assert here.exit_code == there.exit_code == 0, there.output
+    assert here.stdout == there.stdout
