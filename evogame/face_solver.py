@@ -65,9 +65,7 @@ class FaceSolver:
         self.var_pop = [p for p, n in enumerate(self.sizes) for _ in range(n - 1)]
         self.monomials = monomials                       # tuples of variable indices
         self.C = np.array(coefficients, dtype=float)      # (strategies, monomials)
-        self.exact = exact                                # per strategy [(Fraction, monomial index)], or None
-        deg = max([len(mono) for mono in monomials] + [1])
-        self.index = np.array([list(mono) + [self.d] * (deg - len(mono)) for mono in monomials], dtype=int)
+        self.exact = exact                                # per strategy {monomial index: Fraction}, or None
         self.scale = max(1.0, float(np.abs(self.C).sum(axis=1).max(initial=0.0)))
 
     @classmethod
@@ -95,25 +93,10 @@ class FaceSolver:
                 row[table[mono]] = coeff
             rows.append(row)
         coefficients = [[float(row.get(k, 0)) for k in range(len(monomials))] for row in rows]
-        exact = [[(to_fraction(c), k) for k, c in row.items()] for row in rows]
-        if any(c is None for row in exact for c, _ in row):
+        exact = [{k: to_fraction(c) for k, c in row.items()} for row in rows]
+        if any(c is None for row in exact for c in row.values()):
             exact = None
         return cls(game, monomials, coefficients, exact)
-
-    # -- evaluation ------------------------------------------------------------
-    def payoffs(self, X: np.ndarray) -> np.ndarray:
-        """Every strategy's payoff at states ``X`` (N, d) -> (N, strategies)."""
-        X1 = np.concatenate([X, np.ones((len(X), 1))], axis=1)
-        return X1[:, self.index].prod(axis=2) @ self.C.T
-
-    def payoffs_exact(self, x: Sequence[Fraction]) -> list[Fraction]:
-        values = []
-        for mono in self.monomials:
-            v = Fraction(1)
-            for k in mono:
-                v *= x[k]
-            values.append(v)
-        return [sum((c * values[k] for c, k in row), Fraction(0)) for row in self.exact]
 
     # -- one face -------------------------------------------------------------------
     def solve(self, support) -> FaceOutcome:
@@ -210,11 +193,10 @@ class _FaceMap:
         self.c = c
         self.blocks = [b for b in blocks]
         self.mixed = [len(S) > 1 for S in support]
-        self.last_free = [S[-1] < n - 1 for n, S in zip(solver.sizes, support)]
         self.rows = np.array([a for a, _ in eq], dtype=int)
         self.refs = np.array([b for _, b in eq], dtype=int)
         self.live = self._live(support)
-        self.linear = self._is_linear()
+        self._reduce()
 
     def _live(self, support) -> np.ndarray:
         """Which reduced variables are not identically zero on the face."""
@@ -223,23 +205,57 @@ class _FaceMap:
             live.extend(i in S for i in range(n - 1))
         return np.array(live, dtype=bool)
 
-    def _is_linear(self) -> bool:
-        """Affine equations: no monomial of the face's equations has two variables of mixed populations."""
-        used = np.abs(self.solver.C[self.rows]).sum(axis=0) + np.abs(self.solver.C[self.refs]).sum(axis=0)
-        for k, mono in enumerate(self.solver.monomials):
-            if used[k] == 0 or not all(self.live[v] for v in mono):
+    def _reduce(self) -> None:
+        """The equations as one polynomial in the variables of mixed populations.
+
+        A monomial with a variable that is 0 on the face vanishes; the variables of a population playing
+        one strategy are 1 there and drop out.  ``linear``: no monomial left has two variables.
+        """
+        solver, exact = self.solver, self.solver.exact
+        D = solver.C[self.rows] - solver.C[self.refs]
+        terms, columns, columns_exact = {}, [], []
+        for k, mono in enumerate(solver.monomials):
+            diff = None if exact is None else [exact[a].get(k, 0) - exact[b].get(k, 0)
+                                               for a, b in zip(self.rows, self.refs)]
+            if (not any(diff) if diff is not None else not D[:, k].any()) or not all(self.live[v] for v in mono):
                 continue
-            if sum(self.mixed[self.solver.var_pop[v]] for v in mono) > 1:
-                return False
-        return True
+            reduced = tuple(v for v in mono if self.mixed[solver.var_pop[v]])
+            j = terms.setdefault(reduced, len(terms))
+            if j == len(columns):
+                columns.append(np.zeros(len(self.rows)))
+                columns_exact.append([Fraction(0)] * len(self.rows))
+            columns[j] += D[:, k]
+            if diff is not None:
+                columns_exact[j] = [a + Fraction(b) for a, b in zip(columns_exact[j], diff)]
+        keep = [j for j in range(len(columns))
+                if (any(columns_exact[j]) if exact is not None else columns[j].any())]    # cancelled terms go
+        self.terms = [t for t, j in terms.items() if j in keep]
+        columns, columns_exact = [columns[j] for j in keep], [columns_exact[j] for j in keep]
+        self.variables = sorted({v for t in self.terms for v in t})      # the mixed variables the terms use
+        bit = {v: 1 << k for k, v in enumerate(self.variables)}
+        self.masks = np.array([sum(bit[v] for v in t) for t in self.terms], dtype=int)
+        self.coefficients = np.array(columns).reshape(len(self.terms), len(self.rows)).T
+        self.coefficients_exact = columns_exact
+        self.linear = all(len(t) <= 1 for t in self.terms)
 
     def equations(self, U: np.ndarray) -> np.ndarray:
-        F = self.solver.payoffs(U @ self.B.T + self.c)
-        return F[:, self.rows] - F[:, self.refs]
+        """The equations at points ``U`` (N, m): every product of a subset of the variables, by doubling."""
+        X = U @ self.B[self.variables].T + self.c[self.variables]
+        products = np.ones((len(U), 1))
+        for k in range(len(self.variables)):     # column mask = the subset's bits
+            products = np.concatenate([products, products * X[:, k:k + 1]], axis=1)
+        return products[:, self.masks] @ self.coefficients.T
 
     def equations_exact(self, u: Sequence[Fraction]) -> list[Fraction]:
-        F = self.solver.payoffs_exact(self.state_exact(u))
-        return [F[a] - F[b] for a, b in zip(self.rows, self.refs)]
+        x = self.state_exact(u)
+        values = []
+        for t in self.terms:
+            v = Fraction(1)
+            for k in t:
+                v *= x[k]
+            values.append(v)
+        return [sum((col[i] * v for col, v in zip(self.coefficients_exact, values)), Fraction(0))
+                for i in range(len(self.rows))]
 
     def state(self, u: np.ndarray) -> np.ndarray:
         return self.B @ u + self.c

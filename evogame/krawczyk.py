@@ -104,7 +104,10 @@ def box_roots(G: Callable[[np.ndarray], np.ndarray], lo: Sequence[float], hi: Se
             root, rlo, rhi = _contract(G, Klo[k], Khi[k], bits, slack)
             out.add(root, rlo, rhi, (wlo[k], whi[k]))
         rest = ~proved & ~empty
+        shrink = ok[rest]              # every root of X lies in K(X'): keep X cap K(X') only
         lo, hi = lo[rest], hi[rest]
+        lo[shrink] = np.maximum(lo[shrink], Klo[rest][shrink])
+        hi[shrink] = np.minimum(hi[shrink], Khi[rest][shrink])
         if np.any(np.max(hi - lo, axis=1) < MIN_WIDTH):
             out.complete = False
             break
