@@ -92,25 +92,25 @@ def _points(game):
             sorted(k.support for k in continua))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(game=games(entries=hst.integers(-3, 3)))
-def test_numeric_faces_find_what_sympy_finds_on_degenerate_games(game, monkeypatch):
+def _assert_same_as_sympy(game, monkeypatch):
     numeric = _points(game)
     with monkeypatch.context() as m:
         _sympy_only(m)
         exact = _points(game)
     assert numeric == exact
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(game=games(entries=hst.integers(-3, 3)))
+def test_numeric_faces_find_what_sympy_finds_on_degenerate_games(game, monkeypatch):
+    _assert_same_as_sympy(game, monkeypatch)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(game=games(entries=hst.fractions(-50, 50, max_denominator=7)))
 def test_numeric_faces_find_what_sympy_finds_on_generic_games(game, monkeypatch):
-    numeric = _points(game)
-    with monkeypatch.context() as m:
-        _sympy_only(m)
-        exact = _points(game)
     # nonlinear faces of 3-population games are refined by sympy (small games): exact states agree too
-    assert numeric == exact
+    _assert_same_as_sympy(game, monkeypatch)
 
 
 def _multi(k: int, seed: int, entries: int = 9) -> Game:
