@@ -92,6 +92,8 @@ def box_roots(G: Callable[[np.ndarray], np.ndarray], lo: Sequence[float], hi: Se
             out.complete = False
             break
         lo, hi = _feasible(lo, hi, blocks)
+        if not len(lo):
+            break
         lo, hi = _not_excluded(G, lo, hi, bits, slack)
         if not len(lo):
             break
@@ -126,7 +128,8 @@ def _feasible(lo, hi, blocks):
 def _vertex_values(G, lo, hi, bits):
     V = lo[:, None, :] + bits[None] * (hi - lo)[:, None, :]              # (K, 2^m, m)
     K, n, m = V.shape
-    return G(V.reshape(-1, m)).reshape(K, n, -1)                         # (K, 2^m, m_eq)
+    values = G(V.reshape(-1, m))
+    return values.reshape(K, n, values.shape[1])                           # (K, 2^m, m_eq)
 
 
 def _not_excluded(G, lo, hi, bits, slack):

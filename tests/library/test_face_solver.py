@@ -135,6 +135,26 @@ def test_four_populations_same_rest_points_and_classes_as_sympy(seed, monkeypatc
         assert p.classification == q.classification
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_populations_of_three_strategies_same_as_sympy(seed, monkeypatch):
+    # nonlinear faces whose unknowns come in blocks (a simplex of 3 strategies): boxes beyond the simplex
+    # are dropped, shares 1 - u1 - u2 bounded over each enclosure; 147 faces, so no exact refinement
+    rng = random.Random(seed)
+    sizes = (3, 3, 2)
+    pops = [Population(f"p{j}", tuple("abc"[:n])) for j, n in enumerate(sizes)]
+    table = {idx: tuple(rng.randint(-9, 9) for _ in sizes) for idx in itertools.product(*[range(n) for n in sizes])}
+    game = Game.from_payoff_table(pops, table)
+    numeric = analyze(game)
+    assert any(p.method == "numeric" for p in numeric.rest_points)
+    with monkeypatch.context() as m:
+        _sympy_only(m)
+        exact = analyze(game)
+    assert [(p.support, p.classification) for p in numeric.rest_points] == \
+        [(p.support, p.classification) for p in exact.rest_points]
+    for p, q in zip(numeric.rest_points, exact.rest_points):
+        assert np.allclose(p.state, q.state, atol=1e-9)
+
+
 def test_five_populations_every_point_is_a_rest_point_of_the_field():
     game = _multi(5, 3, entries=100)
     a = analyze(game)
