@@ -350,23 +350,32 @@ EXACT_ALGEBRAIC_MAX_FACES = 64
 
 
 def _find_with_solver(game: Game, fitness, solver: FaceSolver, budget):
-    """:func:`find_rest_points` with numeric faces (:mod:`evogame.face_solver`); sympy only where it must."""
+    """:func:`find_rest_points` with numeric faces (:mod:`evogame.face_solver`); sympy only where it must.
+
+    Sympy also rewrites the proved numeric roots of a nonlinear face as exact algebraic numbers in small
+    games (:data:`EXACT_ALGEBRAIC_MAX_FACES`); if it cannot within the budget, the proved roots stand.
+    """
     check_face_count(game)
-    notes, candidates, continua = [], [], []
-    delegated, refined = [], 0
+    notes, candidates, continua, delegated = [], [], [], []
     small = face_count(game) <= EXACT_ALGEBRAIC_MAX_FACES
     for support in supports(game):
         outcome = solver.solve(support)
-        exact_wanted = small and solver.exact is not None and outcome.states and outcome.exact_states[0] is None
-        if outcome.delegate is None and not exact_wanted:
-            candidates.extend(Candidate(SupportOnly(support), x, exact_state=e, method="exact" if e else "numeric")
-                              for x, e in zip(outcome.states, outcome.exact_states))
+        proved = [Candidate(SupportOnly(support), x, exact_state=e, method="exact" if e else "numeric")
+                  for x, e in zip(outcome.states, outcome.exact_states)]
+        if outcome.delegate is None and not (small and solver.exact is not None and any(
+                e is None for e in outcome.exact_states)):
+            candidates.extend(proved)
             continue
         if outcome.delegate is not None:
             delegated.append(f"{face_label(game, support)} ({outcome.delegate})")
+        face_notes: list[str] = []
+        c, k, method = solve_face(face_of(game, fitness, support), budget=budget, notes=face_notes)
+        if outcome.delegate is None and method != "exact":   # the exact rewrite failed: keep the proved roots
+            c, k = proved, []
+            notes.extend(n.replace("numeric fallback used", "the numeric roots proved by Krawczyk's test are kept")
+                         for n in face_notes)
         else:
-            refined += 1
-        c, k, _ = solve_face(face_of(game, fitness, support), budget=budget, notes=notes)
+            notes.extend(face_notes)
         candidates.extend(c)
         continua.extend(k)
     if delegated:
