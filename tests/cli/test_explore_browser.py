@@ -144,3 +144,29 @@ def test_the_cube_page_opens_and_draws(browser, tmp_path):
     assert severe(browser) == [], severe(browser)
     shot = browser.find_element(By.ID, "portrait").screenshot_as_png
     assert drawn_fraction(shot) > 0.01, "the cube is blank"
+
+
+@needs_browser
+def test_the_presets_dropdown_shows_each_presets_stable_set(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from evogame import analyze, load_scenario
+    from evogame.explore import explore
+    from evogame.studies.presets import apply_preset
+
+    scenario = load_scenario(SCENARIOS / "platform_structures.toml")
+    page = tmp_path / "structures.html"
+    explore(scenario, page, mechanisms=["voice"], steps=3)
+    open_page(browser, page)
+    select = Select(browser.find_element(By.ID, "preset"))
+    assert [o.text for o in select.options][1:] == [p.label() for p in scenario.presets.values()]
+    named = "return document.getElementById('stable').textContent.match(/\\([^()]*\\)/g) || []"
+    assert set(browser.execute_script(named)) == {"(administer, minimal, silo)"}
+    for k, name in enumerate(scenario.presets, start=1):
+        select.select_by_index(k)
+        stable = {p.label for p in analyze(apply_preset(scenario, name)).rest_points if p.classification == STABLE}
+        assert set(browser.execute_script(named)) == stable, name          # every preset adds full collaboration
+        assert "(coordinate, empower, collaborate)" in stable
+        assert browser.find_element(By.ID, "value-voice").text == "strength = 0"
+    assert severe(browser) == [], severe(browser)
