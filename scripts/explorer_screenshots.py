@@ -40,11 +40,14 @@ def explorer(tmp: Path) -> None:
 
     from evogame import load_scenario
     from evogame.explore import explore
-    for name, slider, steps in (("vertical", "platform", 37), ("dual_leadership", None, 0)):
+    for name, slider, steps, height in (("vertical", "platform", 37, 780), ("dual_leadership", None, 0, 1010)):
         page = tmp / f"{name}.html"
         explore(load_scenario(ROOT / "scenarios" / f"{name}.toml"), str(page))
         d = driver(1150, 900)
         try:
+            # a headless window is no taller than its screen: set the viewport itself
+            d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                              {"width": 1150, "height": height, "deviceScaleFactor": 1, "mobile": False})
             d.get(page.as_uri())
             WebDriverWait(d, 60).until(lambda x: x.execute_script("return document.body.dataset.ready") == "yes")
             if slider:

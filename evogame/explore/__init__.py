@@ -1,11 +1,11 @@
 """The explorer: one self-contained HTML page with a slider per mechanism and parameter.
 
-Every slider step shows the phase portrait of the game in its geometry (:mod:`.geometry`: the phase line,
-the square, the simplex or the rotatable cube): the direction of the vector field, the rest points marked by
-class with the figures' marker language (filled = asymptotically stable, open circle = unstable source,
-open square = saddle, half-filled = non-hyperbolic, open diamond = not differentiable), hover text with the
-state, eigenvalues and classification, the stable set in words, the exact threshold marked ▼ on each
-slider, and the evolution paths from the starts the user clicks on.
+Every slider step shows the phase portrait of the game in its geometry (:mod:`.geometry`: the phase
+line, the square, the simplex, or the rotatable cube with its faces): the direction of the vector field,
+the rest points marked by class with the figures' marker language (filled = asymptotically stable, open
+circle = unstable source, open square = saddle, half-filled = non-hyperbolic, open diamond = not
+differentiable), hover text with the state, eigenvalues and classification, the stable set in words, the
+exact threshold marked ▼ on each slider, and the evolution paths from the starts the user clicks on.
 
 The numbers are precomputed (:mod:`.compute`), not computed in the browser: each slider is one 1-D sweep
 of the engine with every other slider at its default (a product grid of all sliders would not fit in a
@@ -113,8 +113,10 @@ def explore(subject, out: str, *, mechanisms: Sequence[str] = (), parameters: Ma
     if presets:
         settings += [(name, p.label(lang), {**own, **preset_values(scenario, name, own)}, None)
                      for name, p in scenario.presets.items()]
+    # paths and the cube's face slices at the scenario's own values only: under every preset they would
+    # double the page
     computed = [(name, label, [slider_data(scenario, spec, values, kind=kind, dynamics=dynamics, starts=s,
-                                           words=words) for spec in specs])
+                                           words=words, faces=s is not None) for spec in specs])
                 for name, label, values, s in settings]
     picked = list(range(min(len(scenario.simulation.initial or ()), len(starts))))
     data = page_data(scenario, computed, kind=kind, starts=starts, picked=picked, words=words, lang=lang)

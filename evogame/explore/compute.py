@@ -18,7 +18,7 @@ from ..dynamics import derive
 from ..errors import AnalysisError, ScenarioError
 from ..parametric import ABSENT
 from ..simulation import as_initial_states, simulate
-from .geometry import field_states, plane, start_states
+from .geometry import FACES, face_states, field_states, plane, start_states
 from .sliders import MECHANISM, SliderSpec
 
 __all__ = ["SliderData", "slider_data", "starts_of", "PATH_SAMPLES", "QUANTUM", "DIRECTION_QUANTUM"]
@@ -45,6 +45,8 @@ class SliderData:
     directions : per step, the field's direction at the field grid (drawing coordinates, unit length; for the
         line: ``dz/dt`` itself).
     paths : per step, ``(starts, samples, dim)`` paths in drawing coordinates (None: not computed).
+    faces : the cube's face slices: per step, ``(6, FACE_GRID**2, 2)`` unit directions of the field in each
+        face (:data:`~evogame.explore.geometry.FACES`) in its two other shares (None: not computed).
     threshold : the value where the target becomes asymptotically stable (None: none here);
         exact : its exact form; note : the threshold in words (or why there is none).
     method : how the sweep found the rest points (``"vectorised"`` or ``"per point"``).
@@ -57,6 +59,7 @@ class SliderData:
     stable_sets: tuple
     directions: tuple = field(repr=False)
     paths: tuple | None = field(repr=False)
+    faces: tuple | None = field(repr=False)
     threshold: float | None
     exact: str | None
     note: str
@@ -78,8 +81,9 @@ def starts_of(scenario, kind: str) -> np.ndarray:
 
 
 def slider_data(scenario, spec: SliderSpec, params: Mapping, *, kind: str, dynamics: str, starts: np.ndarray | None,
-                words: dict) -> SliderData:
-    """The numbers of one slider with the other quantities at ``params`` (and every strength at 0)."""
+                words: dict, faces: bool = True) -> SliderData:
+    """The numbers of one slider with the other quantities at ``params`` (and every strength at 0); the paths
+    from ``starts`` (None: none) and, for the cube, the face slices when ``faces``."""
     from ..studies.sweeps import sweep1d
 
     values = scenario.game.with_values(**params).values()
@@ -95,10 +99,11 @@ def slider_data(scenario, spec: SliderSpec, params: Mapping, *, kind: str, dynam
     if starts is not None and len(starts):
         t_end = scenario.simulation.t_end or DEFAULT_T_END
         paths = tuple(_paths(sweep, float(v), starts, t_end, dynamics, kind) for v in sweep.values)
+    slices = tuple(_faces(dyn, sweep, v) for v in sweep.values) if kind == "cube" and faces else None
     thr, exact, note = _threshold(scenario, spec, mechanisms, others, dynamics, grid, words)
     return SliderData(spec=spec, values=np.asarray(sweep.values, dtype=float), default=default_index,
                       points=points, stable_sets=tuple(tuple(s) for s in sweep.stable_sets), directions=fields,
-                      paths=paths, threshold=thr, exact=exact, note=note, method=sweep.method)
+                      paths=paths, faces=slices, threshold=thr, exact=exact, note=note, method=sweep.method)
 
 
 def _points(sweep, i: int) -> list[dict]:
@@ -128,6 +133,21 @@ def _field(dyn, sweep, value: float, kind: str) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         unit = np.where(norm > 1e-9 * scale, D / norm, 0.0)
     return np.nan_to_num(unit)
+
+
+def _faces(dyn, sweep, value: float) -> np.ndarray:
+    """The field on each face of the cube: unit directions in the face's two shares."""
+    values = dict(sweep.game.values())
+    values[sweep.parameter] = value
+    out = []
+    for k, side in FACES:
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            F = np.delete(np.asarray(dyn.field(face_states(k, side), dyn.parameter_vector(values)), float), k, axis=1)
+        norm = np.linalg.norm(F, axis=-1, keepdims=True)
+        scale = np.nanmax(norm) if np.any(norm > 0) else 1.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.append(np.nan_to_num(np.where(norm > 1e-9 * scale, F / norm, 0.0)))
+    return np.array(out)
 
 
 def _paths(sweep, value: float, starts: np.ndarray, t_end: float, dynamics: str, kind: str) -> np.ndarray:

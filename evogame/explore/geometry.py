@@ -7,7 +7,8 @@ Four geometries, as in the figures:
 * ``"square"``: two populations of two strategies; the unit square of the two shares;
 * ``"simplex"``: one population of three strategies; the triangle of the figures (strategy 1 top, 2 left,
   3 right);
-* ``"cube"``: three populations of two strategies; the unit cube of the three shares (drawn in 3-D).
+* ``"cube"``: three populations of two strategies; the unit cube of the three shares (drawn in 3-D), and
+  its six faces (:data:`FACES`, each invariant) as squares of the two other shares.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from ..errors import ScenarioError
 
-__all__ = ["geometry", "plane", "field_states", "start_states", "GEOMETRIES"]
+__all__ = ["geometry", "plane", "field_states", "start_states", "face_states", "GEOMETRIES", "FACES"]
 
 #: population sizes -> geometry
 GEOMETRIES = {(2,): "line", (2, 2): "square", (3,): "simplex", (2, 2, 2): "cube"}
@@ -25,6 +26,9 @@ GEOMETRIES = {(2,): "line", (2, 2): "square", (3,): "simplex", (2, 2, 2): "cube"
 SIMPLEX_VERTICES = np.array([[0.5, np.sqrt(3.0) / 2.0], [0.0, 0.0], [1.0, 0.0]])
 FIELD_GRID = {"line": 101, "square": 13, "simplex": 15, "cube": 5}
 START_GRID = {"line": 0, "square": 5, "simplex": 6, "cube": 3}
+#: the cube's six faces: (population fixed, its share there); FACE_GRID arrows per side of a face
+FACES = tuple((k, side) for k in range(3) for side in (0.0, 1.0))
+FACE_GRID = 5
 
 
 def geometry(game, file=None) -> str:
@@ -85,3 +89,11 @@ def start_states(kind: str, initial=None) -> np.ndarray:
     if initial is None or len(initial) == 0:
         return grid
     return np.concatenate([np.asarray(initial, dtype=float).reshape(-1, grid.shape[1]), grid])
+
+
+def face_states(k: int, side: float) -> np.ndarray:
+    """States ``(FACE_GRID**2, 3)`` on the cube's face where population ``k``'s share is ``side``: a grid of
+    the two other shares (in order), the face being invariant under the replicator dynamics."""
+    g = np.linspace(0.1, 0.9, FACE_GRID)
+    other = np.array(list(itertools.product(g, repeat=2)), dtype=float)
+    return np.insert(other, k, side, axis=1)

@@ -13,7 +13,7 @@ import json
 import numpy as np
 
 from .compute import DIRECTION_QUANTUM, QUANTUM
-from .geometry import SIMPLEX_VERTICES, field_states, plane
+from .geometry import FACES, SIMPLEX_VERTICES, face_states, field_states, plane
 from .words import MARKERS, axis_title, class_name, eigenvalue_text, stable_text
 
 __all__ = ["page_data", "page_html", "ARROW"]
@@ -47,7 +47,9 @@ def _step(data, i: int, kind: str, lang: str) -> dict:
     field = ([float(f"{v:.4g}") for v in data.directions[i]] if kind == "line"
              else _quantised(data.directions[i], DIRECTION_QUANTUM))
     paths = None if data.paths is None else [_quantised(path) for path in data.paths[i]]
-    return {"stable": stable_text(data.stable_sets[i], lang), "points": points, "field": field, "paths": paths}
+    faces = None if data.faces is None else [_quantised(f, DIRECTION_QUANTUM) for f in data.faces[i]]
+    return {"stable": stable_text(data.stable_sets[i], lang), "points": points, "field": field, "paths": paths,
+            "faces": faces}
 
 
 def _slider(data, kind: str, lang: str) -> dict:
@@ -68,10 +70,34 @@ def page_data(scenario, presets: list[tuple[str, str, list]], *, kind: str, star
             "classes": [[cls, class_name(cls, lang), symbol] for cls, symbol in MARKERS.items()],
             "fieldAt": [[float(v) for v in p] for p in plane(kind, field_states(kind))],
             "starts": [[float(v) for v in p] for p in plane(kind, starts)] if len(starts) else [],
-            "picked": list(picked), "frame": _frame_traces(kind), "layout": _layout(scenario, kind, lang, words),
+            "picked": list(picked), "frame": _frame_traces(kind), "faces": _faces(scenario) if kind == "cube" else [],
+            "faceAt": face_states(0, 0.0)[:, 1:].tolist() if kind == "cube" else [], "layout": _layout(scenario, kind, lang, words),
             "config": {"displaylogo": False, "responsive": False},
             "presets": [{"name": name, "label": label, "sliders": [_slider(d, kind, lang) for d in sliders]}
                         for name, label, sliders in presets]}
+
+
+def _faces(scenario) -> list[dict]:
+    """The cube's faces: which population is fixed at which share, the two others drawn, and a title."""
+    pops = scenario.game.populations
+    return [{"k": k, "side": side, "other": [j for j in range(3) if j != k],
+             "title": f"{pops[k].name} = {side:g}<br>" + "<br>".join(
+                 f"{axis}: {pops[j].name}" for axis, j in zip("xy", [j for j in range(3) if j != k]))}
+            for k, side in FACES]
+
+
+def _face_axes(scenario) -> dict:
+    """Six small square panels under the cube, one per face, its two other shares as axes (named in the title)."""
+    out, notes = {}, []
+    for i, face in enumerate(_faces(scenario)):
+        x0, x1 = i / 6 + 0.02, (i + 1) / 6 - 0.02
+        out[f"xaxis{i + 2}"] = {"domain": [x0, x1], "range": [-0.05, 1.05], "anchor": f"y{i + 2}", "tickvals": [0, 1],
+                                "showgrid": False}
+        out[f"yaxis{i + 2}"] = {"domain": [0.0, 0.17], "range": [-0.05, 1.05], "anchor": f"x{i + 2}", "tickvals": [0, 1],
+                                "showgrid": False, "scaleanchor": f"x{i + 2}", "scaleratio": 1}
+        notes.append({"text": face["title"], "xref": f"x{i + 2} domain", "yref": f"y{i + 2} domain", "x": 0.5,
+                      "y": 1.04, "yanchor": "bottom", "showarrow": False, "font": {"size": 9}})
+    return {**out, "annotations": notes}
 
 
 def _frame_traces(kind: str) -> list:
@@ -92,8 +118,10 @@ def _layout(scenario, kind: str, lang: str, words: dict) -> dict:
             "margin": {"l": 60, "r": 20, "t": 20, "b": 60}, "legend": {"orientation": "h", "y": -0.12}}
     if kind == "cube":
         axis = [dict(title={"text": axis_title(scenario, k, lang, short=True)}, range=[-0.02, 1.02]) for k in range(3)]
-        return {**base, "scene": {"xaxis": axis[0], "yaxis": axis[1], "zaxis": axis[2], "aspectmode": "cube",
-                                  "camera": {"eye": {"x": 1.6, "y": -1.6, "z": 1.1}}}}
+        return {**base, "height": 820, "scene": {"xaxis": axis[0], "yaxis": axis[1], "zaxis": axis[2],
+                                                 "aspectmode": "cube", "domain": {"x": [0, 1], "y": [0.27, 1]},
+                                                 "camera": {"eye": {"x": 1.6, "y": -1.6, "z": 1.1}}},
+                "legend": {"orientation": "h", "y": 1.02}, **_face_axes(scenario)}
     if kind == "line":
         return {**base, "xaxis": {"range": [-0.03, 1.03], "title": {"text": axis_title(scenario, 0, lang)}},
                 "yaxis": {"title": {"text": words["rate"]}, "zeroline": True, "zerolinecolor": "black"}}

@@ -30,19 +30,9 @@ SCRIPT = r"""
                u: at.map((p, i) => f[3 * i] * QD), v: at.map((p, i) => f[3 * i + 1] * QD),
                w: at.map((p, i) => f[3 * i + 2] * QD)}];
     }
-    const xs = [], ys = [], a = D.arrow;
-    at.forEach(function (p, i) {
-      const u = f[2 * i] * QD * a, v = f[2 * i + 1] * QD * a;
-      if (u === 0 && v === 0) { return; }
-      const tx = p[0] + u, ty = p[1] + v;
-      xs.push(p[0], tx, null); ys.push(p[1], ty, null);
-      [2.6, -2.6].forEach(function (g) {
-        const c = Math.cos(g), s = Math.sin(g);
-        xs.push(tx, tx + 0.4 * (u * c - v * s), null); ys.push(ty, ty + 0.4 * (u * s + v * c), null);
-      });
-    });
-    return [{type: "scatter", mode: "lines", x: xs, y: ys, line: {color: "#9a9a9a", width: 1}, hoverinfo: "skip",
-             showlegend: false, name: "field"}];
+    const ar = arrows(at, f, D.arrow);
+    return [{type: "scatter", mode: "lines", x: ar.xs, y: ar.ys, line: {color: "#9a9a9a", width: 1},
+             hoverinfo: "skip", showlegend: false, name: "field"}];
   }
 
   function pointTraces(step) {
@@ -89,9 +79,55 @@ SCRIPT = r"""
     return out;
   }
 
+  function arrows(at, f, a) {     // None-separated polylines: a shaft and two head strokes per arrow
+    const xs = [], ys = [];
+    at.forEach(function (p, i) {
+      const u = f[2 * i] * QD * a, v = f[2 * i + 1] * QD * a;
+      if (u === 0 && v === 0) { return; }
+      const tx = p[0] + u, ty = p[1] + v;
+      xs.push(p[0], tx, null); ys.push(p[1], ty, null);
+      [2.6, -2.6].forEach(function (g) {
+        const c = Math.cos(g), s = Math.sin(g);
+        xs.push(tx, tx + 0.4 * (u * c - v * s), null); ys.push(ty, ty + 0.4 * (u * s + v * c), null);
+      });
+    });
+    return {xs: xs, ys: ys};
+  }
+
+  function faceTraces(step) {   // the cube's six faces: the field in the face, and the rest points on it
+    const out = [];
+    D.faces.forEach(function (face, i) {
+      const ax = {xaxis: "x" + (i + 2), yaxis: "y" + (i + 2), showlegend: false};
+      out.push(Object.assign({type: "scatter", mode: "lines", x: [0, 1, 1, 0, 0], y: [0, 0, 1, 1, 0],
+                              line: {color: "black", width: 1}, hoverinfo: "skip"}, ax));
+      if (step.faces) {
+        const ar = arrows(D.faceAt, step.faces[i], 0.09);
+        out.push(Object.assign({type: "scatter", mode: "lines", x: ar.xs, y: ar.ys, hoverinfo: "skip",
+                                line: {color: "#9a9a9a", width: 1}}, ax));
+      }
+      const on = step.points.filter(p => Math.abs(p.s[face.k] - face.side) < 1e-9);
+      D.classes.forEach(function (c) {
+        const mine = on.filter(p => p.c === c[0]);
+        if (!mine.length) { return; }
+        const t = Object.assign({type: "scatter", x: mine.map(p => p.s[face.other[0]]),
+                                 y: mine.map(p => p.s[face.other[1]]), hoverinfo: "text",
+                                 hovertext: mine.map(p => "<b>" + p.l + "</b><br>" + c[1])}, ax);
+        if (c[2] === null) {
+          Object.assign(t, {mode: "text", text: mine.map(() => "\u25d0"), textfont: {size: 12, color: "black"}});
+        } else {
+          Object.assign(t, {mode: "markers", marker: {symbol: c[2], size: 7, color: "black",
+                                                      line: {color: "black", width: 1.2}}});
+        }
+        out.push(t);
+      });
+    });
+    return out;
+  }
+
   function draw() {
     const s = preset().sliders[state.slider], step = s.steps[state.index[state.slider]];
-    const traces = fieldTraces(step).concat(D.frame, pointTraces(step), pathTraces(step));
+    const traces = fieldTraces(step).concat(D.frame, pointTraces(step), pathTraces(step),
+                                            three ? faceTraces(step) : []);
     document.getElementById("stable").textContent = step.stable;
     document.getElementById("where").textContent = s.label + ": " + s.quantity + " = " +
       fmt(s.values[state.index[state.slider]]) + W.others;

@@ -204,6 +204,21 @@ def test_dual_leadership_cube_shows_what_analyze_says(dual_page):
             assert len(s["steps"][i]["paths"]) == len(data["starts"]) > 0
         assert s["threshold"] == threshold(scenario, [name], range=(0, 1)).threshold
     assert len(data["frame"][0]["x"]) == 12 * 3            # the cube's twelve edges
+    # the face slices: the field of the game with the mechanism applied, in each face's two other shares
+    from evogame import derive
+    s = slider(data, "bundling")
+    at = np.array(data["faceAt"])
+    for i in (0, len(s["values"]) - 1):
+        game = apply(scenario, ["bundling"], s["values"][i]).game
+        dyn = derive(game)
+        for face, shown_dirs in zip(data["faces"], s["steps"][i]["faces"]):
+            states = np.insert(at, face["k"], face["side"], axis=1)
+            F = dyn.field(states, dyn.parameter_vector(game.values()))
+            assert np.allclose(F[:, face["k"]], 0)                   # a face is invariant
+            F = F[:, face["other"]]
+            unit = F / np.linalg.norm(F, axis=1, keepdims=True)
+            assert np.allclose(np.array(shown_dirs).reshape(-1, 2) * data["directionQuantum"], unit, atol=0.006)
+    assert [(f["k"], f["side"]) for f in data["faces"]] == [(k, v) for k in range(3) for v in (0, 1)]
 
 
 def test_simplex_and_line_pages_show_what_analyze_says(tmp_path):
