@@ -147,7 +147,7 @@ def page_html(plotly_js: str, data: dict, script: str, *, title: str, subtitle: 
     """The page: styles, plotly.js, the controls, the portrait's ``<div>``, the data and the script."""
     blob = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).replace("</", "<\\/")
     paths = words["paths"] if data["starts"] else words["no_paths"]
-    clear = f' <button id="clear">{html.escape(words["clear"])}</button>'
+    clear = f' <button id="clear">{html.escape(words["clear"])}</button>' if data["starts"] else ""
     return (f'<!DOCTYPE html>\n<html lang="{data["lang"]}"><head><meta charset="utf-8">'
             f"<title>{html.escape(title)}</title><style>{STYLE}</style>\n"
             f'<script type="text/javascript">{plotly_js}</script></head>\n<body>'

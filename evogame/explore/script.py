@@ -193,7 +193,8 @@ SCRIPT = r"""
   select.addEventListener("change", function () {
     state.preset = Number(select.value); state.slider = 0; buildSliders(); draw();
   });
-  document.getElementById("clear").addEventListener("click", function () { state.picked = []; draw(); });
+  const clear = document.getElementById("clear");      // no button where there are no paths (the line)
+  if (clear) { clear.addEventListener("click", function () { state.picked = []; draw(); }); }
   buildSliders();
   draw().then(function () {
     gd.on("plotly_click", function (ev) {

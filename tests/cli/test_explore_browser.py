@@ -133,17 +133,26 @@ def test_a_click_on_a_start_draws_its_path(browser, tmp_path):
 
 
 @needs_browser
-def test_the_cube_page_opens_and_draws(browser, tmp_path):
+@pytest.mark.parametrize("file, args, geometry", [
+    ("dual_leadership.toml", ["-m", "escalation", "--steps", "3"], "cube"),
+    ("hawk_dove.toml", ["-p", "C=1:5:3"], "line"),
+    ("rps.toml", ["-p", "w=0.5:3:3"], "simplex")])
+def test_each_geometry_opens_and_draws(browser, tmp_path, file, args, geometry):
     from selenium.webdriver.common.by import By
 
-    page = tmp_path / "dual.html"
-    r = invoke(["explore", SCENARIOS / "dual_leadership.toml", "-m", "escalation", "--steps", "3", "--out", page])
+    page = tmp_path / "page.html"
+    r = invoke(["explore", SCENARIOS / file, *args, "--out", page])
     assert r.exit_code == 0, r.output
+    assert f"; {geometry};" in r.stderr
     open_page(browser, page)
-    assert "(restrict, not, upward_only)" in browser.find_element(By.ID, "stable").text
+    if geometry == "cube":
+        assert "(restrict, not, upward_only)" in browser.find_element(By.ID, "stable").text
+        faces = "return Object.keys(document.getElementById('portrait')._fullLayout._plots).sort()"
+        assert browser.execute_script(faces) == sorted(f"x{i}y{i}" for i in range(2, 8))    # the six faces
+    assert bool(browser.find_elements(By.ID, "clear")) == (geometry != "line")      # no paths on the line
     assert severe(browser) == [], severe(browser)
     shot = browser.find_element(By.ID, "portrait").screenshot_as_png
-    assert drawn_fraction(shot) > 0.01, "the cube is blank"
+    assert drawn_fraction(shot) > 0.01, f"the {geometry} is blank"
 
 
 @needs_browser
