@@ -79,4 +79,6 @@ def axis_title(scenario, k: int, lang: str, short: bool = False) -> str:
     label = (pop.label_zh if lang == "zh" else pop.label_en) or pop.name
     strategies = (pop.strategy_labels_zh if lang == "zh" else pop.strategy_labels_en) or pop.strategies
     first = strategies[0] if lang == "zh" else mid_phrase(strategies[0])
+    if lang == "zh":
+        return f"{label}：{first}的比例"
     return f"{label}: {WORDS[lang]['share']} {first}"

@@ -278,3 +278,15 @@ def test_missing_plotly_names_the_extra(vertical, tmp_path, monkeypatch):
         explore(vertical, str(tmp_path / "x.html"))
     r = invoke(["explore", SCENARIOS / "vertical.toml", "--out", tmp_path / "x.html"])
     assert_user_error(r, 'pip install "evogame[explore]"')
+
+
+def test_chinese_page_speaks_the_scenarios_chinese(vertical, tmp_path):
+    out = tmp_path / "zh.html"
+    explore(vertical, str(out), mechanisms=["platform"], steps=3, lang="zh")
+    data = page_data(out.read_text(encoding="utf-8"))
+    superior, subordinate = vertical.game.populations
+    assert data["layout"]["xaxis"]["title"]["text"] == f"{superior.label_zh}：{superior.strategy_labels_zh[0]}的比例"
+    assert data["layout"]["yaxis"]["title"]["text"] == f"{subordinate.label_zh}：{subordinate.strategy_labels_zh[0]}的比例"
+    assert "渐近稳定" in [name for _, name, _ in data["classes"]]
+    assert slider(data, "platform")["label"] == vertical.mechanisms["platform"].label_zh
+    assert data["presets"][0]["sliders"][0]["steps"][0]["stable"].startswith("渐近稳定：")
