@@ -1,4 +1,4 @@
-"""``evogame explore``: one self-contained HTML page with a slider (a mechanism's strength or a parameter)."""
+"""``evogame explore``: one self-contained HTML page with sliders (mechanisms' strengths and parameters)."""
 from __future__ import annotations
 
 import click
@@ -13,44 +13,44 @@ __all__ = ["command"]
 
 @click.command(epilog="""\b
 Examples:
-  evogame explore scenarios/vertical.toml -m platform --out explore.html
-  evogame explore scenarios/vertical.toml -p c_D=0:6:61 --out c_D.html
-  evogame explore scenarios/vertical.toml -m incentive --dynamics smith --lang zh --out incentive.html
+  evogame explore scenarios/vertical.toml --out explore.html
+  evogame explore scenarios/vertical.toml -m platform -m backflow -p c_D=0:6:61 --out explore.html
+  evogame explore scenarios/dual_leadership.toml --lang zh --out dual.html
 """)
 @scenario_argument
-@click.option("--param", "-p", "axes", multiple=True, metavar="NAME=LO:HI:N",
-              help="Slide this parameter over LO..HI in N steps (instead of a mechanism's strength).")
-@mechanism_option("A mechanism whose strength the slider sets (repeatable: they compose, one strength); "
-                  "with --param, applied at strength 1. Default: the scenario's first mechanism.")
+@click.option("--param", "-p", "axes", multiple=True, metavar="NAME[=LO:HI:N]",
+              help="A slider over this parameter: LO..HI in N steps (NAME alone: its declared range). Repeatable.")
+@mechanism_option("A slider over this mechanism's strength, 0..1 (repeatable). Default: every mechanism of the "
+                  "scenario and up to three parameters with declared ranges.")
 @click.option("--steps", type=click.IntRange(2, 201), default=41, show_default=True,
-              help="Slider steps over the strength's [0, 1] (or the parameter's declared range).")
+              help="Steps of each mechanism's strength over [0, 1].")
 @dynamics_option
 @lang_option("Words of the page in English or Chinese.")
 @set_option
 @click.option("--out", "-o", required=True, metavar="FILE.html", help="The HTML file written.")
 @json_option
 def command(scenario, axes, mechanisms, steps, dynamics, lang, params, out, as_json):
-    """Write an interactive page of SCENARIO: a slider, the phase portrait and the stable set at each step.
+    """Write an interactive page of SCENARIO: sliders, the phase portrait, the stable set and paths.
 
     The page is one HTML file with plotly.js inlined: no server, no network.
-    Rest points and classes are precomputed on the slider's grid with the
-    same engine as `evogame sweep` (equal to `evogame analyze` at each
-    value); the threshold (`evogame threshold`) is marked on the slider.
-    Needs the optional extra: pip install "evogame[explore]".
+    Each slider moves one quantity with the others at their default; at every
+    step the rest points and classes (the engine of `evogame sweep`, equal to
+    `evogame analyze` there), the field and the paths from a fixed set of
+    starts were computed when the page was written. Each slider's threshold
+    (`evogame threshold`) is marked on it. Needs the optional extra:
+    pip install "evogame[explore]".
     """
     from ..explore import explore
     from ..studies.sweeps import parse_axis
 
-    if len(axes) > 1:
-        raise ScenarioError("the explorer has one slider today", argument="--param", found=", ".join(axes),
-                            expected="one --param NAME=LO:HI:N (or a mechanism's strength)")
     if not out.lower().endswith((".html", ".htm")):
         raise ScenarioError(f"'{out}': the page is HTML", argument="--out", expected="a file name ending .html")
     subject = load(scenario)
-    param, values = parse_axis(axes[0]) if axes else (None, None)
-    result = explore(subject, out, mechanisms=list(mechanisms), param=param, values=values, steps=steps,
+    parameters = dict(parse_axis(a) if "=" in a else (a.strip(), None) for a in axes)
+    result = explore(subject, out, mechanisms=list(mechanisms), parameters=parameters or None, steps=steps,
                      params=parse_params(subject, params), dynamics=dynamics, lang=lang)
     if as_json:
         echo_json(result.to_dict())
     else:
-        click.echo(f"wrote {out} ({result.size / 1e6:.1f} MB, {result.steps} steps of {result.parameter})", err=True)
+        names = ", ".join(d.spec.name for d in result.sliders)
+        click.echo(f"wrote {out} ({result.size / 1e6:.1f} MB; {result.geometry}; sliders: {names})", err=True)

@@ -64,6 +64,28 @@ class Scenario:
         """The same scenario around another game (e.g. with mechanisms applied)."""
         return replace(self, game=game)
 
+    def _repr_html_(self) -> str:
+        """The game's display (payoffs, equations: :func:`evogame.notebook.game_html`, through the game), the
+        target, and a table each of the mechanisms and presets with what they set.
+
+        The loader imports nothing above the game model (README "Architecture"), so these two tables are
+        plain HTML here rather than the report's document model.
+        """
+        import html
+
+        import sympy
+
+        def table(title: str, header: str, items) -> str:
+            rows = "".join(f"<tr><td>{html.escape(i.name)}</td><td>{html.escape(i.label())}</td><td>"
+                           + html.escape("; ".join(f"{k} → {sympy.sstr(v)}" for k, v in i.set.items()))
+                           + "</td></tr>" for i in items)
+            return (f"<h4>{title}</h4><table><thead><tr><th>{header[:-1]}</th><th>label</th><th>sets</th></tr>"
+                    f"</thead><tbody>{rows}</tbody></table>") if items else ""
+        target = (f"<p>Target (full collaboration): {html.escape(self.target_key)}</p>" if self.target_key else "")
+        return (f"<div>{self.game._repr_html_()}{target}"
+                f"{table('Mechanisms (s = strength)', 'mechanisms', list(self.mechanisms.values()))}"
+                f"{table('Presets', 'presets', list(self.presets.values()))}</div>")
+
     def __repr__(self) -> str:
         return (f"<Scenario {self.file or self.game.name!r}: {self.game!r}; {len(self.mechanisms)} mechanisms, "
                 f"{len(self.presets)} presets, target {self.target_key}>")

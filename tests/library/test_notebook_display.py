@@ -84,6 +84,25 @@ def test_game_html_shows_every_payoff_of_the_bimatrix(vertical):
                 assert sympy.latex(payoff) in cell
 
 
+def test_scenario_html_shows_the_game_its_mechanisms_and_presets(vertical):
+    for scenario in (vertical, load("platform_structures")):
+        text = scenario._repr_html_()
+        found = tables(text)
+        payoffs = tables(scenario.game._repr_html_())
+        assert all(t in found for t in payoffs)                # the game's own payoff table(s)
+        assert text.count(r"\frac{d}{d t}") == len(scenario.game.variables)
+        for section in ("mechanisms", "presets"):
+            declared = getattr(scenario, section)
+            rows = next((t[1:] for t in found if t[0][0] == section[:-1]), [])
+            assert [r[0] for r in rows] == list(declared)
+            for row, item in zip(rows, declared.values()):
+                assert row[1] == item.label()
+                # each parameter the mechanism/preset sets, with its new value (sympy's own string of it)
+                assert row[2].split("; ") == [f"{k} → {sympy.sstr(v)}" for k, v in item.set.items()]
+        if scenario.target_key:
+            assert scenario.target_key in text
+
+
 def test_game_latex_is_one_display_with_an_equation_per_variable(vertical):
     text = vertical.game._repr_latex_()
     assert text.startswith("$$") and text.endswith("$$")
