@@ -32,7 +32,7 @@ COMMANDS = {
     "uncertainty": ("uncertainty", "Probability that the conclusions hold under uncertain parameters; Sobol indices."),
     "report": ("report", "Write a paper's whole standard output: report.md, report.tex, figures."),
     "figure": ("figure", "Draw one figure (phase portrait, paths, sensitivity, regime map, ...)."),
-    "explore": ("explore", "Write an interactive HTML page: a slider, the phase portrait and the stable set."),
+    "explore": ("explore", "Write an interactive HTML page: sliders, the phase portrait, the stable set, paths."),
     "finite": ("finite", "Finite populations (Fermi process): fixation, stationary distributions, sharing level."),
 }
 

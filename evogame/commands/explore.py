@@ -5,6 +5,7 @@ import click
 
 from ..cli.options import dynamics_option, json_option, lang_option, mechanism_option, scenario_argument, set_option
 from ..cli.output import echo_json
+from ..cli.progress import ProgressBar
 from ..cli.values import load, parse_params
 from ..errors import ScenarioError
 
@@ -47,8 +48,9 @@ def command(scenario, axes, mechanisms, steps, dynamics, lang, params, out, as_j
         raise ScenarioError(f"'{out}': the page is HTML", argument="--out", expected="a file name ending .html")
     subject = load(scenario)
     parameters = dict(parse_axis(a) if "=" in a else (a.strip(), None) for a in axes)
-    result = explore(subject, out, mechanisms=list(mechanisms), parameters=parameters or None, steps=steps,
-                     params=parse_params(subject, params), dynamics=dynamics, lang=lang)
+    with ProgressBar("computing each slider", enabled=not as_json) as progress:
+        result = explore(subject, out, mechanisms=list(mechanisms), parameters=parameters or None, steps=steps,
+                         params=parse_params(subject, params), dynamics=dynamics, lang=lang, progress=progress)
     if as_json:
         echo_json(result.to_dict())
     else:

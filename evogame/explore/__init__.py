@@ -80,7 +80,7 @@ def _plotly_js() -> str:
 
 def explore(subject, out: str, *, mechanisms: Sequence[str] = (), parameters: Mapping | None = None,
             steps: int = 41, parameter_steps: int = 21, params: Mapping | None = None, dynamics=None,
-            lang: str = "en", presets: bool = True) -> ExploreResult:
+            lang: str = "en", presets: bool = True, progress=None) -> ExploreResult:
     """Write the explorer page of a scenario to ``out`` (HTML, self-contained).
 
     Parameters
@@ -96,6 +96,7 @@ def explore(subject, out: str, *, mechanisms: Sequence[str] = (), parameters: Ma
     lang : ``"en"`` or ``"zh"`` for the page's words.
     presets : a dropdown of the scenario's presets (each recomputes every slider; paths only for the
         scenario's own values).
+    progress : optional ``progress(done, total)``, called as each slider of each setting is computed.
     """
     from ..studies.presets import preset_values
     from .page import page_data, page_html
@@ -115,9 +116,17 @@ def explore(subject, out: str, *, mechanisms: Sequence[str] = (), parameters: Ma
                      for name, p in scenario.presets.items()]
     # paths and the cube's face slices at the scenario's own values only: under every preset they would
     # double the page
-    computed = [(name, label, [slider_data(scenario, spec, values, kind=kind, dynamics=dynamics, starts=s,
-                                           words=words, faces=s is not None) for spec in specs])
-                for name, label, values, s in settings]
+    total, computed = len(settings) * len(specs), []
+    for name, label, values, s in settings:
+        sliders = []
+        for spec in specs:
+            if progress:
+                progress(len(computed) * len(specs) + len(sliders), total)
+            sliders.append(slider_data(scenario, spec, values, kind=kind, dynamics=dynamics, starts=s,
+                                       words=words, faces=s is not None))
+        computed.append((name, label, sliders))
+    if progress:
+        progress(total, total)
     picked = list(range(min(len(scenario.simulation.initial or ()), len(starts))))
     data = page_data(scenario, computed, kind=kind, starts=starts, picked=picked, words=words, lang=lang)
     title = scenario.game.title or scenario.game.name

@@ -149,3 +149,14 @@ def test_symbolic_analysis_shows_a_bar_per_rest_point_and_nothing_with_json(term
     assert json.loads(quiet.stdout)["symbolic_rest_points"]
     plain = invoke(["analyze", VERTICAL, "--no-cache"])     # numeric only: fast, no bar
     assert plain.exit_code == 0 and "symbolic stability conditions" not in plain.stderr
+
+
+def test_explore_shows_a_bar_per_slider_and_nothing_with_json(terminal, tmp_path):
+    pytest.importorskip("plotly", reason="plotly (the optional 'explore' extra) is not installed")
+    args = ["explore", VERTICAL, "-m", "platform", "-m", "backflow", "--steps", "3", "--out", tmp_path / "v.html"]
+    shown = invoke(args)
+    assert shown.exit_code == 0, shown.output
+    assert counts(shown.stderr, "computing each slider")[-1] == "2/2"
+    quiet = invoke(args + ["--json"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    assert [s["name"] for s in json.loads(quiet.stdout)["sliders"]] == ["platform", "backflow"]
