@@ -25,8 +25,6 @@ import numpy as np
 from .common import (ROOT, SCENARIOS, machine, _load, _starts, _timed, _interleaved, _row, _skipped, _solve_ivp_loop)
 
 def bench_batch(quick: bool) -> list[dict]:
-    from scipy.integrate import solve_ivp
-
     from evogame.dynamics import derive
     from evogame.simulation import simulate
 
@@ -67,16 +65,8 @@ def bench_batch(quick: bool) -> list[dict]:
                           "starts_finished_by_Rosenbrock": int(stats["implicit"].sum()),
                           "iterations": stats["iterations"]})]
 
-    if not quick:   # context: one flattened solve_ivp over the whole batch (global error control)
-        def flat_rhs(t, y):
-            Y = y.reshape(B, -1).T
-            return np.stack([np.broadcast_to(v, (B,)) for v in field(*Y, *p)], axis=1).reshape(-1)
-
-        flat_s, _ = _timed(solve_ivp, flat_rhs, (0.0, t_end), starts.reshape(-1), method="RK45", rtol=1e-8,
-                           atol=1e-10, t_eval=times)
-        rows.append(_row("batch_game2_flat", "context: the same batch as ONE flattened solve_ivp call "
-                         "(one error norm for all starts) in place of evogame, vs the loop", flat_s, loop_s,
-                         "(context)", timings={}))
+    from .integrator import bench_integrator_goals
+    rows.extend(bench_integrator_goals(quick))   # issue 14's goals: flat solve_ivp, numba loop, 100k
     return rows
 
 
@@ -329,6 +319,7 @@ from .uncertainty import bench_uncertainty   # noqa: E402
 BENCHMARKS = {"batch": bench_batch, "dynamics": bench_dynamics, "nashpy": bench_nashpy, "egttools": bench_egttools,
               "regime_map": bench_regime_map, "processes": bench_processes, "noise": bench_noise,
               "uncertainty": bench_uncertainty,
+              "integ": lambda quick: __import__("benchmarks.integrator", fromlist=["x"]).bench_integrator_goals(quick),
               "finite": lambda quick: __import__("benchmarks.finite", fromlist=["bench_finite"]).bench_finite(quick)}
 
 
