@@ -127,7 +127,7 @@ def _med(runs, k, which):
 def bench_integrator_goals(quick: bool) -> list[dict]:
     game = _load("dual_leadership")
     sizes = (100, 1_000, 10_000) if quick else (1_000, 10_000, 100_000)
-    rounds = 1 if quick else 3
+    rounds = 1 if quick else 5
     configs = _configs(game, sizes, quick)
     runs, ends = _measure(configs, rounds)
     small, mid, big = sizes
