@@ -24,6 +24,14 @@ import numpy as np
 
 from .common import (ROOT, SCENARIOS, machine, _load, _starts, _timed, _interleaved, _row, _skipped, _solve_ivp_loop)
 
+def _mapped(a) -> bool:
+    """Whether the array's memory is an ``mmap`` (evogame.integrator.batch.output_array) rather than numpy's."""
+    import mmap
+    while a is not None and not isinstance(a, mmap.mmap):
+        a = getattr(a, "base", None) if not isinstance(a, memoryview) else a.obj
+    return a is not None
+
+
 def bench_batch(quick: bool) -> list[dict]:
     from evogame.dynamics import derive
     from evogame.simulation import simulate
@@ -52,6 +60,8 @@ def bench_batch(quick: bool) -> list[dict]:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     saved = sim2.paths.nbytes
+    if _mapped(sim2.paths):     # a large output is an anonymous mmap, which tracemalloc does not see
+        peak += saved
     del sim2
 
     rows = [_row("batch_game2", f"{B:,} starts of game 2 ({name}) to t = {t_end:g}, {T} saved times: "

@@ -183,7 +183,31 @@ def test_memory_is_the_saved_paths_plus_a_small_constant():
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     saved = sim.paths.nbytes
-    assert peak - saved < 0.5 * saved + 2_000_000
+    if not _mapped(sim.paths):      # a large output is an anonymous mmap (plain pages), unseen by tracemalloc
+        peak -= saved
+    assert peak < 0.5 * saved + 2_000_000
+
+
+def _mapped(a) -> bool:
+    import mmap
+    while a is not None and not isinstance(a, mmap.mmap):
+        a = a.obj if isinstance(a, memoryview) else getattr(a, "base", None)
+    return a is not None
+
+
+def test_large_outputs_are_plain_writable_arrays():
+    # the saved states of a large batch live in an anonymous mmap (no huge-page advice): still an ordinary,
+    # writable, C-contiguous float array that pickles
+    import pickle
+
+    from evogame.integrator.batch import output_array
+
+    a = output_array((3000, 200, 3))
+    assert _mapped(a) and a.flags.writeable and a.flags.c_contiguous and a.dtype == np.float64
+    a[:] = 1.5
+    b = pickle.loads(pickle.dumps(a))
+    assert b.flags.writeable and np.array_equal(a, b)
+    assert not _mapped(output_array((10, 20, 3)))
 
 
 def test_scipy_methods_start_by_start_give_the_same_paths():
