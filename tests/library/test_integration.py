@@ -318,3 +318,31 @@ def test_rps_invariant_is_kept_to_the_tolerance_asked_for():
     tight, used_tight = drift("--rtol", "1e-10", "--atol", "1e-12")
     assert (used["rtol"], used["atol"]) == (1e-8, 1e-10) and (used_tight["rtol"], used_tight["atol"]) == (1e-10, 1e-12)
     assert tight < 1e-9 < loose
+
+
+def test_in_place_field_code_agrees_with_the_expressions():
+    # the in-place form (every operation with out=, scratch rows reused) of awkward expressions: all-negative
+    # sums, quotients, powers, functions, constants, shared sub-expressions; anything else keeps the expression form
+    import sympy
+
+    from evogame.dynamics.inplace import inplace_body
+    from evogame.simulation import _UFUNCS
+
+    y0, y1, p = sympy.symbols("_y0 _y1 _p0")
+    exprs = [-y0 - 2 * y1 - 1, y0 / (1 + y1 ** 2) - 3 / y0, sympy.exp(-y0 * p) * sympy.sqrt(y1) + y0 ** 3,
+             sympy.Integer(2) * p, (y0 - y1) ** 2 * sympy.log(1 + y0) - sympy.Abs(y0 - y1) / (y0 * y1),
+             1 - y0 - y1 + y0 * y1 ** -2]
+    reps, reduced = sympy.cse(exprs, symbols=sympy.numbered_symbols("_c"))
+    printer = sympy.printing.numpy.NumPyPrinter({"fully_qualified_modules": False})
+    body = inplace_body(reps, reduced, [y0, y1], printer)
+    source = "\n".join(["def f(Y, out, scale, _p0):", "    _y0 = Y[0]", "    _y1 = Y[1]"]
+                       + ["    " + line for line in body] + ["    return out"])
+    namespace = {name: getattr(np, name) for name in _UFUNCS if hasattr(np, name)}
+    exec(source, namespace)
+    Y = np.random.default_rng(3).uniform(0.2, 0.9, (2, 50))
+    scale = np.linspace(0.5, 2.0, 50)
+    got = namespace["f"](Y, np.full((len(exprs), 50), np.nan), scale, 0.7)
+    expected = sympy.lambdify([y0, y1, p], exprs, modules="numpy")(Y[0], Y[1], 0.7)
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, np.broadcast_to(e, (50,)) * scale, rtol=1e-13, atol=0)
+    assert inplace_body([], [sympy.Max(y0, y1)], [y0, y1], printer) is None
