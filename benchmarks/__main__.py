@@ -24,9 +24,15 @@ import numpy as np
 
 from .common import (ROOT, SCENARIOS, machine, _load, _starts, _timed, _interleaved, _row, _skipped, _solve_ivp_loop)
 
-def bench_batch(quick: bool) -> list[dict]:
-    from scipy.integrate import solve_ivp
+def _mapped(a) -> bool:
+    """Whether the array's memory is an ``mmap`` (evogame.integrator.batch.output_array) rather than numpy's."""
+    import mmap
+    while a is not None and not isinstance(a, mmap.mmap):
+        a = getattr(a, "base", None) if not isinstance(a, memoryview) else a.obj
+    return a is not None
 
+
+def bench_batch(quick: bool) -> list[dict]:
     from evogame.dynamics import derive
     from evogame.simulation import simulate
 
@@ -54,6 +60,8 @@ def bench_batch(quick: bool) -> list[dict]:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     saved = sim2.paths.nbytes
+    if _mapped(sim2.paths):     # a large output is an anonymous mmap, which tracemalloc does not see
+        peak += saved
     del sim2
 
     rows = [_row("batch_game2", f"{B:,} starts of game 2 ({name}) to t = {t_end:g}, {T} saved times: "
@@ -67,16 +75,9 @@ def bench_batch(quick: bool) -> list[dict]:
                           "starts_finished_by_Rosenbrock": int(stats["implicit"].sum()),
                           "iterations": stats["iterations"]})]
 
-    if not quick:   # context: one flattened solve_ivp over the whole batch (global error control)
-        def flat_rhs(t, y):
-            Y = y.reshape(B, -1).T
-            return np.stack([np.broadcast_to(v, (B,)) for v in field(*Y, *p)], axis=1).reshape(-1)
-
-        flat_s, _ = _timed(solve_ivp, flat_rhs, (0.0, t_end), starts.reshape(-1), method="RK45", rtol=1e-8,
-                           atol=1e-10, t_eval=times)
-        rows.append(_row("batch_game2_flat", "context: the same batch as ONE flattened solve_ivp call "
-                         "(one error norm for all starts) in place of evogame, vs the loop", flat_s, loop_s,
-                         "(context)", timings={}))
+    if not quick:   # issue 14's goals: one flattened solve_ivp, a numba loop, 100k starts (--only integ alone)
+        from .integrator import bench_integrator_goals
+        rows.extend(bench_integrator_goals(quick))
     return rows
 
 
@@ -331,6 +332,7 @@ from .analysis import bench_analysis   # noqa: E402
 BENCHMARKS = {"batch": bench_batch, "dynamics": bench_dynamics, "nashpy": bench_nashpy, "egttools": bench_egttools,
               "regime_map": bench_regime_map, "processes": bench_processes, "noise": bench_noise,
               "uncertainty": bench_uncertainty, "analysis": bench_analysis,
+              "integ": lambda quick: __import__("benchmarks.integrator", fromlist=["x"]).bench_integrator_goals(quick),
               "finite": lambda quick: __import__("benchmarks.finite", fromlist=["bench_finite"]).bench_finite(quick)}
 
 

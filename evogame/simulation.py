@@ -269,6 +269,8 @@ def _compile_writer(dyn, values: tuple):
     import sympy
     from sympy.printing.numpy import NumPyPrinter
 
+    from .dynamics.inplace import inplace_body
+
     class _Printer(NumPyPrinter):
         def _print_Float(self, expr):
             return repr(float(expr))
@@ -294,31 +296,45 @@ def _compile_writer(dyn, values: tuple):
         exprs.append(e)
     reps, reduced = sympy.cse(exprs, symbols=sympy.numbered_symbols("_c"))
     printer = _Printer({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True})
-    lines = [f"def _field_into(Y, out, scale{'' if values is not None else ''.join(', ' + str(p) for p in pnames)}):"]
-    lines += [f"    {n} = Y[{i}]" for i, n in enumerate(names)]
-    lines += [f"    {s} = {printer.doprint(v)}" for s, v in reps]
-    for i, e in enumerate(reduced):
-        code = printer.doprint(e)
-        lines.append(f"    if scale is None:\n        out[{i}] = {code}\n"
-                     f"    else:\n        multiply({code}, scale, out=out[{i}])")
-    lines.append("    return out")
+    head = [f"def _field_into(Y, out, scale{'' if values is not None else ''.join(', ' + str(p) for p in pnames)}):"]
+    head += [f"    {n} = Y[{i}]" for i, n in enumerate(names)]
+    body = inplace_body(reps, reduced, names, printer)
+    probe_args = [1.0] * len(pnames) if values is None else []
+    fn = source = None
+    if body is not None:       # every operation in place (no temporary arrays), else expressions per component
+        fn, source = _exec_writer(head + ["    " + line for line in body] + ["    return out"], len(names),
+                                  probe_args)
+    if fn is None:
+        lines = head + [f"    {s} = {printer.doprint(v)}" for s, v in reps]
+        for i, e in enumerate(reduced):
+            code = printer.doprint(e)
+            lines.append(f"    if scale is None:\n        out[{i}] = {code}\n"
+                         f"    else:\n        multiply({code}, scale, out=out[{i}])")
+        fn, source = _exec_writer(lines + ["    return out"], len(names), probe_args)
+    if fn is None:             # a construct the printer does not cover: the lambdified field, copied in
+        fn, source = _lambdified_writer(dyn, values), ""
+    fn.source = source
+    return fn
+
+
+_UFUNCS = ("exp", "log", "sqrt", "abs", "amin", "amax", "minimum", "maximum", "select", "where", "inf", "nan", "pi",
+           "e", "equal", "less", "greater", "less_equal", "greater_equal", "logical_and", "logical_or", "logical_not",
+           "sin", "cos", "tan", "tanh", "power", "multiply", "add", "subtract", "divide", "copyto", "empty",
+           "absolute")
+
+
+def _exec_writer(lines: list, d: int, probe_args: list):
+    """Compile the writer's source and try it on a probe; ``(function, source)`` or ``(None, None)``."""
     source = "\n".join(lines)
-    namespace = {"numpy": np, "multiply": np.multiply}
-    for name in ("exp", "log", "sqrt", "abs", "amin", "amax", "minimum", "maximum", "select", "where",
-                 "inf", "nan", "pi", "e", "equal", "less", "greater", "less_equal", "greater_equal",
-                 "logical_and", "logical_or", "logical_not", "sin", "cos", "power"):
-        if hasattr(np, name):
-            namespace[name] = getattr(np, name)
+    namespace = {"numpy": np, **{name: getattr(np, name) for name in _UFUNCS if hasattr(np, name)}}
     try:
         exec(compile(source, "<evogame field>", "exec"), namespace)
         fn = namespace["_field_into"]
-        probe = np.full((len(names), 2), 0.25)
-        fn(probe, np.empty_like(probe), np.ones(2), *([1.0] * len(pnames) if values is None else []))
-    except Exception:  # a construct the printer does not cover: the lambdified field, copied in
-        fn = _lambdified_writer(dyn, values)
-        source = ""
-    fn.source = source
-    return fn
+        probe = np.full((d, 2), 0.25)
+        fn(probe, np.empty_like(probe), np.ones(2), *probe_args)
+    except Exception:  # noqa: BLE001 - any failure means: use the next form
+        return None, None
+    return fn, source
 
 
 def _lambdified_writer(dyn, values):

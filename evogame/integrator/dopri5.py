@@ -54,12 +54,13 @@ class ExplicitBatch:
     __slots__ = ("problem", "idx", "t", "F", "nxt", "n_steps", "live", "n_live", "control", "stiffness", "ws",
                  "steps", "rejected", "departures", "iterations", "evaluations", "h_min")
 
-    def __init__(self, problem: BatchProblem, y0: np.ndarray):
+    def __init__(self, problem: BatchProblem, y0: np.ndarray, first: int = 0):
+        """The starts ``first, first + 1, ...`` with the initial states ``y0`` ``(n, d)``."""
         B, d = y0.shape
         t0, t_end = float(problem.times[0]), problem.t_end
         Y = np.ascontiguousarray(y0.T)
         self.problem = problem
-        self.idx = np.arange(B)
+        self.idx = np.arange(first, first + B)
         self.t = np.full(B, t0)
         self.F = np.ascontiguousarray(problem.rhs(Y), dtype=float)
         h = initial_step(problem.rhs, Y, self.F, t_end - t0, problem.rtol, problem.atol)
@@ -71,8 +72,8 @@ class ExplicitBatch:
         self.live = np.ones(B, dtype=bool)
         self.n_live = B
         self.iterations = 0
-        self.steps = np.zeros(B, dtype=np.int64)
-        self.rejected = np.zeros(B, dtype=np.int64)
+        self.steps = np.zeros(problem.states.shape[0], dtype=np.int64)
+        self.rejected = np.zeros(problem.states.shape[0], dtype=np.int64)
         self.departures = []
         # a step below this is lost in the round-off of t: the step size has collapsed
         self.h_min = 10 * np.finfo(float).eps * max(abs(t0), abs(t_end), 1.0)

@@ -15,7 +15,7 @@ import pytest
 from evogame.integrator import BatchSolution, dopri5_batch, rosenbrock_batch
 from evogame.integrator.dense_output import StepPolynomial, save_hermite, save_poly
 from evogame.integrator.records import COLLAPSED, STIFF, Departure, StepControl, StiffnessCounters
-from evogame.integrator.rosenbrock import rodas3_step
+from evogame.integrator.rosenbrock import rodas3_step, small_inverse
 from evogame.integrator.stages import Workspace, dopri5_stages, step_times
 from evogame.integrator.step_control import MAX_FACTOR, MIN_FACTOR, initial_step, judge_step
 from evogame.integrator.stiffness import (CALM_RESET, STIFF_COUNT, STIFF_RATIO, hairer_test, new_counters,
@@ -117,6 +117,18 @@ def test_rosenbrock_batch_finishes_a_stiff_linear_problem_accurately():
 
 
 # -- step control -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("d", [1, 2, 3, 4])
+def test_rosenbrock_inverses_are_lapacks(d):
+    # closed forms (adjugate / determinant) up to d = 3, LAPACK beyond; a singular matrix gives non-finite entries
+    rng = np.random.default_rng(d)
+    G = rng.normal(size=(500, d, d)) + 2.0 * np.eye(d)
+    np.testing.assert_allclose(small_inverse(G) @ G, np.broadcast_to(np.eye(d), G.shape), atol=1e-10)
+    np.testing.assert_allclose(small_inverse(G), np.linalg.inv(G), rtol=1e-9, atol=1e-9)
+    if d <= 3:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            assert not np.isfinite(small_inverse(np.zeros((2, d, d)))).all()
+
 
 def test_step_controller_is_scipys_per_column():
     ws = Workspace(1, 3)
