@@ -116,7 +116,15 @@ class FaceSolver:
         b, A = -G[0], (G[1:] - G[0]).T
         s = np.linalg.svd(A, compute_uv=False)
         if s[-1] <= 1e-12 * max(1.0, s[0]):
-            return self._solve_linear_exactly(face) if self.exact else FaceOutcome(delegate="singular system")
+            if self.exact:
+                return self._solve_linear_exactly(face)
+            # over the box [0, 1]^m (which holds the face) the affine equation A_i u - b_i spans
+            # [sum min(A_ij, 0) - b_i, sum max(A_ij, 0) - b_i]: if one of them leaves out 0, the face is empty
+            slack = 1e-12 * self.scale * (m + 1)
+            low, high = np.minimum(A, 0).sum(axis=1) - b, np.maximum(A, 0).sum(axis=1) - b
+            if np.any((low > slack) | (high < -slack)):
+                return FaceOutcome(method="numeric")
+            return FaceOutcome(delegate="singular system")
         u = np.linalg.solve(A, b)
         # |du| <= (|dA| |u| + |db|) / s_min, with dA, db from evaluating the payoffs (m eps scale) and from the
         # elimination (m eps s_max); a share sums up to m unknowns; a factor 100 for the constants

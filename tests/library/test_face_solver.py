@@ -218,3 +218,21 @@ def test_large_symmetric_game_uses_the_proof_and_agrees_with_sympy(monkeypatch):
         exact = analyze(game, budget=None)
     assert [(p.support, p.exact_state, p.classification) for p in numeric.rest_points] == \
         [(p.support, p.exact_state, p.classification) for p in exact.rest_points]
+
+
+def test_irrational_payoffs_decide_singular_faces_by_their_range_and_agree_with_sympy(monkeypatch):
+    # sqrt payoffs: no Fractions; a face whose population's payoff difference does not depend on the face
+    # (a constant) is empty when the constant is not 0, decided from the affine range without sympy
+    rng = np.random.default_rng(3)
+    pops = [Population(p, ("a", "b")) for p in "rcd"]
+    table = {idx: tuple(sympy.sqrt(int(rng.integers(1, 30))) - int(rng.integers(0, 6)) for _ in range(3))
+             for idx in itertools.product(range(2), repeat=3)}
+    numeric = analyze(Game.from_payoff_table(pops, table))
+    assert not any("singular" in n for n in numeric.notes)
+    with monkeypatch.context() as m:
+        _sympy_only(m)
+        exact = analyze(Game.from_payoff_table(pops, table))
+    assert [(p.support, p.classification) for p in numeric.rest_points] == \
+        [(p.support, p.classification) for p in exact.rest_points]
+    for p, q in zip(numeric.rest_points, exact.rest_points):
+        assert np.allclose(p.state, q.state, atol=1e-12)
