@@ -46,7 +46,6 @@ class FaceOutcome:
 
     states: list = field(default_factory=list)
     exact_states: list = field(default_factory=list)
-    method: str = "exact"
     delegate: str | None = None     # why the face must be solved another way (None: decided here)
 
 
@@ -58,7 +57,6 @@ class FaceSolver:
     """
 
     def __init__(self, game, monomials, coefficients, exact):
-        self.game = game
         self.d = game.dimension
         self.sizes = [p.n for p in game.populations]
         self.offsets = np.cumsum([0] + self.sizes)[:-1]
@@ -123,7 +121,7 @@ class FaceSolver:
             slack = 1e-12 * self.scale * (m + 1)
             low, high = np.minimum(A, 0).sum(axis=1) - b, np.maximum(A, 0).sum(axis=1) - b
             if np.any((low > slack) | (high < -slack)):
-                return FaceOutcome(method="numeric")
+                return FaceOutcome()
             return FaceOutcome(delegate="singular system")
         u = np.linalg.solve(A, b)
         # |du| <= (|dA| |u| + |db|) / s_min, with dA, db from evaluating the payoffs (m eps scale) and from the
@@ -131,11 +129,11 @@ class FaceSolver:
         error = 100 * m ** 2 * np.finfo(float).eps * (self.scale + s[0]) * (1 + np.abs(u).max()) / s[-1]
         shares = face.shares(u)
         if shares.min() < -error:
-            return FaceOutcome(method="numeric")
+            return FaceOutcome()
         if self.exact:
             return self._solve_linear_exactly(face)
         if shares.min() > error:
-            return FaceOutcome([face.state(u)], [None], "numeric")
+            return FaceOutcome([face.state(u)], [None])
         return FaceOutcome(delegate="a share within rounding of zero")
 
     def _solve_linear_exactly(self, face: "_FaceMap") -> FaceOutcome:
@@ -167,7 +165,7 @@ class FaceSolver:
             if np.any(low <= 0):
                 return FaceOutcome(delegate="a root on the boundary of the face")
             states.append(face.state(root))
-        return FaceOutcome(states, [None] * len(states), "numeric")
+        return FaceOutcome(states, [None] * len(states))
 
 
 class _FaceMap:
@@ -175,31 +173,24 @@ class _FaceMap:
 
     def __init__(self, solver: FaceSolver, support):
         self.solver = solver
-        d = solver.d
-        cols, c, blocks, eq = [], np.zeros(d), [], []
-        B_entries = []
+        self.m = sum(len(S) - 1 for S in support)
+        self.B, self.c = np.zeros((solver.d, self.m)), np.zeros(solver.d)
+        self.blocks, eq = [], []
         k_var = 0
         for p, (n, S) in enumerate(zip(solver.sizes, support)):
-            free = list(S[:-1])
-            block = list(range(len(cols), len(cols) + len(free)))
-            cols.extend((p, i) for i in free)
-            blocks.append(block)
-            last = S[-1]
+            free, last = list(S[:-1]), S[-1]
+            first = sum(len(b) for b in self.blocks)
+            block = list(range(first, first + len(free)))
+            self.blocks.append(block)
             for i in range(n - 1):
                 if i in free:
-                    B_entries.append((k_var + i, block[free.index(i)], 1.0))
+                    self.B[k_var + i, block[free.index(i)]] = 1.0
                 elif i == last:
-                    c[k_var + i] = 1.0
-                    B_entries.extend((k_var + i, j, -1.0) for j in block)
+                    self.c[k_var + i] = 1.0
+                    self.B[k_var + i, block] = -1.0
             base = solver.offsets[p]
             eq.extend((base + i, base + last) for i in free)
             k_var += n - 1
-        self.m = len(cols)
-        self.B = np.zeros((d, self.m))
-        for r, j, v in B_entries:
-            self.B[r, j] = v
-        self.c = c
-        self.blocks = [b for b in blocks]
         self.mixed = [len(S) > 1 for S in support]
         self.rows = np.array([a for a, _ in eq], dtype=int)
         self.refs = np.array([b for _, b in eq], dtype=int)
@@ -275,8 +266,7 @@ class _FaceMap:
 
     def shares(self, u: np.ndarray) -> np.ndarray:
         """The shares that must be positive on the face's relative interior (free ones and each block's rest)."""
-        out = [u[b] for b in self.blocks if b] + [np.array([1 - u[b].sum()]) for b in self.blocks if b]
-        return np.concatenate(out) if out else np.zeros(0)
+        return self.share_bounds(u, u)[0]
 
     def shares_exact(self, u: Sequence[Fraction]) -> list[Fraction]:
         out = [u[j] for b in self.blocks for j in b]
@@ -287,7 +277,7 @@ class _FaceMap:
         """Lower and upper bounds of those shares over the box [lo, hi]."""
         low = [lo[b] for b in self.blocks if b] + [np.array([1 - hi[b].sum()]) for b in self.blocks if b]
         high = [hi[b] for b in self.blocks if b] + [np.array([1 - lo[b].sum()]) for b in self.blocks if b]
-        return np.concatenate(low), np.concatenate(high)
+        return (np.concatenate(low), np.concatenate(high)) if low else (np.zeros(0), np.zeros(0))
 
 
 def _gauss(rows: list[list[Fraction]], m: int):
