@@ -18,7 +18,6 @@ import sympy
 from . import stability as st
 from .dynamics import Dynamics, chosen_dynamics, derive, with_structural
 from .formatting import number
-from .rational import fraction_function, to_fraction, to_sympy
 from .game import Game, exact, game_of
 from .simulation import project, simulate
 from .faces import face_label, full_state
@@ -366,24 +365,11 @@ def _order(p: RestPoint):
 
 def _exact_jacobian(dyn: Dynamics, subs: dict, exact_state) -> sympy.Matrix:
     """The Jacobian at an exact state: Fraction arithmetic where everything is rational, else sympy."""
-    values = [to_fraction(v) for v in exact_state] + [to_fraction(subs.get(s, s)) for s in dyn.parameters]
-    fn = _fraction_jacobian(dyn) if None not in values else None
-    if fn is not None:
-        try:
-            d = len(dyn.variables)
-            entries = fn(*values)
-            return sympy.Matrix(d, d, [to_sympy(v) for v in entries])
-        except ZeroDivisionError:
-            pass
+    J = dyn.jacobian_exact_at(exact_state, subs)
+    if J is not None:
+        return J
     point = dict(zip(dyn.variables, exact_state))
     return dyn.jacobian.subs(subs).subs(point).applyfunc(sympy.expand)
-
-
-def _fraction_jacobian(dyn: Dynamics):
-    """The dynamics' Jacobian compiled for exact rational evaluation (once per dynamics; None if not rational)."""
-    if not hasattr(dyn, "_fraction_jacobian"):
-        dyn._fraction_jacobian = fraction_function(list(dyn.jacobian), list(dyn.variables) + list(dyn.parameters))
-    return dyn._fraction_jacobian
 
 
 def _symbolic(game: Game, dyn: Dynamics, values: dict, budget, notes, progress=None) -> list[dict]:

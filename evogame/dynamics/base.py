@@ -16,8 +16,12 @@ import sympy
 
 from ..errors import AnalysisError, ScenarioError
 from ..game import Game, exact
+from ..rational import fraction_function, to_fraction, to_sympy
 
 __all__ = ["Dynamics", "resolve_sums", "structural_parameters", "with_structural"]
+
+#: a compiled function not built yet (None is a result: the Jacobian is not rational)
+_NOT_COMPILED = object()
 
 
 def resolve_sums(expr: sympy.Expr, values: Mapping[str, sympy.Expr]) -> sympy.Expr:
@@ -137,6 +141,7 @@ class Dynamics:
         self._field_fn = None
         self._jac_fn = None
         self._fitness_fn = None
+        self._fraction_jac_fn = _NOT_COMPILED
         self._baked_fields: dict = {}   # parameter vector -> field compiled with it (the last 16)
 
     @staticmethod
@@ -282,6 +287,26 @@ class Dynamics:
         vals = self._field_fn(*np.moveaxis(states, -1, 0), *np.moveaxis(params, -1, 0))
         shape = np.broadcast_shapes(states.shape[:-1], params.shape[:-1])
         return np.stack([np.broadcast_to(v, shape) for v in vals], axis=-1)
+
+    def jacobian_exact_at(self, state, values: Mapping) -> sympy.Matrix | None:
+        """The Jacobian at an exact state, parameters ``values`` (symbol -> number), in Fraction arithmetic.
+
+        None where a coordinate, a value or an entry of the Jacobian is not rational (or it divides by
+        zero there): the caller substitutes with sympy.
+        """
+        args = [to_fraction(v) for v in state] + [to_fraction(values.get(s, s)) for s in self.parameters]
+        if None in args:
+            return None
+        if self._fraction_jac_fn is _NOT_COMPILED:
+            self._fraction_jac_fn = fraction_function(list(self.jacobian), list(self.variables) + list(self.parameters))
+        if self._fraction_jac_fn is None:
+            return None
+        try:
+            entries = self._fraction_jac_fn(*args)
+        except ZeroDivisionError:
+            return None
+        d = len(self.variables)
+        return sympy.Matrix(d, d, [to_sympy(v) for v in entries])
 
     def jacobian_at(self, states: np.ndarray, params: np.ndarray) -> np.ndarray:
         """Evaluate the Jacobian on an array of states: shape ``(..., d, d)``."""
