@@ -253,10 +253,16 @@ def test_a_bad_worker_count_is_a_user_error(address):
 
 # -- the command line ---------------------------------------------------------------
 
+def _here_and_there(args, scheduler):
+    """The command run in process and with ``--scheduler``; both must succeed."""
+    here, there = invoke(args), invoke(args + ["--scheduler", scheduler])
+    assert here.exit_code == there.exit_code == 0, there.output
+    return here, there
+
+
 def test_cli_scheduler_processes_gives_the_in_process_json():
     args = ["sweep", VERTICAL, "--param", "c_D=0:5:7", "--param", "d=0:1:4", "--json"]
-    here, there = invoke(args), invoke(args + ["--scheduler", "processes:2"])
-    assert here.exit_code == there.exit_code == 0, there.output
+    here, there = _here_and_there(args, "processes:2")
     assert json.loads(here.stdout) == json.loads(there.stdout)
 
 
@@ -264,8 +270,7 @@ def test_cli_scheduler_processes_gives_the_in_process_json():
 def test_cli_uncertainty_scheduler_processes_gives_the_in_process_json():
     args = ["uncertainty", VERTICAL, "--dist", "c_D=uniform:0:5", "--dist", "L=uniform:0:10", "-m", "platform",
             "--samples", "2000", "--seed", "3", "--json"]
-    here, there = invoke(args), invoke(args + ["--scheduler", "processes:2"])
-    assert here.exit_code == there.exit_code == 0, there.output
+    here, there = _here_and_there(args, "processes:2")
     assert here.stdout == there.stdout and json.loads(there.stdout)["sobol"]["names"] == ["c_D", "L"]
     assert there.stderr == ""
     assert_user_error(invoke(args + ["--scheduler", "processes:0"]), "--scheduler", "processes:0")
@@ -275,22 +280,19 @@ def test_cli_scheduler_address_of_a_dask_cluster(dask_client):
     address = dask_client.scheduler.address
     for args in (["sweep", VERTICAL, "--param", "c_D=0:5:21", "--json"],
                  ["basins", COORDINATION, "--samples", str(BLOCK + 100), "--seed", "3", "--json"]):
-        here, there = invoke(args), invoke(args + ["--scheduler", address])
-        assert here.exit_code == there.exit_code == 0, there.output
+        here, there = _here_and_there(args, address)
         assert json.loads(here.stdout) == json.loads(there.stdout)
 
 
 @pytest.mark.skipif(not _dask_installed(), reason=NO_DASK)
 def test_cli_scheduler_local_starts_a_dask_cluster():
     args = ["basins", COORDINATION, "--samples", "200", "--seed", "4", "--json"]
-    here, there = invoke(args), invoke(args + ["--scheduler", "local:2"])
-    assert here.exit_code == there.exit_code == 0, there.output
+    here, there = _here_and_there(args, "local:2")
     assert json.loads(here.stdout) == json.loads(there.stdout)
 
 
 @needs_salib
 def test_cli_uncertainty_on_a_dask_cluster(dask_client):
     args = ["uncertainty", VERTICAL, "--dist", "c_D=uniform:0:5", "-m", "platform", "--samples", "1000", "--json"]
-    here, there = invoke(args), invoke(args + ["--scheduler", dask_client.scheduler.address])
-    assert here.exit_code == there.exit_code == 0, there.output
+    here, there = _here_and_there(args, dask_client.scheduler.address)
     assert here.stdout == there.stdout
