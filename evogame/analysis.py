@@ -192,7 +192,9 @@ class Analysis:
                           "rule": "points found exactly with rational Jacobians: zero real parts decided "
                                   "exactly; algebraic points: 60-digit eigenvalues, |Re| <= 1e-30*max(1, max|J_ij|) "
                                   "counts as zero; numeric points: |Re| <= relative*max(1, max|J_ij|) counts as zero; "
-                                  "a zero real part means non-hyperbolic"}
+                                  "a positive real part means unstable whatever the others (Lyapunov): "
+                                  "'unstable (non-hyperbolic)' when another real part is zero; a zero real part "
+                                  "and none positive means non-hyperbolic"}
         d["equations"] = [sympy.sstr(e.rhs) for e in self.equations()]
         d["variables"] = [str(v) for v in self.game.variables]
         d["rest_points"] = [p.to_dict() for p in self.rest_points]

@@ -267,7 +267,7 @@ def draw_report_figures(base, work, analysis, focus, kinds, figdir: Path, out: P
 
 
 _MARKS = ("filled circle: asymptotically stable; open circle: unstable source; open square: saddle; "
-          "half-filled circle: non-hyperbolic")
+          "half-filled circle: non-hyperbolic; circle with a grey lower half: unstable (non-hyperbolic)")
 
 _PORTRAITS = {"line": "Phase line: the rate of change against the share, arrows in the direction of the flow",
               "simplex": "Phase portrait on the simplex (streamlines)",

@@ -6,9 +6,12 @@ Classification (``tol`` is a tolerance on real parts, stated in every output):
 * ``asymptotically stable`` -- every eigenvalue has real part < -tol;
 * ``unstable source``       -- every eigenvalue has real part > tol;
 * ``saddle``                -- real parts of both signs, none within tol of 0;
-* ``non-hyperbolic``        -- some real part within tol of 0 (a zero or purely
-  imaginary eigenvalue: a centre, a threshold case, a continuum).  Linear
-  analysis decides nothing here, and evogame never guesses.
+* ``unstable (non-hyperbolic)`` -- some real part > tol and some within tol of 0:
+  unstable by Lyapunov's instability theorem for the linearisation (an
+  eigenvalue with positive real part suffices), whatever the others are;
+* ``non-hyperbolic``        -- no real part > tol and some within tol of 0 (a
+  zero or purely imaginary eigenvalue: a centre, a threshold case, a
+  continuum).  Linear analysis decides nothing here, and evogame never guesses.
 """
 from __future__ import annotations
 
@@ -25,7 +28,13 @@ SADDLE = "saddle"
 NON_HYPERBOLIC = "non-hyperbolic"
 #: a rest point where the field has a kink (BNN, Smith): no Jacobian, so no linear classification
 NOT_DIFFERENTIABLE = "not differentiable"
-CLASSES = (ASYMPTOTICALLY_STABLE, UNSTABLE_SOURCE, SADDLE, NON_HYPERBOLIC, NOT_DIFFERENTIABLE)
+#: an eigenvalue with positive real part and another on the imaginary axis: unstable (Lyapunov)
+UNSTABLE_NON_HYPERBOLIC = "unstable (non-hyperbolic)"
+#: every class; a class code is an index into this tuple (new classes are appended, codes never move)
+CLASSES = (ASYMPTOTICALLY_STABLE, UNSTABLE_SOURCE, SADDLE, NON_HYPERBOLIC, NOT_DIFFERENTIABLE,
+           UNSTABLE_NON_HYPERBOLIC)
+#: the classes that are proved unstable by the linearisation (an eigenvalue with positive real part)
+UNSTABLE_CLASSES = (UNSTABLE_SOURCE, SADDLE, UNSTABLE_NON_HYPERBOLIC)
 
 #: Default relative tolerance: |Re(lambda)| <= RTOL * max(1, max|J_ij|) counts as zero.
 RTOL = 1e-9
@@ -64,7 +73,7 @@ def classify(eigenvalues: Sequence[complex], tol: float) -> str:
     if re.size == 0:  # a zero-dimensional state space: nothing moves
         return NON_HYPERBOLIC
     if np.any(np.abs(re) <= tol):
-        return NON_HYPERBOLIC
+        return UNSTABLE_NON_HYPERBOLIC if np.any(re > tol) else NON_HYPERBOLIC
     if np.all(re < 0):
         return ASYMPTOTICALLY_STABLE
     if np.all(re > 0):
@@ -80,12 +89,14 @@ def classify_many(eigenvalues: np.ndarray, tol: np.ndarray | float) -> np.ndarra
     re = np.real(eigenvalues)
     tol = np.asarray(tol, dtype=float)[..., None] if np.ndim(tol) else tol
     zero = np.any(np.abs(re) <= tol, axis=-1)
+    growing = np.any(re > tol, axis=-1)
     neg = np.all(re < 0, axis=-1)
     pos = np.all(re > 0, axis=-1)
     code = np.full(re.shape[:-1], 2, dtype=np.int8)
     code[pos] = 1
     code[neg] = 0
     code[zero] = 3
+    code[zero & growing] = CLASSES.index(UNSTABLE_NON_HYPERBOLIC)
     return code
 
 
@@ -272,13 +283,16 @@ def classify_exact(J: sympy.Matrix) -> tuple[np.ndarray, str, float, str]:
         tol = EXACT_RTOL * scale
         if rational:
             if zero_real_part_exactly(J):   # proved: the real parts the 60 digits leave at round-off are 0
-                return _snapped(ev_np, tol), NON_HYPERBOLIC, 0.0, "exact (rational characteristic polynomial)"
+                snapped = _snapped(ev_np, tol)
+                cls = UNSTABLE_NON_HYPERBOLIC if np.any(snapped.real > tol) else NON_HYPERBOLIC
+                return snapped, cls, 0.0, "exact (rational characteristic polynomial)"
             re = [float(mpmath.sign(mpmath.re(e))) for e in ev]
             no_round_off = ev_np.real + 1j * np.where(np.abs(ev_np.imag) <= tol, 0.0, ev_np.imag)
             return no_round_off, classify(re, 0.0), 0.0, "exact (rational characteristic polynomial)"
         re = [float(mpmath.re(e)) for e in ev]
         cls = classify(re, tol)
-        return (_snapped(ev_np, tol) if cls == NON_HYPERBOLIC else ev_np), cls, tol, f"{DIGITS}-digit eigenvalues"
+        on_axis = cls in (NON_HYPERBOLIC, UNSTABLE_NON_HYPERBOLIC)
+        return (_snapped(ev_np, tol) if on_axis else ev_np), cls, tol, f"{DIGITS}-digit eigenvalues"
 
 
 #: the largest eigenvector condition number for which :func:`proved_signs` trusts a Bauer-Fike bound

@@ -18,6 +18,7 @@ MARKERS = {
     st.SADDLE: "square-open",
     st.NON_HYPERBOLIC: None,
     st.NOT_DIFFERENTIABLE: "diamond-open",
+    st.UNSTABLE_NON_HYPERBOLIC: "circle-open-dot",
 }
 
 WORDS = {
@@ -45,7 +46,8 @@ WORDS = {
                           "浏览器只负责绘制。网格步之间的取值不显示。"},
 }
 CLASS_ZH = {st.ASYMPTOTICALLY_STABLE: "渐近稳定", st.UNSTABLE_SOURCE: "不稳定（源）", st.SADDLE: "鞍点",
-            st.NON_HYPERBOLIC: "非双曲", st.NOT_DIFFERENTIABLE: "不可微"}
+            st.NON_HYPERBOLIC: "非双曲", st.NOT_DIFFERENTIABLE: "不可微",
+            st.UNSTABLE_NON_HYPERBOLIC: "不稳定（非双曲）"}
 
 
 def words(lang: str) -> dict:

@@ -34,7 +34,8 @@ from matplotlib.figure import Figure
 
 from ..errors import AnalysisError, ScenarioError
 from ..game import parameter_symbol
-from ..stability import ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, NOT_DIFFERENTIABLE, SADDLE, UNSTABLE_SOURCE
+from ..stability import (ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, NOT_DIFFERENTIABLE, SADDLE, UNSTABLE_NON_HYPERBOLIC,
+                         UNSTABLE_SOURCE)
 from .wording import mid_phrase, split_profile
 
 __all__ = ["WIDTHS", "OKABE_ITO", "MARKS", "CJKFontWarning", "find_cjk_font", "resolve_language",
@@ -69,6 +70,9 @@ MARKS = {
                  markeredgecolor="black", markeredgewidth=0.9),
     NON_HYPERBOLIC: dict(marker="o", markersize=6.0, fillstyle="left", markerfacecolor="black",
                          markerfacecoloralt="white", markeredgecolor="black", markeredgewidth=0.9),
+    # unstable (an eigenvalue with positive real part) and non-hyperbolic: an open circle, lower half grey
+    UNSTABLE_NON_HYPERBOLIC: dict(marker="o", markersize=6.0, fillstyle="bottom", markerfacecolor="#9a9a9a",
+                                  markerfacecoloralt="white", markeredgecolor="black", markeredgewidth=0.9),
     # a kink of the field (BNN, Smith): no Jacobian, so none of the circle family
     NOT_DIFFERENTIABLE: dict(marker="D", markersize=5.2, markerfacecolor="white",
                              markeredgecolor="black", markeredgewidth=0.9),
@@ -84,6 +88,7 @@ CONTINUUM_MARK = dict(marker="x", markersize=5.0, markeredgecolor="#444444", mar
 _WORDS = {
     "en": {ASYMPTOTICALLY_STABLE: "asymptotically stable", UNSTABLE_SOURCE: "unstable source",
            SADDLE: "saddle", NON_HYPERBOLIC: "non-hyperbolic", NOT_DIFFERENTIABLE: "not differentiable",
+           UNSTABLE_NON_HYPERBOLIC: "unstable (non-hyperbolic)",
            "share": "share", "time": "time $t$",
            "share of": "share of", "speed": "speed", "continuum": "continuum of rest points",
            "nullcline": "nullcline", "start": "start", "none": "none", "stable set": "stable set",
@@ -93,7 +98,8 @@ _WORDS = {
            "mixed": "mixed", "interior": "interior rest point",
            "stability key": "thick: asymptotically stable; thin: not"},
     "zh": {ASYMPTOTICALLY_STABLE: "渐近稳定", UNSTABLE_SOURCE: "不稳定源", SADDLE: "鞍点",
-           NON_HYPERBOLIC: "非双曲", NOT_DIFFERENTIABLE: "不可微", "share": "比例", "time": "时间 $t$", "share of": "比例",
+           NON_HYPERBOLIC: "非双曲", NOT_DIFFERENTIABLE: "不可微", UNSTABLE_NON_HYPERBOLIC: "不稳定（非双曲）",
+           "share": "比例", "time": "时间 $t$", "share of": "比例",
            "speed": "速度", "continuum": "平衡点连续统", "nullcline": "零斜率线", "start": "初始",
            "none": "无", "stable set": "稳定集", "attractor": "收敛到的吸引子",
            "no attractor": "未收敛", "stable": "渐近稳定", "not stable": "非渐近稳定",

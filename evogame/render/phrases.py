@@ -85,4 +85,6 @@ def classification_rule(rest_points: Sequence, rtol: float) -> tuple:
     if not rules:
         return ()
     return inline("Classification: ", *join(rules, "; "),
-                  ". A zero real part means non-hyperbolic (linearisation decides nothing there).")
+                  ". A positive real part means unstable, whatever the other eigenvalues (Lyapunov); with a zero "
+                  "real part beside it: unstable (non-hyperbolic). A zero real part and none positive means "
+                  "non-hyperbolic (linearisation decides nothing there).")

@@ -35,7 +35,7 @@ LANGUAGES = tuple(WORDS)
 
 _CLASSES_ZH = {"asymptotically stable": "渐近稳定", "unstable source": "不稳定源", "saddle": "鞍点",
                "not differentiable": "不可微",
-               "non-hyperbolic": "非双曲"}
+               "non-hyperbolic": "非双曲", "unstable (non-hyperbolic)": "不稳定（非双曲）"}
 
 
 def classification_name(classification: str, lang: str) -> str:

@@ -182,7 +182,7 @@ def _bifurcations(name, values, keys, labels, codes, point, vectorised=True):
     number of eigenvalues with positive real part (both runs hyperbolic --
     it changes exactly where a real part crosses zero); the classification
     itself (a non-hyperbolic run, e.g. a centre, on one side).  A
-    non-hyperbolic run of a single grid value between two hyperbolic runs is
+    non-hyperbolic run (stable or unstable) of a single grid value between two hyperbolic runs is
     an eigenvalue crossing zero at (about) that value: it is bisected on the
     sign count over the two neighbouring grid steps and reported once (not at
     all when the eigenvalue only touches zero).
@@ -192,9 +192,10 @@ def _bifurcations(name, values, keys, labels, codes, point, vectorised=True):
     out = []
     NH = st.CLASSES.index(st.NON_HYPERBOLIC)
     ND = st.CLASSES.index(st.NOT_DIFFERENTIABLE)
+    UNH = st.CLASSES.index(st.UNSTABLE_NON_HYPERBOLIC)
 
     def hyperbolic(code):   # a class read from the signs of the eigenvalues' real parts
-        return code not in (ABSENT, NH, ND)
+        return code not in (ABSENT, NH, ND, UNH)
 
     for k, (key, lab) in enumerate(zip(keys, labels)):
         c = codes[k]
@@ -204,7 +205,7 @@ def _bifurcations(name, values, keys, labels, codes, point, vectorised=True):
         j = 0
         while j < len(runs) - 1:
             left, right = runs[j], runs[j + 1]
-            merged = (right[2] == NH and right[0] == right[1] and j + 2 < len(runs)
+            merged = (right[2] in (NH, UNH) and right[0] == right[1] and j + 2 < len(runs)
                       and hyperbolic(left[2]) and hyperbolic(runs[j + 2][2]))
             if merged:
                 ia, ib, ca, cb = left[1], runs[j + 2][0], left[2], runs[j + 2][2]

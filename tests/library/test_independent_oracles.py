@@ -23,14 +23,15 @@ from hypothesis import strategies as st
 
 from evogame.analysis import analyze
 from evogame.game import Game, Population
-from evogame.stability import ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, SADDLE, UNSTABLE_SOURCE
+from evogame.stability import (ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, SADDLE, UNSTABLE_NON_HYPERBOLIC,
+                               UNSTABLE_SOURCE)
 
 entries = st.integers(-6, 6)
 
 
 def expected_class(eigs):
-    if any(e == 0 for e in eigs):
-        return NON_HYPERBOLIC
+    if any(e == 0 for e in eigs):   # unstable if another eigenvalue grows (Lyapunov), else undecided
+        return UNSTABLE_NON_HYPERBOLIC if any(e > 0 for e in eigs) else NON_HYPERBOLIC
     if all(e < 0 for e in eigs):
         return ASYMPTOTICALLY_STABLE
     if all(e > 0 for e in eigs):
