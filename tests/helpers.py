@@ -8,12 +8,29 @@ fragments.
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import strategies as st
 
 from evogame.cli import main
 from evogame.game import Game, Population
+from evogame.timelimit import Timeout, time_limit
+
+#: seconds after which a block that must not hang fails instead of hanging the suite (no test asserts a
+#: time: speed lives in benchmarks/; this only turns a hang into a failure, far above any normal run)
+HANG = 60.0
+
+
+@contextmanager
+def no_hang(what: str, seconds: float = HANG):
+    """Fail the test (instead of hanging CI) when the block has not finished after ``seconds``."""
+    try:
+        with time_limit(seconds):
+            yield
+    except Timeout:
+        pytest.fail(f"{what}: still running after {seconds:g} s (a hang)")
 
 
 def invoke(args):

@@ -6,7 +6,6 @@ import builtins
 import importlib
 import pathlib
 import re
-import time
 
 import pytest
 import sympy
@@ -17,6 +16,7 @@ import evogame.expression_sizes
 import evogame.expressions
 from evogame.errors import ExpressionError
 from evogame.expressions import parse_expression
+from helpers import no_hang
 
 V_U, c_S, r, x, y, N = sympy.symbols("V_U c_S r x y N")
 NAMES = {"V_U": V_U, "c_S": c_S, "r": r, "x": x, "y": y, "N": N}
@@ -282,10 +282,8 @@ HOSTILE_INPUTS = [
 
 @pytest.mark.parametrize("text", HOSTILE_INPUTS)
 def test_hostile_input_is_refused_quickly(text):
-    start = time.perf_counter()
-    with pytest.raises(ExpressionError) as info:
+    with no_hang("refusing a hostile expression"), pytest.raises(ExpressionError) as info:
         parse(text)
-    assert time.perf_counter() - start < 1.0
     assert "\n" not in str(info.value)
 
 

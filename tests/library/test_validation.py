@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import SCENARIOS
+from helpers import no_hang
 from evogame.cli import main, parse_params
 from evogame.errors import ScenarioError
 from evogame.scenario import load_scenario, parse_scenario
@@ -117,10 +117,8 @@ def toml_string(text: str) -> str:
 def refused(text: str, *fragments: str, key: str | None = None, line: int | None = None,
             file: str = "bad.toml") -> ScenarioError:
     """Assert that ``text`` is refused quickly with a one-paragraph message containing ``fragments``."""
-    start = time.perf_counter()
-    with pytest.raises(ScenarioError) as info:
+    with no_hang("refusing a bad scenario"), pytest.raises(ScenarioError) as info:
         parse_scenario(text, file=file)
-    assert time.perf_counter() - start < 5
     err = info.value
     message = str(err)
     assert "\n" not in message and message.startswith(file)
@@ -513,10 +511,8 @@ def test_hostile_file_is_refused_quickly_and_runs_nothing(data, tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "hostile.toml"
     path.write_bytes(data)
-    start = time.perf_counter()
-    with pytest.raises(ScenarioError) as info:
+    with no_hang("refusing a hostile file"), pytest.raises(ScenarioError) as info:
         load_scenario(path)
-    assert time.perf_counter() - start < 5
     assert "\n" not in str(info.value) and str(info.value).startswith(str(path))
     assert sorted(os.listdir(tmp_path)) == ["hostile.toml"]     # nothing was written
 
