@@ -154,7 +154,10 @@ class PresetComparison:
         ``target_stable``, ``basin_share``, ``standard_error``,
         ``not_converged``, ``margin`` and ``first_mover`` (population ->
         payoff advantage, see the module docstring).
-    best : the preset whose target basin is largest (target stable), or None.
+    best : the preset whose target basin is largest (target stable), or None (none stable, or a tie on
+        every measure).
+    tie : when several presets share the largest basin: ``presets``, the tied names; ``broken_by``, the
+        measure that decided (the weakest link's payoff advantage at full collaboration), or None.
     verdict : one paragraph; ``reasons`` the numbers behind it, one line each.
     samples, seed : basin sampling.
     """
@@ -168,6 +171,7 @@ class PresetComparison:
     samples: int
     seed: int
     distinguishable: bool = True
+    tie: dict | None = None
 
     def row(self, name: str) -> dict:
         for r in self.rows:
@@ -178,7 +182,7 @@ class PresetComparison:
     def to_dict(self) -> dict:
         return {"game": self.game.name, "title": self.game.title, "target": self.target,
                 "samples": self.samples, "seed": self.seed, "presets": [dict(r) for r in self.rows],
-                "best": self.best, "distinguishable": self.distinguishable,
+                "best": self.best, "distinguishable": self.distinguishable, "tie": self.tie,
                 "verdict": self.verdict, "reasons": list(self.reasons)}
 
     def table(self) -> str:
@@ -258,7 +262,8 @@ def compare_presets(subject: Scenario | Game, names: Sequence[str] | None = None
         })
     best, verdict, lines, distinct = _verdict(game, rows, target, samples)
     label = game.profile_label(target)
-    return PresetComparison(game, label, rows, best, verdict, lines, int(samples), int(seed), distinct)
+    return PresetComparison(game, label, rows, best, verdict, lines, int(samples), int(seed), distinct,
+                            _tie(rows))
 
 
 def _verdict(game: Game, rows, target, samples):
@@ -269,40 +274,92 @@ def _verdict(game: Game, rows, target, samples):
     if not stable:
         return None, (f"No preset makes full collaboration {label} asymptotically stable under the stated "
                       "parameters; none promotes it."), [], True
+    tied = _tied(rows) or [stable[0]]
+    if len(tied) > 1 and len({min(r["margin"].values()) for r in tied}) == 1:
+        names = ", ".join(r["name"] for r in tied)
+        return None, (f"A tie: {names} make full collaboration {label} asymptotically stable with the same "
+                      f"basin ({tied[0]['basin_share']:.3f} of the state space) and the same weakest-link payoff "
+                      f"advantage ({_num(min(tied[0]['margin'].values()))}); no preset promotes collaboration "
+                      "more than the others on these measures."), [], False
     best = stable[0]
     others = sorted((r for r in candidates if r is not best), key=lambda r: -r["basin_share"])
-    ranking = ", ".join(f"{r['name']} {r['basin_share']:.3f} ± {r['standard_error']:.3f}"
-                        + ("" if r["target_stable"] else f" (target {r['target_classification']})")
-                        for r in others)
-    text = (f"{best['name']} ({best['label_en']}) promotes collaboration most under the stated parameters: "
-            f"full collaboration {label} is asymptotically stable (eigenvalues "
-            f"{', '.join(_num(e[0]) for e in best['target_eigenvalues'])}) and its basin covers "
-            f"{best['basin_share']:.3f} ± {best['standard_error']:.3f} of the state space"
-            + (f" (others: {ranking})." if ranking else "."))
+    text = _headline(best, others, tied, label)
     distinct = True
     lines = []
     if others:
         runner = others[0]
         gap = best["basin_share"] - runner["basin_share"]
         err = math.hypot(best["standard_error"], runner["standard_error"])
-        if gap <= 2 * err:
+        if len(tied) == 1 and gap <= 2 * err:
             distinct = False
             text += (f" The lead over {runner['name']} ({gap:.3f}) is within two standard errors "
                      f"({2 * err:.3f}) at {samples} samples: increase --samples to separate them.")
-        for pop in game.populations:
-            p = pop.name
-            lines.append(f"{p}: advantage of its target strategy at full collaboration "
-                         f"{_num(best['margin'][p])} under {best['name']} vs {_num(runner['margin'][p])} "
-                         f"under {runner['name']}; as first mover {_num(best['first_mover'][p])} vs "
-                         f"{_num(runner['first_mover'][p])}")
-        diff = [k for k in best["values"] if not math.isclose(best["values"][k], runner["values"].get(k, math.nan))]
-        if diff:
-            lines.append("parameters that differ: " + ", ".join(
-                f"{k} {_num(best['values'][k])} vs {_num(runner['values'].get(k, math.nan))}" for k in diff))
+        lines = _reason_lines(game, best, runner)
         weakest = min(best["margin"], key=best["margin"].get)
         text += (f" Its weakest link at full collaboration is {weakest} (payoff advantage "
                  f"{_num(best['margin'][weakest])}).")
     return best["name"], text, lines, distinct
+
+
+def _tied(rows) -> list:
+    """The presets that make the target stable with the largest basin, when more than one does (a tie)."""
+    stable = [r for r in rows if r["name"] != "baseline" and r["target_stable"]]
+    top = max((r["basin_share"] for r in stable), default=None)
+    tied = [r for r in stable if r["basin_share"] == top]
+    return tied if len(tied) > 1 else []
+
+
+def _tie(rows) -> dict | None:
+    """``presets`` tied on the basin and the measure that broke the tie (``None`` when nothing did)."""
+    tied = _tied(rows)
+    if not tied:
+        return None
+    margins = {r["name"]: min(r["margin"].values()) for r in tied}
+    broken = len(set(margins.values())) > 1
+    return {"presets": [r["name"] for r in tied], "measure": "basin_share",
+            "broken_by": "weakest-link payoff advantage at full collaboration" if broken else None,
+            "weakest_link_advantage": margins}
+
+
+def _headline(best, others, tied, label) -> str:
+    """The verdict's first sentences: the winner, and -- on a tie in the basin -- the measure that broke it."""
+    ranking = ", ".join(f"{r['name']} {r['basin_share']:.3f} ± {r['standard_error']:.3f}"
+                        + ("" if r["target_stable"] else f" (target {r['target_classification']})")
+                        for r in others)
+    stated = (f"full collaboration {label} is asymptotically stable (eigenvalues "
+              f"{', '.join(_num(e[0]) for e in best['target_eigenvalues'])}) and its basin covers "
+              f"{best['basin_share']:.3f} ± {best['standard_error']:.3f} of the state space"
+              + (f" (others: {ranking})." if ranking else "."))
+    if len(tied) == 1:
+        return f"{_named(best)} promotes collaboration most under the stated parameters: {stated}"
+    names = ", ".join(r["name"] for r in tied)
+    margins = ", ".join(f"{r['name']} {_num(min(r['margin'].values()))}" for r in tied)
+    return (f"A tie on the basin of full collaboration: {names} each cover {best['basin_share']:.3f} of the "
+            f"state space. The tie is broken by the weakest link's payoff advantage at full collaboration "
+            f"(the smallest over the populations: {margins}): {_named(best)} is ahead on "
+            f"that measure; {stated}")
+
+
+def _named(row) -> str:
+    """A preset's name, with its English label when it has one."""
+    label = row.get("label_en")
+    return f"{row['name']} ({label})" if label and label != row["name"] else row["name"]
+
+
+def _reason_lines(game: Game, best, runner) -> list[str]:
+    """The numbers behind the verdict, one line each: margins, first-mover advantages, differing values."""
+    lines = []
+    for pop in game.populations:
+        p = pop.name
+        lines.append(f"{p}: advantage of its target strategy at full collaboration "
+                     f"{_num(best['margin'][p])} under {best['name']} vs {_num(runner['margin'][p])} "
+                     f"under {runner['name']}; as first mover {_num(best['first_mover'][p])} vs "
+                     f"{_num(runner['first_mover'][p])}")
+    diff = [k for k in best["values"] if not math.isclose(best["values"][k], runner["values"].get(k, math.nan))]
+    if diff:
+        lines.append("parameters that differ: " + ", ".join(
+            f"{k} {_num(best['values'][k])} vs {_num(runner['values'].get(k, math.nan))}" for k in diff))
+    return lines
 
 
 def _num(v: float) -> str:
