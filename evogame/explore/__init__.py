@@ -4,8 +4,7 @@ Every slider step shows the phase portrait of the game in its geometry (:mod:`.g
 line, the square, the simplex, or the rotatable cube with its faces): the direction of the vector field,
 the rest points marked by class with the figures' marker language (filled = asymptotically stable, open
 circle = unstable source, open square = saddle, half-filled = non-hyperbolic, open circle with a dot =
-unstable (non-hyperbolic), open diamond = not
-differentiable), hover text with the state, eigenvalues and classification, the stable set in words, the
+unstable (non-hyperbolic), open diamond = not differentiable), hover text with the state, eigenvalues and classification, the stable set in words, the
 exact threshold marked ▼ on each slider, and the evolution paths from the starts the user clicks on.
 
 The numbers are precomputed (:mod:`.compute`), not computed in the browser: each slider is one 1-D sweep
