@@ -218,7 +218,9 @@ def one_sided_jacobian(field, variables, point: dict, edges: sympy.Matrix, subs:
                 crossing = [c for c in crossing if c[0] != atom.args[0]]
             continue
         J += weight * sign * sympy.Matrix([[sympy.diff(atom.args[0], v) for v in variables]]).xreplace(point)
-    region = tuple(dict.fromkeys(r for r in region if r is not sympy.true))
+    strict = {r.lhs for r in region if isinstance(r, sympy.StrictGreaterThan) and r.rhs == 0}
+    region = tuple(dict.fromkeys(r for r in region if r is not sympy.true and not (
+        isinstance(r, sympy.GreaterThan) and r.rhs == 0 and r.lhs in strict)))      # e >= 0 beside e > 0
     if any(isinstance(r, sympy.Eq) for r in region):      # a kink at these values only: no formula around them
         J = J.xreplace(subs)
     return OneSided(None if crossing else J, region, tuple(kinks), tuple(crossing))

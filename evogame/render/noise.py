@@ -12,6 +12,8 @@ from .document import Column, Heading, Notation, Paragraph, Table, inline
 from .plain import block_text
 
 _DIGITS = 4
+#: paragraph columns (fractions of the line width) so that the LaTeX table fits the text width
+_COLUMNS = tuple(Column(width=w) for w in (0.09, 0.13, 0.1, 0.08, 0.13, 0.08, 0.13, 0.08))
 
 
 def stochastic_stability_blocks(result) -> list:
@@ -33,8 +35,8 @@ def stochastic_stability_blocks(result) -> list:
                                "b_i = sigma_p, a_i = A_ii. Where the field has a kink at the corner (not "
                                "differentiable, as in the rest-point table) A is the one-sided linearisation on the "
                                "simplex.")),
-              Table((Column(),) * len(header), tuple(inline(h) for h in header),
-                    tuple(tuple(inline(cell) for cell in row) for row in rows))]
+              Table(_COLUMNS, tuple(inline(h) for h in header),
+                    tuple(tuple(inline(cell) for cell in row) for row in rows), small=True)]
     for c in result.corners:
         blocks.append(Paragraph(_corner_line(c, p)))
     blocks.append(Paragraph(inline("Theorems: " + result.theorem)))

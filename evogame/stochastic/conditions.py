@@ -39,7 +39,7 @@ from .. import stability as st
 from ..dynamics import chosen_dynamics, derive, with_structural
 from ..dynamics.kinked import KINK_TOL, one_sided_jacobian
 from ..game import Game, game_of
-from .linearised import linear_verdict
+from .linearised import linear_verdict, structure
 from .model import Noise, make_noise
 from .theorems import FIRST_APPROXIMATION, THEOREM
 
@@ -237,13 +237,15 @@ def _corner(s: _Setting, idx) -> CornerStochasticStability:
     Ju = (M.inv() * J * M).applyfunc(sympy.cancel)
     coords = tuple(_coordinate(game, Ju, i, owner, s) for i, owner in enumerate(owners))
     p = s.p
+    A = np.array(Ju.xreplace(s.subs).evalf(), dtype=float) if Ju.rows else np.zeros((0, 0))
+    if ones and structure(A) == "coupled":
+        return _not_equilibrium(label, key, deterministic, _ones_reason(ones), coords)
     if ones:
         subst = {"substitute_almost_sure": sympy.And(*[c.a - c.b ** 2 / 2 < 0 for c in coords]),
                  "substitute_moment": sympy.And(*[c.a + (p - 1) * c.b ** 2 / 2 < 0 for c in coords])}
         return _not_equilibrium(label, key, deterministic, _ones_reason(ones) + ". The substitute conditions are "
                                 "those of the papers' change of variables u = 1 - x with noise sigma u, i.e. of "
                                 "another SDE (noise sigma (1 - x))", coords, subst)
-    A = np.array(Ju.xreplace(s.subs).evalf(), dtype=float) if Ju.rows else np.zeros((0, 0))
     b = np.array([c.b_value for c in coords])
     lin = linear_verdict(A, b, float(p), lambda: _noise_matrices_at(game, idx, blocks, owners))
     conditions = {} if lin.structure == "coupled" else {
