@@ -248,3 +248,31 @@ def test_shipped_games_under_kinked_dynamics_keep_their_verdicts_well_defined():
             assert all(np.isfinite(k.lyapunov) for k in corner.coordinates)
             assert corner.almost_sure in ("exponentially stable", "unstable", "boundary case", "undecided",
                                           "not an equilibrium", "not applicable")
+
+
+@pytest.mark.parametrize("name", ["vertical", "dual_leadership", "hidden_collusion"])
+@pytest.mark.parametrize("dynamics", ["bnn", "smith"])
+def test_one_sided_drift_matches_finite_differences_in_shipped_games(name, dynamics):
+    """Several populations: at every corner with a linearisation, M^-1 (F(corner + h M u) - F(corner)) / h
+    = A u for random u >= 0 (M: the distance coordinates, u the shares of the strategies not played)."""
+    from evogame.stochastic.conditions import _distance_map
+
+    scenario = load(name)
+    game = scenario.game
+    dyn = derive(game, dynamics)
+    field = dyn.field_function()
+    pvec = dyn.parameter_vector(game.values())
+    rng = np.random.default_rng(5)
+    checked = 0
+    result = stochastic_stability(scenario, 0.3, form="x(1-x)", dynamics=dynamics)
+    for (idx, state), corner in zip(game.pure_states(), result.corners):
+        if not corner.equilibrium or corner.linearisation == "none":
+            continue
+        M = np.array(_distance_map(game, idx)[0], dtype=float)
+        for u in rng.uniform(0, 1, (4, game.dimension)):
+            h = 1e-7
+            x = np.array(state, dtype=float) + h * M @ u
+            f = np.array(field(*x, *pvec), dtype=float)
+            assert np.allclose(np.linalg.solve(M, f) / h, np.array(corner.drift) @ u, atol=1e-4), corner.label
+        checked += 1
+    assert checked >= 1
