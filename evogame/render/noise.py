@@ -73,8 +73,8 @@ def _corner_line(c, p) -> tuple:
         return inline(*parts)
     if c.structure == "coupled":
         return inline(f"{c.label}: linearised drift coupled; {c.method}. ", *coords)
-    region = [" Where ", _expr(c.conditions["region"]), " (the signs, at the values, of the arguments of [.]_+ at the corner, which "
-              "this linearisation assumes)."] if "region" in c.conditions else []
+    region = [" Where ", _expr(c.conditions["region"]), " (the signs, at the values, of the arguments of [.]_+ at "
+              "the corner, which this linearisation assumes)."] if "region" in c.conditions else []
     return inline(f"{c.label}: ", *coords, ". Almost surely exponentially stable iff ",
                   _expr(c.conditions["almost_sure"]), "; " + moment, _expr(c.conditions["moment"]),
                   f" ({c.method}).", *region)

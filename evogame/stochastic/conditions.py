@@ -205,14 +205,17 @@ def _corner(s: _Setting, idx) -> CornerStochasticStability:
     game, dyn = s.game, s.dyn
     corner = {v: sympy.Integer(c) for v, c in zip(game.variables, game.pure_state(idx))}
     label, key = game.profile_label(idx), game.profile_key(idx)
+    if dyn.field_is_symbolic:
+        drift = [float(sympy.N(e.xreplace(corner).xreplace(s.subs))) for e in dyn.vector_field]
+    else:      # the projection: vector_field is the interior formula only
+        drift = dyn.field(np.array(game.pure_state(idx), dtype=float), s.pvec)
+    if any(abs(v) > 1e-12 for v in drift):
+        return _not_equilibrium(label, key, "not a rest point", "the drift does not vanish at this corner (it is not "
+                                "a rest point of the deterministic dynamics)")
     if not dyn.field_is_symbolic:
         return _no_linearisation(label, key, st.NOT_DIFFERENTIABLE, f"the {dyn.name} field is not one expression "
                                  "near the boundary (it jumps there): the drift has no linearisation at a corner, "
                                  "so no theorem applies")
-    drift = [float(sympy.N(e.xreplace(corner).xreplace(s.subs))) for e in dyn.vector_field]
-    if any(abs(v) > 1e-12 for v in drift):
-        return _not_equilibrium(label, key, "not a rest point", "the drift does not vanish at this corner (it is not "
-                                "a rest point of the deterministic dynamics)")
     M, owners = _distance_map(game, idx)
     kinked = not dyn.smooth and dyn.at_kink(np.array(game.pure_state(idx), dtype=float), s.pvec)
     one = None

@@ -201,9 +201,13 @@ def test_smith_second_moment_from_evogame_sample_paths_grows_as_the_one_sided_dr
 
 
 def test_projection_corners_get_no_linearisation():
-    """The projection field jumps at the boundary: no theorem applies at a corner (and the table says so)."""
+    """The projection field jumps at the boundary: at a rest point on a corner no theorem applies (and the table
+    says so); a corner that is no Nash equilibrium is no rest point (at s1, f = (2, 0, 0))."""
     r = stochastic_stability(tie_game(0), 0.5, form="x(1-x)", dynamics="projection")
-    assert all(c.almost_sure == "not applicable" and c.linearisation == "none" for c in r.corners)
+    for key in ("s0", "s2"):      # Nash equilibria: f = (3, 1, 3) and (0, 0, 1)
+        assert _corner(r, key).almost_sure == "not applicable" and _corner(r, key).linearisation == "none"
+        assert _corner(r, key).deterministic == "not differentiable"
+    assert _corner(r, "s1").deterministic == "not a rest point"
 
 
 def test_every_verdict_names_its_theorems():
