@@ -6,10 +6,13 @@ Sandholm 2010, ch. 5): the replicator's rest points -- every strategy in use
 earns the mean payoff -- at which no unused strategy earns more.  The field
 is differentiable except where an argument ``u`` of ``[u]_+`` vanishes; there
 evogame computes no Jacobian: the point is ``not differentiable``, with the
-evidence of paths started nearby.
+evidence of paths started nearby.  What exists there is the *one-sided*
+linearisation on a cone of directions (:func:`one_sided_jacobian`), e.g. the
+simplex seen from one of its corners.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 import numpy as np
 import sympy
@@ -17,7 +20,8 @@ import sympy
 from ..restpoints import find_rest_points
 from .base import Dynamics
 
-__all__ = ["KinkedDynamics", "positive_part", "excess_payoffs", "nash_holds", "NASH_TOL", "KINK_TOL"]
+__all__ = ["KinkedDynamics", "positive_part", "excess_payoffs", "nash_holds", "one_sided_jacobian", "OneSided",
+           "NASH_TOL", "KINK_TOL"]
 
 #: an unused strategy may earn at most this much more than the mean payoff at a (numeric) Nash equilibrium
 NASH_TOL = 1e-9
@@ -129,3 +133,99 @@ class KinkedDynamics(Dynamics):
                                 for v in self.fitness_function()(*columns)])
             scale = np.maximum(1.0, np.abs(payoffs).max(axis=0))
             return np.any(np.abs(args) <= (KINK_TOL if relative is None else relative) * scale, axis=0)
+
+
+@dataclass(frozen=True)
+class OneSided:
+    """The one-sided linearisation of a field with kinks at a point, on a cone of directions.
+
+    Attributes
+    ----------
+    jacobian : ``(d, d)`` sympy Matrix ``J`` with ``F(point + h M u) = h J M u + o(h)`` for every ``u >= 0``
+        (symbolic in the parameters); None where the field is not linear on the cone (``crossing``).
+    region : sympy relations in the parameters under which ``jacobian`` is this expression: the signs, at
+        the values, of the arguments ``g`` of ``|g|`` at the point and of the kinks' slopes along the edges
+        (an equation ``g(point) = 0`` for a kink at these values only: then ``jacobian`` is at the values).
+    kinks : the arguments ``g`` of ``|g|`` that vanish at the point (at the values).
+    crossing : ``(g, edges where g rises, edges where it falls)`` for each kink whose surface ``g = 0``
+        enters the cone and which enters the field at first order: there the field is only piecewise
+        linear on the cone.
+    """
+
+    jacobian: sympy.Matrix | None
+    region: tuple = ()
+    kinks: tuple = ()
+    crossing: tuple = ()
+
+
+def one_sided_jacobian(field, variables, point: dict, edges: sympy.Matrix, subs: dict, tol: float) -> OneSided:
+    """Directional derivatives of a field built from ``|g|`` terms, along the cone ``{point + M u : u >= 0}``.
+
+    Write the field as ``F = Phi(x, |g_1(x)|, ..., |g_m(x)|)`` with ``Phi`` smooth.  Where
+    ``g_i(point) != 0``, ``|g_i|`` is smooth with gradient ``sign(g_i(point)) grad g_i``.  Where
+    ``g_i(point) = 0`` (a kink), ``|g_i(point + h M u)| = h |grad g_i . M u| + O(h^2)``, so
+
+    ``F(point + h M u) = h [dPhi/dx M u + sum_i w_i |grad g_i . M u|] + o(h)``,  ``w_i = dPhi/d|g_i|`` at the point.
+
+    On the cone ``u >= 0`` the term ``|grad g_i . M u|`` is linear, ``s_i grad g_i . M u``, when the slopes
+    ``grad g_i . M e_j`` along the edges ``j`` all have the sign ``s_i`` (or vanish); then the one-sided
+    Jacobian is ``dPhi/dx + sum_i w_i s_i grad g_i`` (with ``s_i = sign(g_i(point))`` for the smooth ones).
+    The signs are those at the values (``region`` says where they hold); where a kink is one at these values
+    only (``g_i(point) = 0`` is an equation in the parameters) the Jacobian is given at the values.  A kink
+    with slopes of both signs and ``w_i != 0`` makes the field piecewise linear on the cone: it is reported
+    in ``crossing`` and no Jacobian is returned.
+
+    Parameters
+    ----------
+    field : sequence of ``d`` sympy expressions in ``variables`` (and parameters).
+    variables : the ``d`` state symbols.
+    point : ``{variable: value}``, the point (exact values).
+    edges : ``(d, k)`` sympy Matrix ``M``, the cone's edge directions as columns.
+    subs : ``{parameter symbol: value}``, the values at which kinks and signs are decided.
+    tol : ``|g(point)|`` and a slope at most this count as zero.
+    """
+    field = sympy.Matrix(list(field))
+    atoms = sorted(field.atoms(sympy.Abs), key=sympy.default_sort_key)
+    marks = sympy.symbols(f"_abs0:{len(atoms)}", real=True)
+    phi = field.xreplace(dict(zip(atoms, marks)))
+    variables = list(variables)
+    region, kinks, crossing, signs = [], [], [], []
+    for atom in atoms:
+        g = atom.args[0]
+        value = g.xreplace(point)
+        if abs(_number(value, subs)) > tol:
+            signs.append(1 if _number(value, subs) > 0 else -1)
+            region.append(signs[-1] * value > 0)
+            continue
+        kinks.append(g)
+        slopes = list(sympy.Matrix([[sympy.diff(g, v) for v in variables]]).xreplace(point) * edges)
+        numbers = [_number(e, subs) for e in slopes]
+        up = tuple(j for j, e in enumerate(numbers) if e > tol)
+        down = tuple(j for j, e in enumerate(numbers) if e < -tol)
+        signs.append(None if up and down else -1 if down else 1)
+        if signs[-1] is None:
+            crossing.append((g, up, down))
+        else:
+            region += [sympy.Eq(value, 0), *(signs[-1] * e >= 0 for e in slopes)]
+    # |g| = sign * g near the point (on the cone, for a kink): its value and its gradient there
+    at = {**point, **{m: (0 if a.args[0] in kinks else sign * a.args[0].xreplace(point))
+                      for a, m, sign in zip(atoms, marks, signs)}}
+    J = phi.jacobian(variables).xreplace(at)
+    for atom, mark, sign in zip(atoms, marks, signs):
+        weight = sympy.diff(phi, mark).xreplace(at)
+        if sign is None:      # a kink entering the cone matters only where it enters the field at first order
+            if not any(abs(_number(w, subs)) > tol for w in weight):
+                crossing = [c for c in crossing if c[0] != atom.args[0]]
+            continue
+        J += weight * sign * sympy.Matrix([[sympy.diff(atom.args[0], v) for v in variables]]).xreplace(point)
+    strict = {r.lhs for r in region if isinstance(r, sympy.StrictGreaterThan) and r.rhs == 0}
+    region = tuple(dict.fromkeys(r for r in region if r is not sympy.true and not (
+        isinstance(r, sympy.GreaterThan) and r.rhs == 0 and r.lhs in strict)))      # e >= 0 beside e > 0
+    if any(isinstance(r, sympy.Eq) for r in region):      # a kink at these values only: no formula around them
+        J = J.xreplace(subs)
+    return OneSided(None if crossing else J, region, tuple(kinks), tuple(crossing))
+
+
+def _number(expr, subs) -> float:
+    """An expression of the parameters at the values, as a float."""
+    return float(sympy.N(sympy.sympify(expr).xreplace(subs), 30))

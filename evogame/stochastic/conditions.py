@@ -9,10 +9,17 @@ vanish there), the linearisation in these coordinates is
 
 when the linearised drift is diagonal, which is checked, not assumed (it
 holds for the replicator at every corner: ``a_i`` is the payoff of the
-absent strategy minus that of the played one).  Both noise forms give
+absent strategy minus that of the played one); a triangular or a coupled
+drift ``du = A u dt + ...`` gets the verdicts of :mod:`.linearised`.  Both noise forms give
 ``b_i = sigma_p``: ``g = x`` and ``g = x (1 - x)`` are ``u + O(u^2)`` at 0,
 ``g = x (1 - x)`` also at 1, and on the simplex ``(dW_j - dW_k)/sqrt 2`` is a
-standard Wiener process.  See :data:`THEOREM` for what follows from it.
+standard Wiener process.  See :mod:`.theorems` for what follows from it.
+
+Where the field has a kink at the corner (BNN, Smith: :func:`one_sided_jacobian`)
+there is no Jacobian -- the rest-point table says ``not differentiable`` and
+so does this one -- and the linearisation is the one-sided one on the
+simplex, the only place the SDE lives; where a kink surface enters the
+simplex there is none, and no verdict.
 
 With ``g = x`` a coordinate equal to 1 gets noise ``sigma * 1``: the corner
 is **not** an equilibrium of the SDE and no stability theorem applies there.
@@ -28,27 +35,13 @@ from typing import Mapping
 import numpy as np
 import sympy
 
+from .. import stability as st
 from ..dynamics import chosen_dynamics, derive, with_structural
+from ..dynamics.kinked import KINK_TOL, one_sided_jacobian
 from ..game import Game, game_of
-from ..stability import classify, eigenvalues, tolerance
+from .linearised import linear_verdict, structure
 from .model import Noise, make_noise
-
-THEOREM = (
-    "Scalar linear SDE du = a u dt + b u dB: u(t) = u(0) exp((a - b^2/2) t + b B(t)), so (strong law of large numbers "
-    "for B) lim (1/t) log|u(t)| = a - b^2/2 almost surely, and E|u(t)|^p = |u(0)|^p exp(p (a + (p-1) b^2/2) t). "
-    "Hence the zero solution is almost surely exponentially stable iff a - b^2/2 < 0, and p-th moment exponentially "
-    "stable iff a + (p-1) b^2/2 < 0 (Mao, Stochastic Differential Equations and Applications, 2nd ed. 2007, ch. 4: "
-    "sec. 4.3 almost sure and sec. 4.4 moment exponential stability, the scalar linear equation). With a diagonal "
-    "linearised drift each distance coordinate is such an equation (correlations between the B_i do not matter), so "
-    "the linearised SDE is a.s. exponentially stable iff max_i (a_i - b_i^2/2) < 0 and p-th moment exponentially "
-    "stable iff max_i (a_i + (p-1) b_i^2/2) < 0. For the nonlinear SDE these are local statements, by stability in "
-    "the first approximation (Khasminskii, Stochastic Stability of Differential Equations, 2nd ed. 2012, ch. 7): "
-    "if max_i (a_i - b_i^2/2) < 0 (then the linearisation is p-th moment exponentially stable for small p > 0) the "
-    "corner is stable in probability and attracts nearby paths exponentially fast; if some a_i - b_i^2/2 > 0 it "
-    "repels them. A non-diagonal linearised drift gets a sufficient condition only: the second-moment operator "
-    "A(x)I + I(x)A + sum_l B_l(x)B_l Hurwitz <=> mean-square exponential stability of the linearised SDE, which "
-    "implies almost sure exponential stability (Mao 2007, sec. 4.4).")
-
+from .theorems import FIRST_APPROXIMATION, THEOREM
 
 @dataclass(frozen=True)
 class DistanceCoordinate:
@@ -87,15 +80,25 @@ class CornerStochasticStability:
     Attributes
     ----------
     label, key : ``"(loose, active)"``, ``"loose.active"``.
-    deterministic : the classification of the corner under the deterministic dynamics.
-    equilibrium : whether the corner is an equilibrium of the SDE; ``reason`` says why not.
+    deterministic : the classification of the corner under the deterministic dynamics (one of
+        ``stability.CLASSES``, ``"not a rest point"``; ``"not differentiable"`` at a kink, as in the
+        rest-point table).
+    equilibrium : whether the corner is an equilibrium of the SDE; ``reason`` says why not, or why no theorem
+        applies.
     diagonal : whether the linearised drift is diagonal in the distance coordinates.
-    coordinates : the :class:`DistanceCoordinate` s (diagonal case).
-    almost_sure, moment : verdicts: ``"exponentially stable"``, ``"unstable"``,
-        ``"boundary case"``, ``"not an equilibrium"``, ``"undecided"``.
-    conditions : sympy relations (``almost_sure``, ``moment``; ``substitute_*`` for
-        the papers' change of variables where the corner is no equilibrium).
+    coordinates : the :class:`DistanceCoordinate` s (their ``a`` the diagonal of the linearised drift).
+    almost_sure, moment : verdicts: ``"exponentially stable"``, ``"unstable"``, ``"boundary case"``,
+        ``"not an equilibrium"``, ``"undecided"``, ``"not applicable"`` (no linearisation: no theorem).
+    conditions : sympy relations (``almost_sure``, ``moment``; ``region``: where the linearisation of a
+        field with kinks is the one used, the signs of its ``[g]_+`` arguments at the values; ``substitute_*``
+        for the papers' change of variables where the corner is no equilibrium).
     method : how the verdict was reached.
+    linearisation : ``"Jacobian"``, ``"one-sided"`` (a kink at the corner: the one-sided linearisation on
+        the simplex), ``"none"`` or ``""`` (not an equilibrium).
+    structure : of the linearised drift: ``"diagonal"``, ``"triangular"``, ``"coupled"`` (``""``: none).
+    theorems : the keys of :data:`.theorems.THEOREMS` the verdicts rest on.
+    drift : the linearised drift ``A`` in the distance coordinates at the values (``du = A u dt + ...``).
+    kinks : the arguments ``g`` of ``[g]_+`` that vanish at the corner.
     """
 
     label: str
@@ -109,13 +112,21 @@ class CornerStochasticStability:
     moment: str
     conditions: Mapping = field(default_factory=dict)
     method: str = ""
+    linearisation: str = ""
+    structure: str = ""
+    theorems: tuple = ()
+    drift: tuple = ()
+    kinks: tuple = ()
 
     def to_dict(self, p: float) -> dict:
         return {"label": self.label, "profile": self.key, "deterministic": self.deterministic,
                 "equilibrium_of_the_sde": self.equilibrium, "reason": self.reason,
-                "linearised_drift_diagonal": self.diagonal, "coordinates": [c.to_dict(p) for c in self.coordinates],
+                "linearisation": self.linearisation, "linearised_drift_structure": self.structure,
+                "linearised_drift_diagonal": self.diagonal, "linearised_drift": [list(r) for r in self.drift],
+                "kinks_at_the_corner": [sympy.sstr(g) for g in self.kinks],
+                "coordinates": [c.to_dict(p) for c in self.coordinates],
                 "almost_sure": self.almost_sure, f"moment_p{p:g}": self.moment, "method": self.method,
-                "conditions": {k: sympy.sstr(v) for k, v in self.conditions.items()}}
+                "theorems": list(self.theorems), "conditions": {k: sympy.sstr(v) for k, v in self.conditions.items()}}
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,20 @@ class StochasticStability:
                 "corners": [c.to_dict(self.p) for c in self.corners]}
 
 
+@dataclass(frozen=True)
+class _Setting:
+    """What every corner's analysis shares."""
+
+    game: Game
+    dyn: object
+    noise: Noise
+    subs: dict
+    pvec: np.ndarray
+    sigma: dict
+    sig_values: dict
+    p: sympy.Expr
+
+
 def stochastic_stability(subject, noise, *, form: str | None = None, p: float = 2.0, params: Mapping | None = None,
                          dynamics=None) -> StochasticStability:
     """Almost-sure and p-th moment exponential stability of every pure profile under noise.
@@ -141,7 +166,8 @@ def stochastic_stability(subject, noise, *, form: str | None = None, p: float = 
     ``noise``: an intensity for every population, ``{population: intensity}``
     or a :class:`Noise`; ``form`` ``"x"`` (default) or ``"x(1-x)"``.
     Conditions are symbolic in the parameters and ``sigma_<population>``,
-    and evaluated at the values (see :data:`THEOREM`).
+    and evaluated at the values; each verdict names its theorems
+    (:mod:`.theorems`).
     """
     game = game_of(subject)
     if not isinstance(noise, Noise):
@@ -153,8 +179,8 @@ def stochastic_stability(subject, noise, *, form: str | None = None, p: float = 
     subs = {work.parameters[n].symbol: v for n, v in values.items()}
     sigma = {pop.name: sympy.Symbol(f"sigma_{pop.name}", nonnegative=True) for pop in game.populations}
     sig_values = {sigma[name]: sympy.nsimplify(noise.sigma.get(name, 0.0)) for name in sigma}
-    exact_p = sympy.nsimplify(p)
-    corners = tuple(_corner(work, dyn, noise, idx, subs, sigma, sig_values, exact_p) for idx, _ in work.pure_states())
+    setting = _Setting(work, dyn, noise, subs, dyn.parameter_vector(values), sigma, sig_values, sympy.nsimplify(p))
+    corners = tuple(_corner(setting, idx) for idx, _ in work.pure_states())
     return StochasticStability(game, noise, float(p), corners, spec if isinstance(spec, str) else str(spec))
 
 
@@ -175,59 +201,101 @@ def _distance_map(game: Game, idx) -> tuple[sympy.Matrix, list]:
     return M, owners
 
 
-def _corner(game: Game, dyn, noise: Noise, idx, subs, sigma, sig_values, p) -> CornerStochasticStability:
+def _corner(s: _Setting, idx) -> CornerStochasticStability:
+    game, dyn = s.game, s.dyn
     corner = {v: sympy.Integer(c) for v, c in zip(game.variables, game.pure_state(idx))}
     label, key = game.profile_label(idx), game.profile_key(idx)
-    J = dyn.jacobian.xreplace(corner)
-    Jv = np.array(J.xreplace(subs).evalf(), dtype=float) if J.rows else np.zeros((0, 0))
-    ev = eigenvalues(Jv) if J.rows else np.zeros(0)
-    deterministic = classify(ev, tolerance(Jv)) if J.rows else "asymptotically stable"
-    drift = [float(e.xreplace(corner).xreplace(subs)) for e in dyn.vector_field]
-    blocks = noise.blocks(game)
-    ones = [b.population for b, k, pop in zip(blocks, idx, game.populations)
-            if b.form == "x" and k < pop.n - 1 and b.sigma > 0]
+    if dyn.field_is_symbolic:
+        drift = [float(sympy.N(e.xreplace(corner).xreplace(s.subs))) for e in dyn.vector_field]
+    else:      # the projection: vector_field is the interior formula only
+        drift = dyn.field(np.array(game.pure_state(idx), dtype=float), s.pvec)
     if any(abs(v) > 1e-12 for v in drift):
         return _not_equilibrium(label, key, "not a rest point", "the drift does not vanish at this corner (it is not "
                                 "a rest point of the deterministic dynamics)")
+    if not dyn.field_is_symbolic:
+        return _no_linearisation(label, key, st.NOT_DIFFERENTIABLE, f"the {dyn.name} field is not one expression "
+                                 "near the boundary (it jumps there): the drift has no linearisation at a corner, "
+                                 "so no theorem applies")
     M, owners = _distance_map(game, idx)
+    kinked = not dyn.smooth and dyn.at_kink(np.array(game.pure_state(idx), dtype=float), s.pvec)
+    one = None
+    if dyn.smooth:
+        J = dyn.jacobian.xreplace(corner)
+    else:      # differentiate [g]_+ only where it is differentiable (sympy's d|g|/dg is sign(g), 0 at g = 0)
+        one = one_sided_jacobian(dyn.vector_field, game.variables, corner, M, s.subs, _kink_tolerance(s, corner))
+        J = one.jacobian
+    if kinked:
+        deterministic = st.NOT_DIFFERENTIABLE
+    else:
+        Jv = np.array(J.xreplace(s.subs).evalf(), dtype=float) if J.rows else np.zeros((0, 0))
+        deterministic = st.classify(st.eigenvalues(Jv), st.tolerance(Jv)) if J.rows else st.CLASSES[0]
+    blocks = s.noise.blocks(game)
+    ones = [b.population for b, k, pop in zip(blocks, idx, game.populations)
+            if b.form == "x" and k < pop.n - 1 and b.sigma > 0]
+    if J is None:
+        if ones:
+            return _not_equilibrium(label, key, deterministic, _ones_reason(ones))
+        return _no_linearisation(label, key, deterministic, _crossing_reason(game, owners, one.crossing),
+                                 one.kinks)
     Ju = (M.inv() * J * M).applyfunc(sympy.cancel)
-    coords = tuple(_coordinate(game, Ju, i, owner, idx, subs, sigma, sig_values) for i, owner in enumerate(owners))
+    coords = tuple(_coordinate(game, Ju, i, owner, s) for i, owner in enumerate(owners))
+    p = s.p
+    A = np.array(Ju.xreplace(s.subs).evalf(), dtype=float) if Ju.rows else np.zeros((0, 0))
+    if ones and structure(A) == "coupled":
+        return _not_equilibrium(label, key, deterministic, _ones_reason(ones), coords)
     if ones:
         subst = {"substitute_almost_sure": sympy.And(*[c.a - c.b ** 2 / 2 < 0 for c in coords]),
                  "substitute_moment": sympy.And(*[c.a + (p - 1) * c.b ** 2 / 2 < 0 for c in coords])}
-        return _not_equilibrium(label, key, deterministic, "with the noise form sigma x dW a share equal to 1 gets noise "
-                                f"sigma * 1 ({', '.join(ones)}): the corner is not an equilibrium of the SDE and no "
-                                "stability theorem applies. The substitute conditions are those of the papers' change "
-                                "of variables u = 1 - x with noise sigma u, i.e. of another SDE (noise sigma (1 - x))",
-                                coords, subst)
-    Jnum = np.array(Ju.xreplace(subs).evalf(), dtype=float) if Ju.rows else np.zeros((0, 0))
-    diagonal = bool(np.all(np.abs(Jnum - np.diag(np.diag(Jnum))) <= 1e-12 * max(1.0, np.abs(Jnum).max(initial=0))))
-    if not diagonal:
-        return _mean_square(label, key, deterministic, game, idx, blocks, Jnum, coords)
-    conditions = {"almost_sure": sympy.And(*[c.a - c.b ** 2 / 2 < 0 for c in coords]),
-                  "moment": sympy.And(*[c.a + (p - 1) * c.b ** 2 / 2 < 0 for c in coords])}
+        return _not_equilibrium(label, key, deterministic, _ones_reason(ones) + ". The substitute conditions are "
+                                "those of the papers' change of variables u = 1 - x with noise sigma u, i.e. of "
+                                "another SDE (noise sigma (1 - x))", coords, subst)
+    b = np.array([c.b_value for c in coords])
+    lin = linear_verdict(A, b, float(p), lambda: _noise_matrices_at(game, idx, blocks, owners))
+    conditions = {} if lin.structure == "coupled" else {
+        "almost_sure": sympy.And(*[c.a - c.b ** 2 / 2 < 0 for c in coords]),
+        "moment": sympy.And(*[c.a + (p - 1) * c.b ** 2 / 2 < 0 for c in coords])}
+    if conditions and one is not None and one.region:
+        conditions["region"] = sympy.And(*one.region)
+    method = lin.method + "; local for the SDE (Theorem 4)"
+    if kinked:
+        method = ("one-sided linearisation on the simplex, the field having a kink at the corner where g = "
+                  f"{' and '.join(sympy.sstr(g) for g in one.kinks)} vanishes in [g]_+; " + method)
     return CornerStochasticStability(
-        label, key, deterministic, True, "", True, coords,
-        _verdict(max((c.lyapunov for c in coords), default=-np.inf)),
-        _verdict(max((c.moment_exponent(float(p)) for c in coords), default=-np.inf)),
-        conditions, "decoupled linearisation: exact conditions for the linearised SDE, local for the SDE")
+        label, key, deterministic, True, "", lin.structure == "diagonal", coords, lin.almost_sure, lin.moment,
+        conditions, method, "one-sided" if kinked else "Jacobian", lin.structure, (*lin.theorems, FIRST_APPROXIMATION),
+        tuple(tuple(float(v) for v in row) for row in A), one.kinks if kinked else ())
 
 
-def _coordinate(game, Ju, i, owner, idx, subs, sigma, sig_values) -> DistanceCoordinate:
+def _kink_tolerance(s: _Setting, corner) -> float:
+    """A kink argument or slope this small is zero: KINK_TOL relative to the payoffs' scale at the corner."""
+    payoffs = [abs(float(sympy.N(f.xreplace(corner).xreplace(s.subs)))) for fp in s.dyn.fitness for f in fp]
+    return KINK_TOL * max([1.0, *payoffs])
+
+
+def _ones_reason(ones) -> str:
+    return (f"with the noise form sigma x dW a share equal to 1 gets noise sigma * 1 ({', '.join(ones)}): the corner "
+            "is not an equilibrium of the SDE and no stability theorem applies")
+
+
+def _crossing_reason(game: Game, owners, crossing) -> str:
+    def towards(edges):
+        return ", ".join(f"{game.populations[p].strategies[j]}" if len(game.populations) == 1 else
+                         f"{game.populations[p].name} {game.populations[p].strategies[j]}"
+                         for p, j in (owners[e] for e in edges))
+    kinks = "; ".join(f"g = {sympy.sstr(g)} rises towards {towards(up)} and falls towards {towards(down)}"
+                      for g, up, down in crossing)
+    return (f"the field has a kink at the corner whose surface g = 0 enters the simplex ({kinks}), and [g]_+ enters "
+            "the drift at first order: near the corner the drift is piecewise linear, not linear, so there is no "
+            "linearisation and Theorem 4 (with it Theorems 1-3) does not apply")
+
+
+def _coordinate(game, Ju, i, owner, s: _Setting) -> DistanceCoordinate:
     pop_index, strategy = owner
     pop = game.populations[pop_index]
     a = sympy.simplify(Ju[i, i])
-    b = sigma[pop.name]
+    b = s.sigma[pop.name]
     return DistanceCoordinate(pop.name, sympy.sstr(game.shares[pop_index][strategy]), a, b,
-                              float(a.xreplace(subs)), float(b.xreplace(sig_values)))
-
-
-def _verdict(exponent: float) -> str:
-    if exponent < -1e-12:
-        return "exponentially stable"
-    if exponent > 1e-12:
-        return "unstable"
-    return "boundary case"
+                              float(sympy.N(a.xreplace(s.subs))), float(b.xreplace(s.sig_values)))
 
 
 def _not_equilibrium(label, key, deterministic, reason, coords=(), conditions=None) -> CornerStochasticStability:
@@ -236,22 +304,21 @@ def _not_equilibrium(label, key, deterministic, reason, coords=(), conditions=No
                                      "none: no theorem applies")
 
 
-def _mean_square(label, key, deterministic, game, idx, blocks, A, coords) -> CornerStochasticStability:
-    """Non-diagonal linearised drift: the second-moment operator (sufficient for a.s. exponential stability)."""
-    d = A.shape[0]
-    _, owners = _distance_map(game, idx)
+def _no_linearisation(label, key, deterministic, reason, kinks=()) -> CornerStochasticStability:
+    return CornerStochasticStability(label, key, deterministic, True, reason, False, (), "not applicable",
+                                     "not applicable", {}, "none: no linearisation, no theorem applies", "none",
+                                     kinks=tuple(kinks))
+
+
+def _noise_matrices_at(game: Game, idx, blocks, owners) -> list:
+    """Every linearised noise matrix ``B_l`` at the corner, in distance coordinates."""
+    d = len(owners)
     position = {owner: i for i, owner in enumerate(owners)}
-    K = np.kron(A, np.eye(d)) + np.kron(np.eye(d), A)
+    out = []
     for b, k, pop in zip(blocks, idx, game.populations):
         mine = [position[(game.populations.index(pop), j)] for j in range(pop.n) if j != k]
-        for B in _noise_matrices(b, k, pop, mine, d):
-            K += np.kron(B, B)
-    growth = float(np.real(np.linalg.eigvals(K)).max(initial=-np.inf))
-    verdict = "exponentially stable" if growth < -1e-12 else "undecided"
-    return CornerStochasticStability(
-        label, key, deterministic, True, "", False, coords, verdict, verdict, {},
-        f"sufficient condition: the second-moment operator's largest real part is {growth:.6g} "
-        "(< 0: mean-square, hence almost surely, exponentially stable; otherwise undecided)")
+        out += _noise_matrices(b, k, pop, mine, d)
+    return out
 
 
 def _noise_matrices(b, k, pop, mine, d) -> list:

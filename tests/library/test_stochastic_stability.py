@@ -132,10 +132,10 @@ def test_replicator_linearisation_is_diagonal_with_payoff_advantages(name, form)
 
 @pytest.mark.parametrize("name", ["vertical", "zeeman_coordination"])
 def test_mean_square_operator_agrees_with_the_diagonal_second_moment_condition(name):
-    """The sufficient condition used for non-diagonal drifts (second-moment operator Hurwitz) is exact for
-    p = 2 when the drift is diagonal: it must agree with a + b^2/2 < 0 at every corner (with the correlated
-    noise of the simplex form too)."""
-    from evogame.stochastic.conditions import _distance_map, _mean_square
+    """The second-moment operator (Theorem 3, used for coupled drifts) is exact for p = 2: on a diagonal drift
+    it must agree with a + b^2/2 < 0 at every corner (with the correlated noise of the simplex form too)."""
+    from evogame.stochastic.conditions import _distance_map, _noise_matrices_at
+    from evogame.stochastic.linearised import _mean_square
 
     scenario = load(name)
     game = scenario.game
@@ -145,7 +145,8 @@ def test_mean_square_operator_agrees_with_the_diagonal_second_moment_condition(n
         blocks = result.noise.blocks(game)
         for (idx, _), c in zip(game.pure_states(), result.corners):
             A = np.diag([k.a_value for k in c.coordinates])
-            ms = _mean_square(c.label, c.key, c.deterministic, game, idx, blocks, A, c.coordinates)
+            ms = _mean_square(A, 2.0, _noise_matrices_at(game, idx, blocks, _distance_map(game, idx)[1]))
+            assert ms.moment == c.moment
             assert (ms.almost_sure == "exponentially stable") == (c.moment == "exponentially stable")
             verdicts.add(c.moment)
     assert verdicts == {"exponentially stable", "unstable"}       # both sides were compared
