@@ -84,3 +84,24 @@ def test_the_gallery_has_a_script_for_every_figure_kind():
         text = (ROOT / "examples" / f"plot_{name}.py").read_text(encoding="utf-8")
         title = text.split('"""', 2)[1].strip().splitlines()
         assert len(title) >= 2 and set(title[1]) == {"="} and len(title[1]) >= len(title[0]), name
+
+
+def test_the_docs_build_flags_a_public_name_without_a_docstring(monkeypatch):
+    import dataclasses
+    import runpy
+
+    import evogame
+
+    @dataclasses.dataclass
+    class Undocumented:
+        value: int = 0
+
+    def documented():
+        """Has a docstring."""
+
+    monkeypatch.setattr(evogame, "Undocumented", Undocumented, raising=False)
+    monkeypatch.setattr(evogame, "documented", documented, raising=False)
+    monkeypatch.setattr(evogame, "__all__", [*evogame.__all__, "Undocumented", "documented"])
+    conf = runpy.run_path(str(ROOT / "docs" / "conf.py"))
+    assert conf["undocumented_public_names"]() == ["Undocumented"]   # a dataclass's generated signature is not a doc
+    assert conf["names_missing_from_the_api_page"]() == ["Undocumented", "documented"]
