@@ -17,7 +17,7 @@ docs:
 	@echo "the site is in docs/_build/html/index.html"
 
 docs-clean:
-	rm -rf docs/_build docs/auto_examples docs/reference/generated docs/jupyter_execute
+	rm -rf docs/_build docs/auto_examples docs/reference/generated docs/reference/commands docs/jupyter_execute
 
 figures:
 	mkdir -p $(F)

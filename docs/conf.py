@@ -145,5 +145,28 @@ def _check_public_names(app):
         log.warning(f"evogame.{name} is in evogame.__all__ but not listed in docs/reference/api.rst")
 
 
+def write_command_pages(app=None):
+    """One page per command of the click group (docs/reference/commands/, not in git).
+
+    Written when the build starts, so that a new command gets its page without
+    anyone remembering to add it.
+    """
+    from evogame.cli import COMMANDS, main
+
+    pages = DOCS / "reference" / "commands"
+    pages.mkdir(exist_ok=True)
+    names = main.list_commands(None)
+    for name in names:
+        text = (f"evogame {name}\n{'=' * (8 + len(name))}\n\n{COMMANDS[name][1]}\n\n"
+                f".. click:: evogame.commands.{COMMANDS[name][0]}:command\n   :prog: evogame {name}\n")
+        path = pages / f"{name}.rst"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    for path in pages.glob("*.rst"):
+        if path.stem not in names:
+            path.unlink()
+
+
 def setup(app):
+    app.connect("builder-inited", write_command_pages)
     app.connect("builder-inited", _check_public_names)
