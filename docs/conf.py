@@ -42,6 +42,7 @@ source_suffix = {".rst": "restructuredtext", ".md": "myst-nb"}
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.ipynb", "auto_examples/*.py",
                     "auto_examples/*.zip", "auto_examples/*.json", "auto_examples/*.md5", "sg_execution_times.rst"]
 root_doc = "index"
+smartquotes = False                      # options stay --json, not an en dash
 templates_path = ["_templates"]
 
 # -- MyST and executed pages ------------------------------------------------------------------
@@ -157,8 +158,8 @@ def write_command_pages(app=None):
     pages.mkdir(exist_ok=True)
     names = main.list_commands(None)
     for name in names:
-        text = (f"evogame {name}\n{'=' * (8 + len(name))}\n\n{COMMANDS[name][1]}\n\n"
-                f".. click:: evogame.commands.{COMMANDS[name][0]}:command\n   :prog: evogame {name}\n")
+        # the directive's own section "evogame NAME" is the page's title
+        text = f".. click:: evogame.commands.{COMMANDS[name][0]}:command\n   :prog: evogame {name}\n"
         path = pages / f"{name}.rst"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
