@@ -77,7 +77,7 @@ def test_every_public_name_has_a_docstring_and_a_line_in_the_api_reference():
 
 def test_the_gallery_has_a_script_for_every_figure_kind():
     kinds = {"portrait_line", "portrait_square", "portrait_simplex", "portrait_cube", "paths", "sensitivity",
-             "bifurcation", "regime", "noise", "delay", "basins", "finite", "dynamics"}
+             "bifurcation", "regime", "noise", "noise_ends", "delay", "delay_tau_star", "basins", "finite", "dynamics"}
     scripts = {p.stem.removeprefix("plot_") for p in (ROOT / "examples").glob("plot_*.py")}
     assert kinds <= scripts
     for name in scripts:
