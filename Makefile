@@ -2,11 +2,23 @@
 # Every figure is drawn by the command line, once as SVG and once as PNG; same input, same bytes.
 
 EVOGAME ?= evogame
+PYTHON ?= python
+# the documentation site (needs the docs extra: pip install ".[docs]"); offline, warnings are errors
+SPHINXOPTS ?= -j 1 -W --keep-going -n
 S := scenarios
 F := figures
 DPI ?= 200
 
-.PHONY: figures
+.PHONY: figures docs docs-clean
+.DEFAULT_GOAL := figures
+
+docs:
+	$(PYTHON) -m sphinx -b html $(SPHINXOPTS) docs docs/_build/html
+	@echo "the site is in docs/_build/html/index.html"
+
+docs-clean:
+	rm -rf docs/_build docs/auto_examples docs/reference/generated docs/reference/commands docs/jupyter_execute
+
 figures:
 	mkdir -p $(F)
 	set -e; \

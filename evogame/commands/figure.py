@@ -108,7 +108,7 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
     unit square, unit cube); rest points are marked filled = asymptotically
     stable, open circle = unstable source, open square = saddle, half-filled =
     non-hyperbolic.  delay: paths of the replicator with delayed payoffs at
-    tau = 0.5 tau* and 1.5 tau* (README "Delay"), or with --sweep the
+    tau = 0.5 tau* and 1.5 tau* (docs/how-to/delay.md), or with --sweep the
     critical delay tau* along a parameter or mechanism strength.  Same
     input, same bytes (SVG and PDF).
     """

@@ -55,7 +55,7 @@ def command(scenario, params, mechanisms, strength, dynamics, delay, initial, t_
     end-state shares and first passages, the CSV (columns start, path, t, ...)
     every path.
     With --delay (or a [delay] in the scenario), the payoffs are seen at the
-    delayed state x(t - TAU) (method of steps; see README "Delay").
+    delayed state x(t - TAU) (method of steps; see docs/how-to/delay.md).
     """
     from ..simulation import simulate
     from ..studies.mechanisms import apply

@@ -9,7 +9,7 @@ from ..formatting import number
 
 __all__ = ["Invasion", "SmallMutationLimit", "Stationary", "FiniteResult", "FORMULAS"]
 
-#: the formulas every result states (the README's "Finite populations" section derives them)
+#: the formulas every result states (docs/explanation/theory.md derives them)
 FORMULAS = {
     "transition": "T_{a->b}(i) = (i_a/Z) [(1 - mu) (i_b/(Z - 1)) phi(pi_b - pi_a) + mu/(n - 1)], "
                   "phi(D) = 1/(1 + exp(-beta D)), times w_p = 1/P for the revising population",

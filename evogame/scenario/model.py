@@ -68,7 +68,7 @@ class Scenario:
         """The game's display (payoffs, equations: :func:`evogame.notebook.game_html`, through the game), the
         target, and a table each of the mechanisms and presets with what they set.
 
-        The loader imports nothing above the game model (README "Architecture"), so these two tables are
+        The loader imports nothing above the game model (docs/explanation/architecture.md), so these two tables are
         plain HTML here rather than the report's document model.
         """
         import html

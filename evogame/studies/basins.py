@@ -32,7 +32,7 @@ the interior rest points, so they are computed exactly as well
 (``BasinResult.exact_shares``, ``BasinResult.separatrix``): between two
 adjacent rest points the field has one sign, and the interval belongs to
 the rest point the flow moves to.  In the N-department public good (game 4
-of MODELS.md) the unstable interior rest point below the sharing attractor
+of docs/explanation/models.md) the unstable interior rest point below the sharing attractor
 is the *critical mass* of sharers: the basin of sharing is ``(x*, ...]``.
 
 :func:`evogame.studies.group_size.free_riding_by_group_size` repeats the exact analysis

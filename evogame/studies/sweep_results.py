@@ -35,8 +35,9 @@ class Sweep1DResult:
     states : label -> ``(n, d)`` reduced states (NaN where absent).
     eigenvalues : label -> ``(n, d)`` complex eigenvalues (NaN where absent).
     stable_sets : per grid value, the tuple of asymptotically stable labels.
-    bifurcations : list of dicts ``{"parameter", "value", "rest_point",
-        "from", "to", "kind"}`` (``from``/``to`` a class name or ``"absent"``),
+    bifurcations : list of dicts
+        ``{"parameter", "value", "rest_point", "from", "to", "kind"}``
+        (``from``/``to`` a class name or ``"absent"``),
         sorted by value; ``value`` is located to ``precision``.
     method : ``"vectorised"`` or ``"per point"``.
     """

@@ -317,13 +317,13 @@ def test_an_edge_point_found_numerically_matches_hayes_for_its_delayed_factor():
     assert result.omega_star == pytest.approx(abs(slow), rel=1e-9)
 
 
-def test_readme_delay_example_runs_and_reports_the_documented_tau_star(monkeypatch):
+def test_docs_delay_example_runs_and_reports_the_documented_tau_star(monkeypatch):
     from conftest import ROOT
     monkeypatch.chdir(ROOT)
-    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Delay\n", 1)[1]
+    section = (ROOT / "docs" / "how-to" / "delay.md").read_text(encoding="utf-8")
     block = section.split("```python\n", 1)[1].split("```", 1)[0]
     namespace = {}
-    exec(compile(block, "README.md", "exec"), namespace)
+    exec(compile(block, "delay.md", "exec"), namespace)
     assert namespace["sim"].delays == {"superior": 0.08, "subordinate": 0.08}
     interior = namespace["result"].points[-1]
     assert round(interior.stability.tau_star, 5) == 0.05042 and round(interior.stability.omega_star, 4) == 0.9058

@@ -1,4 +1,4 @@
-"""The templates of docs/scenario-format.md are valid scenarios, and evogame reads them as written."""
+"""The templates of docs/reference/scenario-format.md are valid scenarios, and evogame reads them as written."""
 from __future__ import annotations
 
 import re
@@ -9,7 +9,7 @@ import pytest
 
 from evogame import analyze, parse_scenario
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "reference" / "scenario-format.md"
 
 
 def templates() -> dict:

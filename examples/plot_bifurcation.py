@@ -1,0 +1,20 @@
+"""
+Bifurcation diagram
+===================
+
+Every rest point of game 1 along the platform mechanism's strength (thick:
+asymptotically stable). The exchange of stability at s = 7/8 is located
+exactly and marked on the top axis.
+"""
+from pathlib import Path
+
+import numpy as np
+
+import evogame
+from evogame.figures import bifurcation
+
+# the shipped games: run from the checkout, or from examples/ (where the gallery runs it)
+SCENARIOS = next(d / "scenarios" for d in (Path.cwd(), Path.cwd().parent) if (d / "scenarios").is_dir())
+
+scenario = evogame.load_scenario(SCENARIOS / "vertical.toml")
+fig = bifurcation(scenario, "strength", np.linspace(0, 1, 41), ["platform"])
