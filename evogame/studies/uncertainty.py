@@ -63,6 +63,8 @@ MIN_SOBOL_BASE = 64
 #: default largest base: SALib's bootstrap costs O(M x 100 resamples x D^2) (13 s at M = 65536, D = 3)
 MAX_SOBOL_BASE = 16_384
 MAX_SAMPLES = 10_000_000
+#: rows (draw, strength) of one grid evaluation of the bisection
+GRID_ROWS = 200_000
 
 
 class MissingExtra(EvogameError, ImportError):
@@ -340,15 +342,12 @@ def _bisect(model: Model, draws: np.ndarray, grid: int = GRID, tol: float = TOL)
     """
     n = draws.shape[0]
     u = np.linspace(0.0, 1.0, grid)
-    ev0 = model.target_eigenvalues(draws, np.zeros(n))
-    stable0, failing0 = _negative(ev0), _failing(ev0, model.engine.rtol)
-    first = np.full(n, -1)
-    same = np.isfinite(ev0).all(axis=1)
-    for j in range(1, grid):
-        ev = model.target_eigenvalues(draws, np.full(n, u[j]))
-        first = np.where((first < 0) & ~stable0 & _negative(ev), j, first)
-        same &= np.isfinite(ev).all(axis=1) & _same_failing(_failing(ev, model.engine.rtol), failing0)
-    idx = np.nonzero(first > 0)[0]
+    status, first = np.empty(n, np.int8), np.empty(n, np.int64)
+    block = max(1, GRID_ROWS // grid)
+    for lo in range(0, n, block):
+        rows = slice(lo, min(n, lo + block))
+        status[rows], first[rows] = _on_grid(model, draws[rows], u)
+    idx = np.nonzero(status == THRESHOLD)[0]
     a, b = u[first[idx] - 1], u[first[idx]]
     active = b - a > tol
     while active.any():
@@ -360,8 +359,21 @@ def _bisect(model: Model, draws: np.ndarray, grid: int = GRID, tol: float = TOL)
         active &= b - a > tol
     s = np.full(n, np.nan)
     s[idx] = 0.5 * (a + b)
-    status = np.where(stable0, ALREADY, np.where(first > 0, THRESHOLD, np.where(same, INDEPENDENT, NEVER)))
-    return status.astype(np.int8), s
+    return status, s
+
+
+def _on_grid(model: Model, draws: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Status codes on the grid ``u`` (THRESHOLD: a switch to stable) and the index of the first stable value."""
+    n, grid = draws.shape[0], u.size
+    ev = model.target_eigenvalues(np.repeat(draws, grid, axis=0), np.tile(u, n)).reshape(n, grid, -1)
+    stable = _negative(ev)
+    first = np.argmax(stable, axis=1)
+    rtol = model.engine.rtol
+    failing = _failing(ev.reshape(n * grid, -1), rtol).reshape(n, grid, -1)
+    same = np.isfinite(ev).all(axis=(1, 2)) & _same_failing(failing, failing[:, :1])
+    status = np.where(stable[:, 0], ALREADY, np.where(stable.any(axis=1), THRESHOLD,
+                                                      np.where(same, INDEPENDENT, NEVER)))
+    return status.astype(np.int8), first
 
 
 def _negative(ev: np.ndarray) -> np.ndarray:
@@ -379,8 +391,9 @@ def _failing(ev: np.ndarray, rtol: float) -> np.ndarray:
 
 
 def _same_failing(f: np.ndarray, ref: np.ndarray) -> np.ndarray:
-    """The failing eigenvalues agree (same count, equal within 1e-12) at every draw."""
+    """``(n, grid, d)`` against ``(n, 1, d)``: the failing eigenvalues agree (same count, equal within 1e-12)
+    all along the grid, draw by draw."""
     both = np.isnan(f) & np.isnan(ref)
     with np.errstate(invalid="ignore"):
         close = np.abs(f - ref) <= 1e-12 + 1e-12 * np.abs(ref)
-    return (both | close).all(axis=1)
+    return (both | close).all(axis=(1, 2))
