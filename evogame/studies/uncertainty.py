@@ -12,27 +12,31 @@ this study estimates
   draws mapped by each distribution's inverse CDF), ``p_hat = #/n`` with
   standard error ``sqrt(p_hat (1 - p_hat) / n)``;
 * the target's *stability margin* ``g(theta) = max_i Re lambda_i(J(x*; theta))``
-  (negative: asymptotically stable) and its Sobol indices: first order
-  ``S1_j = Var(E[g | theta_j]) / Var(g)`` and total ``ST_j = E[Var(g |
-  theta_{-j})] / Var(g)``, estimated by SALib (``SALib.sample.sobol``:
-  Saltelli's design on a scrambled Sobol sequence, ``M (2D + 2)`` evaluations;
-  ``SALib.analyze.sobol``: the Saltelli 2010 / Jansen estimators with bootstrap
-  confidence intervals), with base size ``M`` the largest power of two with
-  ``M (2D + 2) <= n`` (at least 64; at most 16,384 unless asked: the
-  bootstrap's cost grows with ``M`` and the intervals it reports show the precision);
-* with mechanisms: the distribution of their threshold strength ``s*(theta)``
-  (where the target switches from unstable to asymptotically stable as the
-  strength rises).  When :func:`~evogame.studies.thresholds.threshold` finds a
-  closed form ``s* = h(theta)`` it is compiled and evaluated at the draws; at
-  each draw the target is classified by the engine at ``s* -+ delta`` so only
-  draws where it really switches (unstable below, stable above) count.
-  Otherwise ``s*`` is bisected on ``[0, 1]``, vectorised over the draws.
+  (negative: asymptotically stable) and, when asked (``sobol=True``), its Sobol
+  indices: first order ``S1_j = Var(E[g | theta_j]) / Var(g)`` and total
+  ``ST_j = E[Var(g | theta_{-j})] / Var(g)``, estimated by SALib
+  (``SALib.sample.sobol``: Saltelli's design on a scrambled Sobol sequence,
+  ``M (2D + 2)`` evaluations; ``SALib.analyze.sobol``: the Saltelli 2010 / Jansen
+  estimators with bootstrap confidence intervals), with base size ``M`` the
+  largest power of two with ``M (2D + 2) <= n`` (at least 64; at most 16,384
+  unless asked: the bootstrap's cost grows with ``M`` and the intervals it
+  reports show the precision);
+* with mechanisms: what :func:`~evogame.studies.thresholds.threshold` gives at
+  every draw (strength in ``[0, 1]``: already stable, a threshold ``s*``,
+  never stable, independent of the strength), from the target's stability
+  condition compiled part by part and evaluated branch by branch
+  (:mod:`evogame.studies.uncertainty_threshold`), or, where it is not
+  polynomial in the strength, from ``threshold``'s bisection run at every draw
+  at once (:func:`_bisect`); the outcomes' probabilities, their consistency
+  with ``P(target stable)`` at the strength, which part binds how often, and
+  the distribution of ``s*``.
 
 Every evaluation goes through the parametric engine
 (:class:`~evogame.parametric.ParametricRestPoints`): the rest points are
 solved once with the uncertain parameters symbolic, compiled and evaluated on
 the whole sample in chunks (:mod:`evogame.studies.uncertainty_model`), on an
-executor when one is given.  SALib is the optional extra ``uncertainty``.
+executor when one is given.  SALib is the optional extra ``uncertainty``,
+imported only for the Sobol indices.
 """
 from __future__ import annotations
 

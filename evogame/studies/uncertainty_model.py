@@ -13,6 +13,14 @@ ones.  Compiled functions do not pickle: a worker rebuilds the engine from its
 inputs once per process (:func:`~evogame.executors.worker_cached`) and returns
 its fingerprint with every chunk (:func:`evogame.studies.chunked.fingerprint`);
 a chunk whose worker derived otherwise is evaluated here instead.
+
+Where nothing but the Jacobians decides stability (every rest point solved
+symbolically in real terms, a smooth dynamics defined everywhere without a
+Nash condition), :class:`LeanPoints` reads it from the points' expressions
+compiled for the study -- the fixed strength folded in, the largest real part
+without ``eigvals`` where the Jacobian's structure allows -- and gives exactly
+the engine's "asymptotically stable" (its tolerance rule) at a fraction of
+the cost; otherwise the engine's whole evaluation is used.
 """
 from __future__ import annotations
 
