@@ -33,6 +33,7 @@ import numpy as np
 import sympy
 
 from .. import stability as st
+from ..dynamics.kinked import nash_holds
 from ..executors import chunk_count, chunk_slices, map_chunks, token_of, worker_cached
 from ..parametric import ABSENT, POSITIVE_TOL, ParametricRestPoints
 from .chunked import fingerprint
@@ -142,7 +143,7 @@ def _here(part: tuple, engine, target: int, fixed: list, kind: str):
     if kind == "margin":
         return _margin(engine, target, fixed, draws)
     if kind == "eigenvalues":
-        return engine.evaluate(_columns(draws, fixed, strength))["eigenvalues"][target]
+        return _corner_eigenvalues(engine, target, _columns(draws, fixed, strength), draws.shape[0])
     return _evaluate(engine, target, fixed, draws, strength)
 
 
@@ -278,6 +279,33 @@ class LeanPoints:
         top = functools.reduce(np.maximum, tops) if tops else np.full(n, -np.inf)
         top = np.broadcast_to(np.asarray(top, dtype=float), (n,))
         return np.broadcast_to(exists, (n,)), top < -self.rtol * scale, top
+
+
+def _corner_eigenvalues(engine, target: int, cols: list, n: int) -> np.ndarray:
+    """``(n, d)`` eigenvalues of the target corner, NaN where it has no linearisation: where the dynamics is
+    undefined, the Nash condition fails, or the field has a kink exactly at the corner (no tolerance band,
+    as :class:`~evogame.targets.TargetJacobian` decides for the threshold study's bisection)."""
+    pt = next((p for p in getattr(engine, "points", []) if p["key"] == engine.keys[target]), None)
+    if pt is None or pt["complex"]:
+        return engine.evaluate(cols)["eigenvalues"][target]
+    d = engine.dimension
+    with np.errstate(all="ignore"):
+        J = np.stack([np.broadcast_to(np.asarray(v, dtype=float), (n,)) for v in pt["jacobian"](*cols)],
+                     axis=-1).reshape(n, d, d)
+        ok = np.isfinite(J).all(axis=(-2, -1))
+        if engine.defined is not None:
+            ok &= np.broadcast_to(engine.defined([np.asarray(c, dtype=float) for c in cols]), (n,))
+        if pt["excess"] is not None:
+            ok &= nash_holds(pt["excess"](*cols), (n,))
+        if not engine.dyn.smooth:
+            state = np.array([float(v) for v in pt["state"](*[c[:1] for c in cols])], dtype=float).reshape(-1)
+            params = np.broadcast_to(engine.base_params, (n, len(engine.base_params))).copy()
+            for col, c in zip(engine.param_columns, cols):
+                params[:, col] = c
+            ok &= ~engine.dyn.kinks(np.broadcast_to(state, (n, d)), params, relative=0.0)
+        ev = np.full((n, d), np.nan, dtype=complex)
+        ev[ok] = np.linalg.eigvals(J[ok])
+    return ev
 
 
 def _margin(engine, target: int, fixed: list, draws: np.ndarray) -> np.ndarray:

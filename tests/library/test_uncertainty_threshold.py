@@ -150,3 +150,19 @@ def test_sobol_indices_import_salib_when_asked():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['c_A', 'c_B'] True"
+
+
+def test_without_a_closed_form_the_bisection_at_each_draw_is_the_threshold_studys():
+    """Under Smith's dynamics the corner's stability has a Nash condition beside its Jacobian: `threshold`
+    bisects, and so does the uncertainty study, at every draw at once (game 1, the platform)."""
+    scenario = load_scenario(SCENARIOS / "vertical.toml")
+    r = uncertainty(scenario, ["c_D=uniform:0:5"], ["platform"], samples=40, seed=2, dynamics="smith")
+    assert r.threshold["method"].startswith("bisection")
+    assert {STATUSES[c] for c in r.threshold_status} >= {"threshold", "already stable"}
+    for i in range(0, 40, 5):
+        found = threshold(scenario, ["platform"], params={"c_D": float(r.draws[i, 0])}, dynamics="smith")
+        assert found.status == STATUSES[r.threshold_status[i]]
+        if found.threshold is None:
+            assert np.isnan(r.thresholds[i])
+        else:
+            assert r.thresholds[i] == pytest.approx(found.threshold, abs=1e-9)
