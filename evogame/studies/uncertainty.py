@@ -116,8 +116,8 @@ def uncertainty(subject: Scenario, distributions: Sequence, mechanisms: Sequence
         evaluated there in chunks (drawn here, the Sobol design sampled and its indices computed
         here, every draw evaluated on its own: the result is the in-process one); None: in this process.
     progress : called as ``progress(done, total)`` as the engine evaluates the draws: the Monte
-        Carlo sample and the Sobol design are planned ahead, the threshold's evaluations add to
-        ``total`` as they start.
+        Carlo sample and the Sobol design are planned ahead; a threshold bisected at every draw (no
+        closed form) adds its evaluations to ``total`` as they start.
 
     Returns
     -------
