@@ -29,7 +29,7 @@ Examples:
 @mechanism_option("Apply this mechanism (repeatable) at --strength; its threshold's distribution is reported.")
 @strength_option("Strength of the mechanisms (unless 'strength' has a --dist).")
 @click.option("--samples", "-n", type=int, default=10_000, show_default=True,
-              help="Monte Carlo draws; the Sobol design uses about as many evaluations.")
+              help="Monte Carlo draws; with --sobol the Sobol design uses about as many evaluations.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed of the draws, of SALib's scrambling and of its bootstrap (same seed, same result).")
 @click.option("--sobol", is_flag=True, default=False,

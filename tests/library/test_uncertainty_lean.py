@@ -14,7 +14,7 @@ from evogame.parametric import parametric_rest_points
 from evogame.studies import uncertainty_model
 from evogame.studies.sweeps import _work_game
 
-from conftest import SCENARIOS, load
+from conftest import load
 
 CASES = [
     ("vertical", {"c_D": (0, 5), "L": (0, 10)}, ["platform"], 0.7),
