@@ -166,3 +166,32 @@ def test_without_a_closed_form_the_bisection_at_each_draw_is_the_threshold_study
             assert np.isnan(r.thresholds[i])
         else:
             assert r.thresholds[i] == pytest.approx(found.threshold, abs=1e-9)
+
+
+def test_a_mechanism_that_helps_then_hurts_is_followed_branch_by_branch(tmp_path):
+    """c_X -> c_X (1 - 2.4 s + 2.4 s^2): each department's part is quadratic in s, stable between its two
+    roots, and at s = 1 the costs are back to the baseline.  So a draw with a threshold in [0, 1] is unstable
+    again at s = 1, and P(stable at 1) = P(stable at 0); the thresholds are `threshold`'s at sampled draws."""
+    text = GAME.read_text().replace('set = { c_A = "c_A*(1 - 0.8*strength)", c_B = "c_B*(1 - 0.8*strength)" }',
+                                    'set = { c_A = "c_A*(1 - 2.4*strength + 2.4*strength**2)", '
+                                    'c_B = "c_B*(1 - 2.4*strength + 2.4*strength**2)" }')
+    path = tmp_path / "fatigue.toml"
+    path.write_text(text)
+    scenario = load_scenario(path)
+    r = uncertainty(scenario, ["c_A=uniform:1:6", "c_B=uniform:1:6"], ["platform"], samples=2000, seed=1)
+    t, c = r.threshold, r.threshold["consistency"]
+    assert t["method"].startswith("closed form") and 0.2 < t["p_within"] < 0.8
+    assert c["p_lost_again"] == t["p_within"] and c["p_stable_at_strength"] == t["p_already_stable"]
+    assert c["p_stable_at_strength"] == r.p_target_stable
+    c_A, c_B = r.draws.T
+    # each part's lower root: 2.4 s^2 - 2.4 s + 1 - w/c = 0
+    with np.errstate(invalid="ignore"):
+        lower = [(2.4 - np.sqrt(2.4 ** 2 - 9.6 * (1 - w / cost))) / 4.8 for cost, w in ((c_A, w_A), (c_B, w_B))]
+        expected = np.maximum(np.where(c_A < w_A, -1, lower[0]), np.where(c_B < w_B, -1, lower[1]))
+    has = r.threshold_status == THRESHOLD
+    assert np.allclose(r.thresholds[has], expected[has], rtol=1e-12, atol=1e-12)
+    for i in list(np.nonzero(has)[0][:4]) + list(np.nonzero(~has)[0][:2]):
+        found = threshold(scenario, ["platform"], params={"c_A": float(c_A[i]), "c_B": float(c_B[i])})
+        assert found.status == STATUSES[r.threshold_status[i]]
+        assert (found.threshold is None and np.isnan(r.thresholds[i])) or \
+            r.thresholds[i] == pytest.approx(found.threshold, rel=1e-12, abs=1e-12)
