@@ -138,6 +138,8 @@ class ParametricRestPoints:
                     # radicals may pass through complex values (e.g. a cubic's roots): evaluate in C
                     "complex": any(e.has(sympy.I) or any(not p.exp.is_integer for p in e.atoms(sympy.Pow))
                                    for e in exprs),
+                    # the expressions compiled above, for studies that compile their own (uncertainty)
+                    "symbolic": (list(c.exact_state), shares, J),
                 })
         if self.polynomial:
             self.notes.append("faces solved as batched polynomial roots: "

@@ -12,27 +12,31 @@ this study estimates
   draws mapped by each distribution's inverse CDF), ``p_hat = #/n`` with
   standard error ``sqrt(p_hat (1 - p_hat) / n)``;
 * the target's *stability margin* ``g(theta) = max_i Re lambda_i(J(x*; theta))``
-  (negative: asymptotically stable) and its Sobol indices: first order
-  ``S1_j = Var(E[g | theta_j]) / Var(g)`` and total ``ST_j = E[Var(g |
-  theta_{-j})] / Var(g)``, estimated by SALib (``SALib.sample.sobol``:
-  Saltelli's design on a scrambled Sobol sequence, ``M (2D + 2)`` evaluations;
-  ``SALib.analyze.sobol``: the Saltelli 2010 / Jansen estimators with bootstrap
-  confidence intervals), with base size ``M`` the largest power of two with
-  ``M (2D + 2) <= n`` (at least 64; at most 16,384 unless asked: the
-  bootstrap's cost grows with ``M`` and the intervals it reports show the precision);
-* with mechanisms: the distribution of their threshold strength ``s*(theta)``
-  (where the target switches from unstable to asymptotically stable as the
-  strength rises).  When :func:`~evogame.studies.thresholds.threshold` finds a
-  closed form ``s* = h(theta)`` it is compiled and evaluated at the draws; at
-  each draw the target is classified by the engine at ``s* -+ delta`` so only
-  draws where it really switches (unstable below, stable above) count.
-  Otherwise ``s*`` is bisected on ``[0, 1]``, vectorised over the draws.
+  (negative: asymptotically stable) and, when asked (``sobol=True``), its Sobol
+  indices: first order ``S1_j = Var(E[g | theta_j]) / Var(g)`` and total
+  ``ST_j = E[Var(g | theta_{-j})] / Var(g)``, estimated by SALib
+  (``SALib.sample.sobol``: Saltelli's design on a scrambled Sobol sequence,
+  ``M (2D + 2)`` evaluations; ``SALib.analyze.sobol``: the Saltelli 2010 / Jansen
+  estimators with bootstrap confidence intervals), with base size ``M`` the
+  largest power of two with ``M (2D + 2) <= n`` (at least 64; at most 16,384
+  unless asked: the bootstrap's cost grows with ``M`` and the intervals it
+  reports show the precision);
+* with mechanisms: what :func:`~evogame.studies.thresholds.threshold` gives at
+  every draw (strength in ``[0, 1]``: already stable, a threshold ``s*``,
+  never stable, independent of the strength), from the target's stability
+  condition compiled part by part and evaluated branch by branch
+  (:mod:`evogame.studies.uncertainty_threshold`), or, where it is not
+  polynomial in the strength, from ``threshold``'s bisection run at every draw
+  at once (:func:`_bisect`); the outcomes' probabilities, their consistency
+  with ``P(target stable)`` at the strength, which part binds how often, and
+  the distribution of ``s*``.
 
 Every evaluation goes through the parametric engine
 (:class:`~evogame.parametric.ParametricRestPoints`): the rest points are
 solved once with the uncertain parameters symbolic, compiled and evaluated on
 the whole sample in chunks (:mod:`evogame.studies.uncertainty_model`), on an
-executor when one is given.  SALib is the optional extra ``uncertainty``.
+executor when one is given.  SALib is the optional extra ``uncertainty``,
+imported only for the Sobol indices.
 """
 from __future__ import annotations
 
@@ -42,19 +46,17 @@ import warnings
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
-import sympy
 
 from .. import stability as st
 from ..dynamics import chosen_dynamics
 from ..errors import AnalysisError, EvogameError, ScenarioError, did_you_mean
-from ..expressions import parse_expression
 from ..parametric import ABSENT, display_labels, parametric_rest_points
 from ..faces import face_label
 from ..scenario import STRENGTH, Scenario, as_scenario
 from .distributions import EXAMPLE, Distribution, parse_distribution
 from .sweeps import _work_game
-from .thresholds import threshold as find_threshold
-from .thresholds import target_support
+from .thresholds import GRID, TOL, target_support
+from .uncertainty_threshold import ALREADY, INDEPENDENT, NEVER, STATUSES, THRESHOLD, NoClosedForm, StrengthConditions
 from .uncertainty_model import STABLE, Model, Tally
 from .uncertainty_results import UncertaintyResult, summary
 
@@ -65,7 +67,8 @@ MIN_SOBOL_BASE = 64
 #: default largest base: SALib's bootstrap costs O(M x 100 resamples x D^2) (13 s at M = 65536, D = 3)
 MAX_SOBOL_BASE = 16_384
 MAX_SAMPLES = 10_000_000
-BISECT_STEPS = 40
+#: rows (draw, strength) of one grid evaluation of the bisection
+GRID_ROWS = 200_000
 
 
 class MissingExtra(EvogameError, ImportError):
@@ -90,10 +93,10 @@ def sobol_base(samples: int, dimension: int) -> int:
 
 def uncertainty(subject: Scenario, distributions: Sequence, mechanisms: Sequence = (), *, strength=1,
                 params: Mapping | None = None, samples: int = 10_000, seed: int = 0, target: str | None = None,
-                sobol_samples: int | None = None, rtol: float = st.RTOL, budget: float | None = 10.0,
-                dynamics=None, executor=None, progress: Callable[[int, int], None] | None = None
-                ) -> UncertaintyResult:
-    """Probabilities of stability, Sobol indices of the target's margin and the threshold's distribution.
+                sobol: bool = False, sobol_samples: int | None = None, rtol: float = st.RTOL,
+                budget: float | None = 10.0, dynamics=None, executor=None,
+                progress: Callable[[int, int], None] | None = None) -> UncertaintyResult:
+    """Probabilities of stability, the threshold's distribution and (on request) Sobol indices of the margin.
 
     Parameters
     ----------
@@ -105,20 +108,23 @@ def uncertainty(subject: Scenario, distributions: Sequence, mechanisms: Sequence
     params : new default values of the other parameters.
     samples : ``n``, the Monte Carlo draws; the Sobol design has at most about as many evaluations.
     seed : seeds the draws, SALib's scrambling and its bootstrap (same seed, same result).
+    sobol : compute the Sobol indices of the target's margin (needs SALib, the optional extra
+        ``uncertainty``, imported only then); implied by ``sobol_samples``.
     sobol_samples : the Saltelli base size ``M`` (a power of two); default :func:`sobol_base`.
     rtol, budget, dynamics : as for :func:`~evogame.studies.sweeps.sweep1d`.
     executor : a ``concurrent.futures.Executor`` or Dask ``distributed.Client``: the draws are
         evaluated there in chunks (drawn here, the Sobol design sampled and its indices computed
         here, every draw evaluated on its own: the result is the in-process one); None: in this process.
     progress : called as ``progress(done, total)`` as the engine evaluates the draws: the Monte
-        Carlo sample and the Sobol design are planned ahead, the threshold's evaluations add to
-        ``total`` as they start.
+        Carlo sample and the Sobol design are planned ahead; a threshold bisected at every draw (no
+        closed form) adds its evaluations to ``total`` as they start.
 
     Returns
     -------
     UncertaintyResult
     """
-    sample_sobol, analyze_sobol = _salib()
+    sobol = sobol or sobol_samples is not None
+    salib = _salib() if sobol else None
     t0 = time.perf_counter()
     scenario = as_scenario(subject)
     dists = [d if isinstance(d, Distribution) else parse_distribution(d) for d in distributions]
@@ -132,9 +138,10 @@ def uncertainty(subject: Scenario, distributions: Sequence, mechanisms: Sequence
     engine, target_index, support = _engine(scenario, spec, target, notes)
     base = sobol_samples or sobol_base(samples, len(dists))
     tally = Tally(progress)
-    tally.plan(samples + base * (2 * len(dists) + 2))
+    tally.plan(samples + (base * (2 * len(dists) + 2) if sobol else 0))
     model = Model(engine, target_index, [float(strength)] if fixed else [], executor=executor, spec=spec,
                   tally=tally)
+    conditions = _closed_form(work, support, names, rtol, budget, dynamics, notes) if fixed else None
     t1 = time.perf_counter()
 
     rng = np.random.default_rng(seed)
@@ -142,30 +149,32 @@ def uncertainty(subject: Scenario, distributions: Sequence, mechanisms: Sequence
     notes += _range_notes(scenario, dists, draws)
     stable, margins = model.evaluate(draws)
     t2 = time.perf_counter()
-    sobol = _sobol(sample_sobol, analyze_sobol, model, dists, base, seed, notes)
+    indices = _sobol(*salib, model, dists, base, seed, notes) if sobol else None
     t3 = time.perf_counter()
-    thr, thresholds = None, None
+    thr, per_draw = None, (None, None)
     if fixed:
-        thr, thresholds = _threshold(scenario, mechanisms, target, params, dynamics, rtol, budget, model,
-                                     names, draws, notes)
+        thr, per_draw = _threshold(conditions, spec, names, model, draws, stable[target_index], float(strength),
+                                   _mechanism_names(mechanisms), notes)
     t4 = time.perf_counter()
-
     kept, labels = display_labels(work, engine.keys, np.where(stable.any(axis=1) | model.seen, 0, ABSENT)[:, None])
-    n = samples
     p = stable.mean(axis=1)
     unique = stable[model.target] & (stable.sum(axis=0) == 1)
     pt, pu = float(p[model.target]), float(unique.mean())
     return UncertaintyResult(
         scenario=scenario.game.name, dynamics=dynamics, target=face_label(work, support),
         mechanisms=_mechanism_names(mechanisms), strength=float(strength) if fixed else None,
-        distributions=dists, samples=n, seed=seed,
+        distributions=dists, samples=samples, seed=seed,
         sampler="independent uniform draws (numpy PCG64) through each distribution's inverse CDF",
-        labels=labels, p_stable=p[kept], se_stable=np.sqrt(p[kept] * (1 - p[kept]) / n),
-        p_target_stable=pt, se_target_stable=math.sqrt(pt * (1 - pt) / n),
-        p_target_unique=pu, se_target_unique=math.sqrt(pu * (1 - pu) / n),
-        margin=summary(margins[np.isfinite(margins)]), sobol=sobol, threshold=thr, notes=notes,
+        labels=labels, p_stable=p[kept], se_stable=_se(p[kept], samples),
+        p_target_stable=pt, se_target_stable=_se(pt, samples), p_target_unique=pu, se_target_unique=_se(pu, samples),
+        margin=summary(margins[np.isfinite(margins)]), sobol=indices, threshold=thr, notes=notes,
         seconds={"derive": t1 - t0, "monte_carlo": t2 - t1, "sobol": t3 - t2, "threshold": t4 - t3},
-        draws=draws, margins=margins, thresholds=thresholds)
+        draws=draws, margins=margins, thresholds=per_draw[0], threshold_status=per_draw[1])
+
+
+def _se(p, n: int):
+    """The standard error ``sqrt(p (1 - p) / n)`` of a Monte Carlo probability."""
+    return np.sqrt(p * (1 - p) / n) if isinstance(p, np.ndarray) else math.sqrt(p * (1 - p) / n)
 
 
 def _engine(scenario: Scenario, spec: tuple, target: str | None, notes: list) -> tuple:
@@ -271,87 +280,124 @@ def _sobol(sample, analyze, model: Model, dists, base: int, seed: int, notes: li
             "ST": clean(Si["ST"]), "ST_conf": clean(Si["ST_conf"]), "S2": pairs}
 
 
-def _threshold(scenario, mechanisms, target, params, dynamics, rtol, budget, model: Model, names, draws, notes):
-    """The threshold strength at every draw (NaN where the target does not switch) and its summary."""
-    try:
-        found = find_threshold(scenario, list(mechanisms), target=target, params=params, dynamics=dynamics,
-                               rtol=rtol, budget=budget)
-    except (AnalysisError, ScenarioError) as exc:
-        notes.append(f"no threshold distribution: {exc}")
-        return None, None
-    h = _closed_form(scenario, found, names, params) if found.method == "closed form" else None
-    if h is not None:
-        s = np.asarray(np.broadcast_to(h(*draws.T), (draws.shape[0],)), dtype=float)
-        up = _switches_up(model, draws, s)
-        method, expression = "closed form at each draw, checked by the engine on either side", found.expression
-    else:
-        s, up = _bisect(model, draws)
-        method, expression = f"bisection on [0, 1], {BISECT_STEPS} steps, vectorised over the draws", None
-    thresholds = np.where(up, s, np.nan)
-    n = draws.shape[0]
-    p_up = float(up.mean())
-    within = up & (thresholds >= 0) & (thresholds <= 1)
-    p_in = float(within.mean())
-    p_neg = float((up & (thresholds < 0)).mean())
-    return ({"mechanisms": _mechanism_names(mechanisms), "method": method, "expression": expression,
-             "at_defaults": found.threshold,
-             "p_switch": p_up, "se_switch": math.sqrt(p_up * (1 - p_up) / n),
-             "p_within": p_in, "se_within": math.sqrt(p_in * (1 - p_in) / n),
-             "p_negative": p_neg, "se_negative": math.sqrt(p_neg * (1 - p_neg) / n),
-             "distribution": summary(thresholds[up])}, thresholds)
+def _threshold(conditions, spec: tuple, names, model: Model, draws, stable_at, strength: float, mechanisms, notes):
+    """The threshold study's outcome at every draw and its summary; ``(None, (None, None))`` when it has none.
 
-
-def _switches_up(model: Model, draws: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """Where the target is unstable just below ``s`` and stable just above it (checked by the engine).
-
-    The step is ``1e-7 max(1, |s|)``; where that leaves an eigenvalue within the classification's tolerance
-    of zero (a flat dependence on the strength), it is retried with ``1e-4 max(1, |s|)``.
+    ``conditions``: the compiled condition (:func:`_closed_form`), None (bisection at every draw) or the
+    reason there is no threshold (an :class:`AnalysisError`).  Returns ``(summary, (s* (n,) NaN where there
+    is none, status codes (n,) into STATUSES))``.
     """
-    up = np.zeros(s.shape, dtype=bool)
-    todo = np.nonzero(np.isfinite(s))[0]
-    for step in (1e-7, 1e-4):
-        if not todo.size:
-            break
-        delta = step * np.maximum(1.0, np.abs(s[todo]))
-        model.tally.expect(2 * todo.size)     # the progress's total: both sides at once
-        below = model.target_stable(draws[todo], s[todo] - delta)
-        above = model.target_stable(draws[todo], s[todo] + delta)
-        up[todo] = above & ~below
-        todo = todo[~up[todo]]
-    return up
-
-
-def _closed_form(scenario: Scenario, found, names, params):
-    """``h(*draws)``: the closed-form threshold compiled in the uncertain parameters (others at defaults)."""
-    text = found.expression or ""
-    lhs, _, rhs = text.partition("=")
-    if lhs.strip() != STRENGTH or not rhs.strip() or STRENGTH in names:
-        return None
-    game = scenario.game.with_values(**(params or {}))
-    symbols = {n: p.symbol for n, p in game.parameters.items()}
-    try:
-        expr = parse_expression(rhs.strip(), symbols)
-    except EvogameError:
-        return None
-    values = game.values()
-    others = {symbols[n]: sympy.nsimplify(v) for n, v in values.items() if n not in names}
-    return sympy.lambdify([symbols[n] for n in names], expr.xreplace(others), modules="numpy")
-
-
-def _bisect(model: Model, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where the target is unstable at strength 0 and stable at 1: the switch, bisected at every such draw."""
+    if isinstance(conditions, AnalysisError):
+        notes.append(f"no threshold distribution: {conditions}")
+        return None, (None, None)
+    defaults = np.array([[float(spec[0].values()[n]) for n in names]])
+    if conditions is not None:
+        status, s, part = conditions.evaluate(draws)
+        at = conditions.evaluate(defaults)
+        method = "closed form at each draw, branch by branch"
+        expressions = conditions.expressions
+    else:
+        status, s = _bisect(model, draws)
+        at, part, expressions = _bisect(model, defaults), None, []
+        method = f"bisection at each draw: {GRID}-point grid, the switch bisected to {TOL:g}"
     n = draws.shape[0]
-    model.tally.expect(2 * n)
-    lo = model.target_stable(draws, np.zeros(n))
-    hi = model.target_stable(draws, np.ones(n))
-    up = ~lo & hi
-    idx = np.nonzero(up)[0]
-    model.tally.expect(BISECT_STEPS * idx.size)
-    a, b = np.zeros(idx.size), np.ones(idx.size)
-    for _ in range(BISECT_STEPS if idx.size else 0):
+    out = {"mechanisms": mechanisms, "method": method, "range": [0.0, 1.0],
+           "at_defaults": {"status": STATUSES[int(at[0][0])],
+                           "threshold": None if not np.isfinite(at[1][0]) else float(at[1][0])}}
+    for code, key in ((ALREADY, "already_stable"), (THRESHOLD, "within"), (NEVER, "never_stable"),
+                      (INDEPENDENT, "independent")):
+        p = float(np.mean(status == code))
+        out[f"p_{key}"], out[f"se_{key}"] = p, _se(p, n)
+    has = status == THRESHOLD
+    reached = (status == ALREADY) | (has & (s <= strength))
+    out["consistency"] = {"strength": strength, "p_stable_at_strength": float(np.mean(stable_at)),
+                          "p_reached": float(np.mean(reached)),
+                          "p_lost_again": float(np.mean(reached & ~stable_at)),
+                          "p_stable_otherwise": float(np.mean(stable_at & ~reached))}
+    if out["consistency"]["p_stable_otherwise"] > 0:
+        notes.append("at some draws the target is classified stable at the strength although the threshold study "
+                     "finds it unstable there: its largest real part lies within the classification's tolerance")
+    out["branches"] = [{"expression": e, "p_binding": float(np.mean(part[has] == k)) if has.any() else 0.0}
+                       for k, e in enumerate(expressions)]
+    out["distribution"] = summary(s[has])
+    return out, (s, status)
+
+
+def _closed_form(work, support, names, rtol, budget, dynamics, notes):
+    """The target's stability condition compiled in the draws and the strength, with its branches' expressions;
+    None (a note says why) where it cannot be: the threshold is then bisected at every draw; the
+    :class:`AnalysisError` itself when the threshold study has no answer for this target."""
+    try:
+        return StrengthConditions(work, support, names, rtol, budget, dynamics)
+    except NoClosedForm as exc:
+        notes.append(f"threshold: no closed form ({exc}); bisection at every draw")
+        return None
+    except AnalysisError as exc:
+        return exc
+
+
+def _bisect(model: Model, draws: np.ndarray, grid: int = GRID, tol: float = TOL) -> tuple[np.ndarray, np.ndarray]:
+    """The threshold study's bisection at every draw at once: ``(status codes, s*)``.
+
+    As :func:`~evogame.studies.stability_regions.bisection` on ``[0, 1]``: the target is stable where every
+    eigenvalue has a negative real part (no tolerance band); already stable at 0, else the first switch on
+    a ``grid``-point grid bisected to ``tol``; without a switch, independent where the eigenvalues that fail
+    (real part at least ``-rtol max(1, max|lambda|)``) are the same all along the grid.
+    """
+    n = draws.shape[0]
+    u = np.linspace(0.0, 1.0, grid)
+    status, first = np.empty(n, np.int8), np.empty(n, np.int64)
+    block = max(1, GRID_ROWS // grid)
+    for lo in range(0, n, block):
+        rows = slice(lo, min(n, lo + block))
+        status[rows], first[rows] = _on_grid(model, draws[rows], u)
+    idx = np.nonzero(status == THRESHOLD)[0]
+    a, b = u[first[idx] - 1], u[first[idx]]
+    active = b - a > tol
+    while active.any():
         m = 0.5 * (a + b)
-        stable = model.target_stable(draws[idx], m)
-        a, b = np.where(stable, a, m), np.where(stable, m, b)
+        active &= (a < m) & (m < b)                  # the bracket cannot shrink further in floating point
+        neg = np.zeros(idx.size, dtype=bool)
+        neg[active] = _negative(model.target_eigenvalues(draws[idx[active]], m[active]))
+        a, b = np.where(active & ~neg, m, a), np.where(active & neg, m, b)
+        active &= b - a > tol
     s = np.full(n, np.nan)
     s[idx] = 0.5 * (a + b)
-    return s, up
+    return status, s
+
+
+def _on_grid(model: Model, draws: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Status codes on the grid ``u`` (THRESHOLD: a switch to stable) and the index of the first stable value."""
+    n, grid = draws.shape[0], u.size
+    ev = model.target_eigenvalues(np.repeat(draws, grid, axis=0), np.tile(u, n)).reshape(n, grid, -1)
+    stable = _negative(ev)
+    first = np.argmax(stable, axis=1)
+    rtol = model.engine.rtol
+    failing = _failing(ev.reshape(n * grid, -1), rtol).reshape(n, grid, -1)
+    same = np.isfinite(ev).all(axis=(1, 2)) & _same_failing(failing, failing[:, :1])
+    status = np.where(stable[:, 0], ALREADY, np.where(stable.any(axis=1), THRESHOLD,
+                                                      np.where(same, INDEPENDENT, NEVER)))
+    return status.astype(np.int8), first
+
+
+def _negative(ev: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.real(ev).max(axis=-1, initial=-np.inf) < 0      # NaN (no linearisation) is not stable
+
+
+def _failing(ev: np.ndarray, rtol: float) -> np.ndarray:
+    """``(n, d)``: each draw's eigenvalues with real part ``>= -rtol max(1, max|lambda|)``, sorted; NaN pads."""
+    with np.errstate(invalid="ignore"):
+        cut = -rtol * np.maximum(1.0, np.abs(ev).max(axis=-1, initial=0.0))[:, None]
+        kept = np.where(np.real(ev) >= cut, ev, complex(np.inf, np.inf))
+    out = np.sort_complex(kept)
+    return np.where(np.isinf(out.real), np.nan, out)
+
+
+def _same_failing(f: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """``(n, grid, d)`` against ``(n, 1, d)``: the failing eigenvalues agree (same count, equal within 1e-12)
+    all along the grid, draw by draw."""
+    both = np.isnan(f) & np.isnan(ref)
+    with np.errstate(invalid="ignore"):
+        close = np.abs(f - ref) <= 1e-12 + 1e-12 * np.abs(ref)
+    return (both | close).all(axis=(1, 2))

@@ -46,9 +46,16 @@ class UncertaintyResult:
     margin : summary of the target's stability margin ``max Re(eigenvalue)`` over the sample
         (negative: asymptotically stable); ``margins`` the per-draw values.
     sobol : Sobol indices of the margin (SALib), or None (with a note saying why).
-    threshold : the distribution of the mechanisms' threshold strength, or None.
+    threshold : what the threshold study (``evogame threshold``: strength in ``[0, 1]``) gives over the
+        draws: the probability of each outcome (``p_already_stable``, ``p_within``, ``p_never_stable``,
+        ``p_independent``, with standard errors ``se_...``), their ``consistency`` with the probability
+        of stability at the strength, the ``branches`` of the condition and how often each binds, and
+        the ``distribution`` of the threshold where there is one; or None.
     draws : ``(n, D)`` the Monte Carlo draws, columns in the order of ``distributions``.
-    thresholds : ``(n,)`` the threshold at each draw (NaN where the target does not switch).
+    thresholds : ``(n,)`` the threshold at each draw (NaN where there is none: already stable, never
+        stable, independent of the strength).
+    threshold_status : ``(n,)`` the threshold study's outcome at each draw, codes into
+        :data:`~evogame.studies.uncertainty_threshold.STATUSES`.
     """
 
     scenario: str
@@ -75,6 +82,7 @@ class UncertaintyResult:
     draws: np.ndarray | None = field(default=None, repr=False, compare=False)
     margins: np.ndarray | None = field(default=None, repr=False, compare=False)
     thresholds: np.ndarray | None = field(default=None, repr=False, compare=False)
+    threshold_status: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return (f"<UncertaintyResult {self.scenario}: P({self.target} stable) = {self.p_target_stable:.4g} "
@@ -133,17 +141,28 @@ class UncertaintyResult:
 
 
 def _threshold_lines(t: dict) -> list[str]:
-    lines = [f"threshold strength of {' + '.join(t['mechanisms'])} ({t['method']}"
-             + (f": {t['expression']}" if t.get("expression") else "") + ")",
-             f"  P(the target becomes stable as the strength rises past a threshold) = "
-             f"{_prob(t['p_switch'], t['se_switch'])}",
-             f"  P(that threshold is below 0: stable without the mechanism) = "
-             f"{_prob(t['p_negative'], t['se_negative'])}",
-             f"  P(that threshold is within [0, 1]: the mechanism as described suffices) = "
-             f"{_prob(t['p_within'], t['se_within'])}"]
-    d = t["distribution"]
-    if d.get("count"):
-        q = d["quantiles"]
-        lines.append(f"  threshold where it exists: mean {d['mean']:.4g} ± {d['standard_error']:.2g}, "
+    c = t["consistency"]
+    x = f"{c['strength']:g}"
+    d = t["at_defaults"]
+    at = d["status"] + (f" at {d['threshold']:.6g}" if d["threshold"] is not None else "")
+    lines = [f"threshold strength of {' + '.join(t['mechanisms'])} in [0, 1], as `evogame threshold` gives it at "
+             f"each draw ({t['method']}; at the defaults: {at})",
+             f"  P(already stable at strength 0: no mechanism needed) = "
+             f"{_prob(t['p_already_stable'], t['se_already_stable'])}",
+             f"  P(a threshold s* in [0, 1]: the mechanism as described suffices) = "
+             f"{_prob(t['p_within'], t['se_within'])}",
+             f"  P(never stable for strength in [0, 1]) = {_prob(t['p_never_stable'], t['se_never_stable'])}",
+             f"  P(no threshold: a part of the condition the strength does not touch fails) = "
+             f"{_prob(t['p_independent'], t['se_independent'])}",
+             f"  P(stable at strength {x}) = P(already stable or s* <= {x}) - P(unstable again by {x}) = "
+             f"{c['p_reached']:.4f} - {c['p_lost_again']:.4f} = {c['p_stable_at_strength']:.4f}"
+             + (f" (+ {c['p_stable_otherwise']:.4f} within the tolerance)" if c["p_stable_otherwise"] else "")]
+    for b in t["branches"]:
+        if b["expression"]:
+            lines.append(f"  binding at {b['p_binding']:.1%} of the thresholds: {b['expression']}")
+    dist = t["distribution"]
+    if dist.get("count"):
+        q = dist["quantiles"]
+        lines.append(f"  threshold where it exists: mean {dist['mean']:.4g} ± {dist['standard_error']:.2g}, "
                      f"median {q['0.5']:.4g}, 5%..95% [{q['0.05']:.4g}, {q['0.95']:.4g}]")
     return lines

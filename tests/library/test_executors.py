@@ -166,8 +166,8 @@ def test_a_worker_whose_derivation_differs_is_not_trusted(monkeypatch):
 def test_uncertainty_on_an_executor_is_the_in_process_one(executor):
     from evogame.studies.uncertainty import uncertainty
     scenario = load("vertical")
-    here = uncertainty(scenario, *UNCERTAIN, samples=3000, seed=4)
-    there = uncertainty(scenario, *UNCERTAIN, samples=3000, seed=4, executor=executor)
+    here = uncertainty(scenario, *UNCERTAIN, samples=3000, seed=4, sobol=True)
+    there = uncertainty(scenario, *UNCERTAIN, samples=3000, seed=4, sobol=True, executor=executor)
     assert as_json(here) == as_json(there) and here.sobol is not None and here.threshold is not None
     assert np.array_equal(here.draws, there.draws)
     assert np.array_equal(here.margins, there.margins, equal_nan=True)
@@ -269,7 +269,7 @@ def test_cli_scheduler_processes_gives_the_in_process_json():
 @needs_salib
 def test_cli_uncertainty_scheduler_processes_gives_the_in_process_json():
     args = ["uncertainty", VERTICAL, "--dist", "c_D=uniform:0:5", "--dist", "L=uniform:0:10", "-m", "platform",
-            "--samples", "2000", "--seed", "3", "--json"]
+            "--samples", "2000", "--seed", "3", "--sobol", "--json"]
     here, there = _here_and_there(args, "processes:2")
     assert here.stdout == there.stdout and json.loads(there.stdout)["sobol"]["names"] == ["c_D", "L"]
     assert there.stderr == ""

@@ -97,7 +97,6 @@ def test_bad_dist_option_exits_2_naming_dist(text):
 
 # -- the estimates ------------------------------------------------------------------------------
 
-@needs_salib
 def test_probability_target_stable_is_the_share_of_c_D_below_the_threshold(scenario, table):
     from evogame.studies.uncertainty import uncertainty
     crit = float(sympy.solve(at(table, subordinate_eigenvalue(table), keep=["c_D"]), sympy.Symbol("c_D"))[0])
@@ -118,7 +117,7 @@ def test_probability_target_stable_is_the_share_of_c_D_below_the_threshold(scena
 def test_sobol_indices_of_a_margin_of_one_parameter_and_a_dummy(scenario):
     from evogame.studies.uncertainty import uncertainty
     # d (detection) enters no payoff at (loose, active) nor its neighbours' differences there: a dummy
-    r = uncertainty(scenario, ["c_D=uniform:0:5", "d=uniform:0:1"], samples=40_000, seed=1)
+    r = uncertainty(scenario, ["c_D=uniform:0:5", "d=uniform:0:1"], samples=40_000, seed=1, sobol=True)
     s = r.sobol
     assert s["names"] == ["c_D", "d"]
     assert s["S1"][0] == pytest.approx(1, abs=0.03) and s["ST"][0] == pytest.approx(1, abs=0.03)
@@ -136,27 +135,31 @@ def test_sobol_indices_of_an_additive_margin(scenario, table):
     assert (a, b) == (1.0, -0.3)
     var_p, var_q = 25 / 12, 100 / 12
     exact = a * a * var_p / (a * a * var_p + b * b * var_q)
-    r = uncertainty(scenario, ["c_D=uniform:0:5", "B=uniform:0:10"], samples=60_000, seed=2)
+    r = uncertainty(scenario, ["c_D=uniform:0:5", "B=uniform:0:10"], samples=60_000, seed=2, sobol=True)
     s1, st = r.sobol["S1"], r.sobol["ST"]
     assert s1[0] == pytest.approx(exact, abs=0.03) and s1[1] == pytest.approx(1 - exact, abs=0.03)
     assert st[0] == pytest.approx(exact, abs=0.03) and st[1] == pytest.approx(1 - exact, abs=0.03)
 
 
-@needs_salib
 def test_platform_threshold_matches_its_closed_form_at_every_draw(scenario, table):
     from evogame.studies.uncertainty import uncertainty
+    from evogame.studies.uncertainty_threshold import ALREADY, NEVER, THRESHOLD
     c_D, L, s = sympy.symbols("c_D L s")
     lam = at(table, subordinate_eigenvalue(table), keep=["c_D", "L"])
     boundary = sympy.solve(lam.xreplace({c_D: c_D * (1 - sympy.Rational(4, 5) * s)}), s)[0]
     h = sympy.lambdify([c_D, L], boundary)
     r = uncertainty(scenario, ["c_D=uniform:0:5", "L=uniform:0:10"], ["platform"], samples=5000, seed=4)
     expected = h(r.draws[:, 0], r.draws[:, 1])
-    assert np.all(np.isfinite(r.thresholds))      # c_D > 0: the target switches once, upwards, at every draw
-    assert np.allclose(r.thresholds, expected, rtol=1e-12, atol=1e-12)
+    # c_D > 0: the subordinate's eigenvalue falls with s, so the target is stable exactly for s > expected
+    inside = (expected >= 0) & (expected < 1)
+    assert np.array_equal(r.threshold_status, np.select([expected < 0, inside], [ALREADY, THRESHOLD], NEVER))
+    assert np.allclose(r.thresholds[inside], expected[inside], rtol=1e-12, atol=1e-12)
+    assert np.isnan(r.thresholds[~inside]).all()
     t = r.threshold
-    assert t["p_switch"] == 1.0
-    assert t["p_within"] == pytest.approx(np.mean((expected >= 0) & (expected <= 1)))
-    assert t["distribution"]["quantiles"]["0.5"] == pytest.approx(np.median(expected))
+    assert t["p_already_stable"] == np.mean(expected < 0) and t["p_within"] == np.mean(inside)
+    assert t["p_never_stable"] == np.mean(expected >= 1) and t["p_independent"] == 0
+    assert t["distribution"]["quantiles"]["0.5"] == pytest.approx(np.median(expected[inside]))
+    assert [b["p_binding"] for b in t["branches"]] == [1.0]
 
 
 @needs_salib
@@ -166,25 +169,25 @@ def test_an_uncertain_strength_enters_the_margin_as_the_mechanism_says(scenario,
     platform = {c_D: c_D * (1 - sympy.Rational(4, 5) * sym_s)}
     lam = at(table, subordinate_eigenvalue(table), keep=["c_D"]).xreplace(platform)
     g = sympy.lambdify([sym_s, c_D], sympy.Max(lam, at(table, superior_eigenvalue(table))))
-    r = uncertainty(scenario, ["strength=uniform:0:1", "c_D=triangular:1:3:5"], ["platform"], samples=4000, seed=6)
+    r = uncertainty(scenario, ["strength=uniform:0:1", "c_D=triangular:1:3:5"], ["platform"], samples=4000, seed=6,
+                    sobol=True)
     assert np.allclose(r.margins, g(r.draws[:, 0], r.draws[:, 1]), atol=1e-12)
     assert r.threshold is None and r.strength is None       # the strength is drawn: no threshold of it
     assert r.sobol["names"] == ["strength", "c_D"]
     assert "0x" not in repr(r) and json.dumps(r.to_dict())
 
 
-@needs_salib
-def test_bisection_agrees_with_the_closed_form_within_the_range(scenario, monkeypatch):
+def test_bisection_agrees_with_the_closed_form_at_every_draw(scenario, monkeypatch):
     from evogame.studies import uncertainty as module
-    exact = module.uncertainty(scenario, ["c_D=uniform:0:5"], ["platform"], samples=2000, seed=5)
+    exact = module.uncertainty(scenario, ["c_D=uniform:0:5"], ["platform"], samples=600, seed=5)
     monkeypatch.setattr(module, "_closed_form", lambda *a: None)
-    bisected = module.uncertainty(scenario, ["c_D=uniform:0:5"], ["platform"], samples=2000, seed=5)
+    bisected = module.uncertainty(scenario, ["c_D=uniform:0:5"], ["platform"], samples=600, seed=5)
     assert bisected.threshold["method"].startswith("bisection")
-    inside = (exact.thresholds >= 0) & (exact.thresholds <= 1)
-    assert np.array_equal(np.isfinite(bisected.thresholds), inside)
-    # near the switch an eigenvalue within rtol x max(1, max|J_ij|) of zero is not "stable": the bisection
-    # stops at the edge of that band, |Re| ~ 1e-9 x 3, i.e. within ~1e-8 / c_D of the boundary
-    assert np.allclose(bisected.thresholds[inside], exact.thresholds[inside], atol=1e-6)
+    assert np.array_equal(bisected.threshold_status, exact.threshold_status)
+    inside = np.isfinite(exact.thresholds)
+    assert 0 < inside.sum() < 600 and np.array_equal(np.isfinite(bisected.thresholds), inside)
+    # both decide "stable" by the sign of the largest real part (no tolerance band), as `threshold` does
+    assert np.allclose(bisected.thresholds[inside], exact.thresholds[inside], atol=1e-9)
 
 
 # -- reproducibility, the command line, the optional extra ----------------------------------------
@@ -192,7 +195,7 @@ def test_bisection_agrees_with_the_closed_form_within_the_range(scenario, monkey
 @needs_salib
 def test_same_seed_same_json_and_another_seed_differs():
     args = ["uncertainty", VERTICAL, "--dist", "c_D=uniform:0:5", "--dist", "L=normal:5:1", "-m", "platform",
-            "--samples", "3000", "--json"]
+            "--samples", "3000", "--sobol", "--json"]
     one, two = invoke(args + ["--seed", "7"]), invoke(args + ["--seed", "7"])
     assert one.exit_code == 0, one.stderr
     assert one.stdout == two.stdout
@@ -205,18 +208,22 @@ def test_same_seed_same_json_and_another_seed_differs():
 
 @needs_salib
 def test_text_output_names_sampler_seed_and_errors():
-    r = invoke(["uncertainty", VERTICAL, "--dist", "c_D=uniform:0:5", "--samples", "2000", "--seed", "3"])
+    r = invoke(["uncertainty", VERTICAL, "--dist", "c_D=uniform:0:5", "--samples", "2000", "--seed", "3", "--sobol"])
     assert r.exit_code == 0, r.stderr
     assert "seed 3" in r.stdout and "standard error" in r.stdout and "S1" in r.stdout
 
 
-def test_missing_salib_gives_the_install_command(scenario, monkeypatch):
+def test_missing_salib_gives_the_install_command_only_for_sobol_indices(scenario, monkeypatch):
     for name in ("SALib", "SALib.sample", "SALib.analyze"):
         monkeypatch.setitem(sys.modules, name, None)     # `import SALib...` now raises ImportError
     from evogame.studies.uncertainty import INSTALL_HINT, MissingExtra, uncertainty
+    assert uncertainty(scenario, ["c_D=uniform:0:5"], samples=100).sobol is None
     with pytest.raises(MissingExtra, match="evogame\\[uncertainty\\]"):
-        uncertainty(scenario, ["c_D=uniform:0:5"])
-    assert_user_error(invoke(["uncertainty", VERTICAL, "--dist", "c_D=uniform:0:5"]), INSTALL_HINT)
+        uncertainty(scenario, ["c_D=uniform:0:5"], sobol=True)
+    assert invoke(["uncertainty", VERTICAL, "--dist", "c_D=uniform:0:5", "--samples", "100"]).exit_code == 0
+    assert_user_error(invoke(["uncertainty", VERTICAL, "--dist", "c_D=uniform:0:5", "--sobol"]), INSTALL_HINT)
+    assert_user_error(invoke(["uncertainty", VERTICAL, "--dist", "c_D=uniform:0:5", "--sobol-base", "64"]),
+                      INSTALL_HINT)
 
 
 def test_evogame_and_its_cli_import_without_salib():
