@@ -20,7 +20,8 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.transforms import Bbox
 
-__all__ = ["label_rest_points", "NAME_FONTSIZE", "LABEL_GID"]
+__all__ = ["label_rest_points", "place", "PlaceAtDraw", "overlap", "outside", "square_box", "NAME_FONTSIZE",
+           "LABEL_GID"]
 
 #: font size (points) of a rest point's name
 NAME_FONTSIZE = 6.5
@@ -63,12 +64,29 @@ def label_rest_points(ax, points, coords, half_sizes, *, three_d: bool = False, 
     return annotations
 
 
-class _Placer(Artist):
-    """Draws nothing: moves the names to free places just before they are drawn."""
+class PlaceAtDraw(Artist):
+    """Draws nothing: calls ``place(renderer)`` when drawn, to move texts before they are drawn.
 
-    def __init__(self, ax, coords, half, named, annotations, three_d):
+    Add it to the axes with a zorder below the texts it moves (and above what
+    they must avoid), so that the placement is done in the final layout.
+    """
+
+    def __init__(self, place):
         super().__init__()
         self.set_in_layout(False)
+        self._place = place
+
+    def draw(self, renderer):
+        if self.get_visible():
+            self._place(renderer)
+        self.stale = False
+
+
+class _Placer(PlaceAtDraw):
+    """Moves the rest points' names to free places just before they are drawn."""
+
+    def __init__(self, ax, coords, half, named, annotations, three_d):
+        super().__init__(self._place_names)
         self._ax, self._coords, self._half = ax, coords, half
         self._named, self._annotations, self._three_d = named, annotations, three_d
 
@@ -83,23 +101,26 @@ class _Placer(Artist):
             flat = coords[:, :2]
         return flat, ax.transData.transform(flat)
 
-    def draw(self, renderer):
-        if not self.get_visible():
-            return
+    def _place_names(self, renderer):
         flat, marks = self._display()
         px = renderer.points_to_pixels(1.0)
-        pad = GAP * px
-        obstacles = [Bbox.from_extents(x - h * px - pad, y - h * px - pad, x + h * px + pad, y + h * px + pad)
-                     for (x, y), h in zip(marks, self._half)]
+        obstacles = [square_box(xy, (h + GAP) * px) for xy, h in zip(marks, self._half)]
         if not self._three_d:      # other texts of the axes: the simplex's vertex names, the tick labels
             texts = [t for t in self._ax.texts if t not in self._annotations]
             texts += self._ax.xaxis.get_ticklabels() + self._ax.yaxis.get_ticklabels()
             obstacles += [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
         for ann, k in zip(self._annotations, self._named):
-            ann.xy = tuple(flat[k])
             where = _Where(marks, k, obstacles, self._ax.bbox, self._ax.figure.bbox)
-            obstacles.append(_place(ann, renderer, (self._half[k] + 2 * GAP), where))
-        self.stale = False
+            distance = self._half[k] + 2 * GAP
+            candidates = [(tuple(flat[k]), (dx * distance * scale, dy * distance * scale), dx, dy)
+                          for scale in SCALES for dx, dy in DIRECTIONS]
+            obstacles.append(place(ann, renderer, candidates, where.cost))
+
+
+def square_box(centre, half: float) -> Bbox:
+    """The box of half-side ``half`` around ``centre`` (display units)."""
+    x, y = centre
+    return Bbox.from_extents(x - half, y - half, x + half, y + half)
 
 
 class _Where:
@@ -112,42 +133,48 @@ class _Where:
 
     def cost(self, box: Bbox) -> tuple:
         """(overlap with boxes or past the figure, nearer another mark than its own, area outside the axes)."""
-        overlap = sum(_overlap(box, o) for o in self.obstacles) + _outside(box, self.figure_box)
+        covered = sum(overlap(box, o) for o in self.obstacles) + outside(box, self.figure_box)
         dist = [_distance(box, m) for m in self.marks]
         ambiguous = int(any(d < dist[self.own] for d in dist))
-        return overlap, ambiguous, _outside(box, self.axes_box)
+        return covered, ambiguous, outside(box, self.axes_box)
 
 
-def _place(ann, renderer, distance: float, where: _Where) -> Bbox:
-    """Put ``ann`` at the first candidate offset of cost zero (else the least); its box."""
+def place(ann, renderer, candidates, cost) -> Bbox:
+    """Put ``ann`` at the first candidate whose ``cost(box)`` is all zeros, else at the least; its box.
+
+    A candidate is ``(xy, offset, dx, dy)``: the annotated point ``xy`` (data
+    coordinates), the text's offset from it in points, and the side it lies
+    on (``dx``, ``dy`` in -1, 0, 1: the text's alignment).
+    """
     best, best_cost = None, None
-    for scale in SCALES:
-        for dx, dy in DIRECTIONS:
-            offset = (dx * distance * scale, dy * distance * scale)     # points
-            box = _try(ann, renderer, offset, dx, dy)
-            cost = where.cost(box)
-            if cost == (0.0, 0, 0.0):
-                return box
-            if best_cost is None or cost < best_cost:
-                best, best_cost = (offset, dx, dy), cost
+    for candidate in candidates:
+        box = _try(ann, renderer, *candidate)
+        c = cost(box)
+        if not any(c):
+            return box
+        if best_cost is None or c < best_cost:
+            best, best_cost = candidate, c
     return _try(ann, renderer, *best)
 
 
-def _try(ann, renderer, offset, dx, dy) -> Bbox:
+def _try(ann, renderer, xy, offset, dx, dy) -> Bbox:
+    ann.xy = xy
     ann.xyann = offset
     ann.set_horizontalalignment({1: "left", -1: "right", 0: "center"}[dx])
     ann.set_verticalalignment({1: "bottom", -1: "top", 0: "center"}[dy])
     return ann.get_window_extent(renderer)
 
 
-def _overlap(a: Bbox, b: Bbox) -> float:
+def overlap(a: Bbox, b: Bbox) -> float:
+    """The area two boxes share (0 when they only touch)."""
     w = min(a.x1, b.x1) - max(a.x0, b.x0)
     h = min(a.y1, b.y1) - max(a.y0, b.y0)
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def _outside(box: Bbox, frame: Bbox) -> float:
-    return box.width * box.height - _overlap(box, frame)
+def outside(box: Bbox, frame: Bbox) -> float:
+    """The area of ``box`` outside ``frame``."""
+    return box.width * box.height - overlap(box, frame)
 
 
 def _distance(box: Bbox, point) -> float:
