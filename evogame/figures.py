@@ -22,9 +22,13 @@ import numpy as np
 
 from .analysis import analyze
 from .errors import AnalysisError, EvogameError, ScenarioError
+from .figure_captions import (basins_caption, bifurcation_caption, paths_caption, portrait_caption,
+                              regime_caption, sensitivity_caption)
+from .faces import face_label
 from .game import Game, game_of
 from .plotting import (basin_map_figure, bifurcation_figure, paths, portrait, portrait_kind, regime_map_figure,
                        save_figure, sensitivity_figure)
+from .plotting.common import default_initial_states
 from .plotting.style import Labels, new_figure, resolve_language, rest_point_legend_handles, style
 from .scenario import Scenario, as_scenario
 from .studies.basins import DEFAULT_SAMPLES, BasinResult, basins
@@ -83,13 +87,20 @@ def regime_figure(subject: Game | Scenario, x_name: str, x, y_name: str, y, mech
     the state whose threshold curve is drawn (default: the scenario's
     ``[game] target``; no curve when the scenario has none).
     """
+    result, thr, thr_game = _regime_study(subject, x_name, x, y_name, y, mechanisms, params, target,
+                                          draw_threshold)
+    return regime_map_figure(result, thr, lang=lang, width=width, resolved=resolved, threshold_game=thr_game)
+
+
+def _regime_study(subject, x_name, x, y_name, y, mechanisms, params, target, draw_threshold: bool = True):
+    """The regime map, the target's threshold with a closed form in one axis (or None) and its game."""
     scenario = as_scenario(subject)
     base = scenario.with_game(scenario.game.with_values(**(params or {})))
     result = regime_map(base, x_name, x, y_name, y, mechanisms)
     thr, thr_game = None, None
     if draw_threshold and (target or base.target is not None):
         thr, thr_game = target_threshold(base, mechanisms, target, x_name, y_name)
-    return regime_map_figure(result, thr, lang=lang, width=width, resolved=resolved, threshold_game=thr_game)
+    return result, thr, thr_game
 
 
 def target_threshold(scenario: Scenario, mechanisms, target, x_name: str, y_name: str):
@@ -252,9 +263,9 @@ def draw_report_figures(base, work, analysis, focus, kinds, figdir: Path, out: P
     if "portrait" in kinds:
         _report_portrait(album, work, analysis)
     if "paths" in kinds:
-        album.save(paths(work, **album.look), "paths", "paths",
-                   "Evolution paths from several initial states (the scenario's [simulation] initial states, "
-                   "else the centre and four spread points).")
+        fig = paths(work, **album.look)
+        album.save(fig, "paths", "paths", paths_caption(as_scenario(work), fig.axes[0].get_xlim()[1],
+                                                        len(default_initial_states(work))))
     if "sensitivity" in kinds:
         _report_sensitivity(album, base, focus)
     if "bifurcation" in kinds:
@@ -266,24 +277,11 @@ def draw_report_figures(base, work, analysis, focus, kinds, figdir: Path, out: P
     return album.figures, album.skipped
 
 
-_MARKS = ("filled circle: asymptotically stable; open circle: unstable source; open square: saddle; "
-          "half-filled circle: non-hyperbolic")
-
-_PORTRAITS = {"line": "Phase line: the rate of change against the share, arrows in the direction of the flow",
-              "simplex": "Phase portrait on the simplex (streamlines)",
-              "square": "Phase portrait on the unit square (streamlines)",
-              "cube": "Phase portrait in the unit cube: trajectories from a 3 x 3 x 3 grid of starts, "
-                      "coloured by the attractor reached"}
-
-
 def _report_portrait(album: _Album, work, analysis):
     try:
         geometry = portrait_kind(work)
         fig = portrait(work, analysis=analysis, **album.look)
-        caption = _PORTRAITS[geometry]
-        if any(str(a.get_gid()).startswith("nullcline:") for ax in fig.axes for a in ax.get_children()):
-            caption = caption[:-1] + "; dashed: interior nullclines)"     # said only when drawn
-        album.save(fig, "portrait", "portrait", f"{caption}. Rest points: {_MARKS}.")
+        album.save(fig, "portrait", "portrait", portrait_caption(fig, geometry))
     except AnalysisError as exc:
         album.skip("portrait", str(exc))
 
@@ -294,9 +292,7 @@ def _report_sensitivity(album: _Album, base, focus):
                                   "`evogame figure sensitivity --vary NAME=v1,v2,...`)")
     for name in focus:
         fig = sensitivity(base, _SENSITIVITY_STRENGTHS, mechanism=name, **album.look)
-        album.save(fig, "sensitivity", f"sensitivity_{name}",
-                   f"Sensitivity of the paths to the strength s of '{name}' (0 = baseline, 1 = as described), "
-                   "from the centre of the state space.")
+        album.save(fig, "sensitivity", f"sensitivity_{name}", sensitivity_caption(fig, name, _SENSITIVITY_STRENGTHS))
 
 
 def _report_bifurcation(album: _Album, base, focus):
@@ -309,10 +305,7 @@ def _report_bifurcation(album: _Album, base, focus):
         except EvogameError as exc:
             album.skip("bifurcation", f"{name}: {exc}")
             continue
-        album.save(fig, "bifurcation", f"bifurcation_{name}",
-                   f"Rest points against the strength s of '{name}': thick where asymptotically stable, thin "
-                   "and broken otherwise, coinciding rest points drawn side by side; dotted lines at the "
-                   "bifurcation points, their values on the top axis.")
+        album.save(fig, "bifurcation", f"bifurcation_{name}", bifurcation_caption(fig, name))
 
 
 def _report_regime(album: _Album, base, focus):
@@ -324,11 +317,10 @@ def _report_regime(album: _Album, base, focus):
         return
     (xn, xv), (yn, yv) = axes
     try:
-        fig = regime_figure(base, xn, xv, yn, yv, **album.look)
-        album.save(fig, "regime", f"regime_{xn}_{yn}",
-                   f"Regime map: the set of asymptotically stable states over ({xn}, {yn}), other parameters "
-                   "at their values; black: the target's threshold in closed form; cross: the parameter "
-                   "values of this report.")
+        result, thr, thr_game = _regime_study(base, xn, xv, yn, yv, (), None, None)
+        fig = regime_map_figure(result, thr, threshold_game=thr_game, **album.look)
+        target = Labels(base.game).profile(face_label(base.game, [(i,) for i in base.target]))
+        album.save(fig, "regime", f"regime_{xn}_{yn}", regime_caption(fig, xn, yn, target, thr))
     except EvogameError as exc:
         album.skip("regime", str(exc))
 
@@ -342,8 +334,7 @@ def _report_basins(album: _Album, work, analysis):
     except EvogameError as exc:
         album.skip("basins", str(exc))
         return
-    album.save(fig, "basins", "basins", "Basins of attraction: initial states coloured by the asymptotically "
-                                        "stable rest point their path reaches.")
+    album.save(fig, "basins", "basins", basins_caption(fig))
 
 
 def _regime_axes(base: Scenario, focus):

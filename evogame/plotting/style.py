@@ -418,7 +418,7 @@ def mark_continua(ax, analysis, to_xy, labels: Labels) -> list:
     if not pts:
         return []
     xy = np.array([to_xy(np.asarray(p, dtype=float)) for p in pts])
-    ax.plot(xy[:, 0], xy[:, 1], zorder=MARK_ZORDER, clip_on=False, **CONTINUUM_MARK)
+    ax.plot(xy[:, 0], xy[:, 1], zorder=MARK_ZORDER, clip_on=False, **CONTINUUM_MARK)[0].set_gid("continua")
     return [Line2D([], [], label=labels.word("continuum"), **CONTINUUM_MARK)]
 
 
