@@ -250,7 +250,7 @@ def stationary_panel(result, ax, *, game=None):
 
 
 def _small_mutation_bars(result, ax, profile_name):
-    """One bar per profile, each with its value; a log axis when the values span decades."""
+    """One bar per profile, each with its value; a log axis (up to 1) when the values span decades."""
     sml = result.small_mutation
     values = np.asarray(sml.distribution, dtype=float)
     log = _spans_decades(values)
@@ -258,14 +258,17 @@ def _small_mutation_bars(result, ax, profile_name):
     ax.bar(x, values, color=OKABE_ITO[0], gid="finite-stationary-bars")
     if log:
         ax.set_yscale("log")
-        low = 10.0 ** (math.floor(math.log10(values[values > 0].min())) - 1)
-        ax.set_ylim(low, 10.0 ** (math.log10(values.max()) + 0.12 * (math.log10(values.max()) - math.log10(low))))
+        ax.set_ylim(10.0 ** (math.floor(math.log10(values[values > 0].min())) - 1), 1.0)
     else:
         ax.set_ylim(0, 1.15 * values.max() if values.max() > 0 else 1.0)
-    bottom = ax.get_ylim()[0]
+    low, high = ax.get_ylim()
+    scale = (lambda v: math.log10(v)) if log else (lambda v: v)
     for xi, v in zip(x, values):
-        t = ax.annotate(f"{v:.3g}", xy=(xi, max(v, bottom)), xytext=(0, 1.5), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=6)
+        # a bar reaching the top of the axis carries its value inside, in white
+        inside = v > 0 and (scale(high) - scale(v)) < 0.1 * (scale(high) - scale(low))
+        t = ax.annotate(f"{v:.3g}", xy=(xi, max(v, low)), xytext=(0, -1.5 if inside else 1.5),
+                        textcoords="offset points", ha="center", va="top" if inside else "bottom", fontsize=6,
+                        color="white" if inside else "black")
         t.set_gid("finite-stationary-value")
     ax.set_xticks(x, [_wrap_profile(profile_name(p)) for p in sml.profiles], rotation=30 if len(x) <= 4 else 60,
                   ha="right", rotation_mode="anchor", fontsize=6)
