@@ -69,3 +69,10 @@ def test_the_noise_window_is_a_few_settling_times_of_the_deterministic_path(vert
 def test_an_explicit_t_end_is_the_noise_window(vertical):
     fig = noise_figure(vertical, (0.3,), initial=[(0.05, 0.05)], t_end=7.0, paths=20, seed=1)
     assert fig.axes[0].get_xlim()[1] == 7.0
+
+
+def test_a_path_that_never_settles_keeps_the_scenarios_window():
+    from evogame.plotting.common import default_t_end
+    rps = load("rps")                          # the interior is a centre: the paths cycle for ever
+    fig = noise_figure(rps, (0.1,), initial=[(0.5, 0.3)], paths=10, seed=1)
+    assert fig.axes[0].get_xlim()[1] == default_t_end(rps)
