@@ -73,7 +73,7 @@ def test_the_stationary_panel_is_readable_when_one_profile_holds_nearly_all_mass
     result = finite(scenario, [50], beta=1.0)
     values = np.asarray(result.small_mutation.distribution)
     assert values.max() > 0.999 and values.min() < 1e-8        # one profile holds nearly all mass
-    fig = finite_figure(result, game=scenario.game)
+    fig = finite_figure(result)
     _draw(fig)
     panel = fig.axes[-1]
     assert panel.get_yscale() == "log"
@@ -90,7 +90,7 @@ def test_two_populations_whose_marginals_coincide_are_both_visible():
     result = finite(scenario, [15], beta=1.0, mutation=0.05)
     first, second = [np.asarray(m) for _, m in result.stationary.marginals]
     np.testing.assert_allclose(first, second, atol=1e-12)
-    fig = finite_figure(result, game=scenario.game)
+    fig = finite_figure(result)
     lines = [ln for ln in fig.axes[-1].get_lines() if str(ln.get_gid()).startswith("finite-marginal:")]
     assert len(lines) == 2
     a, b = lines
