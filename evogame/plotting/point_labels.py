@@ -105,10 +105,11 @@ class _Placer(PlaceAtDraw):
         flat, marks = self._display()
         px = renderer.points_to_pixels(1.0)
         obstacles = [square_box(xy, (h + GAP) * px) for xy, h in zip(marks, self._half)]
-        if not self._three_d:      # other texts of the axes: the simplex's vertex names, the tick labels
-            texts = [t for t in self._ax.texts if t not in self._annotations]
-            texts += self._ax.xaxis.get_ticklabels() + self._ax.yaxis.get_ticklabels()
-            obstacles += [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
+        # other texts of the axes: the simplex's vertex names, the tick and axis labels (drawn before this)
+        texts = [] if self._three_d else [t for t in self._ax.texts if t not in self._annotations]
+        for axis in (self._ax.xaxis, self._ax.yaxis) + ((self._ax.zaxis,) if self._three_d else ()):
+            texts += axis.get_ticklabels() + [axis.label]
+        obstacles += [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
         for ann, k in zip(self._annotations, self._named):
             where = _Where(marks, k, obstacles, self._ax.bbox, self._ax.figure.bbox)
             distance = self._half[k] + 2 * GAP

@@ -57,8 +57,14 @@ def _check_axes(ax, renderer, expected_names):
     boxes = [tuple(a.get_window_extent(renderer).extents) for a in labels]
     marks = _mark_boxes(ax, renderer)
     assert len(marks) >= len(expected_names)
+    axes = [ax.xaxis, ax.yaxis] + ([ax.zaxis] if hasattr(ax, "zaxis") else [])
+    ticks = [tuple(t.get_window_extent(renderer).extents) for axis in axes for t in axis.get_ticklabels()
+             if t.get_visible() and t.get_text()]
+    ticks += [tuple(t.get_window_extent(renderer).extents) for t in ax.texts       # e.g. the vertex names
+              if t not in labels and t.get_text()]
     for k, box in enumerate(boxes):
         assert not any(_overlap(box, m) for m in marks), labels[k].get_text()
+        assert not any(_overlap(box, t) for t in ticks), labels[k].get_text()
         assert not any(_overlap(box, other) for other in boxes[k + 1:]), labels[k].get_text()
         # the name sits near a mark (within 4 mark sizes of its box)
         centres = [((m[0] + m[2]) / 2, (m[1] + m[3]) / 2) for m in marks]
