@@ -70,15 +70,16 @@ def finite_figure(result, *, width="double", game=None):
 
 
 def _names(result, game):
-    """Profile -> display name, population -> its target strategy's display name."""
+    """Profile -> display name; population -> its target strategy's display name; population -> its name."""
     if game is None:
-        return (lambda profile: profile), dict(result.target_strategies)
+        return (lambda profile: profile), dict(result.target_strategies), {p: p for p in result.target_strategies}
     labels = Labels(game)
-    targets = {}
+    targets, populations = {}, {}
     for p, pop in enumerate(game.populations):
         if pop.name in result.target_strategies:
             targets[pop.name] = labels.strategy(p, pop.strategies.index(result.target_strategies[pop.name]))
-    return labels.profile, targets
+            populations[pop.name] = labels.population(p)
+    return labels.profile, targets, populations
 
 
 def _positions(result) -> dict:
@@ -127,7 +128,7 @@ def invasion_diagram(result, ax, *, game=None):
     """Nodes: pure profiles (stationary probability as mu -> 0); arrows where rho > 1/Z, labelled rho/(1/Z)."""
     sml = result.small_mutation
     pos = _positions(result)
-    profile_name, _ = _names(result, game)
+    profile_name, *_ = _names(result, game)
     probability = dict(zip(sml.profiles, sml.distribution))
     text = dict(textcoords="offset points", xytext=(0.0, 0.0), fontsize=6, annotation_clip=False)
     arrows = []
@@ -198,7 +199,7 @@ def gradient_panel(result, ax, *, game=None):
     """``G(k)`` against ``k/Z`` for one population of two strategies, with the zero line."""
     G = np.asarray(result.gradient)
     Z = len(G) - 1
-    _, targets = _names(result, game)
+    _, targets, _ = _names(result, game)
     first = next(iter(targets.values())) if result.target_index[0] == 0 else None
     ax.axhline(0.0, color="#999999", lw=0.6)
     ax.plot(np.arange(Z + 1) / Z, G, color=OKABE_ITO[1], lw=1.0)
@@ -220,7 +221,7 @@ def _spans_decades(values) -> bool:
 
 def stationary_panel(result, ax, *, game=None):
     """The full chain's marginal distributions of target-strategy counts, else the small-mutation limit."""
-    profile_name, targets = _names(result, game)
+    profile_name, targets, populations = _names(result, game)
     if result.stationary is None:
         return _small_mutation_bars(result, ax, profile_name)
     concentrated = False
@@ -233,7 +234,7 @@ def stationary_panel(result, ax, *, game=None):
         line, = ax.plot(np.arange(Z + 1) / Z, marginal, drawstyle="steps-mid", color=OKABE_ITO[k % len(OKABE_ITO)],
                         lw=1.0, linestyle=linestyle, marker=marker, markersize=3.0, markerfacecolor="none",
                         markevery=(k * step // count, step),
-                        label=f"{pop}: '{targets.get(pop, result.target_strategies[pop])}'")
+                        label=f"{populations.get(pop, pop)}: '{targets.get(pop, result.target_strategies[pop])}'")
         line.set_gid(f"finite-marginal:{pop}")
         concentrated |= bool(marginal.max() > 0.5 and _spans_decades(marginal))
     ax.set_xlim(0, 1)
