@@ -32,7 +32,7 @@ figures:
 	draw vertical_bifurcation_c_D bifurcation $(S)/vertical.toml --sweep c_D=0:6:241; \
 	draw vertical_bifurcation_platform bifurcation $(S)/vertical.toml --sweep strength=0:1:201 --mechanism platform; \
 	draw vertical_regime_c_D_L regime $(S)/vertical.toml --sweep c_D=0:6:241 --sweep L=0:10:241; \
-	draw vertical_noise noise $(S)/vertical.toml -p c_S=1.5 --form "x(1-x)" --noise 0.2 --noise 0.6 --noise 1 -i 0.05,0.05 --t-end 60; \
+	draw vertical_noise noise $(S)/vertical.toml -p c_S=1.5 --form "x(1-x)" --noise 0.2 --noise 0.6 --noise 1 -i 0.05,0.05; \
 	draw vertical_delay_paths delay $(S)/vertical.toml --mechanism dynamic_penalty; \
 	draw vertical_delay_tau_star delay $(S)/vertical.toml --mechanism dynamic_penalty --sweep strength=0:1:41; \
 	draw hawk_dove_portrait portrait $(S)/hawk_dove.toml; \

@@ -22,9 +22,13 @@ import numpy as np
 
 from .analysis import analyze
 from .errors import AnalysisError, EvogameError, ScenarioError
+from .figure_captions import (basins_caption, bifurcation_caption, paths_caption, portrait_caption,
+                              regime_caption, sensitivity_caption)
+from .faces import face_label
 from .game import Game, game_of
 from .plotting import (basin_map_figure, bifurcation_figure, paths, portrait, portrait_kind, regime_map_figure,
                        save_figure, sensitivity_figure)
+from .plotting.common import default_initial_states
 from .plotting.style import Labels, new_figure, resolve_language, rest_point_legend_handles, style
 from .scenario import Scenario, as_scenario
 from .studies.basins import DEFAULT_SAMPLES, BasinResult, basins
@@ -83,13 +87,20 @@ def regime_figure(subject: Game | Scenario, x_name: str, x, y_name: str, y, mech
     the state whose threshold curve is drawn (default: the scenario's
     ``[game] target``; no curve when the scenario has none).
     """
+    result, thr, thr_game = _regime_study(subject, x_name, x, y_name, y, mechanisms, params, target,
+                                          draw_threshold)
+    return regime_map_figure(result, thr, lang=lang, width=width, resolved=resolved, threshold_game=thr_game)
+
+
+def _regime_study(subject, x_name, x, y_name, y, mechanisms, params, target, draw_threshold: bool = True):
+    """The regime map, the target's threshold with a closed form in one axis (or None) and its game."""
     scenario = as_scenario(subject)
     base = scenario.with_game(scenario.game.with_values(**(params or {})))
     result = regime_map(base, x_name, x, y_name, y, mechanisms)
     thr, thr_game = None, None
     if draw_threshold and (target or base.target is not None):
         thr, thr_game = target_threshold(base, mechanisms, target, x_name, y_name)
-    return regime_map_figure(result, thr, lang=lang, width=width, resolved=resolved, threshold_game=thr_game)
+    return result, thr, thr_game
 
 
 def target_threshold(scenario: Scenario, mechanisms, target, x_name: str, y_name: str):
@@ -252,9 +263,9 @@ def draw_report_figures(base, work, analysis, focus, kinds, figdir: Path, out: P
     if "portrait" in kinds:
         _report_portrait(album, work, analysis)
     if "paths" in kinds:
-        album.save(paths(work, **album.look), "paths", "paths",
-                   "Evolution paths from several initial states (the scenario's [simulation] initial states, "
-                   "else the centre and four spread points).")
+        fig = paths(work, **album.look)
+        album.save(fig, "paths", "paths", paths_caption(as_scenario(work), fig.axes[0].get_xlim()[1],
+                                                        len(default_initial_states(work))))
     if "sensitivity" in kinds:
         _report_sensitivity(album, base, focus)
     if "bifurcation" in kinds:
@@ -266,24 +277,11 @@ def draw_report_figures(base, work, analysis, focus, kinds, figdir: Path, out: P
     return album.figures, album.skipped
 
 
-_MARKS = ("filled circle: asymptotically stable; open circle: unstable source; open square: saddle; "
-          "half-filled circle: non-hyperbolic; circle with a grey lower half: unstable (non-hyperbolic)")
-
-_PORTRAITS = {"line": "Phase line: the rate of change against the share, arrows in the direction of the flow",
-              "simplex": "Phase portrait on the simplex (streamlines)",
-              "square": "Phase portrait on the unit square (streamlines)",
-              "cube": "Phase portrait in the unit cube: trajectories from a 3 x 3 x 3 grid of starts, "
-                      "coloured by the attractor reached"}
-
-
 def _report_portrait(album: _Album, work, analysis):
     try:
         geometry = portrait_kind(work)
         fig = portrait(work, analysis=analysis, **album.look)
-        caption = _PORTRAITS[geometry]
-        if any(str(a.get_gid()).startswith("nullcline:") for ax in fig.axes for a in ax.get_children()):
-            caption = caption[:-1] + "; dashed: interior nullclines)"     # said only when drawn
-        album.save(fig, "portrait", "portrait", f"{caption}. Rest points: {_MARKS}.")
+        album.save(fig, "portrait", "portrait", portrait_caption(fig, geometry))
     except AnalysisError as exc:
         album.skip("portrait", str(exc))
 
@@ -294,9 +292,7 @@ def _report_sensitivity(album: _Album, base, focus):
                                   "`evogame figure sensitivity --vary NAME=v1,v2,...`)")
     for name in focus:
         fig = sensitivity(base, _SENSITIVITY_STRENGTHS, mechanism=name, **album.look)
-        album.save(fig, "sensitivity", f"sensitivity_{name}",
-                   f"Sensitivity of the paths to the strength s of '{name}' (0 = baseline, 1 = as described), "
-                   "from the centre of the state space.")
+        album.save(fig, "sensitivity", f"sensitivity_{name}", sensitivity_caption(fig, name, _SENSITIVITY_STRENGTHS))
 
 
 def _report_bifurcation(album: _Album, base, focus):
@@ -309,10 +305,7 @@ def _report_bifurcation(album: _Album, base, focus):
         except EvogameError as exc:
             album.skip("bifurcation", f"{name}: {exc}")
             continue
-        album.save(fig, "bifurcation", f"bifurcation_{name}",
-                   f"Rest points against the strength s of '{name}': thick where asymptotically stable, thin "
-                   "and broken otherwise, coinciding rest points drawn side by side; dotted lines at the "
-                   "bifurcation points, their values on the top axis.")
+        album.save(fig, "bifurcation", f"bifurcation_{name}", bifurcation_caption(fig, name))
 
 
 def _report_regime(album: _Album, base, focus):
@@ -324,11 +317,10 @@ def _report_regime(album: _Album, base, focus):
         return
     (xn, xv), (yn, yv) = axes
     try:
-        fig = regime_figure(base, xn, xv, yn, yv, **album.look)
-        album.save(fig, "regime", f"regime_{xn}_{yn}",
-                   f"Regime map: the set of asymptotically stable states over ({xn}, {yn}), other parameters "
-                   "at their values; black: the target's threshold in closed form; cross: the parameter "
-                   "values of this report.")
+        result, thr, thr_game = _regime_study(base, xn, xv, yn, yv, (), None, None)
+        fig = regime_map_figure(result, thr, threshold_game=thr_game, **album.look)
+        target = Labels(base.game).profile(face_label(base.game, [(i,) for i in base.target]))
+        album.save(fig, "regime", f"regime_{xn}_{yn}", regime_caption(fig, xn, yn, target, thr))
     except EvogameError as exc:
         album.skip("regime", str(exc))
 
@@ -342,8 +334,7 @@ def _report_basins(album: _Album, work, analysis):
     except EvogameError as exc:
         album.skip("basins", str(exc))
         return
-    album.save(fig, "basins", "basins", "Basins of attraction: initial states coloured by the asymptotically "
-                                        "stable rest point their path reaches.")
+    album.save(fig, "basins", "basins", basins_caption(fig))
 
 
 def _regime_axes(base: Scenario, focus):
@@ -390,6 +381,12 @@ def _range(game: Game, name: str) -> np.ndarray:
 
 #: noise intensities drawn by default in the noise figures
 DEFAULT_SIGMAS = (0.2, 0.5, 1.0)
+#: a deterministic path has settled once it stays within this distance (max norm of the shares) of its end
+SETTLED_WITHIN = 0.01
+#: the noise figure's time window, in multiples of the deterministic path's settling time (then rounded up)
+SETTLING_MULTIPLE = 2.5
+#: mantissas of the rounded window (a window ends at one of these times a power of ten)
+_NICE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 
 
 def noise_figure(subject: Game | Scenario, sigmas: Sequence = DEFAULT_SIGMAS, *, ends: bool = False, initial=None,
@@ -399,7 +396,12 @@ def noise_figure(subject: Game | Scenario, sigmas: Sequence = DEFAULT_SIGMAS, *,
     """Stochastic paths from one start for several noise intensities (the same seed for each).
 
     ``ends=False``: sample paths, mean and 5--95 % band per intensity, with the
-    deterministic path; ``ends=True``: the distribution of end states.
+    deterministic path, from 0 to ``t_end``; by default :data:`SETTLING_MULTIPLE`
+    times the deterministic path's settling time (:func:`settling_time`), rounded
+    up to 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten, so that the
+    figure shows the approach and the noise around the end state rather than a
+    long flat tail (:func:`noise_window`).  ``ends=True``: the distribution of end states at
+    ``t_end`` (by default the scenario's, else 50: the long run).
     """
     from .plotting.common import default_initial_states, default_t_end
     from .plotting.noise import noise_ends_figure, noise_paths_figure
@@ -408,9 +410,53 @@ def noise_figure(subject: Game | Scenario, sigmas: Sequence = DEFAULT_SIGMAS, *,
 
     game = game_of(subject)
     start = (default_initial_states(subject) if initial is None else as_initial_states(game, initial))[:1]
-    t_end = default_t_end(subject) if t_end is None else float(t_end)
+    if t_end is None:
+        t_end = default_t_end(subject)
+        if not ends:
+            t_end = noise_window(lambda t: simulate(subject, start, t, params=params, n_points=4001), t_end)
+    t_end = float(t_end)
     results = [simulate_noisy(subject, start, t_end, noise=float(sigma), form=form, paths=paths, seed=seed,
                               scheme=scheme, dt=dt, params=params, targets=[]) for sigma in sigmas]
     if ends:
         return noise_ends_figure(results, lang=lang, width=width)
     return noise_paths_figure(results, simulate(subject, start, t_end, params=params), lang=lang, width=width)
+
+
+def settling_time(times, path, within: float = SETTLED_WITHIN) -> float | None:
+    """When a deterministic path settles: the last time it is farther than ``within`` from its end.
+
+    ``path`` is ``(T, d)`` (reduced coordinates); the distance is the max norm.  Between two
+    samples the crossing is interpolated linearly.  0 when the path never
+    leaves ``within`` of its end; None when it has not settled: it still moves
+    by more than ``within / 10`` over the last tenth of ``times``.
+    """
+    times, path = np.asarray(times, dtype=float), np.asarray(path, dtype=float)
+    dist = np.max(np.abs(path - path[-1]), axis=-1)
+    if np.max(dist[times >= times[0] + 0.9 * (times[-1] - times[0])]) > within / 10:
+        return None
+    far = np.nonzero(dist > within)[0]
+    if far.size == 0:
+        return 0.0
+    k = far[-1]
+    frac = (dist[k] - within) / (dist[k] - dist[k + 1])
+    return float(times[k] + frac * (times[k + 1] - times[k]))
+
+
+def noise_window(deterministic, horizon: float) -> float:
+    """The noise figure's window: :data:`SETTLING_MULTIPLE` settling times, rounded up.
+
+    ``deterministic(t)`` integrates the deterministic path to time ``t`` (a
+    Simulation of one path); it is asked for ``horizon``, then 4 and 16 times
+    as long until the path settles.  ``horizon`` when it never does (a cycle, a
+    very slow drift) or never moves.
+    """
+    for t in (horizon, 4 * horizon, 16 * horizon):
+        run = deterministic(t)
+        settled = settling_time(run.times, run.paths[0])
+        if settled is not None:
+            break
+    if not settled:
+        return float(horizon)
+    target = SETTLING_MULTIPLE * settled
+    power = 10.0 ** np.floor(np.log10(target))
+    return float(next(m for m in _NICE if m * power >= target * (1 - 1e-12)) * power)

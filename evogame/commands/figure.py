@@ -86,7 +86,8 @@ Examples:
 @click.option("--initial", "-i", multiple=True, metavar="X,Y,...",
               help="paths/sensitivity: initial state(s) in reduced coordinates (repeatable).")
 @click.option("--t-end", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="paths/sensitivity/portrait (cube): final time (default: the scenario's, else 50).")
+              help="paths/sensitivity/portrait (cube)/noise-ends: final time (default: the scenario's, else 50); "
+                   "noise: default three times the deterministic path's settling time.")
 @click.option("--slices", default=None, metavar="Z1,Z2",
               help="portrait of a 3-population game: add 2-D slices at these values of the third share.")
 @click.option("--speed", is_flag=True, help="portrait: colour the streamlines by speed.")

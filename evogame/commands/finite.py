@@ -80,7 +80,7 @@ def command(scenario, size, beta, mutation, mechanisms, strength, params, sweep,
     if figure:
         from ..plotting.finite import finite_figure
         from ..plotting.style import save_figure
-        save_figure(finite_figure(result), figure)
+        save_figure(finite_figure(result, game=subject.game), figure)
     if as_json:
         echo_json(result.to_dict())
     else:

@@ -149,7 +149,7 @@ def line_portrait(subject: Game | Scenario, params: Mapping | None = None, *, ax
                                         mutation_scale=9, shrinkA=0, shrinkB=0), zorder=4)
         points = s.analysis.rest_points
         coords = np.array([[p.state[0], 0.0] for p in points])
-        mark_rest_points(ax, points, coords, L)
+        mark_rest_points(ax, points, coords, L, names=True)
         handles = mark_continua(ax, s.analysis, lambda z: (z[0], 0.0), L)
         ax.set_xlabel(L.share(0, variable=True, population=len(L.population(0)) < 18))
         ax.set_ylabel(f"rate of change $\\dot{{{var}}}$" if L.lang == "en" else f"变化率 $\\dot{{{var}}}$")
@@ -221,7 +221,7 @@ def simplex_portrait(subject: Game | Scenario, params: Mapping | None = None, *,
             ax.text(vx + dx, vy + dy, L.strategy(0, i), ha=ha, va=va, fontsize=8)
         points = s.analysis.rest_points
         coords = simplex_coordinates([p.shares[0] for p in points]) if points else np.zeros((0, 2))
-        mark_rest_points(ax, points, coords, L)
+        mark_rest_points(ax, points, coords, L, names=True)
         extra = mark_continua(ax, s.analysis, lambda z: simplex_coordinates([z[0], z[1], 1 - z[0] - z[1]]), L)
         ax.set_xlim(-0.06, 1.06)
         ax.set_ylim(-0.13, H + 0.12)
@@ -289,7 +289,7 @@ def _square_panel(ax, s: Setting, axes: tuple[int, int] = (0, 1), fixed: dict | 
     points = s.analysis.rest_points if points is None else points
     if points:
         coords = np.array([[p.state[i], p.state[j]] for p in points])
-        mark_rest_points(ax, points, coords, s.labels)
+        mark_rest_points(ax, points, coords, s.labels, names=True)
     return handles
 
 
@@ -370,7 +370,7 @@ def cube_portrait(subject: Game | Scenario, params: Mapping | None = None, *, ax
             _draw_cube_path(ax, path, NO_ATTRACTOR_COLOUR if k is None else colours[k])
         points = s.analysis.rest_points
         coords = np.array([p.state for p in points]) if points else np.zeros((0, 3))
-        mark_rest_points(ax, points, coords, L, three_d=True)
+        mark_rest_points(ax, points, coords, L, three_d=True, names=True)
         style_cube_axes(ax, L, view)
         for sax, value in zip(slice_axes, slices):
             _cube_slice(sax, s, value, [p for p in points if abs(p.state[2] - value) <= 1e-9])

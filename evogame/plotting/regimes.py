@@ -221,7 +221,7 @@ def _mark_values(ax, result, game: Game, labels) -> list:
         return []
     mark = dict(linestyle="none", marker="X", markersize=6.5, markerfacecolor="white", markeredgecolor="black",
                 markeredgewidth=0.9)
-    ax.plot([dx], [dy], zorder=5, clip_on=False, **mark)
+    ax.plot([dx], [dy], zorder=5, clip_on=False, **mark)[0].set_gid("parameter-values")
     return [Line2D([], [], label=labels.word("defaults"), **mark)]
 
 

@@ -364,13 +364,15 @@ class Labels:
         return f"${sympy.latex(parameter_symbol(name))}$"
 
 
-def mark_rest_points(ax, points, coords, labels: Labels, *, zorder: float = MARK_ZORDER, three_d=False):
+def mark_rest_points(ax, points, coords, labels: Labels, *, zorder: float = MARK_ZORDER, three_d=False,
+                     names: bool = False):
     """Draw rest points with the class marks; one Line2D artist per class.
 
     ``points`` are RestPoints, ``coords`` their plot coordinates ``(n, 2)`` (or
     ``(n, 3)`` for 3-D axes).  Each artist has ``gid = "rest-points:<class>"``
     so the positions can be read back.  Marks are not clipped, so rest points
-    on the frame (pure states) are drawn whole.
+    on the frame (pure states) are drawn whole.  ``names``: each point's name
+    (``E1``, ...) beside its mark (:mod:`evogame.plotting.point_labels`).
     """
     coords = np.asarray(coords, dtype=float).reshape(len(points), -1)
     artists = []
@@ -387,7 +389,17 @@ def mark_rest_points(ax, points, coords, labels: Labels, *, zorder: float = MARK
             (line,) = ax.plot(xyz[:, 0], xyz[:, 1], **kwargs)
         line.set_gid(f"rest-points:{cls}")
         artists.append(line)
+    if names:
+        from .point_labels import label_rest_points
+        label_rest_points(ax, points, coords, [mark_half_size(p.classification) for p in points],
+                          three_d=three_d, zorder=zorder + 1)
     return artists
+
+
+def mark_half_size(cls: str) -> float:
+    """Half the printed size (points, edge included) of the mark of class ``cls``."""
+    mark = MARKS.get(cls, MARKS[UNSTABLE_SOURCE])
+    return 0.5 * (mark["markersize"] + mark["markeredgewidth"])
 
 
 def rest_point_legend_handles(classes, labels: Labels) -> list:
@@ -412,7 +424,7 @@ def mark_continua(ax, analysis, to_xy, labels: Labels) -> list:
     if not pts:
         return []
     xy = np.array([to_xy(np.asarray(p, dtype=float)) for p in pts])
-    ax.plot(xy[:, 0], xy[:, 1], zorder=MARK_ZORDER, clip_on=False, **CONTINUUM_MARK)
+    ax.plot(xy[:, 0], xy[:, 1], zorder=MARK_ZORDER, clip_on=False, **CONTINUUM_MARK)[0].set_gid("continua")
     return [Line2D([], [], label=labels.word("continuum"), **CONTINUUM_MARK)]
 
 
