@@ -103,4 +103,4 @@ def scheduler_option(f):
                         help="Run the work in chunks elsewhere, with the same result: a Dask scheduler "
                              "(tcp://HOST:PORT), local:N (a Dask cluster of N processes on this machine) or "
                              "processes:N (N processes, no Dask needed). Dask: pip install "
-                             "\"evogame[distributed]\".")(f)
+                             "\"evogame[distributed]\" (from a checkout: pip install \".[distributed]\").")(f)

@@ -39,7 +39,7 @@ def command(scenario, axes, mechanisms, steps, dynamics, lang, params, out, as_j
     `evogame analyze` there), the field and the paths from a fixed set of
     starts were computed when the page was written. Each slider's threshold
     (`evogame threshold`) is marked on it. Needs the optional extra:
-    pip install "evogame[explore]".
+    pip install "evogame[explore]" (from a checkout: pip install ".[explore]").
     """
     from ..explore import explore
     from ..studies.sweeps import parse_axis
