@@ -1,0 +1,80 @@
+"""Text output fits 100 terminal columns (East Asian wide characters count two).
+
+Every line that ``analyze``, ``compare``, ``threshold`` and ``sweep`` print for every shipped scenario and for
+a 2x2x2 game with long names is at most 100 columns: tables wrap the text inside their columns, a mixed point
+is named by its E-number and its coordinates (its full shares are in ``--json``), prose wraps.
+"""
+from __future__ import annotations
+
+import json
+import tomllib
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from conftest import SCENARIOS
+from helpers import invoke
+
+LONG = Path(__file__).parent / "data" / "long_names_2x2x2.toml"
+FILES = sorted(SCENARIOS.glob("*.toml")) + [LONG]
+WIDTH = 100
+
+
+def columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def _commands(path: Path) -> list[list[str]]:
+    """analyze; compare and threshold with the first mechanism; threshold of and a sweep over a parameter."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    target = [] if data["game"].get("target") else \
+        ["--target", ".".join(p["strategies"][0] for p in data["populations"])]
+    mechanisms = [m["name"] for m in data.get("mechanisms", [])]
+    ranged = [(n, p["range"]) for n, p in data.get("parameters", {}).items()
+              if isinstance(p, dict) and p.get("range") and not p.get("integer")]
+    out = [["analyze", path, "--no-cache"], ["analyze", path, "--no-cache", "--lang", "zh"]]
+    if mechanisms:
+        out += [["compare", path, "-m", mechanisms[0]], ["threshold", path, "-m", mechanisms[0], *target]]
+    if ranged:
+        (name, (lo, hi)), (other, (lo2, hi2)) = ranged[0], ranged[-1]
+        out += [["threshold", path, "--vary", name, *target], ["sweep", path, "--sweep", f"{name}={lo}:{hi}:9"]]
+        if other != name:
+            out.append(["sweep", path, "--sweep", f"{name}={lo}:{hi}:5", "--sweep", f"{other}={lo2}:{hi2}:5"])
+    return out
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("EVOGAME_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_every_line_of_text_output_fits_100_columns(path):
+    for args in _commands(path):
+        result = invoke(args)
+        assert result.exit_code == 0, (args, result.output)
+        wide = [line for line in result.stdout.splitlines() if columns(line) > WIDTH]
+        assert wide == [], (args[0], wide)
+
+
+def test_the_long_named_game_needs_the_fitting():
+    """Without wrapping, its tables and prose are far wider than 100 columns: the test above tests something."""
+    result = invoke(["analyze", LONG, "--json", "--no-cache"])
+    doc = json.loads(result.stdout)
+    labels = [p["label"] for p in doc["rest_points"]]
+    assert max(columns(label) for label in labels) > WIDTH
+
+
+def test_a_mixed_point_is_named_by_its_number_and_coordinates_its_shares_stay_in_json():
+    result = invoke(["compare", SCENARIOS / "hidden_collusion.toml", "-m", "trust"])
+    lines = result.stdout.splitlines()
+    mixed = [line for line in lines if line.startswith("E9 ") or line.startswith("E10 ")]
+    assert len(mixed) == 2
+    for line in mixed:
+        assert "(mixed, mixed, " in line and "sincere 0." not in line    # no shares in the label
+        assert line.count("(0.") == 1                                     # coordinates once
+    doc = json.loads(invoke(["compare", SCENARIOS / "hidden_collusion.toml", "-m", "trust", "--json"]).stdout)
+    appearing = [r["with"] for r in doc["rows"] if r["change"] == "appears"]
+    assert all(abs(sum(v) - 1) < 1e-12 for side in appearing for v in side["state"])
+    assert all("mixed(" in side["label"] for side in appearing)
