@@ -36,7 +36,7 @@ SET_COMMANDS = {"threshold", "sweep", "explore"}
 #: the option of the parameter a command studies
 STUDIED = {"threshold": "--vary", "sweep": "--sweep", "explore": "--sweep", "figure": "--sweep", "finite": "--sweep"}
 #: commands whose output has labels to translate
-LANG_COMMANDS = {"report", "figure", "explore", "analyze"}
+LANG_COMMANDS = {"report", "figure", "explore", "analyze", "threshold"}
 
 
 @pytest.fixture(autouse=True)

@@ -82,6 +82,18 @@ def test_analyze_lang_zh_names_populations_strategies_and_classes_in_chinese():
     assert "上级政府选择严格监管的比例" in text
 
 
+def test_threshold_lang_zh_says_target_mechanism_and_meaning_in_chinese():
+    from helpers import invoke
+
+    text = invoke(["threshold", load("vertical").file, "-m", "platform", "--lang", "zh"]).stdout
+    lines = dict(line.split(": ", 1) for line in text.replace("\n    ", "").splitlines())
+    assert lines["目标状态"].startswith("(宽松监管, 积极共享)") and "机制: 平台赋能" in lines["目标状态"]
+    assert lines["阈值"] == "strength = 0.875 (精确值 7/8)"
+    assert "平台赋能" in lines["含义"] and "(宽松监管, 积极共享)" in lines["含义"] and "0.875" in lines["含义"]
+    assert not re.search(r"[a-z]{4,}", lines["含义"])
+    assert lines["strength = 0.8751 处的稳定状态"] == "(宽松监管, 积极共享)"
+
+
 def test_the_english_report_keeps_the_scenarios_names(tmp_path):
     md = _quiet_report(load("vertical"), tmp_path).markdown.read_text(encoding="utf-8")
     assert "| superior \\ subordinate | active | passive |" in md

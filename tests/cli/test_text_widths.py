@@ -35,7 +35,8 @@ def _commands(path: Path) -> list[list[str]]:
               if isinstance(p, dict) and p.get("range") and not p.get("integer")]
     out = [["analyze", path, "--no-cache"], ["analyze", path, "--no-cache", "--lang", "zh"]]
     if mechanisms:
-        out += [["compare", path, "-m", mechanisms[0]], ["threshold", path, "-m", mechanisms[0], *target]]
+        out += [["compare", path, "-m", mechanisms[0]], ["threshold", path, "-m", mechanisms[0], *target],
+                ["threshold", path, "-m", mechanisms[-1], "--lang", "zh", *target]]
     if ranged:
         (name, (lo, hi)), (other, (lo2, hi2)) = ranged[0], ranged[-1]
         out += [["threshold", path, "--vary", name, *target], ["sweep", path, "--sweep", f"{name}={lo}:{hi}:9"]]
