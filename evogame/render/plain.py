@@ -75,26 +75,30 @@ def fit_text(text: str, width: int = WIDTH) -> str:
 def wrap(text: str, width: int = WIDTH, indent: str = "") -> list[str]:
     """``text`` as lines of at most ``width`` columns, broken at spaces; the lines after the first start with
     ``indent``.  A word longer than a line is broken after ``_ , ; / ) - .`` where it can, else anywhere
-    (Chinese text has no spaces)."""
+    (Chinese text has no spaces).  Leading spaces stay."""
     lines, line = [], ""
     for word in text.split(" "):
-        room = width - display_width(line) - (1 if line.strip() else 0)
-        if display_width(word) <= room or not word:
-            line = f"{line} {word}" if line.strip() else line + word
+        if not line.strip() and not word:          # a leading space
+            line += " "
             continue
-        if line.strip() and display_width(word) <= width - display_width(indent):
+        joined = line + (" " if line.strip() else "") + word
+        if display_width(joined) <= width:
+            line = joined
+            continue
+        if line.strip() and display_width(indent + word) <= width:
             lines.append(line)
             line = indent + word
             continue
-        head, rest = _break(word, room if line.strip() else width - display_width(line))
-        if head and line.strip():
-            lines.append(f"{line} {head}")
-        elif head:
+        if line.strip():
+            head, rest = _break(word, width - display_width(line) - 1)
+            lines.append(f"{line} {head}" if head else line)
+        else:
+            head, rest = _break(word, width - display_width(line))
+            head, rest = (head, rest) if head else (word[:1], word[1:])   # not even one character fits: overflow
             lines.append(line + head)
-        elif line.strip():
-            lines.append(line)
-        while display_width(rest) > width - display_width(indent):
+        while display_width(indent + rest) > width:
             head, rest = _break(rest, width - display_width(indent))
+            head, rest = (head, rest) if head else (rest[:1], rest[1:])
             lines.append(indent + head)
         line = indent + rest
     lines.append(line)
@@ -102,8 +106,8 @@ def wrap(text: str, width: int = WIDTH, indent: str = "") -> list[str]:
 
 
 def _break(word: str, room: int) -> tuple[str, str]:
-    """``word`` split in two, the first part at most ``room`` columns (at least one character unless room < 1),
-    after a break character when there is one past the first third of the room."""
+    """``word`` split in two, the first part at most ``room`` columns (empty when not even one character
+    fits), after a break character when there is one past the first third of the room."""
     used, cut, best = 0, 0, 0
     for k, ch in enumerate(word):
         used += display_width(ch)
@@ -112,8 +116,6 @@ def _break(word: str, room: int) -> tuple[str, str]:
         cut = k + 1
         if ch in _BREAKS and used >= room // 3:
             best = k + 1
-    if room >= 1 and cut == 0:
-        cut = 1
     cut = best or cut
     return word[:cut], word[cut:]
 

@@ -79,3 +79,42 @@ def test_a_mixed_point_is_named_by_its_number_and_coordinates_its_shares_stay_in
     appearing = [r["with"] for r in doc["rows"] if r["change"] == "appears"]
     assert all(abs(sum(v) - 1) < 1e-12 for side in appearing for v in side["state"])
     assert all("mixed(" in side["label"] for side in appearing)
+
+
+# -- the wrapping itself ----------------------------------------------------------------------------
+
+from collections import Counter   # noqa: E402
+
+from hypothesis import given, settings, strategies as st   # noqa: E402
+
+from evogame.render.plain import fit_table, wrap   # noqa: E402
+
+_TEXT = st.text(alphabet="ab_,() 严格监管", max_size=120)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT, st.integers(8, 100))
+def test_wrap_keeps_every_character_and_fits_the_width(text, width):
+    lines = wrap(text, width, "    ")
+    assert all(columns(line) <= width for line in lines)
+    assert "".join(text.split()) == "".join("".join(lines).split())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 6).flatmap(lambda n: st.lists(st.lists(_TEXT, min_size=n, max_size=n), min_size=1,
+                                                    max_size=5)), st.integers(40, 100))
+def test_a_fitted_table_fits_and_keeps_every_character(rows, width):
+    lines = fit_table(rows, width)
+    assert all(columns(line) <= width for line in lines)
+    kept = Counter("".join(lines).replace("-", "").replace(" ", ""))     # the rule is dashes (not in the cells)
+    assert kept == Counter("".join("".join(row) for row in rows).replace(" ", ""))
+
+
+def test_fit_text_keeps_a_lines_indent_and_hangs_its_continuation():
+    from evogame.render.plain import fit_text
+
+    line = "  (strict, active): " + "; ".join(f"saddle [{k}, {k + 1}]" for k in range(12))
+    lines = fit_text(line).split("\n")
+    assert len(lines) > 1 and lines[0].startswith("  (strict, active): saddle [0, 1];")
+    assert all(ln.startswith("      ") and not ln.startswith("       ") for ln in lines[1:])
+    assert " ".join(ln.strip() for ln in lines) == line.strip()
