@@ -39,8 +39,9 @@ def _parse_param(scenario, item: str, studied: str | None = None):
     name, value = item.split("=", 1)
     name = name.strip()
     if studied and ":" in value and name in game.parameters:
+        usage = f"{studied} {item}" if studied == "--sweep" else f"{studied} {name}"   # --vary takes a name
         raise ScenarioError(f"'{item}': -p sets one value, not a grid", file=file, argument="params",
-                            expected=f"NAME=VALUE; a grid is swept with {studied} {item}")
+                            expected=f"NAME=VALUE; to study '{name}' itself: {usage}")
     if name not in game.parameters:
         raise ScenarioError(f"unknown parameter '{name}'", file=file, argument="params",
                             expected="one of " + ", ".join(game.parameters),

@@ -28,8 +28,10 @@ class CompareResult:
     ----------
     mechanisms : ``(name, strength)`` pairs applied.
     rows : one per rest point of either game: ``face``, ``baseline`` and
-        ``with`` (each a dict ``label, state, eigenvalues, classification``
-        or None when the point does not exist there) and ``change`` (
+        ``with`` (each a dict ``name`` (E-number), ``label``, ``short_label``
+        (``mixed`` for a mixing population), ``coordinates`` (the declared
+        state variables), ``state`` (the full shares), ``eigenvalues``,
+        ``classification``, or None when the point does not exist there) and ``change`` (
         ``"unchanged"``, ``"<old> -> <new>"``, ``"appears"``, ``"disappears"``).
     baseline_stable, with_stable : labels of the asymptotically stable points.
     """

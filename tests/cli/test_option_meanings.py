@@ -113,6 +113,7 @@ def test_an_unknown_option_suggests_the_commands_option_for_it(args, meant):
     (["threshold", VERTICAL, "-p", "c_D"], "--vary c_D"),
     (["threshold", VERTICAL, "--param", "c_D"], "--vary c_D"),
     (["sweep", VERTICAL, "-p", "c_D=0:5:11"], "--sweep c_D=0:5:11"),
+    (["threshold", VERTICAL, "-p", "c_D=0:5"], "--vary c_D"),
     (["explore", VERTICAL, "-p", "c_D=0:6:61", "--out", "x.html"], "--sweep c_D=0:6:61"),
 ])
 def test_the_old_studied_parameter_after_p_points_to_its_option(args, fragment):
