@@ -40,6 +40,15 @@ def unknown_name(kind: str, name: str, known, *, file: str | None, section: str,
                          suggestion=did_you_mean(name, known))
 
 
+def install_hint(extra: str) -> str:
+    """How to install the optional ``extra``, both from the package index and from a checkout.
+
+    ``'pip install "evogame[explore]" (from a checkout of the repository: pip install ".[explore]")'``:
+    one place words every missing-extra message, so that none forgets the form a user of a clone needs.
+    """
+    return f'pip install "evogame[{extra}]" (from a checkout of the repository: pip install ".[{extra}]")'
+
+
 class EvogameError(Exception):
     """Base class of every error evogame raises on purpose."""
 

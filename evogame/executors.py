@@ -33,12 +33,12 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
-from .errors import ScenarioError
+from .errors import ScenarioError, install_hint
 
 __all__ = ["map_chunks", "chunk_slices", "chunk_count", "scheduler_executor", "token_of", "worker_cached",
            "INSTALL_HINT"]
 
-INSTALL_HINT = 'pip install "evogame[distributed]"'
+INSTALL_HINT = install_hint("distributed")
 #: chunks per worker: several, so that a slow chunk does not leave the other workers idle
 CHUNKS_PER_WORKER = 4
 #: seconds to wait for a remote scheduler before giving up

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import install_hint
 from .formatting import number
 from .render.document import Column, Display, Document, Heading, Paragraph, Table, inline
 
@@ -24,7 +25,7 @@ __all__ = ["MissingDependency", "require_pandas", "game_html", "game_latex", "an
            "basins_html", "basins_frame", "simulation_html", "simulation_frame"]
 
 _DIGITS = 6
-_INSTALL = 'pip install "evogame[dataframes]"'
+_INSTALL = install_hint("dataframes")
 
 
 class MissingDependency(ImportError):

@@ -13,6 +13,7 @@ from .render.document import BulletList, Column, Document, Heading, Paragraph, T
 from .render.phrases import (classification_rule, coordinates_header, coordinates_text, eigenvalues_text,
                              state_variables)
 from .render.plain import block_text, plain_text
+from .render.vocabulary import WORDS, classification_name, point_label, population_name, strategy_name
 from .faces import face_label
 
 __all__ = ["analysis_text", "analysis_document", "payoff_text"]
@@ -21,9 +22,10 @@ _DIGITS = 4
 _ZERO_IMAGINARY = 1e-12   # float64 eigenvalues of a real matrix: a tinier imaginary part is noise
 
 
-def analysis_text(analysis) -> str:
-    """Payoff table, replicator equations, rest points, continua, notes and the time taken."""
-    return plain_text(analysis_document(analysis)) + f"\n(analysis took {analysis.seconds:.2f} s)"
+def analysis_text(analysis, lang: str = "en") -> str:
+    """Payoff table, replicator equations, rest points, continua, notes and the time taken (``lang``: the
+    names of populations, strategies and classes in English or, with the scenario's labels, Chinese)."""
+    return plain_text(analysis_document(analysis, lang)) + f"\n(analysis took {analysis.seconds:.2f} s)"
 
 
 def _equations_heading(dynamics: str) -> str:
@@ -31,17 +33,19 @@ def _equations_heading(dynamics: str) -> str:
     return "Replicator equations" if dynamics == "replicator" else f"Equations of the dynamics {dynamics}"
 
 
-def analysis_document(analysis) -> Document:
+def analysis_document(analysis, lang: str = "en") -> Document:
     """The analysis as a document: state, parameters, payoffs, equations, rest
     points and, when derived, the symbolic stability conditions."""
     game = analysis.game
     values = ", ".join(f"{n}={number(float(v))}" for n, v in analysis.values.items())
-    blocks = [Paragraph(inline("State: ", *state_variables(game))),
-              Paragraph(inline(f"Parameters: {values}" if values else "Parameters: none")),
-              Heading(inline("Payoffs")), *_payoff_blocks(game),
-              Heading(inline(_equations_heading(analysis.dynamics))),
+    words = _TEXT_WORDS if lang == "en" else WORDS[lang]
+    blocks = [Paragraph(inline(f"{words['state_vars']}: ", *state_variables(game, lang))),
+              Paragraph(inline(f"{words['parameters']}: {values or words['none']}")),
+              Heading(inline(words["payoffs"])), *_payoff_blocks(game, lang),
+              Heading(inline(_equations_heading(analysis.dynamics) if lang == "en"
+                             else _zh_equations_heading(analysis.dynamics))),
               *(Paragraph(inline(f"d{e.lhs.args[0]}/dt = {sympy.sstr(e.rhs)}")) for e in analysis.equations()),
-              Heading(inline("Rest points")), *_rest_point_blocks(analysis)]
+              Heading(inline(words["restpoints"])), *_rest_point_blocks(analysis, lang)]
     if analysis.symbolic_rest_points is not None:
         blocks += [Heading(inline("Symbolic stability conditions")),
                    *_symbolic_blocks(game, analysis.symbolic_rest_points)]
@@ -50,9 +54,18 @@ def analysis_document(analysis) -> Document:
     return Document(game.title, tuple(blocks))
 
 
-def payoff_text(game: Game) -> str:
+def payoff_text(game: Game, lang: str = "en") -> str:
     """The payoff table (or matrix, or expected payoffs) as aligned text."""
-    return "\n".join(block_text(b) for b in _payoff_blocks(game))
+    return "\n".join(block_text(b) for b in _payoff_blocks(game, lang))
+
+
+#: the terminal's own English words where they differ from the report's
+_TEXT_WORDS = {"state_vars": "State", "parameters": "Parameters", "none": "none", "payoffs": "Payoffs",
+               "restpoints": "Rest points"}
+
+
+def _zh_equations_heading(dynamics: str) -> str:
+    return WORDS["zh"]["equations"] if dynamics == "replicator" else f"{WORDS['zh']['equations_of']} {dynamics}"
 
 
 def _table(header, rows) -> Table:
@@ -60,25 +73,30 @@ def _table(header, rows) -> Table:
                  tuple(tuple(inline(c) for c in row) for row in rows))
 
 
-def _payoff_blocks(game: Game) -> list:
+def _payoff_blocks(game: Game, lang: str = "en") -> list:
+    names = [population_name(p, lang) for p in game.populations]
+    strategies = [[strategy_name(p, i, lang) for i in range(p.n)] for p in game.populations]
     if game.payoff_table is not None:
-        header = [p.name for p in game.populations] + [f"u_{p.name}" for p in game.populations]
-        rows = [[p.strategies[i] for p, i in zip(game.populations, idx)] + [sympy.sstr(u) for u in payoffs]
+        header = names + [f"u_{name}" for name in names]
+        rows = [[s[i] for s, i in zip(strategies, idx)] + [sympy.sstr(u) for u in payoffs]
                 for idx, payoffs in sorted(game.payoff_table.items())]
         return [_table(header, rows)]
     if game.matrix is not None:
-        pop = game.populations[0]
-        header = [f"{pop.name} (row vs column)"] + list(pop.strategies)
-        return [_table(header, [[s] + [sympy.sstr(a) for a in row] for s, row in zip(pop.strategies, game.matrix)])]
-    return [Paragraph(inline(f"f[{pop.name}.{s}] = {sympy.sstr(f)}"))
-            for pop, fp in zip(game.populations, game.fitness) for s, f in zip(pop.strategies, fp)]
+        header = [WORDS[lang]["row_vs_column"].format(names[0])] + strategies[0]
+        return [_table(header, [[s] + [sympy.sstr(a) for a in row] for s, row in zip(strategies[0], game.matrix)])]
+    return [Paragraph(inline(f"f[{name}.{s}] = {sympy.sstr(f)}"))
+            for name, ss, fp in zip(names, strategies, game.fitness) for s, f in zip(ss, fp)]
 
 
-def _rest_point_blocks(analysis) -> list:
-    rows = [(p.name, coordinates_text(p.state, _DIGITS), p.label,
-             eigenvalues_text(p.eigenvalues, _DIGITS, _ZERO_IMAGINARY), p.classification)
+def _rest_point_blocks(analysis, lang: str = "en") -> list:
+    # a mixed point's label says "mixed": its shares are the coordinates beside it (the table fits 100 columns)
+    rows = [(p.name, coordinates_text(p.state, _DIGITS), point_label(analysis.game, p.support, lang),
+             eigenvalues_text(p.eigenvalues, _DIGITS, _ZERO_IMAGINARY), classification_name(p.classification, lang))
             for p in analysis.rest_points]
-    header = ("point", coordinates_header(analysis.game), "rest point", "eigenvalues", "classification")
+    words = WORDS[lang]
+    header = ("point", coordinates_header(analysis.game), "rest point", "eigenvalues", "classification") \
+        if lang == "en" else (words["point"], coordinates_header(analysis.game), words["rest_point"],
+                              words["eigenvalues"], words["class"])
     blocks = [_table(header, rows)]
     blocks += [Paragraph(inline(f"continuum on face {face_label(analysis.game, c.support)} (dimension {c.dimension}): "
                                 + (", ".join(c.equations) or "the whole face"))) for c in analysis.continua]

@@ -4,16 +4,20 @@ The library names the *argument* that carried a bad value in its own
 vocabulary (``params``, ``mechanisms``, ``target``...); the command line
 says which of its options that was.  ``OPTION_NAMES`` is the default table,
 ``COMMAND_OPTION_NAMES`` the commands that spell an argument differently
-(the figure command takes its swept parameter as ``--sweep``, threshold and
-sweep take parameter overrides as ``--set`` because their ``--param`` names
-the studied parameter).  An argument that already starts with ``-`` is an
-option name (errors raised by the commands themselves).
+(the parameter a command studies is ``--sweep`` in figure, finite, sweep
+and explore, ``--vary`` in threshold; ``-p/--param NAME=VALUE`` sets a
+parameter in every command).  An argument that already starts with ``-`` is
+an option name (errors raised by the commands themselves).
+
+An unknown option is answered with the option of *that* command that does
+what the user meant (:func:`suggested_option`): ``--set`` is ``-p/--param``,
+``--sweep`` in threshold is ``--vary``, ``--vary`` in sweep is ``--sweep``.
 """
 from __future__ import annotations
 
 import click
 
-from ..errors import EvogameError, ScenarioError
+from ..errors import EvogameError, ScenarioError, did_you_mean
 
 #: the library's argument -> the option that carries it, for every command
 OPTION_NAMES = {
@@ -43,8 +47,9 @@ OPTION_NAMES = {
 #: command -> its own spelling of an argument, where it differs from OPTION_NAMES
 COMMAND_OPTION_NAMES = {
     "figure": {"param": "--sweep"},
-    "threshold": {"params": "--set"},
-    "sweep": {"params": "--set"},
+    "threshold": {"param": "--vary"},
+    "sweep": {"param": "--sweep"},
+    "explore": {"param": "--sweep"},
     "report": {"sizes": "--finite", "beta": "--finite", "mutation": "--finite"},
     "finite": {"param": "--sweep", "sizes": "--size", "beta": "--beta", "mutation": "--mutation"},
 }
@@ -80,9 +85,44 @@ def error_message(exc: EvogameError, command: str | None) -> str:
     return exc.describe(f"option {option}") if option else str(exc)
 
 
+#: what a user may type for an option -> the options (first one the command has wins) that do it
+_MEANT = {
+    **dict.fromkeys(("--set", "--params", "--parameter", "--parameters", "--override", "-P"), ("--param",)),
+    **dict.fromkeys(("--vary", "--sweep", "--slider", "--axis", "--grid", "--range-of", "--unknown"),
+                    ("--sweep", "--vary")),
+    **dict.fromkeys(("--mechanisms", "--mech", "-M"), ("--mechanism",)),
+    **dict.fromkeys(("--lang", "--language"), ("--lang",)),
+}
+
+
+def suggested_option(command: click.Command, typed: str) -> str | None:
+    """The option of ``command`` that does what ``typed`` (an option it does not have) is meant to do.
+
+    A known synonym first (``--set`` -> ``-p/--param``), then the closest spelling among the command's
+    visible options; written with the short form when there is one (``-p/--param``).
+    """
+    visible = [p for p in command.params if isinstance(p, click.Option) and not p.hidden]
+    by_name = {opt: p for p in visible for opt in p.opts + p.secondary_opts}
+    target = next((by_name[o] for o in _MEANT.get(typed, ()) if o in by_name), None)
+    if target is None and typed.startswith("--"):
+        close = did_you_mean(typed, [o for o in by_name if o.startswith("--")])
+        target = by_name.get(close) if close else None
+    if target is None:
+        return None
+    short = [o for o in target.opts if not o.startswith("--")]
+    long = [o for o in target.opts if o.startswith("--")]
+    return "/".join(short[:1] + long[:1])
+
+
 def usage_message(exc: click.UsageError) -> str:
     """click's own usage errors (unknown option, bad value, missing argument) as one paragraph."""
-    text = " ".join(exc.format_message().split()).rstrip(".")
+    if isinstance(exc, click.NoSuchOption) and exc.ctx is not None:
+        text = exc.message.rstrip(".")
+        hint = suggested_option(exc.ctx.command, exc.option_name)
+        if hint:
+            text += f"; did you mean {hint}?"
+    else:
+        text = " ".join(exc.format_message().split()).rstrip(".")
     if exc.ctx is not None:
         text += f" (see '{exc.ctx.command_path} --help')"
     return text

@@ -6,7 +6,9 @@ the command, a function returning one).  Their values are parsed by
 """
 from __future__ import annotations
 
+import functools
 import math
+import warnings
 
 import click
 
@@ -44,14 +46,31 @@ def scenario_argument(f):
 
 
 def param_option(f):
+    """``-p/--param NAME=VALUE``: a parameter's value instead of its default, in every command that has it."""
     return click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
                         help="Override a parameter's default value (repeatable).")(f)
 
 
-def set_option(f):
-    """Parameter overrides where ``--param`` names the studied parameter (threshold, sweep)."""
-    return click.option("--set", "params", multiple=True, metavar="NAME=VALUE",
-                        help="Give another parameter a new default value (repeatable).")(f)
+class SetDeprecated(FutureWarning):
+    """``--set NAME=VALUE`` (threshold, sweep, explore before -p meant the same everywhere) was used."""
+
+
+def set_alias(f):
+    """``-p/--param`` plus the hidden, deprecated ``--set`` of threshold, sweep and explore (same meaning).
+
+    Their ``-p`` once named the studied parameter and ``--set`` the overrides; ``--set`` still works, with a
+    warning, and its values join those of ``-p``.
+    """
+    @functools.wraps(f)
+    def merged(*args, legacy_set=(), **kwargs):
+        if legacy_set:
+            warnings.warn("--set is deprecated: use -p/--param NAME=VALUE (the same meaning)", SetDeprecated,
+                          stacklevel=2)
+            kwargs["params"] = tuple(kwargs.get("params", ())) + tuple(legacy_set)
+        return f(*args, **kwargs)
+
+    merged = click.option("--set", "legacy_set", multiple=True, hidden=True, metavar="NAME=VALUE")(merged)
+    return param_option(merged)
 
 
 def mechanism_option(help: str = "Apply a mechanism of the scenario first (repeatable; they compose in the order "
@@ -103,4 +122,4 @@ def scheduler_option(f):
                         help="Run the work in chunks elsewhere, with the same result: a Dask scheduler "
                              "(tcp://HOST:PORT), local:N (a Dask cluster of N processes on this machine) or "
                              "processes:N (N processes, no Dask needed). Dask: pip install "
-                             "\"evogame[distributed]\".")(f)
+                             "\"evogame[distributed]\" (from a checkout: pip install \".[distributed]\").")(f)

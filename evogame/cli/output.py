@@ -28,14 +28,17 @@ def write_output(path: str, text: str) -> None:
         raise ScenarioError(f"cannot write the output ({exc.strerror})", file=path) from None
 
 
-def emit_result(result, out: str | None, as_json: bool, file_text=None) -> None:
+def emit_result(result, out: str | None, as_json: bool, file_text=None, fit: bool = False) -> None:
     """A study's result: into ``out`` when asked (``file_text(result)``, else its JSON), then on stdout as
-    JSON (``--json``) or as its text table."""
+    JSON (``--json``) or as its text table (with ``fit``, its long lines wrapped to 100 columns)."""
     if out is not None:
         write_output(out, file_text(result) if file_text else json_text(result.to_dict(), indent=None))
         if not as_json:
             click.echo(f"wrote {out}", err=True)
     if as_json:
         echo_json(result.to_dict())
+    elif fit:
+        from ..render.plain import fit_text
+        click.echo(fit_text(result.table()))
     else:
         click.echo(result.table())

@@ -21,17 +21,27 @@ def load(path: str):
     return scenarios.load_scenario(path)
 
 
-def parse_params(scenario, items) -> dict:
-    """``["c_D=1.5", ...]`` -> ``{"c_D": 1.5}``, checked against the scenario's parameters."""
-    return dict(_parse_param(scenario, item) for item in items)
+def parse_params(scenario, items, studied: str | None = None) -> dict:
+    """``["c_D=1.5", ...]`` -> ``{"c_D": 1.5}``, checked against the scenario's parameters.
+
+    ``studied`` is the option that carries the parameter a command studies (``--vary``, ``--sweep``): an
+    override that looks like its value (``c_D``, ``c_D=0:5:101``) is refused with a pointer to it.
+    """
+    return dict(_parse_param(scenario, item, studied) for item in items)
 
 
-def _parse_param(scenario, item: str):
+def _parse_param(scenario, item: str, studied: str | None = None):
     game, file = scenario.game, scenario.file
     if "=" not in item:
-        raise ScenarioError(f"'{item}' is not NAME=VALUE", argument="params", expected="NAME=VALUE, e.g. c_D=1.5")
+        hint = f" (to study '{item}' itself: {studied} {item})" if studied and item.strip() in game.parameters else ""
+        raise ScenarioError(f"'{item}' is not NAME=VALUE", argument="params",
+                            expected="NAME=VALUE, e.g. c_D=1.5" + hint)
     name, value = item.split("=", 1)
     name = name.strip()
+    if studied and ":" in value and name in game.parameters:
+        usage = f"{studied} {item}" if studied == "--sweep" else f"{studied} {name}"   # --vary takes a name
+        raise ScenarioError(f"'{item}': -p sets one value, not a grid", file=file, argument="params",
+                            expected=f"NAME=VALUE; to study '{name}' itself: {usage}")
     if name not in game.parameters:
         raise ScenarioError(f"unknown parameter '{name}'", file=file, argument="params",
                             expected="one of " + ", ".join(game.parameters),

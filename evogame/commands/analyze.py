@@ -6,13 +6,14 @@ import os
 import click
 
 from .. import cache
-from ..cli.options import (budget_option, delay_option, dynamics_option, json_option, mechanism_option,
-                           param_option, scenario_argument, strength_option)
+from ..cli.options import (budget_option, delay_option, dynamics_option, json_option, lang_option,
+                           mechanism_option, param_option, scenario_argument, strength_option)
 from ..cli.noise import analyze_noise_options, stochastic_stability_section
 from ..cli.output import echo_json
 from ..cli.progress import ProgressBar, steps
 from ..cli.values import load, parse_delay, parse_params
 from ..formatting import jsonable
+from ..render.plain import fit_text
 from ..scenario.checks import MAX_BYTES
 
 
@@ -25,6 +26,7 @@ Examples:
   evogame analyze scenarios/rps.toml --dynamics logit:eta=0.5
   evogame analyze scenarios/vertical.toml --noise 0.5 --form "x(1-x)"
   evogame analyze scenarios/vertical.toml -m dynamic_penalty --delay 1
+  evogame analyze scenarios/vertical.toml --lang zh
 """)
 @scenario_argument
 @param_option
@@ -38,8 +40,10 @@ Examples:
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Recompute even if this file was analysed with the same options before, and store nothing.")
 @analyze_noise_options
+@lang_option("Names of populations, strategies and classes in the text: the scenario's own or its Chinese "
+             "labels (label_zh, strategy_labels_zh); --json is the same in both.")
 @json_option
-def command(scenario, params, mechanisms, strength, dynamics, delay, symbolic, budget, as_json, no_cache,
+def command(scenario, params, mechanisms, strength, dynamics, delay, symbolic, budget, as_json, no_cache, lang,
             **stochastic):
     """Find and classify every rest point of SCENARIO.
 
@@ -69,13 +73,15 @@ def command(scenario, params, mechanisms, strength, dynamics, delay, symbolic, b
         options.update(noise=list(stochastic["noise"]), form=stochastic["form"], moment=stochastic["moment"])
     if delay:
         options.update(delay=list(delay))
+    if lang != "en":
+        options.update(lang=lang)
     key = None if no_cache else _cache_key(scenario, options)
     stored = cache.read("analyze", key) if key is not None else None
     if stored is not None and isinstance(stored.get("text"), str) and "json" in stored:
         if as_json:
             echo_json(stored["json"])
         else:
-            click.echo(stored["text"])
+            click.echo(fit_text(stored["text"]))
             click.echo("(cached result: the scenario file is unchanged; --no-cache recomputes)", err=True)
         return
     say = steps("analyze", symbolic and not as_json)
@@ -83,7 +89,7 @@ def command(scenario, params, mechanisms, strength, dynamics, delay, symbolic, b
         say(f"solving every face with the parameters symbolic (at most {budget:g} s of sympy per face)")
     with ProgressBar("symbolic stability conditions, per rest point", enabled=symbolic and not as_json) as progress:
         document, text = _analysis(scenario, params, mechanisms, strength, dynamics, symbolic, budget, delay,
-                                   progress)
+                                   progress, lang)
     if stochastic["noise"]:
         extra, extra_text = stochastic_stability_section(scenario, params, mechanisms, strength, dynamics, **stochastic)
         document, text = {**document, "stochastic_stability": extra}, text + "\n\n" + extra_text
@@ -92,11 +98,11 @@ def command(scenario, params, mechanisms, strength, dynamics, delay, symbolic, b
     if as_json:
         echo_json(document)
     else:
-        click.echo(text)
+        click.echo(fit_text(text))
 
 
 def _analysis(path: str, params, mechanisms, strength, dynamics, symbolic: bool, budget: float,
-              delay=(), progress=None) -> tuple[dict, str]:
+              delay=(), progress=None, lang: str = "en") -> tuple[dict, str]:
     """The analysis as its JSON document and its text (imports the analysis stack: sympy)."""
     from ..analysis import analyze
     from ..studies.mechanisms import apply
@@ -107,7 +113,7 @@ def _analysis(path: str, params, mechanisms, strength, dynamics, symbolic: bool,
     if mechanisms:
         subject = apply(subject, list(mechanisms), strength)
     result = analyze(subject, overrides, symbolic=symbolic, budget=budget, dynamics=dynamics, progress=progress)
-    document, text = jsonable(result.to_dict()), analysis_text(result)
+    document, text = jsonable(result.to_dict()), analysis_text(result, lang)
     delay = parse_delay(subject, delay)
     if delay is not None or subject.delay is not None:
         from ..delay.analysis import delay_analysis

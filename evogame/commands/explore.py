@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli.options import dynamics_option, json_option, lang_option, mechanism_option, scenario_argument, set_option
+from ..cli.options import dynamics_option, json_option, lang_option, mechanism_option, scenario_argument, set_alias
 from ..cli.output import echo_json
 from ..cli.progress import ProgressBar
 from ..cli.values import load, parse_params
@@ -15,11 +15,12 @@ __all__ = ["command"]
 @click.command(epilog="""\b
 Examples:
   evogame explore scenarios/vertical.toml --out explore.html
-  evogame explore scenarios/vertical.toml -m platform -m backflow -p c_D=0:6:61 --out explore.html
+  evogame explore scenarios/vertical.toml -m platform -m backflow --sweep c_D=0:6:61 -p L=4 \\
+      --out explore.html
   evogame explore scenarios/dual_leadership.toml --lang zh --out dual.html
 """)
 @scenario_argument
-@click.option("--param", "-p", "axes", multiple=True, metavar="NAME[=LO:HI:N]",
+@click.option("--sweep", "axes", multiple=True, metavar="NAME[=LO:HI:N]",
               help="A slider over this parameter: LO..HI in N steps (NAME alone: its declared range). Repeatable.")
 @mechanism_option("A slider over this mechanism's strength, 0..1 (repeatable). Default: every mechanism of the "
                   "scenario and up to three parameters with declared ranges.")
@@ -27,19 +28,20 @@ Examples:
               help="Steps of each mechanism's strength over [0, 1].")
 @dynamics_option
 @lang_option("Words of the page in English or Chinese.")
-@set_option
+@set_alias
 @click.option("--out", "-o", required=True, metavar="FILE.html", help="The HTML file written.")
 @json_option
 def command(scenario, axes, mechanisms, steps, dynamics, lang, params, out, as_json):
     """Write an interactive page of SCENARIO: sliders, the phase portrait, the stable set and paths.
 
     The page is one HTML file with plotly.js inlined: no server, no network.
-    Each slider moves one quantity with the others at their default; at every
+    Each slider moves one quantity with the others at their default (or as
+    -p NAME=VALUE sets them); at every
     step the rest points and classes (the engine of `evogame sweep`, equal to
     `evogame analyze` there), the field and the paths from a fixed set of
     starts were computed when the page was written. Each slider's threshold
     (`evogame threshold`) is marked on it. Needs the optional extra:
-    pip install "evogame[explore]".
+    pip install "evogame[explore]" (from a checkout: pip install ".[explore]").
     """
     from ..explore import explore
     from ..studies.sweeps import parse_axis
@@ -50,7 +52,8 @@ def command(scenario, axes, mechanisms, steps, dynamics, lang, params, out, as_j
     parameters = dict(parse_axis(a) if "=" in a else (a.strip(), None) for a in axes)
     with ProgressBar("computing each slider", enabled=not as_json) as progress:
         result = explore(subject, out, mechanisms=list(mechanisms), parameters=parameters or None, steps=steps,
-                         params=parse_params(subject, params), dynamics=dynamics, lang=lang, progress=progress)
+                         params=parse_params(subject, params, studied="--sweep"), dynamics=dynamics, lang=lang,
+                         progress=progress)
     if as_json:
         echo_json(result.to_dict())
     else:

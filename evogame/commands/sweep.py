@@ -5,7 +5,7 @@ import click
 
 from ..cli import values
 from ..cli.options import (dynamics_option, json_option, mechanism_option, scenario_argument, scheduler_option,
-                           set_option, strength_option)
+                           set_alias, strength_option)
 from ..cli.output import emit_result
 from ..cli.progress import ProgressBar
 from ..cli.values import MAX_CELLS, load, parse_params
@@ -16,14 +16,14 @@ __all__ = ["command", "MAX_CELLS"]
 
 @click.command(epilog="""\b
 Examples:
-  evogame sweep scenarios/vertical.toml --param c_D=0:5:101
-  evogame sweep scenarios/vertical.toml --param strength=0:1:101 --mechanism platform
-  evogame sweep scenarios/vertical.toml --param c_D=0:5:200 --param d=0:1:200 --out map.csv
-  evogame sweep scenarios/vertical.toml --param c_D=0:5:101 --dynamics smith
-  evogame sweep scenarios/vertical.toml --param c_D=0:5:500 --param d=0:1:500 --scheduler local:2
+  evogame sweep scenarios/vertical.toml --sweep c_D=0:5:101
+  evogame sweep scenarios/vertical.toml --sweep strength=0:1:101 --mechanism platform
+  evogame sweep scenarios/vertical.toml --sweep c_D=0:5:200 --sweep d=0:1:200 --out map.csv
+  evogame sweep scenarios/vertical.toml --sweep c_D=0:5:101 --dynamics smith
+  evogame sweep scenarios/vertical.toml --sweep c_D=0:5:500 --sweep d=0:1:500 --scheduler local:2
 """)
 @scenario_argument
-@click.option("--param", "-p", "axes", multiple=True, required=True, metavar="NAME=LO:HI:N",
+@click.option("--sweep", "axes", multiple=True, metavar="NAME=LO:HI:N",
               help="A swept parameter and its grid (once: a sweep; twice: a regime map). "
                    "NAME may be 'strength' of the given mechanisms.")
 @mechanism_option("Apply this mechanism (repeatable), at --strength unless 'strength' is swept.")
@@ -31,16 +31,17 @@ Examples:
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the result to FILE.csv or FILE.json.")
 @dynamics_option
-@set_option
+@set_alias
 @scheduler_option
 @json_option
 def command(scenario, axes, mechanisms, strength, out, dynamics, params, scheduler, as_json):
     """How the rest points of SCENARIO change along one or two parameters.
 
-    One --param: every rest point's classification along the grid and the
+    One --sweep: every rest point's classification along the grid and the
     bifurcation points (where a classification changes), located by
     bisection.  Two: a regime map, the set of asymptotically stable states in
-    every cell (CSV columns: the two parameters and stable_set).
+    every cell (CSV columns: the two parameters and stable_set).  -p NAME=VALUE
+    sets another parameter, as in every command.
     """
     from ..executors import scheduler_executor
     from ..studies.sweeps import parse_axis, sweep
@@ -53,9 +54,13 @@ def command(scenario, axes, mechanisms, strength, out, dynamics, params, schedul
     parsed = [parse_axis(a) for a in axes]
     values.check_grid_size(parsed)
     subject = load(scenario)
+    overrides = parse_params(subject, params, studied="--sweep")   # first: `-p c_D=0:5:11` says to use --sweep
+    if not axes:
+        raise ScenarioError("a sweep needs a swept parameter", argument="--sweep",
+                            expected="--sweep NAME=LO:HI:N (twice for a regime map)")
     with ProgressBar("analysing each grid point", enabled=not as_json) as progress, \
             scheduler_executor(scheduler) as executor:
-        result = sweep(subject, parsed, list(mechanisms), strength=strength, params=parse_params(subject, params),
+        result = sweep(subject, parsed, list(mechanisms), strength=strength, params=overrides,
                        progress=progress, dynamics=dynamics, executor=executor)
     emit_result(result, out, as_json,
-                None if out is None or out.lower().endswith(".json") else lambda r: r.csv())
+                None if out is None or out.lower().endswith(".json") else lambda r: r.csv(), fit=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from ..dynamics import chosen_dynamics
-from ..errors import ScenarioError
+from ..errors import ScenarioError, install_hint
 from ..scenario import as_scenario
 from .compute import SliderData, slider_data, starts_of
 from .geometry import geometry
@@ -29,7 +29,7 @@ from .words import words as page_words
 
 __all__ = ["explore", "ExploreResult", "SliderData", "SliderSpec", "INSTALL", "MAX_BYTES"]
 
-INSTALL = 'pip install "evogame[explore]"'
+INSTALL = install_hint("explore")
 #: the page's size limit (bytes); a page over it is refused with what to cut
 MAX_BYTES = 10_000_000
 

@@ -44,16 +44,19 @@ def eigenvalues_text(eigenvalues, digits: int, zero: float = 0.0) -> str:
     return ", ".join(complex_number(e.real, e.imag, digits, zero=zero) for e in eigenvalues)
 
 
-def state_variables(game: Game) -> tuple:
-    """What each state variable is: ``x = share of superior playing strict, …``.
+def state_variables(game: Game, lang: str = "en") -> tuple:
+    """What each state variable is: ``x = share of superior playing strict, …`` (in ``zh`` with the
+    scenario's Chinese labels: ``x = 上级政府选择严格监管的比例``).
 
     LaTeX has always written the shorter ``x: superior playing strict; …``.
     """
-    others = (MARKDOWN, PLAIN)
-    pieces = [inline(Math(sympy.latex(v), str(v)), Only(others, " = share of "), Only((LATEX,), ": "),
-                     pop.name, " playing ", pop.strategies[i])
+    from .vocabulary import WORDS, population_name, strategy_name
+
+    others, words, zh = (MARKDOWN, PLAIN), WORDS[lang], lang == "zh"
+    pieces = [inline(Math(sympy.latex(v), str(v)), Only(others, words["share_of"]), Only((LATEX,), "：" if zh else ": "),
+                     population_name(pop, lang), words["playing"], strategy_name(pop, i, lang), words["share_end"])
               for pop, sl in zip(game.populations, game.slices()) for i, v in enumerate(game.variables[sl])]
-    return join(pieces, Only(others, ", "), Only((LATEX,), "; "))
+    return join(pieces, Only(others, "，" if zh else ", "), Only((LATEX,), "；" if zh else "; "))
 
 
 def classification_rule(rest_points: Sequence, rtol: float) -> tuple:

@@ -26,7 +26,8 @@ from .document import (LATEX, MARKDOWN, PLAIN, Break, BulletList, Code, Column, 
                        Figure, Formula, Formulas, Heading, Math, Notation, Only, Paragraph, Table, inline)
 from .latex import escape as latex_escape
 from .phrases import classification_rule, coordinates_header, coordinates_text, eigenvalues_text, state_variables
-from .vocabulary import WORDS, capitalised, classification_name
+from .vocabulary import (WORDS, capitalised, classification_name, point_label, population_name, profile_support,
+                         strategy_name, threshold_meaning_zh)
 
 __all__ = ["report_document", "payoff_blocks"]
 
@@ -50,15 +51,15 @@ def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], t
     from .noise import stochastic_stability_blocks
 
     words = WORDS[lang]
-    blocks = [*_front_matter(scenario, game, mechanisms, words),
+    blocks = [*_front_matter(scenario, game, mechanisms, words, lang),
               Heading(inline(words["parameters"])), _parameter_table(game, analysis.values, words),
-              Heading(inline(words["payoffs"])), *payoff_blocks(game),
+              Heading(inline(words["payoffs"])), *payoff_blocks(game, lang),
               Heading(inline(_equations_heading(words, analysis.dynamics))),
               *(Display(eq) for eq in derive(game, analysis.dynamics).latex()),
               Heading(inline(words["restpoints"])), *_rest_point_blocks(game, analysis, words, lang),
               *_symbolic_blocks(game, analysis.symbolic_rest_points or (), words),
               *(stochastic_stability_blocks(stochastic) if stochastic is not None else ()),
-              *_threshold_blocks(scenario, thresholds, words), *extra,
+              *_threshold_blocks(scenario, thresholds, words, lang), *extra,
               *_figure_blocks(figures, skipped, words)]
     if analysis.notes:
         blocks += [Heading(inline(words["notes"])), BulletList(tuple(inline(n) for n in analysis.notes))]
@@ -70,12 +71,12 @@ def _equations_heading(words, dynamics: str) -> str:
     return words["equations"] if dynamics == "replicator" else f"{words['equations_of']} {dynamics}"
 
 
-def _front_matter(scenario, game: Game, mechanisms, words) -> list:
+def _front_matter(scenario, game: Game, mechanisms, words, lang: str = "en") -> list:
     items = [inline(f"{words['scenario']}: ", Code(str(scenario.file or scenario.game.name))),
              inline(f"{words['mechanisms']}: " + (", ".join(mechanisms) if mechanisms else words["baseline"]))]
     if scenario.target_key:
         items.append(inline(f"{capitalised(words['target'])}: ", Code(scenario.target_key)))
-    items.append(inline(f"{words['state_vars']}: ", *state_variables(game)))
+    items.append(inline(f"{words['state_vars']}: ", *state_variables(game, lang)))
     blocks = [BulletList(tuple(items))]
     if scenario.game.description:
         blocks.append(Paragraph(inline(scenario.game.description)))
@@ -91,36 +92,41 @@ def _parameter_table(game: Game, values, words) -> Table:
     return Table(columns, header, rows)
 
 
-def payoff_blocks(game: Game) -> list:
+def payoff_blocks(game: Game, lang: str = "en") -> list:
     """The payoffs: the bimatrix of two populations, one row per profile for
-    more, the matrix of a symmetric game, or the expected payoffs."""
+    more, the matrix of a symmetric game, or the expected payoffs; populations
+    and strategies named in ``lang`` (the scenario's Chinese labels in ``zh``)."""
     def fit_table(names, header, rows):
         columns = (Column("l"),) * names + (Column("c"),) * (len(header) - names)
         return Table(columns, tuple(header), tuple(tuple(r) for r in rows), layout="fit")
 
-    pops = game.populations
+    def strategies(pop):
+        return [strategy_name(pop, i, lang) for i in range(pop.n)]
+
+    pops, words = game.populations, WORDS[lang]
+    names = [population_name(p, lang) for p in pops]
     if game.payoff_table is not None and len(pops) == 2:
-        header = [inline(f"{pops[0].name} \\ {pops[1].name}")] + [inline(s) for s in pops[1].strategies]
+        header = [inline(f"{names[0]} \\ {names[1]}")] + [inline(s) for s in strategies(pops[1])]
         rows = [[inline(s0)] + [inline(Math(",\\; ".join(sympy.latex(u) for u in game.payoff_table[(i, j)])))
                                 for j in range(pops[1].n)]
-                for i, s0 in enumerate(pops[0].strategies)]
-        note = f"Each cell: payoff of {pops[0].name}, payoff of {pops[1].name}."
-        return [fit_table(1, header, rows), Paragraph(inline(note))]
+                for i, s0 in enumerate(strategies(pops[0]))]
+        return [fit_table(1, header, rows), Paragraph(inline(words["each_cell"].format(*names)))]
     if game.payoff_table is not None:
-        header = ([inline(p.name) for p in pops]
-                  + [inline(Math(f"u_{{\\text{{{latex_escape(p.name)}}}}}")) for p in pops])
-        rows = [[inline(p.strategies[i]) for p, i in zip(pops, idx)]
+        header = ([inline(name) for name in names]
+                  + [inline(Math(f"u_{{\\text{{{latex_escape(name)}}}}}")) for name in names])
+        rows = [[inline(strategy_name(p, i, lang)) for p, i in zip(pops, idx)]
                 + [inline(Math(sympy.latex(u))) for u in payoffs]
                 for idx, payoffs in sorted(game.payoff_table.items())]
         return [fit_table(len(pops), header, rows)]
     if game.matrix is not None:
         pop = pops[0]
-        header = [inline(f"{pop.name} (row vs column)")] + [inline(s) for s in pop.strategies]
+        header = [inline(words["row_vs_column"].format(names[0]))] + [inline(s) for s in strategies(pop)]
         rows = [[inline(s)] + [inline(Math(sympy.latex(a))) for a in row]
-                for s, row in zip(pop.strategies, game.matrix)]
+                for s, row in zip(strategies(pop), game.matrix)]
         return [fit_table(1, header, rows)]
-    return [Equations(tuple((Math(f"f_{{\\text{{{latex_escape(f'{pop.name}.{s}')}}}}}"), Math(sympy.latex(f)))
-                            for pop, fp in zip(pops, game.fitness) for s, f in zip(pop.strategies, fp)))]
+    return [Equations(tuple((Math(f"f_{{\\text{{{latex_escape(f'{name}.{s}')}}}}}"), Math(sympy.latex(f)))
+                            for pop, name, fp in zip(pops, names, game.fitness)
+                            for s, f in zip(strategies(pop), fp)))]
 
 
 def _rest_point_blocks(game: Game, analysis, words, lang) -> list:
@@ -139,7 +145,7 @@ def _rest_point_blocks(game: Game, analysis, words, lang) -> list:
             if not point.is_pure:   # LaTeX has no exact column: the exact state goes under the shares
                 state += (Only((LATEX,), Break(), *exact),)
         eigenvalues = eigenvalues_text(point.eigenvalues, _DIGITS)
-        rows.append((inline(point.name), inline(point.label), state, exact,
+        rows.append((inline(point.name), inline(point_label(game, point.support, lang)), state, exact,
                      inline(Notation(eigenvalues.replace("i", r"\,\mathrm{i}"), eigenvalues)),
                      inline(classification_name(point.classification, lang))))
     blocks = [Table(columns, header, tuple(rows), small=True),
@@ -178,30 +184,42 @@ def _symbolic_blocks(game: Game, symbolic_points, words) -> list:
     return blocks
 
 
-def _threshold_blocks(scenario, thresholds, words) -> list:
+def _threshold_blocks(scenario, thresholds, words, lang: str = "en") -> list:
     if not thresholds:
         return []
-    intro = inline(f"{capitalised(words['target'])}: ", Code(scenario.target_key), "; strength ", _STRENGTH,
-                   ": 0 = baseline, 1 = as described.")
+    game = scenario.game
+    target = [Code(scenario.target_key)]
+    if lang == "zh" and profile_support(game, scenario.target_key) is not None:
+        target = [point_label(game, profile_support(game, scenario.target_key), lang), " (", *target, ")"]
+    intro = inline(f"{capitalised(words['target'])}: ", *target, words["strength_note"], _STRENGTH,
+                   words["strength_scale"])
     header = (inline(words["mechanism"]), inline(words["threshold"], " (", _STRENGTH, ")"),
               inline(words["closed"]), inline(words["meaning"]))
     columns = tuple(Column(width=w) for w in (0.15, 0.13, 0.27, 0.36))
-    names = {n: p.symbol for n, p in scenario.game.parameters.items()}
+    names = {n: p.symbol for n, p in game.parameters.items()}
     names[STRENGTH] = strength_symbol()
-    rows = tuple((inline(" + ".join(t["mechanisms"])), *_threshold_cells(t, names)) for t in thresholds)
+    mechanisms = scenario.mechanisms
+
+    def mechanism(name):
+        return mechanisms[name].label(lang) if lang == "zh" and name in mechanisms else name
+
+    rows = tuple((inline(" + ".join(mechanism(m) for m in t["mechanisms"])),
+                  *_threshold_cells(t, names, lang, scenario)) for t in thresholds)
     return [Heading(inline(words["thresholds"]), tight=True), Paragraph(intro),
             Table(columns, header, rows, small=True)]
 
 
-def _threshold_cells(t: dict, names) -> tuple:
-    """The threshold (with its exact value), its closed form and its meaning."""
+def _threshold_cells(t: dict, names, lang: str = "en", scenario=None) -> tuple:
+    """The threshold (with its exact value), its closed form and its meaning (in ``zh`` said again from the
+    result's fields, with the scenario's Chinese names)."""
     if "error" in t:
         return inline("—"), inline("—"), inline(t["error"])
-    value = "none" if t.get("threshold") is None else number(t["threshold"], _DIGITS)
+    value = WORDS[lang]["none"] if t.get("threshold") is None else number(t["threshold"], _DIGITS)
     if t.get("exact") and t.get("threshold") is not None:
         value += f" (= {t['exact']})"
     expression = inline(_equation(t["expression"], names)) if t.get("expression") else inline("—")
-    return inline(value), expression, inline(t.get("meaning", ""))
+    meaning = t.get("meaning", "") if lang != "zh" or scenario is None else threshold_meaning_zh(t, scenario)
+    return inline(value), expression, inline(meaning)
 
 
 def _equation(text: str, names):

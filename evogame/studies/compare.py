@@ -9,11 +9,12 @@ import numpy as np
 from ..analysis import analyze
 from ..dynamics import chosen_dynamics, structural_parameters
 from ..errors import ScenarioError
-from ..formatting import aligned
+from ..formatting import number
 from ..game import Game
 from ..faces import face_label
 from ..scenario import Scenario, as_scenario
 from ..stability import RTOL
+from ..render.vocabulary import point_label
 from .mechanisms import apply
 
 __all__ = ["CompareResult", "compare"]
@@ -27,8 +28,10 @@ class CompareResult:
     ----------
     mechanisms : ``(name, strength)`` pairs applied.
     rows : one per rest point of either game: ``face``, ``baseline`` and
-        ``with`` (each a dict ``label, state, eigenvalues, classification``
-        or None when the point does not exist there) and ``change`` (
+        ``with`` (each a dict ``name`` (E-number), ``label``, ``short_label``
+        (``mixed`` for a mixing population), ``coordinates`` (the declared
+        state variables), ``state`` (the full shares), ``eigenvalues``,
+        ``classification``, or None when the point does not exist there) and ``change`` (
         ``"unchanged"``, ``"<old> -> <new>"``, ``"appears"``, ``"disappears"``).
     baseline_stable, with_stable : labels of the asymptotically stable points.
     """
@@ -57,26 +60,21 @@ class CompareResult:
         }
 
     def table(self) -> str:
-        """Side-by-side text table."""
-        def fmt_state(side):
-            if side is None:
-                return "-"
-            return "; ".join("(" + ", ".join(f"{v:.4g}" for v in vec) + ")" for vec in side["state"])
+        """Side-by-side text table, at most 100 columns wide: each point by its E-number (baseline's, then the
+        one with the mechanism where it differs) and short label, its coordinates once where they agree."""
+        from ..render.plain import fit_table, fit_text
+        from ..render.phrases import coordinates_header
 
         what = " + ".join(f"{n} (s={s:g})" for n, s in self.mechanisms)
-        head = ("rest point", "baseline state", "baseline", "with state", "with mechanism", "change")
-        rows = [head]
-        for r in self.rows:
-            b, w = r["baseline"], r["with"]
-            rows.append(((b or w)["label"], fmt_state(b), b["classification"] if b else "-",
-                         fmt_state(w), w["classification"] if w else "-", r["change"]))
-        lines = [f"baseline vs with {what}", *aligned(rows)]
+        game = self.baseline.game if self.baseline is not None else None
+        head = ("point", "rest point", coordinates_header(game) if game else "state", "baseline", "with mechanism")
+        rows = [list(head)] + [list(_compare_row(r)) for r in self.rows]
+        lines = [f"baseline vs with {what}", *fit_table(rows)]
         lines.append("stable at baseline: " + (", ".join(self.baseline_stable) or "none"))
         lines.append(f"stable with {what}: " + (", ".join(self.with_stable) or "none"))
         ch = self.changed
-        lines.append("changed: " + ("; ".join(f"{(r['baseline'] or r['with'])['label']} {r['change']}" for r in ch)
-                                    if ch else "nothing"))
-        return "\n".join(lines)
+        lines.append("changed: " + ("; ".join(f"{_point_name(r)} {r['change']}" for r in ch) if ch else "nothing"))
+        return fit_text("\n".join(lines))
 
     def _repr_html_(self) -> str:
         from ..notebook import compare_html
@@ -111,7 +109,8 @@ def compare(subject: Scenario | Game, items: Sequence, strength=1, *, params: Ma
     new = analyze(applied, params, rtol=rtol, budget=budget, dynamics=dynamics)
 
     def side(p):
-        return {"label": p.label, "state": p.shares,
+        return {"name": p.name, "label": p.label, "short_label": point_label(game, p.support),
+                "coordinates": [float(v) for v in p.state], "state": p.shares,
                 "eigenvalues": [[float(e.real), float(e.imag)] for e in p.eigenvalues],
                 "classification": p.classification}
 
@@ -147,3 +146,24 @@ def compare(subject: Scenario | Game, items: Sequence, strength=1, *, params: Ma
     mechs = applied.origin.strengths()
     return CompareResult(game.name, mechs, rows, [p.label for p in base.stable], [p.label for p in new.stable],
                          base, new)
+
+
+def _point_name(row: dict) -> str:
+    """``E3``, or ``E3/E4`` when the point is E3 at baseline and E4 with the mechanism."""
+    names = [side["name"] for side in (row["baseline"], row["with"]) if side is not None]
+    return "/".join(dict.fromkeys(names))
+
+
+def _compare_row(row: dict) -> tuple:
+    """point, short label, coordinates (``a -> b`` where the mechanism moves the point), both classes."""
+    b, w = row["baseline"], row["with"]
+    states = [" -" if side is None else _coordinates(side["coordinates"]) for side in (b, w)]
+    where = states[0] if states[0] == states[1] or w is None else states[1] if b is None else " -> ".join(states)
+    return (_point_name(row), (b or w)["short_label"], where.strip(), b["classification"] if b else "-",
+            w["classification"] if w else "-")
+
+
+def _coordinates(values) -> str:
+    text = [number(v, 4) for v in values]
+    return text[0] if len(text) == 1 else "(" + ", ".join(text) + ")"
+

@@ -49,7 +49,7 @@ import numpy as np
 
 from .. import stability as st
 from ..dynamics import chosen_dynamics
-from ..errors import AnalysisError, EvogameError, ScenarioError, did_you_mean
+from ..errors import AnalysisError, EvogameError, ScenarioError, did_you_mean, install_hint
 from ..parametric import ABSENT, display_labels, parametric_rest_points
 from ..faces import face_label
 from ..scenario import STRENGTH, Scenario, as_scenario
@@ -62,7 +62,7 @@ from .uncertainty_results import UncertaintyResult, summary
 
 __all__ = ["uncertainty", "UncertaintyResult", "MissingExtra", "INSTALL_HINT", "sobol_base", "STABLE"]
 
-INSTALL_HINT = 'pip install "evogame[uncertainty]"'
+INSTALL_HINT = install_hint("uncertainty")
 MIN_SOBOL_BASE = 64
 #: default largest base: SALib's bootstrap costs O(M x 100 resamples x D^2) (13 s at M = 65536, D = 3)
 MAX_SOBOL_BASE = 16_384

@@ -28,9 +28,9 @@ COMMANDS = {
     "analyze": (["SCENARIO", "--no-cache"], "-p"),
     "simulate": (["SCENARIO", "--points", "5"], "-p"),
     "validate": (["SCENARIO"], None),
-    "threshold": (["SCENARIO", "-m", "platform"], "--set"),
+    "threshold": (["SCENARIO", "-m", "platform"], "-p"),
     "compare": (["SCENARIO", "-m", "platform"], "-p"),
-    "sweep": (["SCENARIO", "--param", "c_D=0:5:5"], "--set"),
+    "sweep": (["SCENARIO", "--sweep", "c_D=0:5:5"], "-p"),
     "basins": (["SCENARIO", "-n", "16"], "-p"),
     "presets": (["SCENARIO", "-n", "16"], "-p"),
     "report": (["SCENARIO", "--out", "OUTDIR", "--kinds", "paths"], "-p"),
@@ -91,7 +91,7 @@ def test_broken_scenario_file(command, tmp_path):
 
 @pytest.mark.parametrize("command, args", [
     ("simulate", [VERTICAL, "--points", "5", "--out", "PARENT/x.csv"]),
-    ("sweep", [VERTICAL, "--param", "c_D=0:5:5", "--out", "PARENT/x.csv"]),
+    ("sweep", [VERTICAL, "--sweep", "c_D=0:5:5", "--out", "PARENT/x.csv"]),
     ("report", [HAWK, "--kinds", "paths", "--out", "PARENT/report"]),
     ("figure", ["paths", HAWK, "--out", "PARENT/f.svg"]),
 ])
@@ -137,23 +137,23 @@ def test_bad_parameter_override(command, override, fragment, tmp_path):
 
 
 def test_threshold_param_must_be_a_parameter():
-    assert_user_error(invoke(["threshold", VERTICAL, "--param", "c_d"]), "unknown parameter 'c_d'")
+    assert_user_error(invoke(["threshold", VERTICAL, "--vary", "c_d"]), "unknown parameter 'c_d'")
 
 
 # -- empty or meaningless ranges ------------------------------------------------------------------
 
 @pytest.mark.parametrize("args, fragment", [
-    (["sweep", VERTICAL, "--param", "c_D=0:5:0"], "0 points"),
-    (["sweep", VERTICAL, "--param", "c_D=0:5:1"], "1 points"),
-    (["sweep", VERTICAL, "--param", "c_D=1:1:5"], "empty"),
-    (["sweep", VERTICAL, "--param", "c_D=5:1:5"], "empty"),
-    (["sweep", VERTICAL, "--param", "c_D=0:inf:5"], "not finite"),
-    (["sweep", VERTICAL, "--param", "c_D=0:5"], "LO:HI:N"),
-    (["sweep", VERTICAL, "--param", "c_D=0:5:2.5"], "LO:HI:N"),
-    (["sweep", VERTICAL, "--param", "c_D=0:5:1000", "--param", "d=0:1:1000"], "too large"),
-    (["threshold", VERTICAL, "--param", "c_D", "--range", "1:1"], "empty"),
-    (["threshold", VERTICAL, "--param", "c_D", "--range", "2:1"], "empty"),
-    (["threshold", VERTICAL, "--param", "c_D", "--range", "a:b"], "LO:HI"),
+    (["sweep", VERTICAL, "--sweep", "c_D=0:5:0"], "0 points"),
+    (["sweep", VERTICAL, "--sweep", "c_D=0:5:1"], "1 points"),
+    (["sweep", VERTICAL, "--sweep", "c_D=1:1:5"], "empty"),
+    (["sweep", VERTICAL, "--sweep", "c_D=5:1:5"], "empty"),
+    (["sweep", VERTICAL, "--sweep", "c_D=0:inf:5"], "not finite"),
+    (["sweep", VERTICAL, "--sweep", "c_D=0:5"], "LO:HI:N"),
+    (["sweep", VERTICAL, "--sweep", "c_D=0:5:2.5"], "LO:HI:N"),
+    (["sweep", VERTICAL, "--sweep", "c_D=0:5:1000", "--sweep", "d=0:1:1000"], "too large"),
+    (["threshold", VERTICAL, "--vary", "c_D", "--range", "1:1"], "empty"),
+    (["threshold", VERTICAL, "--vary", "c_D", "--range", "2:1"], "empty"),
+    (["threshold", VERTICAL, "--vary", "c_D", "--range", "a:b"], "LO:HI"),
     (["basins", HAWK, "--group-sizes", "5:2"], "increasing"),
     (["figure", "bifurcation", VERTICAL, "--sweep", "c_D=0:5:1"], "--sweep"),
     (["figure", "regime", VERTICAL, "--sweep", "c_D=0:5:1000", "--sweep", "d=0:1:1000"], "too large"),

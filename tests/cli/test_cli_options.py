@@ -31,10 +31,12 @@ STRUCTURES = str(SCENARIOS / "platform_structures.toml")
 
 #: commands that write files and print no result on stdout
 NO_RESULT = {"figure"}
-#: where --param means the studied parameter, overrides are --set
+#: where -p once named the studied parameter and --set the overrides (--set stays, hidden and deprecated)
 SET_COMMANDS = {"threshold", "sweep", "explore"}
+#: the option of the parameter a command studies
+STUDIED = {"threshold": "--vary", "sweep": "--sweep", "explore": "--sweep", "figure": "--sweep", "finite": "--sweep"}
 #: commands whose output has labels to translate
-LANG_COMMANDS = {"report", "figure", "explore"}
+LANG_COMMANDS = {"report", "figure", "explore", "analyze", "threshold"}
 
 
 @pytest.fixture(autouse=True)
@@ -58,8 +60,14 @@ def test_every_command_that_prints_a_result_takes_json(name):
 @pytest.mark.parametrize("name", sorted(set(COMMANDS) - {"validate"}))
 def test_param_mechanism_and_lang_mean_the_same_everywhere(name):
     options = options_of(name)
-    overrides = options["--set" if name in SET_COMMANDS else "-p"]
+    overrides = options["-p"]
+    assert overrides is options["--param"] and overrides.name == "params"
     assert overrides.multiple and overrides.metavar == "NAME=VALUE"
+    assert ("--set" in options) == (name in SET_COMMANDS)
+    if "--set" in options:
+        assert options["--set"].hidden and options["--set"].metavar == "NAME=VALUE"
+    if name in STUDIED:
+        assert options[STUDIED[name]] is not overrides and len(options[STUDIED[name]].opts) == 1   # no short form
     assert options["-m"] is options["--mechanism"] and options["-m"].multiple
     assert options["-m"].name == "mechanisms"
     if "--strength" in options:
@@ -132,15 +140,15 @@ def test_every_mapped_option_is_spelt_as_an_option():
     assert set(COMMAND_OPTION_NAMES) <= set(COMMANDS)
 
 
-@pytest.mark.parametrize("command, option", [("figure", "--sweep"), ("sweep", "--param"), ("threshold", "--param"),
-                                             ("analyze", "--param")])
+@pytest.mark.parametrize("command, option", [("figure", "--sweep"), ("sweep", "--sweep"), ("threshold", "--vary"),
+                                             ("explore", "--sweep"), ("analyze", "--param")])
 def test_the_argument_param_is_shown_as_each_commands_option(command, option):
     error = ScenarioError("unknown parameter 'zz'", file="v.toml", argument="param")
     assert error_message(error, command) == f"v.toml, option {option}: unknown parameter 'zz'"
 
 
-@pytest.mark.parametrize("command, option", [("analyze", "--param"), ("figure", "--param"), ("sweep", "--set"),
-                                             ("threshold", "--set")])
+@pytest.mark.parametrize("command, option", [("analyze", "--param"), ("figure", "--param"), ("sweep", "--param"),
+                                             ("threshold", "--param"), ("explore", "--param")])
 def test_parameter_overrides_are_shown_as_each_commands_option(command, option):
     assert option_name("params", command) == option
 
@@ -154,11 +162,11 @@ def test_arguments_and_keys_that_are_no_option_stay_as_they_are():
 
 
 @pytest.mark.parametrize("args, option", [
-    (["sweep", VERTICAL, "-p", "zz=0:1:5"], "option --param"),
+    (["sweep", VERTICAL, "--sweep", "zz=0:1:5"], "option --sweep"),
     (["figure", "bifurcation", VERTICAL, "--sweep", "zz=0:1:11"], "option --sweep"),
-    (["threshold", VERTICAL, "--param", "zz"], "option --param"),
-    (["threshold", VERTICAL, "-m", "platform", "--set", "zz=1"], "option --set"),
-    (["sweep", VERTICAL, "-p", "c_D=0:1:5", "--set", "zz=1"], "option --set"),
+    (["threshold", VERTICAL, "--vary", "zz"], "option --vary"),
+    (["threshold", VERTICAL, "-m", "platform", "-p", "zz=1"], "option --param"),
+    (["sweep", VERTICAL, "--sweep", "c_D=0:1:5", "-p", "zz=1"], "option --param"),
     (["analyze", VERTICAL, "-p", "zz=1"], "option --param"),
 ])
 def test_a_library_error_names_the_option_of_the_command_run(args, option, tmp_path, monkeypatch):
@@ -174,7 +182,7 @@ def test_a_library_error_raised_with_argument_param_shows_the_commands_option(mo
 
     monkeypatch.setattr(evogame.cli.values.scenarios, "load_scenario", refuse)
     assert_user_error(invoke(["figure", "bifurcation", VERTICAL, "--sweep", "c_D=0:1:5"]), "option --sweep: refused")
-    assert_user_error(invoke(["sweep", VERTICAL, "-p", "c_D=0:1:5"]), "option --param: refused")
+    assert_user_error(invoke(["sweep", VERTICAL, "--sweep", "c_D=0:1:5"]), "option --sweep: refused")
 
 
 # -- click's own usage errors -----------------------------------------------------------------------

@@ -135,8 +135,8 @@ def test_a_click_on_a_start_draws_its_path(browser, tmp_path):
 @needs_browser
 @pytest.mark.parametrize("file, args, geometry", [
     ("dual_leadership.toml", ["-m", "escalation", "--steps", "3"], "cube"),
-    ("hawk_dove.toml", ["-p", "C=1:5:3"], "line"),
-    ("rps.toml", ["-p", "w=0.5:3:3"], "simplex")])
+    ("hawk_dove.toml", ["--sweep", "C=1:5:3"], "line"),
+    ("rps.toml", ["--sweep", "w=0.5:3:3"], "simplex")])
 def test_each_geometry_opens_and_draws(browser, tmp_path, file, args, geometry):
     from selenium.webdriver.common.by import By
 

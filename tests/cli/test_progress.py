@@ -105,7 +105,7 @@ def test_steps_print_one_line_each(capsys):
 # -- the commands -------------------------------------------------------------------
 
 def test_sweep_shows_a_bar_on_a_terminal_and_nothing_with_json(terminal):
-    args = ["sweep", VERTICAL, "--param", "c_D=0:5:4", "--dynamics", "logit:eta=0.5"]   # per point
+    args = ["sweep", VERTICAL, "--sweep", "c_D=0:5:4", "--dynamics", "logit:eta=0.5"]   # per point
     shown = invoke(args)
     assert shown.exit_code == 0, shown.output
     assert counts(shown.stderr, "analysing each grid point") == ["1/4", "2/4", "3/4", "4/4"]

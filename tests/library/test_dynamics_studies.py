@@ -172,7 +172,7 @@ def test_with_dynamics_refuses_an_unknown_name(vertical):
 
 def test_cli_sweep_threshold_and_report_take_dynamics(tmp_path):
     vertical = SCENARIOS / "vertical.toml"
-    out = invoke(["sweep", vertical, "-p", "c_D=0:2:21", "--dynamics", "smith", "--json"])
+    out = invoke(["sweep", vertical, "--sweep", "c_D=0:2:21", "--dynamics", "smith", "--json"])
     assert out.exit_code == 0, out.output
     assert '"dynamics": "smith"' in out.stdout
     out = invoke(["threshold", vertical, "-m", "platform", "--dynamics", "smith"])

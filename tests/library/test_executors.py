@@ -242,7 +242,7 @@ def test_missing_dask_names_the_extra(monkeypatch):
         with scheduler_executor("local:2"):
             pass
     assert INSTALL_HINT in str(info.value)
-    res = invoke(["sweep", VERTICAL, "--param", "c_D=0:5:5", "--scheduler", "tcp://127.0.0.1:8786"])
+    res = invoke(["sweep", VERTICAL, "--sweep", "c_D=0:5:5", "--scheduler", "tcp://127.0.0.1:8786"])
     assert_user_error(res, "--scheduler", 'pip install "evogame[distributed]"')
 
 
@@ -261,7 +261,7 @@ def _here_and_there(args, scheduler):
 
 
 def test_cli_scheduler_processes_gives_the_in_process_json():
-    args = ["sweep", VERTICAL, "--param", "c_D=0:5:7", "--param", "d=0:1:4", "--json"]
+    args = ["sweep", VERTICAL, "--sweep", "c_D=0:5:7", "--sweep", "d=0:1:4", "--json"]
     here, there = _here_and_there(args, "processes:2")
     assert json.loads(here.stdout) == json.loads(there.stdout)
 
@@ -278,7 +278,7 @@ def test_cli_uncertainty_scheduler_processes_gives_the_in_process_json():
 
 def test_cli_scheduler_address_of_a_dask_cluster(dask_client):
     address = dask_client.scheduler.address
-    for args in (["sweep", VERTICAL, "--param", "c_D=0:5:21", "--json"],
+    for args in (["sweep", VERTICAL, "--sweep", "c_D=0:5:21", "--json"],
                  ["basins", COORDINATION, "--samples", str(BLOCK + 100), "--seed", "3", "--json"]):
         here, there = _here_and_there(args, address)
         assert json.loads(here.stdout) == json.loads(there.stdout)

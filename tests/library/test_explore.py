@@ -252,8 +252,8 @@ def test_presets_dropdown_recomputes_every_slider(tmp_path):
 
 def test_cli_chooses_the_sliders(tmp_path):
     out = tmp_path / "page.html"
-    r = invoke(["explore", SCENARIOS / "vertical.toml", "-m", "platform", "--steps", "5", "-p", "c_D=0:6:4",
-                "-p", "L", "--out", out, "--json"])
+    r = invoke(["explore", SCENARIOS / "vertical.toml", "-m", "platform", "--steps", "5", "--sweep", "c_D=0:6:4",
+                "--sweep", "L", "--out", out, "--json"])
     assert r.exit_code == 0, r.output
     report = json.loads(r.stdout)
     assert report["size"] == out.stat().st_size > 0

@@ -29,6 +29,7 @@ from evogame.render.markdown import markdown
 from evogame.formatting import aligned
 from evogame.render.plain import plain_text
 from evogame.render.report_document import report_document
+from evogame.render.vocabulary import point_label
 from evogame.scenario import as_scenario
 from evogame.text import analysis_document, analysis_text
 
@@ -327,7 +328,8 @@ def bimatrix_games(draw):
 def test_every_rest_point_is_a_row_in_every_back_end(game):
     analysis = analyze(game)
     doc = report_document(as_scenario(game), game, analysis, (), [], [], [], "en")
-    labels = [p.label for p in analysis.rest_points]
+    # a mixed point's label in a table is short ("(mixed, mixed)"): its shares are the coordinates beside it
+    labels = [point_label(game, p.support) for p in analysis.rest_points]
     md = markdown(doc)
     tex = latex(doc)
     text = plain_text(doc)
@@ -357,7 +359,11 @@ def test_classification_rule_states_the_tolerance_in_every_back_end():
     md, tex, text = markdown(doc), latex(doc), plain_text(doc)
     rule_md = next(ln for ln in md.splitlines() if ln.startswith("Classification:"))
     rule_tex = next(ln for ln in tex.splitlines() if ln.startswith("Classification:"))
-    rule_text = next(ln for ln in text.splitlines() if ln.startswith("Classification:"))
+    lines = text.splitlines()
+    start = next(k for k, ln in enumerate(lines) if ln.startswith("Classification:"))
+    # plain text wraps at 100 columns, its continuation lines indented: the paragraph is those lines joined
+    rule_text = " ".join([lines[start]] + [ln.strip() for ln in itertools.takewhile(
+        lambda ln: ln.startswith("    "), lines[start + 1:])])
     assert commonmark_unescape(rule_md) == rule_text
     assert "60-digit eigenvalues, |Re| <= 1e-30 x max(1, max|J_ij|)" in rule_text
     assert r"60-digit eigenvalues, $|\mathrm{Re}\,\lambda|$ $\le$ 1e-30 x max(1, $\max|J_{ij}|$)" in rule_tex

@@ -169,11 +169,11 @@ def run(*args):
 
 
 def test_cli_sweep_json_is_to_dict(scenario):
-    res = run(VERTICAL, "--param", "c_D=0:5:21", "--json")
+    res = run(VERTICAL, "--sweep", "c_D=0:5:21", "--json")
     assert res.exit_code == 0, res.output
     expected = jsonable(sweep1d(scenario, "c_D", np.linspace(0, 5, 21)).to_dict())
     assert json.loads(res.output) == expected
-    res = run(VERTICAL, "-p", "c_D=0:5:5", "-p", "d=0:1:4", "--json")
+    res = run(VERTICAL, "--sweep", "c_D=0:5:5", "--sweep", "d=0:1:4", "--json")
     out = json.loads(res.output)
     assert out == jsonable(regime_map(scenario, "c_D", np.linspace(0, 5, 5), "d", np.linspace(0, 1, 4)).to_dict())
     # the nesting names its axes: outer d (4 values), inner c_D (5 values)
@@ -185,23 +185,23 @@ def test_cli_sweep_json_is_to_dict(scenario):
 
 
 def test_cli_sweep_text_and_files(tmp_path):
-    res = run(VERTICAL, "-p", "strength=0:1:11", "-m", "platform")
+    res = run(VERTICAL, "--sweep", "strength=0:1:11", "-m", "platform")
     assert res.exit_code == 0 and "strength = 0.875: (loose, active) saddle -> asymptotically stable" in res.output
     out = tmp_path / "map.csv"
-    res = run(VERTICAL, "-p", "c_D=0:5:10", "-p", "d=0:1:10", "--out", str(out))
+    res = run(VERTICAL, "--sweep", "c_D=0:5:10", "--sweep", "d=0:1:10", "--out", str(out))
     assert res.exit_code == 0 and out.read_text().startswith("c_D,d,stable_set\n")
     out = tmp_path / "sweep.json"
-    res = run(VERTICAL, "-p", "c_D=0:5:10", "--out", str(out))
+    res = run(VERTICAL, "--sweep", "c_D=0:5:10", "--out", str(out))
     assert res.exit_code == 0 and json.loads(out.read_text())["parameter"] == "c_D"
 
 
 @pytest.mark.parametrize("args", [
-    ["-p", "c_D=0:5"],
-    ["-p", "zz=0:1:5"],
-    ["-p", "strength=0:1:5"],
-    ["-p", "c_D=0:1:5", "-p", "d=0:1:5", "-p", "L=0:1:5"],
-    ["-p", "c_D=0:1:5", "-m", "nonesuch"],
-    ["-p", "c_D=0:1:5", "--out", "x.txt"],
+    ["--sweep", "c_D=0:5"],
+    ["--sweep", "zz=0:1:5"],
+    ["--sweep", "strength=0:1:5"],
+    ["--sweep", "c_D=0:1:5", "--sweep", "d=0:1:5", "--sweep", "L=0:1:5"],
+    ["--sweep", "c_D=0:1:5", "-m", "nonesuch"],
+    ["--sweep", "c_D=0:1:5", "--out", "x.txt"],
     [],
 ])
 def test_cli_sweep_bad_input_exits_2(args):

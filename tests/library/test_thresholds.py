@@ -155,7 +155,7 @@ def test_cli_json_is_exactly_to_dict(scenario):
     res = run(VERTICAL, "--mechanism", "platform", "--json")
     assert res.exit_code == 0, res.output
     assert json.loads(res.output) == jsonable(threshold(scenario, ["platform"]).to_dict())
-    res = run(VERTICAL, "--param", "c_D", "--json")
+    res = run(VERTICAL, "--vary", "c_D", "--json")
     out = json.loads(res.output)
     assert out["threshold"] == 0.9 and out["expression"] == "c_D = B*beta + G*m - L*lambda"
 
@@ -173,9 +173,9 @@ def test_cli_text_says_supervision_has_no_threshold():
     ["--mechanism", "platform", "--target", "loose.nowhere"],
     ["--mechanism", "platform", "--range", "1:0"],
     ["--mechanism", "platform", "--range", "a:b"],
-    ["--param", "zz"],
+    ["--vary", "zz"],
     [],
-    ["--param", "c_D", "--set", "c_D"],
+    ["--vary", "c_D", "-p", "c_D"],
 ])
 def test_cli_bad_input_exits_2(args):
     res = run(VERTICAL, *args)
