@@ -1,0 +1,125 @@
+"""Branches from start points: trace both ways, turn steps into points, recognise covered starts."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import stability as st
+from ..faces import face_label
+from ..game import Game
+from .arclength import Curve, Settings, Step, at_parameter, trace
+from .branch import Branch, Point, SpecialPoint
+from .events import HOPF, LABELS, detect
+from .lyapunov import first_lyapunov_coefficient
+from .system import ContinuationSystem, face_of
+
+__all__ = ["Tracer"]
+
+#: a start point within this distance (max norm) of a branch's point at the same parameter is on it
+SAME_POINT = 1e-7
+
+
+class Tracer:
+    """Builds the branches of one continuation (see :func:`~evogame.continuation.continue_rest_points`)."""
+
+    def __init__(self, game: Game, system: ContinuationSystem, interval: tuple, rtol: float, settings: Settings,
+                 invariant: bool):
+        self.game, self.system, self.rtol, self.settings = game, system, rtol, settings
+        self.lo, self.hi = interval
+        self.invariant = invariant
+        self.branches: list[Branch] = []
+        self._curves: dict = {}
+        self.notes: list[str] = []
+
+    def curve(self, support) -> Curve:
+        face = face_of(self.game, support, self.invariant)
+        if face.support not in self._curves:
+            self._curves[face.support] = Curve(self.system, face, self.lo, self.hi - self.lo)
+        return self._curves[face.support]
+
+    def covered(self, support, state, lam: float) -> bool:
+        """Whether the rest point ``state`` at ``lam`` lies on a branch already traced."""
+        curve = self.curve(support)
+        mu = curve.mu(lam)
+        for branch in self.branches:
+            if branch.support != curve.face.support:
+                continue
+            par, states = branch.parameters, branch.states
+            for k in range(len(par) - 1):
+                a, b = par[k], par[k + 1]
+                if not min(a, b) - 1e-12 <= lam <= max(a, b) + 1e-12:
+                    continue
+                w = 0.0 if a == b else (lam - a) / (b - a)
+                guess = np.append(curve.face.coordinates(states[k] + w * (states[k + 1] - states[k])), mu)
+                u = at_parameter(curve, guess, mu, self.settings)
+                near = u if u is not None else guess
+                if np.max(np.abs(curve.state(near) - state), initial=0.0) <= max(SAME_POINT, 1e-3 * (u is None)):
+                    return True
+        return False
+
+    def start(self, support, state, lam: float, origin: str, directions=(1.0, -1.0)) -> Branch | None:
+        """Trace a branch through the rest point ``state`` at ``lam``; None when it is already covered."""
+        if self.covered(support, state, lam):
+            return None
+        curve = self.curve(support)
+        u0 = np.append(curve.face.coordinates(state), curve.mu(lam))
+        u0 = at_parameter(curve, u0, curve.mu(lam), self.settings)
+        if u0 is None:
+            self.notes.append(f"{origin}: Newton on the face did not converge at the start; not continued")
+            return None
+        index = len(self.branches) + 1
+        traced = []
+        for direction in directions:
+            try:
+                steps, why = trace(curve, u0, direction, self.settings,
+                                   lambda a, b: detect(curve, a, b, self.settings, self.rtol))
+            except np.linalg.LinAlgError:
+                self.notes.append(f"{origin}: singular at the start (a bifurcation point); not continued")
+                return None
+            if why == "stopped":
+                why = "boundary (leaves the state space)"
+            traced.append((steps, why))
+        steps, ends = self._joined(traced, lam)
+        for s in steps:
+            if s.kind == HOPF and not self._has_imaginary_pair(curve, s):
+                s.kind = ""      # a neutral saddle (real eigenvalues +-a): not a bifurcation
+        points = [self._point(curve, s) for s in steps]
+        branch = Branch(index, face_label(self.game, curve.face.support), curve.face.support, origin, points, ends)
+        branch.special = [self._special(curve, s, p, index) for s, p in zip(steps, points)
+                          if p.kind in LABELS]
+        self.branches.append(branch)
+        return branch
+
+    def _joined(self, traced, lam):
+        """One list of steps in arc order from one or two traces from the same start."""
+        if len(traced) == 1:
+            steps, why = traced[0]
+            return steps, (f"start at {lam:.10g}", why)
+        (fwd, why_f), (bwd, why_b) = traced
+        start = fwd[0]
+        start.kind = ""
+        return list(reversed(bwd[1:])) + fwd, (why_b, why_f)
+
+    def _has_imaginary_pair(self, curve: Curve, step: Step) -> bool:
+        J = self.system.jacobian(curve.state(step.u), curve.lam(step.u))
+        ev = np.linalg.eigvals(J)
+        tol = st.tolerance(J, self.rtol)
+        return bool(np.any((np.abs(ev.real) <= 1e-6 * max(1.0, np.abs(J).max())) & (ev.imag > tol)))
+
+    def _point(self, curve: Curve, step: Step) -> Point:
+        x, lam = curve.state(step.u), curve.lam(step.u)
+        J = self.system.jacobian(x, lam)
+        ev = st.eigenvalues(J)
+        tol = st.tolerance(J, self.rtol)
+        residual = float(np.max(np.abs(curve.full_residual(step.u)), initial=0.0))
+        return Point(lam, x, ev, st.classify(ev, tol), tol, residual, step.kind)
+
+    def _special(self, curve: Curve, step: Step, point: Point, index: int) -> SpecialPoint:
+        special = SpecialPoint(step.kind, LABELS[step.kind], index, point.parameter, point)
+        if step.kind == HOPF:
+            x, lam = point.state, point.parameter
+            try:
+                special.hopf = first_lyapunov_coefficient(self.system.jacobian(x, lam), self.system.second(x, lam),
+                                                          self.system.third(x, lam))
+            except (ValueError, np.linalg.LinAlgError) as exc:
+                special.note = f"no first Lyapunov coefficient: {exc}"
+        return special
