@@ -236,7 +236,8 @@ class Continuation:
         for s in self.special_points:
             state = "(" + ", ".join(number(v, 4) for v in s.state) + ")"
             rows.append([s.label, str(s.branch), number(s.parameter, 10), s.exact or "",
-                         state[:24], (s.kind + (": " + s.detail() if s.detail() else ""))[:44]])
+                         state[:24], (s.detail() if s.hopf is not None else
+                                      s.kind + (": " + s.detail() if s.detail() else ""))[:44]])
         lines += ["", "Special points", "--------------"]
         lines += aligned(rows) if len(rows) > 1 else ["none"]
         for n in self.notes:

@@ -46,8 +46,8 @@ class HopfCoefficient:
     ----------
     omega : the frequency (the eigenvalues' imaginary part, > 0).
     l1 : the first Lyapunov coefficient (Kuznetsov's normalisation, see the module docstring).
-    scale : the size of its three terms, ``max |term| / (2 omega)``: ``l1`` is zero within
-        ``DEGENERATE_RTOL * scale``.
+    scale : the size ``l1`` would have without cancellation, ``max(|terms|, max|C|, max|B|^2 / max(max|A|,
+        omega)) / (2 omega)``: ``l1`` is zero within ``DEGENERATE_RTOL * scale``.
     verdict : ``"supercritical"``, ``"subcritical"`` or ``"degenerate"``.
     q : the eigenvector of ``i omega`` (``<q, q> = 1``), for the cycle's shape.
     """
@@ -59,7 +59,7 @@ class HopfCoefficient:
     q: np.ndarray
 
     def to_dict(self) -> dict:
-        return {"omega": self.omega, "l1": self.l1, "l1_scale": self.scale, "verdict": self.verdict}
+        return {"omega": float(self.omega), "l1": float(self.l1), "l1_scale": float(self.scale), "verdict": self.verdict}
 
 
 def first_lyapunov_coefficient(jacobian, second, third, rtol: float = DEGENERATE_RTOL) -> HopfCoefficient:
@@ -97,7 +97,9 @@ def first_lyapunov_coefficient(jacobian, second, third, rtol: float = DEGENERATE
              -2 * np.vdot(p, B(q, h11)),
              np.vdot(p, B(q.conj(), h20)))
     l1 = float(np.real(sum(terms))) / (2 * omega)
-    scale = max(abs(np.real(t)) for t in terms) / (2 * omega)
+    # the size l1 would have without cancellation: its terms, and the derivatives' own size
+    size_A = max(np.abs(A).max(), omega)
+    scale = max(max(abs(t) for t in terms), np.abs(Ct).max(), np.abs(Bt).max() ** 2 / size_A) / (2 * omega)
     if abs(l1) <= rtol * scale or scale == 0:
         verdict = DEGENERATE
     else:
