@@ -1,0 +1,89 @@
+"""Continuation properties that hold for every game, and the ``evogame continue`` command."""
+from __future__ import annotations
+
+import itertools
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hst
+
+from evogame import analyze
+from evogame.cli import main
+from evogame.continuation import continue_rest_points
+from evogame.dynamics import derive
+from evogame.game import Game, Parameter, Population, parameter_symbol
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def _bimatrix(entries, row, column):
+    """A 2x2 bimatrix game whose entry (row, column) of the first population's payoffs is ``entry + a``."""
+    pops = [Population("p", ("a1", "a2")), Population("q", ("b1", "b2"))]
+    a = parameter_symbol("a")
+    table = {}
+    for k, idx in enumerate(itertools.product(range(2), repeat=2)):
+        u, v = entries[2 * k], entries[2 * k + 1]
+        table[idx] = (u + a if idx == (row, column) else u, v)
+    return Game.from_payoff_table(pops, table, [Parameter("a", 0)])
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entries=hst.lists(hst.integers(-5, 5), min_size=8, max_size=8),
+       row=hst.integers(0, 1), column=hst.integers(0, 1))
+def test_branches_of_random_bimatrix_games_are_rest_points_with_analyze_classes(entries, row, column):
+    game = _bimatrix(entries, row, column)
+    result = continue_rest_points(game, "a", (-4.0, 4.0))
+    dyn = derive(game)
+    for branch in result.branches:
+        for p in branch.points:
+            assert np.max(np.abs(dyn.field(p.state, np.array([p.parameter])))) < 1e-9
+    specials = [s.parameter for s in result.special_points]
+    for value in (-3.1416, -0.7071, 0.5772, 2.7183):      # away from the integer crossings of integer games
+        if any(abs(value - s) < 1e-3 for s in specials):
+            continue
+        found = analyze(game, {"a": Fraction(value).limit_denominator(10 ** 6)})
+        if found.continua:
+            continue
+        expected = sorted((p.support, p.classification) for p in found.rest_points)
+        got = sorted((b.support, c) for b in result.branches for c in b.classifications_at(value))
+        assert got == expected, (value, result.table())
+
+
+def _run(*args):
+    result = CliRunner().invoke(main, ["continue", *map(str, args)])
+    return result.exit_code, result.output
+
+
+def test_json_output_is_to_dict():
+    code, out = _run(SCENARIOS / "vertical.toml", "-m", "platform", "--json")
+    assert code == 0
+    data = json.loads(out)
+    from evogame.scenario import load_scenario
+    direct = continue_rest_points(load_scenario(SCENARIOS / "vertical.toml"), mechanism="platform").to_dict()
+    assert data == json.loads(json.dumps(direct))
+
+
+def test_text_output_fits_100_columns_and_lists_the_branch_point():
+    code, out = _run(SCENARIOS / "vertical.toml", "-m", "platform")
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 100
+    assert any(line.startswith("BP") and "7/8" in line for line in out.splitlines())
+
+
+def test_parameter_with_other_values_set():
+    code, out = _run(SCENARIOS / "vertical.toml", "-p", "c_D=0:5", "-p", "L=4")
+    assert code == 0, out
+    assert "c_D" in out
+
+
+@pytest.mark.parametrize("args", [["-p", "c_D=0:5", "-p", "L=0:1"], ["-p", "nope=0:1"], [],
+                                  ["-m", "platform", "--strength", "x:y"], ["-p", "c_D=1:1"]])
+def test_bad_input_exits_2_without_traceback(args):
+    code, out = _run(SCENARIOS / "vertical.toml", *args)
+    assert code == 2, out
+    assert "Traceback" not in out
