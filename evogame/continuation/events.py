@@ -43,6 +43,10 @@ HOPF = "Hopf"
 LABELS = {FOLD: "LP", BRANCH_POINT: "BP", EXCHANGE: "BP", BOUNDARY: "BP", HOPF: "H"}
 #: sigma tolerance of the location
 SIGMA_TOL = 1e-13
+#: a share at most this is on the boundary
+SHARE_ZERO = 1e-12
+#: events at most this far apart (max norm in (z, mu)) are one point
+SAME_EVENT = 1e-6
 
 
 @dataclass(frozen=True)
@@ -95,21 +99,33 @@ def detect(curve: Curve, prev: Step, new: Step, settings: Settings, rtol: float 
         found.append((HOPF, lambda u, t: evaluate(curve, u, t, rtol).hopf))
     if a.transverse_clear and b.transverse_clear and np.sign(a.transverse) != np.sign(b.transverse):
         found.append((EXCHANGE, lambda u, t: evaluate(curve, u, t, rtol).transverse))
-    for k in np.flatnonzero(b.shares < 0):
-        if a.shares[k] >= 0:
+    # a share reaching zero exactly is a boundary too: past a transcritical point the corrector can land on
+    # the smaller face's branch, where that share vanishes identically
+    for k in np.flatnonzero(b.shares <= SHARE_ZERO):
+        if a.shares[k] > SHARE_ZERO:
             found.append((BOUNDARY, lambda u, t, k=k: curve.face.shares(curve.state(u))[k]))
     located = []
     for kind, fn in found:
         step = _locate(curve, prev, h, fn, kind, settings)
+        if step is None and kind == BOUNDARY:
+            step = _interpolated(prev, new, fn, h)
         if step is not None:
             located.append(step)
     located.sort(key=lambda s: s.info["sigma"])
     for k, s in enumerate(located):
         if s.kind == BOUNDARY:
             # where the branch leaves the state space it crosses the face's branch: that is the boundary
-            same = [o for o in located[:k] if abs(o.info["sigma"] - s.info["sigma"]) <= 1e-8 * abs(h)]
+            same = [o for o in located[:k] if np.max(np.abs(o.u - s.u)) <= SAME_EVENT]
             return [o for o in located[:k] if o not in same] + [s], True
     return located, False
+
+
+def _interpolated(prev: Step, new: Step, fn, h: float) -> Step:
+    """Where the corrector cannot reach a boundary (singular at a transcritical point): the secant's zero."""
+    a, b = fn(prev.u, prev.t), fn(new.u, new.t)
+    w = a / (a - b) if a != b else 0.0
+    return Step(prev.u + w * (new.u - prev.u), prev.t, BOUNDARY,
+                {"sigma": w * h, "note": "located by the secant between two steps (the corrector is singular there)"})
 
 
 def _tests(curve: Curve, step: Step, rtol: float) -> Tests:

@@ -97,7 +97,12 @@ def continue_rest_points(subject, parameter: str | None = None, interval: tuple 
     >>> [(s.label, s.exact) for s in result.special_points][:1]             # doctest: +SKIP
     [('BP', '7/8')]
     """
-    scenario = as_scenario(subject)
+    return _run(as_scenario(subject), parameter, interval, mechanism, strength, params, dynamics, rtol, settings,
+                budget)
+
+
+def _run(scenario, parameter, interval, mechanism, strength, params, dynamics, rtol, settings, budget):
+    """The body of :func:`continue_rest_points`."""
     scenario = scenario.with_game(scenario.game.with_values(**(params or {})))
     mechanisms = [mechanism] if isinstance(mechanism, str) else list(mechanism or [])
     work, parameter, interval = _problem(scenario, parameter, interval, mechanisms, strength)

@@ -114,7 +114,8 @@ class Tracer:
         return Point(lam, x, ev, st.classify(ev, tol), tol, residual, step.kind)
 
     def _special(self, curve: Curve, step: Step, point: Point, index: int) -> SpecialPoint:
-        special = SpecialPoint(step.kind, LABELS[step.kind], index, point.parameter, point)
+        special = SpecialPoint(step.kind, LABELS[step.kind], index, point.parameter, point,
+                               note=step.info.get("note", ""))
         if step.kind == HOPF:
             x, lam = point.state, point.parameter
             try:

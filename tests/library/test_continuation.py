@@ -171,3 +171,14 @@ def test_logit_rps_cycle_amplitude_matches_l1_on_the_unstable_side_only(logit_rp
     below = simulate(rps, [centre + 4 * (start - centre)], 300.0, params={"l": 1.6 - eps},
                      dynamics="logit:eta=0.1", n_points=401)
     assert np.max(np.abs(below.paths[0, -1] - centre)) < 1e-4   # below: no cycle around the stable focus
+
+
+def test_dynamic_penalty_interior_focus_enters_through_the_face_at_one_third(vertical):
+    result = continue_rest_points(vertical, mechanism="dynamic_penalty")
+    interior = _corner(result, "(strict/loose, active/passive)")
+    entry = [s for s in interior.special if s.kind == "boundary"]
+    assert len(entry) == 1 and abs(entry[0].parameter - 1 / 3) < 1e-8 and entry[0].exact == "1/3"
+    # past it the state-dependent penalty makes the interior point asymptotically stable, as analyze says
+    applied = apply(vertical, ["dynamic_penalty"], Fraction(1, 2))
+    (mixed,) = [p for p in analyze(applied).rest_points if p.is_interior]
+    assert interior.classifications_at(0.5) == [mixed.classification] == ["asymptotically stable"]
