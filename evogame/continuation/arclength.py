@@ -88,7 +88,15 @@ def tangent(D: np.ndarray, t_prev: np.ndarray) -> np.ndarray:
     A = np.vstack([D, t_prev])
     rhs = np.zeros(len(t_prev))
     rhs[-1] = 1.0
-    t = np.linalg.solve(A, rhs)
+    try:
+        t = np.linalg.solve(A, rhs)
+    except np.linalg.LinAlgError:
+        # at a branch point the kernel of D has dimension 2: the right singular vector nearest t_prev
+        _, _, vt = np.linalg.svd(np.vstack([D, np.zeros_like(t_prev)]))
+        kernel = vt[-2:] if len(t_prev) > 1 else vt
+        t = kernel.T @ (kernel @ t_prev)
+        if not np.linalg.norm(t):
+            t = vt[-1]
     t /= np.linalg.norm(t)
     return t if t @ t_prev >= 0 else -t
 

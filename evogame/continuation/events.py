@@ -92,24 +92,25 @@ def detect(curve: Curve, prev: Step, new: Step, settings: Settings, rtol: float 
         return t[-1]
 
     if np.sign(a.fold) != np.sign(b.fold):
-        found.append((FOLD, fold_test))
+        found.append((FOLD, fold_test, {}))
     elif np.sign(a.branch) != np.sign(b.branch):
-        found.append((BRANCH_POINT, lambda u, t: evaluate(curve, u, t, rtol).branch))
+        found.append((BRANCH_POINT, lambda u, t: evaluate(curve, u, t, rtol).branch, {}))
     if a.hopf_clear and b.hopf_clear and np.sign(a.hopf) != np.sign(b.hopf):
-        found.append((HOPF, lambda u, t: evaluate(curve, u, t, rtol).hopf))
+        found.append((HOPF, lambda u, t: evaluate(curve, u, t, rtol).hopf, {}))
     if a.transverse_clear and b.transverse_clear and np.sign(a.transverse) != np.sign(b.transverse):
-        found.append((EXCHANGE, lambda u, t: evaluate(curve, u, t, rtol).transverse))
+        found.append((EXCHANGE, lambda u, t: evaluate(curve, u, t, rtol).transverse, {}))
     # a share reaching zero exactly is a boundary too: past a transcritical point the corrector can land on
     # the smaller face's branch, where that share vanishes identically
     for k in np.flatnonzero(b.shares <= SHARE_ZERO):
         if a.shares[k] > SHARE_ZERO:
-            found.append((BOUNDARY, lambda u, t, k=k: curve.face.shares(curve.state(u))[k]))
+            found.append((BOUNDARY, lambda u, t, k=k: curve.face.shares(curve.state(u))[k], {"share": int(k)}))
     located = []
-    for kind, fn in found:
+    for kind, fn, info in found:
         step = _locate(curve, prev, h, fn, kind, settings)
         if step is None and kind == BOUNDARY:
             step = _interpolated(prev, new, fn, h)
         if step is not None:
+            step.info.update(info)
             located.append(step)
     located.sort(key=lambda s: s.info["sigma"])
     for k, s in enumerate(located):
@@ -153,24 +154,30 @@ def _locate(curve: Curve, prev: Step, h: float, fn, kind: str, settings: Setting
     if point_hi is None:
         return None
     f_lo, f_hi = fn(*point_lo), fn(*point_hi)
+    g_lo, g_hi = f_lo, f_hi            # the values the Illinois rule scales (the f's stay true)
     side = 0
     for _ in range(200):
         if abs(hi - lo) <= SIGMA_TOL * max(1.0, abs(h)) or f_lo == 0 or f_hi == 0:
             break
-        sigma = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        sigma = (lo * g_hi - hi * g_lo) / (g_hi - g_lo)
         if not min(lo, hi) < sigma < max(lo, hi):
             sigma = 0.5 * (lo + hi)
         point = at(sigma)
+        if point is None:                  # at the singular crossing itself: bisect instead
+            sigma = 0.5 * (lo + hi)
+            point = at(sigma)
         if point is None:
+            if abs(hi - lo) <= 1e-6 * abs(h):
+                break
             return None
         f = fn(*point)
         if np.sign(f) == np.sign(f_hi):
-            hi, f_hi, point_hi = sigma, f, point
-            f_lo = f_lo / 2 if side == 1 else f_lo      # Illinois: halve the stale end's value
+            hi, f_hi, g_hi, point_hi = sigma, f, f, point
+            g_lo = g_lo / 2 if side == 1 else g_lo      # Illinois: halve the stale end's value
             side = 1
         else:
-            lo, f_lo, point_lo = sigma, f, point
-            f_hi = f_hi / 2 if side == -1 else f_hi
+            lo, f_lo, g_lo, point_lo = sigma, f, f, point
+            g_hi = g_hi / 2 if side == -1 else g_hi
             side = -1
     u, t = point_lo if abs(f_lo) < abs(f_hi) else point_hi
     sigma = lo if abs(f_lo) < abs(f_hi) else hi

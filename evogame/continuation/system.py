@@ -138,6 +138,15 @@ class Face:
             out.extend(full[i] for i in used)
         return np.array(out, dtype=float)
 
+    def without(self, k: int) -> tuple | None:
+        """The support of the face without the ``k``-th strategy in use (order of :meth:`shares`); None if that
+        leaves a population with no strategy."""
+        pairs = [(p, i) for p, (_, _, used) in enumerate(self.blocks) for i in used]
+        p, i = pairs[k]
+        support = [tuple(u) for u in self.support]
+        support[p] = tuple(j for j in support[p] if j != i)
+        return tuple(support) if support[p] else None
+
     def transverse(self, J: np.ndarray) -> np.ndarray:
         """The eigenvalues of the Jacobian across the face (none if the face is not invariant)."""
         m = self.dimension

@@ -8,7 +8,7 @@ from ..faces import face_label
 from ..game import Game
 from .arclength import Curve, Settings, Step, at_parameter, trace
 from .branch import Branch, Point, SpecialPoint
-from .events import HOPF, LABELS, detect
+from .events import BOUNDARY, HOPF, LABELS, detect
 from .lyapunov import first_lyapunov_coefficient
 from .system import ContinuationSystem, face_of
 
@@ -82,6 +82,8 @@ class Tracer:
         for s in steps:
             if s.kind == HOPF and not self._has_imaginary_pair(curve, s):
                 s.kind = ""      # a neutral saddle (real eigenvalues +-a): not a bifurcation
+            if s.kind == BOUNDARY and curve.face.invariant:
+                self._on_smaller_face(curve, s)
         points = [self._point(curve, s) for s in steps]
         branch = Branch(index, face_label(self.game, curve.face.support), curve.face.support, origin, points, ends)
         branch.special = [self._special(curve, s, p, index) for s, p in zip(steps, points)
@@ -98,6 +100,41 @@ class Tracer:
         start = fwd[0]
         start.kind = ""
         return list(reversed(bwd[1:])) + fwd, (why_b, why_f)
+
+    def _on_smaller_face(self, curve: Curve, step: Step) -> None:
+        """Refine a boundary point: the rest point of the smaller face where an invasion rate vanishes.
+
+        Where the branch leaves the state space it crosses the smaller face's branch (transcritical), so
+        the corrector on this face is singular there; on the smaller face the point is regular, and
+        ``det`` of the transverse block, a smooth function of the parameter, vanishes there (secant).
+        """
+        support = curve.face.without(step.info["share"])
+        if support is None:
+            return
+        small = self.curve(support)
+        guess = np.append(small.face.coordinates(curve.state(step.u)), step.u[-1])
+
+        def phi(mu):
+            u = at_parameter(small, guess, mu, self.settings)
+            if u is None:
+                return None, None
+            J = self.system.jacobian(small.state(u), small.lam(u))
+            return float(np.real(np.prod(small.face.transverse(J)))), u
+
+        a, b = step.u[-1], step.u[-1] + 1e-7
+        fa, _ = phi(a)
+        fb, u = phi(b)
+        for _ in range(50):
+            if fa is None or fb is None or fa == fb:
+                return
+            a, b, fa = b, b - fb * (b - a) / (fb - fa), fb
+            fb, u = phi(b)
+            if abs(b - a) <= 1e-15 * max(1.0, abs(b)):
+                break
+        if u is None or abs(b - step.u[-1]) > 1e-4:
+            return
+        step.u = np.append(curve.face.coordinates(small.state(u)), b)
+        step.info.pop("note", None)
 
     def _has_imaginary_pair(self, curve: Curve, step: Step) -> bool:
         J = self.system.jacobian(curve.state(step.u), curve.lam(step.u))

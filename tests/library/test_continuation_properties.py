@@ -32,7 +32,7 @@ def _bimatrix(entries, row, column):
     return Game.from_payoff_table(pops, table, [Parameter("a", 0)])
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entries=hst.lists(hst.integers(-5, 5), min_size=8, max_size=8),
        row=hst.integers(0, 1), column=hst.integers(0, 1))
 def test_branches_of_random_bimatrix_games_are_rest_points_with_analyze_classes(entries, row, column):
