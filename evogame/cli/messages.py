@@ -45,6 +45,7 @@ COMMAND_OPTION_NAMES = {
     "figure": {"param": "--sweep"},
     "threshold": {"params": "--set"},
     "sweep": {"params": "--set"},
+    "continue": {"params": "--set", "interval": "--param"},
     "report": {"sizes": "--finite", "beta": "--finite", "mutation": "--finite"},
     "finite": {"param": "--sweep", "sizes": "--size", "beta": "--beta", "mutation": "--mutation"},
 }

@@ -32,7 +32,7 @@ STRUCTURES = str(SCENARIOS / "platform_structures.toml")
 #: commands that write files and print no result on stdout
 NO_RESULT = {"figure"}
 #: where --param means the studied parameter, overrides are --set
-SET_COMMANDS = {"threshold", "sweep", "explore"}
+SET_COMMANDS = {"threshold", "sweep", "explore", "continue"}
 #: commands whose output has labels to translate
 LANG_COMMANDS = {"report", "figure", "explore"}
 

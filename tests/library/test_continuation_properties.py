@@ -75,14 +75,25 @@ def test_text_output_fits_100_columns_and_lists_the_branch_point():
     assert any(line.startswith("BP") and "7/8" in line for line in out.splitlines())
 
 
+def test_strength_interval_is_given_as_the_continued_parameter():
+    code, out = _run(SCENARIOS / "vertical.toml", "-m", "platform", "-p", "strength=0.5:1", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["parameter"] == "strength" and data["interval"] == [0.5, 1.0]
+    (crossing,) = [s for s in data["special_points"] if s["exact"] == "7/8" and s["kind"] != "boundary"
+                   and s["state"] == [0.0, 1.0]]
+    assert abs(crossing["parameter"] - 0.875) < 1e-8
+
+
 def test_parameter_with_other_values_set():
-    code, out = _run(SCENARIOS / "vertical.toml", "-p", "c_D=0:5", "-p", "L=4")
+    code, out = _run(SCENARIOS / "vertical.toml", "-p", "c_D=0:5", "--set", "L=4")
     assert code == 0, out
     assert "c_D" in out
 
 
-@pytest.mark.parametrize("args", [["-p", "c_D=0:5", "-p", "L=0:1"], ["-p", "nope=0:1"], [],
-                                  ["-m", "platform", "--strength", "x:y"], ["-p", "c_D=1:1"]])
+@pytest.mark.parametrize("args", [["-p", "c_D=0:5", "--set", "L=0:1"], ["-p", "nope=0:1"], [],
+                                  ["-m", "platform", "-p", "strength=x:y"], ["-p", "c_D=1:1"], ["-p", "c_D"],
+                                  ["-m", "nope"], ["-p", "c_D=0:5", "--dynamics", "smith"]])
 def test_bad_input_exits_2_without_traceback(args):
     code, out = _run(SCENARIOS / "vertical.toml", *args)
     assert code == 2, out
