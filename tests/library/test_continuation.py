@@ -145,6 +145,17 @@ def logit_rps():
     return rps, continue_rest_points(rps, "l", (1.0, 2.5), dynamics="logit:eta=0.1")
 
 
+def test_logit_branch_points_are_rest_points(logit_rps):
+    rps, result = logit_rps
+    from evogame.dynamics import derive
+    dyn = derive(rps.game, "logit:eta=0.1")
+    names = [str(s) for s in dyn.parameters]
+    for branch in result.branches:
+        for p in branch.points:
+            values = {"w": 1.0, "l": p.parameter}
+            assert np.max(np.abs(dyn.field(p.state, np.array([values[n] for n in names])))) < 1e-10
+
+
 def test_logit_rps_hopf_point_at_its_closed_form(logit_rps):
     # at the centre the logit field's Jacobian is P A / (3 eta) - I: the pair (l - w)/(6 eta) - 1
     # +- i sqrt(3) (w + l)/(6 eta) crosses the axis at l = w + 6 eta

@@ -38,12 +38,18 @@ def _bimatrix(entries, row, column):
 def test_branches_of_random_bimatrix_games_are_rest_points_with_analyze_classes(entries, row, column):
     game = _bimatrix(entries, row, column)
     result = continue_rest_points(game, "a", (-4.0, 4.0))
+    # values away from the integer crossings of integer games
+    _assert_branches_agree_with_analyze(game, result, (-3.1416, -0.7071, 0.5772, 2.7183))
+
+
+def _assert_branches_agree_with_analyze(game, result, values):
+    """Every point of every branch is a rest point; at ``values`` the branches' classes are analyze's."""
     dyn = derive(game)
     for branch in result.branches:
         for p in branch.points:
             assert np.max(np.abs(dyn.field(p.state, np.array([p.parameter])))) < 1e-9
     specials = [s.parameter for s in result.special_points]
-    for value in (-3.1416, -0.7071, 0.5772, 2.7183):      # away from the integer crossings of integer games
+    for value in values:
         if any(abs(value - s) < 1e-3 for s in specials):
             continue
         found = analyze(game, {"a": Fraction(value).limit_denominator(10 ** 6)})
@@ -52,6 +58,17 @@ def test_branches_of_random_bimatrix_games_are_rest_points_with_analyze_classes(
         expected = sorted((p.support, p.classification) for p in found.rest_points)
         got = sorted((b.support, c) for b in result.branches for c in b.classifications_at(value))
         assert got == expected, (value, result.table())
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entries=hst.lists(hst.integers(-4, 4), min_size=9, max_size=9), cell=hst.integers(0, 8))
+def test_branches_of_random_three_strategy_games_agree_with_analyze(entries, cell):
+    # faces of a simplex: edges whose dependent share is the last strategy in use, not the last strategy
+    a = parameter_symbol("a")
+    matrix = [[entries[3 * i + j] + (a if 3 * i + j == cell else 0) for j in range(3)] for i in range(3)]
+    game = Game.symmetric(Population("p", ("r", "s", "t")), matrix, [Parameter("a", 0)])
+    result = continue_rest_points(game, "a", (-3.0, 3.0))
+    _assert_branches_agree_with_analyze(game, result, (-2.2361, -0.7071, 0.5772, 1.7321))
 
 
 def _run(*args):
