@@ -45,8 +45,12 @@ class ContinuationSystem:
         self.dimension = len(dynamics.variables)
         symbol = dynamics.parameters[self.index]
         self._args = list(dynamics.variables) + list(dynamics.parameters)
-        self._dlam = sympy.lambdify(self._args, list(dynamics.vector_field.diff(symbol)), modules="numpy",
-                                    cse=True, dummify=True)
+        # F, F_x (the dynamics' own symbolic Jacobian) and F_lam in one compiled function of scalars: a
+        # continuation evaluates them at thousands of single points, where a call's overhead dominates
+        exprs = (list(dynamics.vector_field) + list(dynamics.jacobian)
+                 + list(dynamics.vector_field.diff(symbol)))
+        self._all = sympy.lambdify(self._args, exprs, modules=["math", "numpy"], cse=True, dummify=True)
+        self._last: tuple = (None, None)
         self._second = None
         self._third = None
 
@@ -56,16 +60,24 @@ class ContinuationSystem:
         p[self.index] = lam
         return p
 
+    def derivatives(self, x: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(F, F_x, F_lam)`` at ``(x, lam)``: shapes ``(d,)``, ``(d, d)``, ``(d,)`` (the last point is kept)."""
+        key = (tuple(float(v) for v in x), float(lam))
+        if self._last[0] != key:
+            d = self.dimension
+            vals = np.array(self._all(*key[0], *self.pvec(lam)), dtype=float)
+            self._last = (key, (vals[:d], vals[d:d + d * d].reshape(d, d), vals[d + d * d:]))
+        return self._last[1]
+
     def field(self, x: np.ndarray, lam: float) -> np.ndarray:
-        return self.dynamics.field(np.asarray(x, dtype=float), self.pvec(lam))
+        return self.derivatives(x, lam)[0]
 
     def jacobian(self, x: np.ndarray, lam: float) -> np.ndarray:
-        return self.dynamics.jacobian_at(np.asarray(x, dtype=float), self.pvec(lam))
+        return self.derivatives(x, lam)[1]
 
     def dlam(self, x: np.ndarray, lam: float) -> np.ndarray:
         """``dF/dlam`` at ``(x, lam)``, shape ``(d,)``."""
-        vals = self._dlam(*np.asarray(x, dtype=float), *self.pvec(lam))
-        return np.array([float(v) for v in vals], dtype=float)
+        return self.derivatives(x, lam)[2]
 
     def second(self, x: np.ndarray, lam: float) -> np.ndarray:
         """``B[i, j, k] = d^2 F_i / dx_j dx_k`` at ``(x, lam)``."""
