@@ -161,6 +161,10 @@ class Branch:
             runs_end = p.parameter
         if current is not None:
             runs.append([start, runs_end, current])
+        # a last step that lands within rounding of a bifurcation is classified there (non-hyperbolic): not a run
+        span = abs(self.points[-1].parameter - self.points[0].parameter) or 1.0
+        if len(runs) > 1:
+            runs = [r for r in runs if abs(r[1] - r[0]) > 1e-6 * span] or runs
         merged: list[list] = []
         for r in runs:
             if merged and merged[-1][2] == r[2] and merged[-1][1] == r[0]:

@@ -103,7 +103,7 @@ def detect(curve: Curve, prev: Step, new: Step, settings: Settings, rtol: float 
     # the smaller face's branch, where that share vanishes identically
     for k in np.flatnonzero(b.shares <= SHARE_ZERO):
         if a.shares[k] > SHARE_ZERO:
-            found.append((BOUNDARY, lambda u, t, k=k: curve.face.shares(curve.state(u))[k], {"share": int(k)}))
+            found.append((BOUNDARY, lambda u, t, k=k: curve.face.shares(curve.state(u))[k], {"share": int(k), "reach": (float(prev.u[-1]), 2 * abs(h))}))
     located = []
     for kind, fn, info in found:
         step = _locate(curve, prev, h, fn, kind, settings)

@@ -131,7 +131,9 @@ class Tracer:
             fb, u = phi(b)
             if abs(b - a) <= 1e-15 * max(1.0, abs(b)):
                 break
-        if u is None or abs(b - step.u[-1]) > 1e-4:
+        # the crossing lies within the step (the step's end may have landed on the smaller face's branch)
+        origin, reach = step.info.get("reach", (step.u[-1], 0.0))
+        if u is None or abs(b - origin) > reach + 1e-9:
             return
         step.u = np.append(curve.face.coordinates(small.state(u)), b)
         step.info.pop("note", None)

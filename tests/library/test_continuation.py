@@ -193,3 +193,19 @@ def test_dynamic_penalty_interior_focus_enters_through_the_face_at_one_third(ver
     applied = apply(vertical, ["dynamic_penalty"], Fraction(1, 2))
     (mixed,) = [p for p in analyze(applied).rest_points if p.is_interior]
     assert interior.classifications_at(0.5) == [mixed.classification] == ["asymptotically stable"]
+
+
+@pytest.mark.parametrize("scenario, mechanism", [("platform_public_good", "platform"), ("vertical", "dynamic_penalty"),
+                                                 ("platform_public_good", "incentive")])
+def test_a_branch_leaves_the_state_space_where_a_face_branch_exchanges_stability(scenario, mechanism):
+    # transcritical: where a share of a branch reaches zero it crosses the smaller face's branch, whose invasion
+    # rate vanishes there -- the same parameter value, found independently on the two branches (in a degenerate
+    # crossing the smaller face is a continuum at that value: its corners' invasion rates vanish there)
+    result = continue_rest_points(load_scenario(SCENARIOS / f"{scenario}.toml"), mechanism=mechanism)
+    boundaries = [s for s in result.special_points if s.kind == "boundary"]
+    assert boundaries
+    exchanges = [s for s in result.special_points if s.kind == "exchange of stability"]
+    for s in boundaries:
+        partners = [e for e in exchanges if abs(e.parameter - s.parameter) < 1e-8]
+        assert partners, result.table()
+        assert s.exact == partners[0].exact is not None
