@@ -20,6 +20,8 @@ __all__ = ["Point", "SpecialPoint", "Branch", "Segment", "Continuation"]
 
 #: the text table's width
 WIDTH = 100
+#: the classes with a real part on the axis: at a branch's end they mark a bifurcation there, not a run
+_ZERO = (st.NON_HYPERBOLIC, st.UNSTABLE_NON_HYPERBOLIC)
 
 
 def _floats(v) -> list[float]:
@@ -148,8 +150,10 @@ class Branch:
         """Runs of one class; a special point closes one run and opens the next at its parameter value."""
         runs: list[list] = []
         start, current = self.points[0].parameter, None
+        ends = (self.points[0], self.points[-1]) if len(self.points) > 1 else ()
         for p in self.points:
-            if p.kind not in ("", "start", "end"):
+            # an end exactly at a bifurcation (a zero real part) bounds the runs as a special point does
+            if p.kind not in ("", "start", "end") or (any(p is e for e in ends) and p.classification in _ZERO):
                 if current is not None:
                     runs.append([start, p.parameter, current])
                 start, current = p.parameter, None

@@ -173,6 +173,11 @@ class _Analyses:
 
     def start_from(self, lam: float, directions, second_net: bool = False, where: str = "") -> None:
         result = analyze(self.game, {self.parameter: lam}, dynamics=self.spec, budget=self.budget)
+        if result.continua:
+            n = len(result.continua)
+            self.tracer.notes.append(f"analyze at {self.parameter} = {lam:.10g} finds {n} "
+                                     f"{'continuum' if n == 1 else 'continua'} of rest points: not continued "
+                                     "(no isolated point to follow)")
         for p in result.rest_points:
             origin = f"analyze at {self.parameter} = {lam:.10g}{where}: {p.name} {p.label}"
             if not np.all(np.isfinite(p.state)):

@@ -209,3 +209,11 @@ def test_a_branch_leaves_the_state_space_where_a_face_branch_exchanges_stability
         partners = [e for e in exchanges if abs(e.parameter - s.parameter) < 1e-8]
         assert partners, result.table()
         assert s.exact == partners[0].exact is not None
+
+
+def test_a_start_exactly_at_the_switch_is_not_a_run_of_its_own(vertical):
+    # at strength 7/8 the corner (loose, active) is non-hyperbolic; just above it is asymptotically stable
+    result = continue_rest_points(vertical, mechanism="platform", interval=(0.875, 1.0))
+    runs = _corner(result, "(loose, active)").segments()
+    assert [(r.start, r.end, r.classification) for r in runs] == [(0.875, 1.0, "asymptotically stable")]
+    assert any("continuum" in n for n in result.notes)      # the edge (loose) is a line of rest points there
