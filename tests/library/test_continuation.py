@@ -217,3 +217,42 @@ def test_a_start_exactly_at_the_switch_is_not_a_run_of_its_own(vertical):
     runs = _corner(result, "(loose, active)").segments()
     assert [(r.start, r.end, r.classification) for r in runs] == [(0.875, 1.0, "asymptotically stable")]
     assert any("continuum" in n for n in result.notes)      # the edge (loose) is a line of rest points there
+
+
+def _positive_rps():
+    """Rock-Paper-Scissors plus 3 (positive payoffs: Maynard Smith and mutation are defined), win 1, loss l."""
+    l = sympy.Symbol("l", real=True)
+    matrix = [[3, 3 - l, 4], [4, 3, 3 - l], [3 - l, 4, 3]]
+    return Game.symmetric(Population("p", ("r", "s", "t")), matrix, {"l": 1})
+
+
+def test_maynard_smith_rps_centre_is_degenerate_as_the_replicators():
+    # the Maynard Smith field is the replicator's divided by the mean payoff: the same orbits, so the same centre
+    result = continue_rest_points(_positive_rps(), "l", (0.5, 1.5), dynamics="maynard_smith")
+    (hopf,) = [s for s in result.special_points if s.label == "H"]
+    assert abs(hopf.parameter - 1.0) < 1e-8
+    assert hopf.hopf.verdict == DEGENERATE
+
+
+def test_mutation_makes_the_rps_hopf_point_generic_with_the_cycle_l1_predicts():
+    game, dynamics = _positive_rps(), "mutator:mu=0.01"
+    result = continue_rest_points(game, "l", (0.5, 1.5), dynamics=dynamics)
+    (hopf,) = [s for s in result.special_points if s.label == "H"]
+    h, centre = hopf.hopf, hopf.state
+    assert h.verdict == SUPERCRITICAL and hopf.parameter > 1.0      # mutation stabilises the centre
+    from evogame.dynamics import derive
+    dyn = derive(game, dynamics)
+
+    def growth(value):
+        return np.linalg.eigvals(dyn.jacobian_at(centre, np.array([value]))).real.max()
+
+    eps = 0.02
+    alpha = eps * (growth(hopf.parameter + 1e-5) - growth(hopf.parameter - 1e-5)) / 2e-5
+    predicted = 2 * np.sqrt(-alpha / (h.omega * h.l1)) * np.abs(h.q)
+    above = simulate(game, [centre + [0.01, 0]], 2000.0, params={"l": hopf.parameter + eps}, dynamics=dynamics,
+                     n_points=20001)
+    tail = above.paths[0, -3000:]
+    assert (tail.max(axis=0) - tail.min(axis=0)) / 2 == pytest.approx(predicted, rel=0.1)
+    below = simulate(game, [centre + [0.01, 0]], 2000.0, params={"l": hopf.parameter - eps}, dynamics=dynamics,
+                     n_points=201)
+    assert np.max(np.abs(below.paths[0, -1] - centre)) < 1e-3
