@@ -256,3 +256,11 @@ def test_mutation_makes_the_rps_hopf_point_generic_with_the_cycle_l1_predicts():
     below = simulate(game, [centre + [0.01, 0]], 2000.0, params={"l": hopf.parameter - eps}, dynamics=dynamics,
                      n_points=201)
     assert np.max(np.abs(below.paths[0, -1] - centre)) < 1e-3
+
+
+def test_dataframe_has_one_row_per_point(platform):
+    pytest.importorskip("pandas")
+    frame = platform.to_dataframe()
+    assert len(frame) == sum(len(b.points) for b in platform.branches)
+    crossing = frame[(frame["face"] == "(loose, active)") & (frame["kind"] == "exchange of stability")]
+    assert list(crossing["strength"]) == pytest.approx([7 / 8], abs=1e-8)
