@@ -201,6 +201,9 @@ class Continuation:
     values : the other parameters' values.
     branches : every branch; ``notes`` what the reader should know.
     variables : the names of the reduced coordinates of ``Point.state``.
+    work : the game continued (mechanisms applied: ``strength`` is then one of its parameters), and
+        ``system`` its compiled field and derivatives (:class:`~.system.ContinuationSystem`): what a
+        continuation of the cycles born at the Hopf points starts from.  Not in :meth:`to_dict`.
     """
 
     game: str
@@ -212,6 +215,8 @@ class Continuation:
     variables: list
     branches: list
     notes: list
+    work: object = field(default=None, repr=False, compare=False)
+    system: object = field(default=None, repr=False, compare=False)
 
     @property
     def special_points(self) -> list[SpecialPoint]:

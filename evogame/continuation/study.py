@@ -130,7 +130,7 @@ def _run(scenario, parameter, interval, mechanism, strength, params, dynamics, r
     _exact_values(tracer, dyn, values, parameter)
     return Continuation(work.name, dyn.spec, parameter, [_name(m) for m in mechanisms], tuple(interval),
                         {k: v for k, v in values.items() if k != parameter}, [str(v) for v in work.variables],
-                        tracer.branches, tracer.notes)
+                        tracer.branches, tracer.notes, work, system)
 
 
 def _name(m) -> str:
