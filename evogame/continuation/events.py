@@ -117,7 +117,7 @@ def detect(curve: Curve, prev: Step, new: Step, settings: Settings, rtol: float 
         if s.kind == BOUNDARY:
             # where the branch leaves the state space it crosses the face's branch: that is the boundary
             same = [o for o in located[:k] if np.max(np.abs(o.u - s.u)) <= SAME_EVENT]
-            return [o for o in located[:k] if o not in same] + [s], True
+            return [o for o in located[:k] if all(o is not x for x in same)] + [s], True
     return located, False
 
 

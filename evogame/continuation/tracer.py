@@ -8,7 +8,7 @@ from ..faces import face_label
 from ..game import Game
 from .arclength import Curve, Settings, Step, at_parameter, trace
 from .branch import Branch, Point, SpecialPoint
-from .events import BOUNDARY, HOPF, LABELS, detect
+from .events import BOUNDARY, EXCHANGE, HOPF, LABELS, detect
 from .lyapunov import first_lyapunov_coefficient
 from .system import ContinuationSystem, face_of
 
@@ -84,6 +84,15 @@ class Tracer:
                 s.kind = ""      # a neutral saddle (real eigenvalues +-a): not a bifurcation
             if s.kind == BOUNDARY and curve.face.invariant:
                 self._on_smaller_face(curve, s)
+                if "note" in s.info:
+                    self._on_continuum(curve, s)
+        # a boundary no method could place on a rest point is left out: every point of a branch is a rest point
+        unplaced = [s for s in steps if s.kind == BOUNDARY and "note" in s.info
+                    and np.max(np.abs(curve.full_residual(s.u))) > self.settings.residual]
+        if unplaced:
+            steps = [s for s in steps if all(s is not u for u in unplaced)]
+            self.notes.append(f"branch {index}: where it leaves the state space the rest points are singular "
+                              "(no point located there); it ends at its last step")
         points = [self._point(curve, s) for s in steps]
         branch = Branch(index, face_label(self.game, curve.face.support), curve.face.support, origin, points, ends)
         branch.special = [self._special(curve, s, p, index) for s, p in zip(steps, points)
@@ -137,6 +146,23 @@ class Tracer:
             return
         step.u = np.append(curve.face.coordinates(small.state(u)), b)
         step.info.pop("note", None)
+
+    def _on_continuum(self, curve: Curve, step: Step) -> None:
+        """A boundary on a face that is a continuum of rest points at one value (a degenerate crossing, as in
+        bimatrix games): that value is where a traced corner's invasion rate vanishes (an exchange of
+        stability); there the secant's point, projected onto the smaller face, is a rest point."""
+        support = curve.face.without(step.info["share"])
+        origin, reach = step.info.get("reach", (step.u[-1], 0.0))
+        values = [s.parameter for b in self.branches for s in b.special if s.kind == EXCHANGE]
+        near = [curve.mu(v) for v in values if abs(curve.mu(v) - origin) <= reach + 1e-9]
+        if support is None or not near:
+            return
+        small = self.curve(support).face
+        mu = min(near, key=lambda m: abs(m - step.u[-1]))
+        u = np.append(curve.face.coordinates(small.state(small.coordinates(curve.state(step.u)))), mu)
+        if np.max(np.abs(curve.full_residual(u))) <= self.settings.residual:
+            step.u = u
+            step.info["note"] = f"continuum on {face_label(self.game, support)}"
 
     def _has_imaginary_pair(self, curve: Curve, step: Step) -> bool:
         J = self.system.jacobian(curve.state(step.u), curve.lam(step.u))
