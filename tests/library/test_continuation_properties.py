@@ -71,6 +71,23 @@ def test_branches_of_random_three_strategy_games_agree_with_analyze(entries, cel
     _assert_branches_agree_with_analyze(game, result, (-2.2361, -0.7071, 0.5772, 1.7321))
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_branches_of_three_population_games_agree_with_analyze(seed):
+    # games of three populations (like the seed games): their faces are squares and cubes
+    import random
+    rng = random.Random(seed)
+    a = parameter_symbol("a")
+    cell, who = tuple(rng.randrange(2) for _ in range(3)), rng.randrange(3)
+    table = {}
+    for idx in itertools.product(range(2), repeat=3):
+        payoffs = [rng.randint(-5, 5) for _ in range(3)]
+        payoffs[who] += a if idx == cell else 0
+        table[idx] = tuple(payoffs)
+    game = Game.from_payoff_table([Population(f"p{j}", ("a", "b")) for j in range(3)], table, [Parameter("a", 0)])
+    result = continue_rest_points(game, "a", (-4.0, 4.0))
+    _assert_branches_agree_with_analyze(game, result, (-3.1416, -0.7071, 0.5772, 2.7183))
+
+
 @pytest.mark.parametrize("entries, cell", [([2, 0, -2, 2, -2, 0, -2, 0, 2], 1), ([2, 0, 1, 2, -2, 0, -2, 2, 0], 1)])
 def test_branches_leaving_through_a_face_of_rest_points(entries, cell):
     # at a = -2 the edge (r/s) is a continuum of rest points: the interior branch leaves through it
