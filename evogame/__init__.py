@@ -44,6 +44,8 @@ _LAZY = {
     "apply_preset": ("studies.presets", "apply_preset"),
     "compare_presets": ("studies.presets", "compare_presets"),
     "uncertainty": ("studies.uncertainty", "uncertainty"),
+    "continue_rest_points": ("continuation", "continue_rest_points"),
+    "Continuation": ("continuation", "Continuation"),
     "UncertaintyResult": ("studies.uncertainty_results", "UncertaintyResult"),
 }
 

@@ -27,6 +27,7 @@ COMMANDS = {
     "threshold": ("threshold", "Strength at which a mechanism makes the target state stable."),
     "compare": ("compare", "Baseline vs with-mechanism rest-point tables side by side."),
     "sweep": ("sweep", "Classification along one parameter, or a two-parameter regime map."),
+    "continue": ("continue_", "Branches of rest points along one parameter: folds, branch points, Hopf points."),
     "basins": ("basins", "Basin-of-attraction shares of the stable states, by sampling."),
     "presets": ("presets", "Compare a scenario's presets (e.g. platform structures) side by side."),
     "uncertainty": ("uncertainty", "Probability that the conclusions hold under uncertain parameters; Sobol indices."),

@@ -50,6 +50,7 @@ COMMAND_OPTION_NAMES = {
     "threshold": {"param": "--vary"},
     "sweep": {"param": "--sweep"},
     "explore": {"param": "--sweep"},
+    "continue": {"param": "--sweep"},
     "report": {"sizes": "--finite", "beta": "--finite", "mutation": "--finite"},
     "finite": {"param": "--sweep", "sizes": "--size", "beta": "--beta", "mutation": "--mutation"},
 }

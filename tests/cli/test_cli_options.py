@@ -34,7 +34,8 @@ NO_RESULT = {"figure"}
 #: where -p once named the studied parameter and --set the overrides (--set stays, hidden and deprecated)
 SET_COMMANDS = {"threshold", "sweep", "explore"}
 #: the option of the parameter a command studies
-STUDIED = {"threshold": "--vary", "sweep": "--sweep", "explore": "--sweep", "figure": "--sweep", "finite": "--sweep"}
+STUDIED = {"threshold": "--vary", "sweep": "--sweep", "explore": "--sweep", "figure": "--sweep", "finite": "--sweep",
+           "continue": "--sweep"}
 #: commands whose output has labels to translate
 LANG_COMMANDS = {"report", "figure", "explore", "analyze", "threshold"}
 
