@@ -34,7 +34,7 @@ NO_RESULT = {"figure"}
 #: where --param means the studied parameter, overrides are --set
 SET_COMMANDS = {"threshold", "sweep", "explore"}
 #: commands whose output has labels to translate
-LANG_COMMANDS = {"report", "figure", "explore"}
+LANG_COMMANDS = {"report", "figure", "explore", "cases"}
 
 
 @pytest.fixture(autouse=True)
