@@ -21,18 +21,18 @@ LONG = 48
 
 _WORDS = {
     "en": {"heading": "Cases in the declared parameter box", "case": "case", "condition": "condition",
-           "stable": "asymptotically stable (ESS)", "witness": "witness (checked by analyze)",
-           "and": " and ", "either": " or ",
-           "otherwise": "every other point of the box (none of the conditions above)", "everywhere": "the whole box", "at_values": "the values",
-           "none": "no rest point is asymptotically stable", "only": "{} is the only ESS",
-           "several": "{} are ESSs", "only_as": "{} is the only asymptotically stable point",
-           "several_as": "{} are asymptotically stable", "stable_as": "asymptotically stable", "unchecked": " (analyze there: {})", "nothing": "none",
-           "where": "where", "title": "cases"},
-    "zh": {"heading": "参数区间内的情形划分", "case": "情形", "condition": "条件",
-           "stable": "渐近稳定点（ESS）", "witness": "验证点（analyze 复核）",
-           "and": " 且 ", "either": " 或 ", "otherwise": "区间内的其余参数组合（以上条件均不成立）", "everywhere": "整个参数区间", "at_values": "参数取值处",
-           "none": "无渐近稳定的均衡点", "only": "{}为唯一的ESS", "several": "{}均为ESS",
-           "only_as": "{}为唯一的渐近稳定点", "several_as": "{}均为渐近稳定点", "stable_as": "渐近稳定点",
+           "stable": "asymptotically stable (ESS)", "stable_as": "asymptotically stable",
+           "witness": "witness (checked by analyze)", "and": " and ", "either": " or ",
+           "otherwise": "every other point of the box (none of the conditions above)",
+           "everywhere": "the whole box", "at_values": "the scenario's values",
+           "none": "no rest point is asymptotically stable", "only": "{} is the only ESS", "several": "{} are ESSs",
+           "only_as": "{} is the only asymptotically stable point", "several_as": "{} are asymptotically stable",
+           "unchecked": " (analyze there: {})", "nothing": "none", "where": "where", "title": "cases"},
+    "zh": {"heading": "参数区间内的情形划分", "case": "情形", "condition": "条件", "stable": "渐近稳定点（ESS）",
+           "stable_as": "渐近稳定点", "witness": "验证点（analyze 复核）", "and": " 且 ", "either": " 或 ",
+           "otherwise": "区间内的其余参数组合（以上条件均不成立）", "everywhere": "整个参数区间",
+           "at_values": "参数取值处", "none": "无渐近稳定的均衡点", "only": "{}为唯一的ESS", "several": "{}均为ESS",
+           "only_as": "{}为唯一的渐近稳定点", "several_as": "{}均为渐近稳定点",
            "unchecked": "（analyze 在此处：{}）", "nothing": "无", "where": "其中", "title": "情形划分"},
 }
 
@@ -122,6 +122,10 @@ def _witness(table, case, lang: str) -> tuple:
 
 
 def _box_paragraph(table, lang: str) -> Paragraph:
+    if not table.box:
+        return Paragraph(inline("没有参数声明取值范围：下表即参数取值处的稳定集。" if lang == "zh" else
+                                "No parameter has a declared range (or all are set): the table is the stable "
+                                "set at the values."))
     ranges = [inline(Math(f"{_symbol(table, n)} \\in [{number(lo, 6)}, {number(hi, 6)}]",
                           f"{n} in [{number(lo, 6)}, {number(hi, 6)}]")) for n, (lo, hi) in table.box.items()]
     never = ", ".join(table.settled.get("never", ()))

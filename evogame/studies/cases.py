@@ -104,7 +104,7 @@ def cases(subject, params: Mapping | None = None, *, samples: int = 4096, seed: 
                       tuple(cases_), {p["name"]: p["label"] for p in model.points}, model.settled(F), samples,
                       seed, None, tuple(notes), {p["name"]: p["support"] for p in model.points},
                       _ess(game, analysis.dynamics))
-    if check:
+    if check and names:   # without a box there is one point, the witness
         table = model.checked(table, lo + rng.random((check, len(names))) * (hi - lo), confirm, rng)
     return table
 
@@ -250,7 +250,9 @@ class _Model:
         self.atoms: list = []
         self.scale = np.ones(len(atoms))
         if any("no symbolic solution" in n for n in analysis.notes):
-            self.notes.append("a rest point found at the values has no symbolic solution: it is not in the cases")
+            self.notes.append("a rest point found at the values has no symbolic solution (its face was solved "
+                              "numerically): the cases leave it out; a witness where analyze finds it stable "
+                              "says so in its cell")
 
     # -- evaluation ----------------------------------------------------------------------------
 
@@ -364,7 +366,8 @@ class _Model:
         r = np.array([float(f"{v:.4g}") for v in x])
         a, stable = self.atoms_at(np.vstack([x, r])), _stable_sets(self.flags_at(np.vstack([x, r])))
         ends = np.array([self.game.parameters[n].range for n in self.names], dtype=float).reshape(len(x), 2)
-        keep = bool(np.all((ends[:, 0] <= r) & (r <= ends[:, 1]))) and self.margin(a)[1] > BOUNDARY_RTOL and case.holds(self.patterns(a)[1]) and stable[0] == stable[1]
+        keep = (bool(np.all((ends[:, 0] <= r) & (r <= ends[:, 1]))) and self.margin(a)[1] > BOUNDARY_RTOL
+                and case.holds(self.patterns(a)[1]) and stable[0] == stable[1])
         return r if keep else x
 
     def analysed(self, x: np.ndarray) -> tuple:
