@@ -45,6 +45,8 @@ _LAZY = {
     "compare_presets": ("studies.presets", "compare_presets"),
     "uncertainty": ("studies.uncertainty", "uncertainty"),
     "UncertaintyResult": ("studies.uncertainty_results", "UncertaintyResult"),
+    "cases": ("studies.cases", "cases"),
+    "CaseTable": ("studies.case_results", "CaseTable"),
 }
 
 

@@ -14,7 +14,7 @@ import sympy
 from ..formatting import number
 from .document import Column, Document, Heading, Math, Paragraph, Table, inline, join
 
-__all__ = ["cases_blocks", "cases_document", "stable_sentence"]
+__all__ = ["cases_blocks", "cases_document", "stable_sentence", "report_cases_blocks"]
 
 #: an inequality longer than this (plain characters) is written with its expression's short name
 LONG = 48
@@ -174,7 +174,7 @@ def cases_blocks(table, lang: str = "en") -> list:
     header = tuple(inline(w[k]) for k in ("case", "condition", "stable" if table.ess else "stable_as", "witness"))
     rows = tuple((inline(str(c.number)), _condition(table, c, lang, long),
                   inline(stable_sentence(table, c.stable, lang)), _witness(table, c, lang)) for c in table.cases)
-    columns = (Column("r"), Column(width=0.42), Column(width=0.25), Column(width=0.22))
+    columns = (Column("r"), Column(width=0.4), Column(width=0.24), Column(width=0.21))
     blocks = [Heading(inline(w["heading"])), _box_paragraph(table, lang), Table(columns, header, rows, small=True)]
     if long:
         defined = [inline(Math(f"h_{{{table.atoms[j].name[1:]}}} = {sympy.latex(table.atoms[j].expression)}",
@@ -194,8 +194,8 @@ def cases_document(table, lang: str = "en") -> Document:
 
 
 def report_cases_blocks(work, analysis, lang: str = "en") -> list:
-    """The report's cases section for the scenario ``work`` (its symbolic ``analysis`` reused); when the
-    cases cannot be made (no symbolic rest points, no declared range), the heading and the reason."""
+    """The report's cases section for the scenario ``work`` (its symbolic ``analysis`` reused): none without
+    symbolic rest points or without a declared range; the heading and the reason when the cases fail."""
     from ..errors import EvogameError
     from ..studies.cases import cases
 
@@ -205,4 +205,4 @@ def report_cases_blocks(work, analysis, lang: str = "en") -> list:
         table = cases(work, analysis=analysis)
     except EvogameError as exc:
         return [Heading(inline(_words(lang)["heading"])), Paragraph(inline(str(exc)))]
-    return cases_blocks(table, lang)
+    return cases_blocks(table, lang) if table.box else []   # no declared range: nothing to split

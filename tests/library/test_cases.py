@@ -306,3 +306,53 @@ def test_report_prints_the_cases_table_after_the_rest_points(vertical, tmp_path)
     section = md.split("## Cases in the declared parameter box")[1].split("\n## ")[0]
     assert section.count("is the only ESS") == 3 and "no rest point is asymptotically stable" in section
     assert r"\section*{Cases in the declared parameter box}" in tex
+
+
+@st.composite
+def _bimatrix_with_ranges(draw):
+    """A 2x2 bimatrix game: integer payoffs, two of them replaced by parameters p, q with integer ranges."""
+    entries = [draw(st.integers(-3, 3)) for _ in range(8)]
+    slots = draw(st.lists(st.integers(0, 7), min_size=2, max_size=2, unique=True))
+    ranges = [tuple(sorted(draw(st.lists(st.integers(-4, 4), min_size=2, max_size=2, unique=True))))
+              for _ in slots]
+    return entries, slots, ranges
+
+
+def _bimatrix(entries, slots, ranges):
+    cells = [str(v) for v in entries]
+    for name, k in zip(("p", "q"), slots):
+        cells[k] = name
+    keys = ["s.s", "s.t", "t.s", "t.t"]
+    payoffs = "\n".join(f'"{key}" = ["{cells[2 * i]}", "{cells[2 * i + 1]}"]' for i, key in enumerate(keys))
+    params = "\n".join(f"{n} = {{ value = {(lo + hi) / 2}, range = [{lo}, {hi}] }}"
+                       for n, (lo, hi) in zip(("p", "q"), ranges))
+    return parse_scenario(f"""
+[game]
+name = "bimatrix"
+[[populations]]
+name = "row"
+strategies = ["s", "t"]
+[[populations]]
+name = "column"
+strategies = ["s", "t"]
+[parameters]
+{params}
+[payoffs]
+{payoffs}
+""")
+
+
+@settings(max_examples=10, deadline=None)
+@given(game=_bimatrix_with_ranges(), seed=st.integers(0, 99))
+def test_random_bimatrix_games_cases_are_the_strict_equilibria(game, seed):
+    scenario = _bimatrix(*game)
+    t = cases(scenario, samples=512, check=300, confirm=2, seed=seed, budget=5)
+    assert all(case.verified for case in t.cases)
+    assert t.check.covered
+    for x in _box_points(t, 40, seed):
+        case = t.case_at(dict(zip(t.box, x)))
+        if case is None:   # on a boundary: a parameter's value makes some payoff difference zero
+            assert _signs(t, x) is None
+            continue
+        point = {**scenario.game.values(), **dict(zip(t.box, map(float, x)))}
+        assert {t.supports[n] for n in case.stable} == _strict_equilibria(scenario.game, point)
