@@ -164,6 +164,10 @@ def _check_paragraph(table, lang: str) -> Paragraph | None:
                 f"on a boundary, {len(check.outside)} in no case, {check.overlaps} in several cases and "
                 f"{len(check.mismatches)} have a stable set other than their case's ({check.confirmed} of them "
                 "also analysed by analyze).")
+    shown = [*check.outside, *check.mismatches][:3]    # a few of the points to look at (all in to_dict)
+    if shown:
+        points = "; ".join(", ".join(f"{n} = {number(v, 4)}" for n, v in p.items()) for p in shown)
+        text += (f" 例如：{points}。" if lang == "zh" else f" For example: {points}.")
     return Paragraph(inline(text))
 
 

@@ -30,6 +30,7 @@ The result, :class:`~evogame.studies.case_results.CaseTable`, has ``to_dict``,
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Mapping
 
 import numpy as np
@@ -413,7 +414,6 @@ class _Model:
                 wrong.append(dict(zip(self.names, map(float, x))))
             confirmed.append(n)
         check = Check(len(X), int(boundary.sum()), tuple(outside), overlaps, tuple(wrong), len(confirmed))
-        from dataclasses import replace
         return replace(table, check=check)
 
 

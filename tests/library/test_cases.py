@@ -209,6 +209,17 @@ def test_tripartite_json_round_trip_and_dataframe(tripartite_cases):
                                                                 for s in a_.expression.free_symbols})
              for a in d["atoms"]}
     assert all(sympy.simplify(names[a.name] - a.expression) == 0 for a in t.atoms)
+    # the JSON alone places points in the same cases as the table does
+    symbols = {s.name: s for a in t.atoms for s in a.expression.free_symbols}
+    parsed = {a["name"]: sympy.lambdify(list(symbols.values()), sympy.sympify(a["expression"], locals=symbols))
+              for a in d["atoms"]}
+    for x in _box_points(t, 100, seed=5):
+        values = dict(zip(t.box, x))
+        args = [values[name] for name in symbols]
+        sign = {name: ">" if f(*args) > 0 else "<" for name, f in parsed.items()}
+        held = [c["case"] for c in d["cases"]
+                if any(all(sign[lit["atom"]] == lit["sign"] for lit in cube) for cube in c["cubes"])]
+        assert held == [t.case_at(values).number]
     frame = t.to_dataframe()
     assert list(frame["case"]) == [c.number for c in t.cases]
     assert list(frame.columns[5:]) == list(t.box)
@@ -356,3 +367,16 @@ def test_random_bimatrix_games_cases_are_the_strict_equilibria(game, seed):
             continue
         point = {**scenario.game.values(), **dict(zip(t.box, map(float, x)))}
         assert {t.supports[n] for n in case.stable} == _strict_equilibria(scenario.game, point)
+
+
+def test_a_rest_point_without_symbolic_solution_is_reported_not_hidden():
+    """The N-department public good: a face solved numerically has a stable mixed point the symbolic
+    conditions cannot see; the witness where analyze finds it says so instead of claiming the case."""
+    t = cases(load("platform_public_good"), check=200, confirm=0)
+    assert any("no symbolic solution" in n for n in t.notes)
+    unverified = [c for c in t.cases if not c.verified]
+    assert unverified
+    for case in unverified:
+        found = analyze(load("platform_public_good"), case.witness).stable
+        assert len(found) == len(case.witness_stable) > len(case.stable)
+        assert "analyze there" in t.to_markdown()
