@@ -80,8 +80,8 @@ def cases(subject, params: Mapping | None = None, *, samples: int = 4096, seed: 
     if analysis is None or analysis.symbolic_rest_points is None:
         analysis = analyze(subject, params, symbolic=True, budget=budget, dynamics=dynamics)
     if not analysis.symbolic_rest_points:
-        raise AnalysisError("no rest point was solved with symbolic parameters: the cases need the symbolic "
-                            "stability conditions")
+        raise AnalysisError(f"no rest point was solved with symbolic parameters under {analysis.dynamics}: the "
+                            "cases need the symbolic stability conditions")
     names, lo, hi = _box(game, analysis.values, params)
     model = _Model(game, analysis, names, params)
     rng = np.random.default_rng(seed)
