@@ -154,16 +154,16 @@ def _check_paragraph(table, lang: str) -> Paragraph | None:
         return None
     verified = sum(c.verified for c in table.cases)
     if lang == "zh":
-        text = (f"复核：{verified}/{len(table.cases)} 个验证点处 analyze 给出的稳定集与情形一致；"
-                f"在区间内另取 {check.points} 个均匀随机点（种子 {table.seed}），{check.boundary} 个落在边界上，"
-                f"{len(check.outside)} 个不属于任何情形，{check.overlaps} 个同属多个情形，"
-                f"{len(check.mismatches)} 个稳定集与其情形不符（其中 {check.confirmed} 个点由 analyze 复核）。")
+        text = (f"复核：{verified}/{len(table.cases)} 个验证点处 analyze 给出的稳定集与情形一致。"
+                f"在区间内另取 {check.points} 个均匀随机点（种子 {table.seed}，其中 {check.confirmed} 个另由 analyze "
+                f"逐点复核）：{check.boundary} 个落在边界上，{len(check.outside)} 个不属于任何情形，"
+                f"{check.overlaps} 个同属多个情形，{len(check.mismatches)} 个稳定集与其情形不符。")
     else:
-        text = (f"Check: at {verified} of {len(table.cases)} witnesses analyze finds exactly the case's stable set; "
-                f"of {check.points} further uniform points of the box (seed {table.seed}), {check.boundary} lie "
-                f"on a boundary, {len(check.outside)} in no case, {check.overlaps} in several cases and "
-                f"{len(check.mismatches)} have a stable set other than their case's ({check.confirmed} of them "
-                "also analysed by analyze).")
+        text = (f"Check: at {verified} of {len(table.cases)} witnesses analyze finds exactly the case's stable set. "
+                f"Of {check.points} further uniform points of the box (seed {table.seed}; {check.confirmed} of them "
+                f"also analysed one by one by analyze), {check.boundary} lie on a boundary, {len(check.outside)} in "
+                f"no case, {check.overlaps} in several cases and {len(check.mismatches)} have a stable set other "
+                "than their case's.")
     shown = [*check.outside, *check.mismatches][:3]    # a few of the points to look at (all in to_dict)
     if shown:
         points = "; ".join(", ".join(f"{n} = {number(v, 4)}" for n, v in p.items()) for p in shown)
