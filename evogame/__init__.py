@@ -47,6 +47,8 @@ _LAZY = {
     "continue_rest_points": ("continuation", "continue_rest_points"),
     "Continuation": ("continuation", "Continuation"),
     "UncertaintyResult": ("studies.uncertainty_results", "UncertaintyResult"),
+    "cases": ("studies.cases", "cases"),
+    "CaseTable": ("studies.case_results", "CaseTable"),
 }
 
 

@@ -39,6 +39,7 @@ from .figures import FIGURE_KINDS, draw_report_figures
 from .formatting import jsonable
 from .game import Game
 from .render.latex import latex
+from .render.cases_section import report_cases_blocks
 from .render.markdown import markdown
 from .render.report_document import report_document
 from .scenario import Scenario, as_scenario
@@ -159,7 +160,8 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
     say("writing report.md, report.tex and analysis.json")
 
     document = report_document(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, lang,
-                               stochastic=_stochastic(work, noise), extra=_finite_section(work, finite))
+                               stochastic=_stochastic(work, noise),
+                               extra=[*report_cases_blocks(work, analysis, lang), *_finite_section(work, finite)])
     md, tex = markdown(document), latex(document)
     paths = {"md": out / "report.md", "tex": out / "report.tex", "json": out / "analysis.json"}
     try:

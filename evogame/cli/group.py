@@ -25,6 +25,7 @@ COMMANDS = {
     "simulate": ("simulate", "Integrate the dynamics (replicator by default; with noise or delay) from initial states."),
     "validate": ("validate", "Check a scenario file without analysing it."),
     "threshold": ("threshold", "Strength at which a mechanism makes the target state stable."),
+    "cases": ("cases", "Split the declared parameter box into cases by which rest points are stable."),
     "compare": ("compare", "Baseline vs with-mechanism rest-point tables side by side."),
     "sweep": ("sweep", "Classification along one parameter, or a two-parameter regime map."),
     "continue": ("continue_", "Branches of rest points along one parameter: folds, branch points, Hopf points."),

@@ -37,7 +37,7 @@ SET_COMMANDS = {"threshold", "sweep", "explore"}
 STUDIED = {"threshold": "--vary", "sweep": "--sweep", "explore": "--sweep", "figure": "--sweep", "finite": "--sweep",
            "continue": "--sweep"}
 #: commands whose output has labels to translate
-LANG_COMMANDS = {"report", "figure", "explore", "analyze", "threshold"}
+LANG_COMMANDS = {"report", "figure", "explore", "analyze", "threshold", "cases"}
 
 
 @pytest.fixture(autouse=True)
