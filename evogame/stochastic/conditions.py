@@ -10,10 +10,10 @@ vanish there), the linearisation in these coordinates is
 when the linearised drift is diagonal, which is checked, not assumed (it
 holds for the replicator at every corner: ``a_i`` is the payoff of the
 absent strategy minus that of the played one); a triangular or a coupled
-drift ``du = A u dt + ...`` gets the verdicts of :mod:`.linearised`.  Both noise forms give
+drift ``du = A u dt + ...`` gets the verdicts of ``evogame.stochastic.linearised``.  Both noise forms give
 ``b_i = sigma_p``: ``g = x`` and ``g = x (1 - x)`` are ``u + O(u^2)`` at 0,
 ``g = x (1 - x)`` also at 1, and on the simplex ``(dW_j - dW_k)/sqrt 2`` is a
-standard Wiener process.  See :mod:`.theorems` for what follows from it.
+standard Wiener process.  See ``evogame.stochastic.theorems`` for what follows from it.
 
 Where the field has a kink at the corner (BNN, Smith: :func:`one_sided_jacobian`)
 there is no Jacobian -- the rest-point table says ``not differentiable`` and
@@ -96,7 +96,7 @@ class CornerStochasticStability:
     linearisation : ``"Jacobian"``, ``"one-sided"`` (a kink at the corner: the one-sided linearisation on
         the simplex), ``"none"`` or ``""`` (not an equilibrium).
     structure : of the linearised drift: ``"diagonal"``, ``"triangular"``, ``"coupled"`` (``""``: none).
-    theorems : the keys of :data:`.theorems.THEOREMS` the verdicts rest on.
+    theorems : the keys of ``evogame.stochastic.theorems.THEOREMS`` the verdicts rest on.
     drift : the linearised drift ``A`` in the distance coordinates at the values (``du = A u dt + ...``).
     kinks : the arguments ``g`` of ``[g]_+`` that vanish at the corner.
     """
@@ -167,7 +167,7 @@ def stochastic_stability(subject, noise, *, form: str | None = None, p: float = 
     or a :class:`Noise`; ``form`` ``"x"`` (default) or ``"x(1-x)"``.
     Conditions are symbolic in the parameters and ``sigma_<population>``,
     and evaluated at the values; each verdict names its theorems
-    (:mod:`.theorems`).
+    (``evogame.stochastic.theorems``).
     """
     game = game_of(subject)
     if not isinstance(noise, Noise):
