@@ -139,11 +139,20 @@ def _is_real_expression(e: sympy.Expr) -> bool:
 def symbolic_eigenvalues(J: sympy.Matrix, lam: sympy.Symbol) -> list | None:
     """Eigenvalues with multiplicity from the factored characteristic polynomial.
 
-    Triangular matrices give their diagonal; otherwise every factor of degree
-    at most 2 is solved in closed form.  None when a factor has degree > 2.
+    Triangular matrices give their diagonal; a 2 x 2 matrix its closed form
+    ``tr/2 +- sqrt(tr^2 - 4 det)/2`` (rational when the discriminant is a
+    square); otherwise every factor of degree at most 2 is solved in closed
+    form.  None when a factor has degree > 2.
     """
     if J.is_upper or J.is_lower:
         return [sympy.factor(J[i, i]) for i in range(J.rows)]
+    if J.rows == 2:
+        # the same roots as factoring the characteristic polynomial over Q(parameters), without the
+        # multivariate factorisation of a polynomial in lambda (seconds with a dozen parameters)
+        # (factored entries: their products factor in milliseconds where cancelling det J takes seconds)
+        F = J.applyfunc(sympy.factor)
+        return quadratic_roots(F[0, 0] + F[1, 1], F[0, 0] * F[1, 1] - F[0, 1] * F[1, 0])
+    J = J.applyfunc(sympy.cancel)
     num = sympy.numer(sympy.together(J.charpoly(lam).as_expr(lam)))
     _, factors = sympy.factor_list(sympy.expand(num), lam)
     out = []
@@ -156,15 +165,50 @@ def symbolic_eigenvalues(J: sympy.Matrix, lam: sympy.Symbol) -> list | None:
             roots = [sympy.factor(-b / a)]
         elif fp.degree() == 2:
             a, b, c = fp.all_coeffs()
-            disc = sympy.factor(b ** 2 - 4 * a * c)
-            centre = sympy.factor(-b / (2 * a))
-            roots = [centre + sgn * sympy.sqrt(disc) / (2 * a) for sgn in (1, -1)]
+            roots = quadratic_roots(-b / a, c / a)
         else:
             return None
         out.extend(roots * mult)
     if len(out) != J.rows:
         return None
     return out
+
+
+def quadratic_roots(trace: sympy.Expr, det: sympy.Expr) -> list:
+    """The roots of ``l^2 - trace l + det``: ``trace/2 +- sqrt(trace^2 - 4 det)/2``.
+
+    When the factored discriminant is a square (every factor to an even power,
+    a positive square coefficient) its root is taken exactly, so the roots are
+    rational functions of the parameters (a reducible polynomial); else the
+    square root stays.
+    """
+    centre = sympy.factor(trace / 2)
+    disc = sympy.factor(trace ** 2 - 4 * det)
+    if disc == 0:
+        return [centre, centre]
+    root = _exact_square_root(disc)
+    if root is not None:
+        return [sympy.factor(trace / 2 + root / 2), sympy.factor(trace / 2 - root / 2)]
+    return [centre + sgn * sympy.sqrt(disc) / 2 for sgn in (1, -1)]
+
+
+def _exact_square_root(factored: sympy.Expr):
+    """``sqrt(factored)`` as a rational function when ``factored`` (a factored product) is a square, else None."""
+    coeff, rest = factored.as_coeff_Mul()
+    if not (coeff.is_Rational and coeff > 0 and sympy.sqrt(coeff).is_Rational):
+        return None
+    root = sympy.sqrt(coeff)
+    for f in sympy.Mul.make_args(rest):
+        base, exp = f.as_base_exp()
+        if not (exp.is_Integer and exp % 2 == 0):
+            return None
+        root *= base ** (exp // 2)
+    return root
+
+
+def _is_zero(e: sympy.Expr) -> bool:
+    """True iff the rational function ``e`` is identically zero (its expanded numerator is 0)."""
+    return sympy.expand(sympy.numer(sympy.together(e))) == 0
 
 
 def split_decoupled(J: sympy.Matrix) -> tuple[list, sympy.Matrix]:
@@ -203,15 +247,21 @@ def symbolic_stability(jacobian: sympy.Matrix, budget=None) -> dict:
     the eigenvalues are).
     """
 
-    J = jacobian.applyfunc(sympy.cancel)
+    # zero entries decided on the numerators (no gcd: cancelling every entry of a Jacobian at an interior
+    # point with a dozen parameters takes seconds); the entries are cancelled where the general path needs it
+    J = jacobian.applyfunc(lambda e: sympy.Integer(0) if _is_zero(e) else e)
     split, core = split_decoupled(J)
     split = [sympy.factor(e) for e in split]
     lam = sympy.Dummy("lambda")
     # zero trace: the eigenvalues' real parts sum to 0, so they cannot all be
     # negative (interior points of multi-population games: Selten 1980)
-    traceless = core.rows > 0 and sympy.cancel(core.trace()) == 0
+    traceless = core.rows > 0 and _is_zero(core.trace())
     core_eigs = []
-    if core.rows:
+    if traceless and core.rows > 2:
+        # never asymptotically stable whatever its eigenvalues: the roots of a cubic (or higher) in a
+        # dozen parameters are not worth the seconds of factoring that usually find none in closed form
+        core_eigs = None
+    elif core.rows:
         try:
             with time_limit(budget):
                 core_eigs = symbolic_eigenvalues(core, lam)
@@ -225,7 +275,7 @@ def symbolic_stability(jacobian: sympy.Matrix, budget=None) -> dict:
         conditions += [sympy.StrictLessThan(e, 0) for e in core_eigs]
         kind = "eigenvalues"
     else:
-        dets = routh_hurwitz(core.charpoly(lam))
+        dets = routh_hurwitz(core.applyfunc(sympy.cancel).charpoly(lam))
         conditions += [sympy.StrictGreaterThan(h, 0) for h in dets]
         kind = "eigenvalues and Routh-Hurwitz" if split else "Routh-Hurwitz"
     return {"eigenvalues": eigs, "condition": sympy.And(*conditions), "criterion": kind}
@@ -403,4 +453,33 @@ def _decided(part, ranges: dict):
         return True
     if verdict is sympy.false:
         return False
+    return None
+
+
+def sign_in_ranges(expr, ranges: dict) -> str | None:
+    """The sign of ``expr`` for every value in the box of declared ranges, by interval arithmetic.
+
+    ``"+"`` / ``"-"``: positive / negative everywhere in the box; ``">= 0"`` /
+    ``"<= 0"``: never negative / never positive (zero somewhere possible);
+    None: the enclosure (sympy's ``AccumBounds``) does not decide, a parameter
+    has no declared range, or the expression is not real for every value
+    (a square root of an expression of unknown sign).
+    """
+    if not _is_real_expression(expr) or not expr.free_symbols or not expr.free_symbols <= set(ranges):
+        return None
+    try:
+        value = expr.subs({s: sympy.AccumBounds(*ranges[s]) for s in expr.free_symbols})
+    except (TypeError, ValueError, NotImplementedError, ZeroDivisionError):
+        return None
+    lo, hi = (value.min, value.max) if isinstance(value, sympy.AccumBounds) else (value, value)
+    if not (lo.is_comparable and hi.is_comparable):
+        return None
+    if lo > 0:
+        return "+"
+    if hi < 0:
+        return "-"
+    if lo >= 0:
+        return ">= 0"
+    if hi <= 0:
+        return "<= 0"
     return None

@@ -13,7 +13,9 @@ from .render.document import BulletList, Column, Document, Heading, Paragraph, T
 from .render.phrases import (classification_rule, coordinates_header, coordinates_text, eigenvalues_text,
                              state_variables)
 from .render.plain import block_text, plain_text
+from .render.stability_section import stability_table_blocks, symbolic_blocks
 from .render.vocabulary import WORDS, classification_name, point_label, population_name, strategy_name
+from .stability_table import stability_table
 from .faces import face_label
 
 __all__ = ["analysis_text", "analysis_document", "payoff_text"]
@@ -47,8 +49,7 @@ def analysis_document(analysis, lang: str = "en") -> Document:
               *(Paragraph(inline(f"d{e.lhs.args[0]}/dt = {sympy.sstr(e.rhs)}")) for e in analysis.equations()),
               Heading(inline(words["restpoints"])), *_rest_point_blocks(analysis, lang)]
     if analysis.symbolic_rest_points is not None:
-        blocks += [Heading(inline("Symbolic stability conditions")),
-                   *_symbolic_blocks(game, analysis.symbolic_rest_points)]
+        blocks += [*stability_table_blocks(stability_table(analysis), lang), *symbolic_blocks(analysis, lang)]
     if analysis.notes:
         blocks += [Heading(inline("Notes"), level=3), BulletList(tuple(inline(n) for n in analysis.notes))]
     return Document(game.title, tuple(blocks))
@@ -101,21 +102,4 @@ def _rest_point_blocks(analysis, lang: str = "en") -> list:
     blocks += [Paragraph(inline(f"continuum on face {face_label(analysis.game, c.support)} (dimension {c.dimension}): "
                                 + (", ".join(c.equations) or "the whole face"))) for c in analysis.continua]
     blocks.append(Paragraph(classification_rule(analysis.rest_points, analysis.rtol)))
-    return blocks
-
-
-def _symbolic_blocks(game: Game, symbolic_points) -> list:
-    blocks = []
-    for s in symbolic_points:
-        state = ", ".join(f"{v} = {sympy.sstr(e)}" for v, e in zip(game.variables, s["state"]))
-        lines = [f"{s.get('name', '')} {face_label(game, s['support'])}: {state}".strip()]
-        if s.get("existence"):
-            lines.append("  exists iff: " + " and ".join(sympy.sstr(c) for c in s["existence"]))
-        if s.get("eigenvalues") is not None:
-            lines.append("  eigenvalues: " + ", ".join(sympy.sstr(e) for e in s["eigenvalues"]))
-        lines.append(f"  asymptotically stable iff ({s['criterion']}): {sympy.sstr(s['condition'])}")
-        if s.get("condition_in_ranges", s["condition"]) != s["condition"]:
-            lines.append("  within the declared ranges: "
-                         + (s.get("verdict") or sympy.sstr(s["condition_in_ranges"])))
-        blocks += [Paragraph(inline(line)) for line in lines]
     return blocks

@@ -235,13 +235,17 @@ class Formula:
     ``joined`` says how the parts combine: ``"list"`` (``a, b``) or ``"and"``
     (``a ∧ b``).  With ``numbered`` (a symbol such as ``\\lambda``) a back end
     that displays formulas shows each part on its own, as ``\\lambda_k = part``.
-    A label that renders empty in a back end is left out there.
+    A label that renders empty in a back end is left out there.  ``plain``:
+    the parts as plain text (sympy's ``sstr``) for the plain back end (the
+    LaTeX parts when None).  Without parts the label is prose that says it
+    all (a sentence about the subject, no formula).
     """
 
     label: tuple
     parts: tuple
     joined: str = "list"
     numbered: str | None = None
+    plain: tuple | None = None
 
     def __post_init__(self):
         if self.joined not in ("list", "and"):

@@ -113,6 +113,8 @@ def _fit_table(table: Table) -> str:
 
 def _formula(formula) -> str:
     label = inline(formula.label)
+    if not formula.parts:    # prose: the label says it all
+        return label + r"\par"
     if formula.numbered:
         displays = "".join(fit(f"{formula.numbered}_{{{k}}} = {part}")
                            for k, part in enumerate(formula.parts, start=1))

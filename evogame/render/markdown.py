@@ -89,5 +89,7 @@ def _table(table: Table) -> str:
 
 def _formula(formula) -> str:
     label = inline(formula.label)
+    if not formula.parts:    # prose: the label says it all
+        return f"- {label}"
     math = "$" + _INLINE_JOIN[formula.joined].join(formula.parts) + "$"
     return f"- {label}: {math}" if label else f"- {math}"

@@ -56,7 +56,10 @@ def block_text(block) -> str:
         return fit_text("\n".join(f"{plain((lhs,))} = {plain((rhs,))}" for lhs, rhs in block.rows))
     if isinstance(block, Formulas):
         joint = {"list": ", ", "and": " and "}
-        return fit_text("\n".join(f"{plain(f.label)}: {joint[f.joined].join(f.parts)}" for f in block.items))
+        return fit_text("\n".join(
+            plain(f.label) if not f.parts
+            else f"{plain(f.label)}: {joint[f.joined].join(f.parts if f.plain is None else f.plain)}"
+            for f in block.items))
     if isinstance(block, Figure):
         return fit_text(f"{block.label}. {plain(block.caption)}")
     raise TypeError(f"not a block: {block!r}")

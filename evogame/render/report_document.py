@@ -5,6 +5,7 @@ the figures drawn) into a :class:`~evogame.render.document.Document`; the
 Markdown and LaTeX back ends render that one document.  The sections, in
 order: what was analysed, the parameters, the payoffs, the replicator
 equations, the rest points (eigenvalues, classification, continua), the
+stability table (symbolic eigenvalues, their signs, the conclusion), the
 symbolic stability conditions, the thresholds of the mechanisms, the figures
 and the notes.  Numbers have six significant digits
 (:func:`evogame.formatting.number`).
@@ -25,7 +26,9 @@ from ..scenario import STRENGTH, strength_symbol
 from .document import (LATEX, MARKDOWN, PLAIN, Break, BulletList, Code, Column, Display, Document, Equations,
                        Figure, Formula, Formulas, Heading, Math, Notation, Only, Paragraph, Table, inline)
 from .latex import escape as latex_escape
+from ..stability_table import stability_table
 from .phrases import classification_rule, coordinates_header, coordinates_text, eigenvalues_text, state_variables
+from .stability_section import stability_table_blocks, symbolic_blocks
 from .vocabulary import (WORDS, capitalised, classification_name, point_label, population_name, profile_support,
                          strategy_name, threshold_meaning_zh)
 
@@ -57,7 +60,8 @@ def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], t
               Heading(inline(_equations_heading(words, analysis.dynamics))),
               *(Display(eq) for eq in derive(game, analysis.dynamics).latex()),
               Heading(inline(words["restpoints"])), *_rest_point_blocks(game, analysis, words, lang),
-              *_symbolic_blocks(game, analysis.symbolic_rest_points or (), words),
+              *_stability_blocks(analysis, lang),
+              *symbolic_blocks(analysis, lang),
               *(stochastic_stability_blocks(stochastic) if stochastic is not None else ()),
               *_threshold_blocks(scenario, thresholds, words, lang), *extra,
               *_figure_blocks(figures, skipped, words)]
@@ -157,31 +161,11 @@ def _rest_point_blocks(game: Game, analysis, words, lang) -> list:
     return blocks
 
 
-def _symbolic_blocks(game: Game, symbolic_points, words) -> list:
-    if not symbolic_points:
+def _stability_blocks(analysis, lang) -> list:
+    """The stability table (one row per equilibrium: eigenvalues, signs, conclusion), when derived symbolically."""
+    if not analysis.symbolic_rest_points:
         return []
-    blocks = [Heading(inline(words["symbolic"]))]
-    for point in symbolic_points:
-        items = []
-        if point.get("state") is not None:
-            items.append(Formula((Only(_NOT_LATEX, "state"),),      # LaTeX: the equations speak for themselves
-                                 tuple(f"{sympy.latex(v)} = {sympy.latex(e)}"
-                                       for v, e in zip(game.variables, point["state"]))))
-        if point.get("existence"):
-            items.append(Formula(inline(words["exists"]), tuple(sympy.latex(c) for c in point["existence"]),
-                                 joined="and"))
-        if point.get("eigenvalues") is not None:
-            items.append(Formula((Only(_NOT_LATEX, "eigenvalues"), Only((LATEX,), "Eigenvalues")),
-                                 tuple(sympy.latex(e) for e in point["eigenvalues"]), numbered=r"\lambda"))
-        items.append(Formula(inline(f"{words['stable_iff']} ({point.get('criterion')})"),
-                             (sympy.latex(point["condition"]),)))
-        if point.get("verdict"):
-            items.append(Formula(inline(words["in_ranges"]), (rf"\text{{{point['verdict']}}}",)))
-        elif point.get("condition_in_ranges", point["condition"]) != point["condition"]:   # simplified
-            items.append(Formula(inline(words["in_ranges"]), (sympy.latex(point["condition_in_ranges"]),)))
-        title = f"{point.get('name', '')} {face_label(game, point['support'])}".strip()
-        blocks += [Heading(inline(title), level=3), Formulas(tuple(items))]
-    return blocks
+    return stability_table_blocks(stability_table(analysis), lang)
 
 
 def _threshold_blocks(scenario, thresholds, words, lang: str = "en") -> list:

@@ -343,7 +343,8 @@ def test_terminal_text_is_the_analysis_document_in_plain_text():
     analysis = _symbolic_analysis("vertical")
     text = analysis_text(analysis)
     doc = analysis_document(analysis)
-    assert doc.headings(PLAIN) == ["Payoffs", "Replicator equations", "Rest points", "Symbolic stability conditions"]
+    assert doc.headings(PLAIN) == ["Payoffs", "Replicator equations", "Rest points", "Stability of the equilibria",
+                                   "Stability conditions (symbolic)"]
     for heading in doc.headings(PLAIN):
         assert f"\n\n{heading}\n{'-' * len(heading)}\n" in text
     table = text.split("Rest points\n-----------\n", 1)[1].splitlines()
