@@ -202,8 +202,8 @@ class Continuation:
     branches : every branch; ``notes`` what the reader should know.
     variables : the names of the reduced coordinates of ``Point.state``.
     work : the game continued (mechanisms applied: ``strength`` is then one of its parameters), and
-        ``system`` its compiled field and derivatives (:class:`~.system.ContinuationSystem`): what a
-        continuation of the cycles born at the Hopf points starts from.  Not in :meth:`to_dict`.
+        ``system`` its compiled field and derivatives (``ContinuationSystem``): what a
+        continuation of the cycles born at the Hopf points starts from.  Not in ``to_dict()``.
     """
 
     game: str

@@ -81,7 +81,7 @@ def continue_rest_points(subject, parameter: str | None = None, interval: tuple 
 
     Stability along a branch is classified from the eigenvalues of the Jacobian as ``analyze`` does
     for numeric points (:func:`evogame.stability.classify`); a branch's runs of one class are
-    :meth:`Branch.segments`.  A dynamics' own conditions (positive payoffs for Maynard Smith and
+    ``Branch.segments``.  A dynamics' own conditions (positive payoffs for Maynard Smith and
     mutation) are checked where ``analyze`` runs, not between.  A rest point on a continuum (a face whose
     field vanishes identically at one value, common in bimatrix games) is not continued: a note says so.
 

@@ -118,13 +118,13 @@ class CaseTable:
     game, dynamics : the game and the dynamics analysed.
     box : parameter -> (low, high): the parameters that vary.
     fixed : parameter -> value: the others.
-    atoms : the sign-deciding expressions (:class:`Atom`), ``h1``, ``h2``, ...
-    cases : the :class:`Case` list, numbered from 1.
+    atoms : the sign-deciding expressions (``Atom``), ``h1``, ``h2``, ...
+    cases : the ``Case`` list, numbered from 1.
     points : E-name -> face label of every rest point solved symbolically.
     settled : ``{"never": E-names, "always": E-names}``: the rest points whose stability does not change
         in the box.
     samples, seed : the design's size and seed.
-    check : the coverage check (:class:`Check`), or None.
+    check : the coverage check (``Check``), or None.
     notes : what the reader should know.
     supports : E-name -> support (the strategies in use, per population).
     ess : whether the asymptotically stable rest points are the ESSs (replicator; several populations with
