@@ -200,3 +200,31 @@ def test_interior_of_a_three_population_game_is_never_stable_without_seconds_of_
     assert len(interior) == 1 and interior[0]["condition"] is sympy.false
     row = next(r for r in stability_table(tripartite).rows if r.name == interior[0]["name"])
     assert row.kind == "zero trace" and not np.any([row.classification == st.ASYMPTOTICALLY_STABLE])
+
+
+def test_analyze_json_carries_the_table(vertical):
+    import json
+    from helpers import invoke
+    result = invoke(["analyze", "scenarios/vertical.toml", "--symbolic", "--json", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["stability_table"]["rows"]
+    assert [r["name"] for r in rows] == [r.name for r in stability_table(vertical).rows]
+    assert rows[0]["signs_at_values"] == ["+", "+"] and rows[0]["classification_at_values"] == "unstable source"
+
+
+def test_tripartite_scenario_documents_every_parameter():
+    """The shipped 2x2x2 game: 12 parameters, each with a range, meaning, dilemma and both labels; the
+    thresholds its header derives by hand (platform -0.9 + 2.25 s > 0, responsibility -0.9 + 1.5 s > 0)."""
+    from evogame.studies.thresholds import threshold
+    scenario = load("tripartite_sharing")
+    game = scenario.game
+    assert [len(p.strategies) for p in game.populations] == [2, 2, 2] and len(game.parameters) == 12
+    import tomllib
+    from conftest import SCENARIOS
+    declared = tomllib.loads((SCENARIOS / "tripartite_sharing.toml").read_text(encoding="utf-8"))["parameters"]
+    for name, p in declared.items():
+        assert {"value", "range", "description", "stands_for", "label_en", "label_zh"} <= set(p), name
+        assert game.parameters[name].range is not None
+    assert len(scenario.mechanisms) == 4
+    assert threshold(scenario, ["platform"]).threshold == pytest.approx(0.4)
+    assert threshold(scenario, ["responsibility"]).threshold == pytest.approx(0.6)
