@@ -12,7 +12,6 @@ Classification (``tol`` is a tolerance on real parts, stated in every output):
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Sequence
 
 import numpy as np
@@ -214,13 +213,6 @@ def _exact_square_root(product: sympy.Expr):
 def _is_zero(e: sympy.Expr) -> bool:
     """True iff the rational function ``e`` is identically zero (its expanded numerator is 0)."""
     return sympy.expand(sympy.numer(sympy.together(e))) == 0
-
-
-def generic_value(name: str, j: int) -> sympy.Rational:
-    """A generic rational value of the parameter ``name`` (the ``j``-th of a few points): from a hash of
-    the name, so that every expression is evaluated at the same point."""
-    digest = hashlib.sha256(f"{name}/{j}".encode()).digest()
-    return sympy.Rational(1000 + int.from_bytes(digest[:4], "big") % 100_003, 9973)
 
 
 def split_decoupled(J: sympy.Matrix) -> tuple[list, sympy.Matrix]:

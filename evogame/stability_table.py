@@ -28,6 +28,7 @@ negations ``-A_k``) defined under the table, so that the table fits the page.
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -161,11 +162,18 @@ def _fingerprint(expr):
     """
     try:
         # evalf with subs: numeric throughout (exact rationals under a square root would be factored as integers)
-        return tuple(complex(expr.evalf(30, subs={s: sympy.Float(st.generic_value(str(s), j), 30)
+        return tuple(complex(expr.evalf(30, subs={s: sympy.Float(_generic_value(str(s), j), 30)
                                                   for s in expr.free_symbols}))
                      for j in range(2))
     except (TypeError, ValueError, ZeroDivisionError):
         return None
+
+
+def _generic_value(name: str, j: int) -> sympy.Rational:
+    """A generic value of the parameter ``name`` (the ``j``-th point): from a hash of the name, so that every
+    expression is evaluated at the same point."""
+    digest = hashlib.sha256(f"{name}/{j}".encode()).digest()
+    return sympy.Rational(1000 + int.from_bytes(digest[:4], "big") % 100_003, 9973)
 
 
 def conclusion_class(classification: str, pure: bool) -> str:
