@@ -8,8 +8,10 @@ The report holds, in the order a paper prints them:
 3. the replicator equations ``dx/dt = x (1 - x) (f_1 - f_2)`` (sympy LaTeX);
 4. the rest-point table: state, Jacobian eigenvalues (with multiplicity) and
    classification, from :func:`evogame.analyze`;
-5. the symbolic stability conditions of every rest point
-   (``analyze(..., symbolic=True)``);
+5. the stability table (one row per equilibrium E1, E2, ...: the symbolic
+   eigenvalues, their signs at the values and in the declared ranges, the
+   conclusion; :mod:`evogame.stability_table`) and the symbolic stability
+   conditions of every rest point (``analyze(..., symbolic=True)``);
 6. the thresholds of the declared mechanisms (:func:`evogame.thresholds.threshold`);
 7. every figure that applies (phase portrait, evolution paths, sensitivity
    and bifurcation diagram per mechanism, regime map, basins), written to
@@ -167,8 +169,8 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
     try:
         paths["md"].write_text(md, encoding="utf-8")
         paths["tex"].write_text(tex, encoding="utf-8")
-        paths["json"].write_text(json.dumps(jsonable(analysis.to_dict()), indent=2, ensure_ascii=False) + "\n",
-                                 encoding="utf-8")
+        paths["json"].write_text(json.dumps(jsonable(_analysis_dict(analysis)), indent=2, ensure_ascii=False)
+                                 + "\n", encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(f"cannot write the report ({exc.strerror or exc})", file=str(out)) from None
     return Report(out, paths["md"], paths["tex"], paths["json"], figures, skipped, thresholds, analysis,
@@ -196,6 +198,15 @@ def _analysis(work: Scenario, symbolic: bool, budget, say):
         analysis = replace(analysis, symbolic_rest_points=sym.symbolic_rest_points,
                            notes=[*analysis.notes, *(n for n in sym.notes if n.startswith("symbolic"))])
     return analysis
+
+
+def _analysis_dict(analysis) -> dict:
+    """``analysis.json``: the analysis, with the stability table when the symbolic conditions were derived."""
+    out = analysis.to_dict()
+    if analysis.symbolic_rest_points:
+        from .stability_table import stability_table
+        out["stability_table"] = stability_table(analysis).to_dict()
+    return out
 
 
 def _check_kinds(kinds) -> None:

@@ -38,6 +38,7 @@ from .face_solver import FaceSolver
 from .faces import (Candidate, Continuum, Face, SupportOnly, check_face_count, face_count, face_label, face_of,
                     faces, supports)
 from .game import Game
+from .stability import factored
 from .timelimit import Timeout, time_limit
 
 RESIDUAL_TOL = 1e-10
@@ -180,7 +181,7 @@ def _reduced(face: Face, sol: Mapping) -> np.ndarray:
 
 
 def _reduced_exact(face: Face, sol: Mapping) -> tuple:
-    return tuple(sympy.factor(sympy.cancel(v.subs(sol))) for v in face.substitution.values())
+    return tuple(factored(sympy.cancel(v.subs(sol))) for v in face.substitution.values())
 
 
 def _candidate(face: Face, sol, numeric_values) -> Candidate | None:
@@ -199,7 +200,7 @@ def _candidate(face: Face, sol, numeric_values) -> Candidate | None:
         return Candidate(face, state, exact_state=exact_state, method="exact")
     # Symbolic: the point exists where every share is positive.
     exact_state = _reduced_exact(face, sol)
-    existence = [sympy.factor(sympy.cancel(s)) > 0 for s in shares]
+    existence = [factored(sympy.cancel(s)) > 0 for s in shares]
     existence = [c for c in existence if c is not sympy.true]
     if any(c is sympy.false for c in existence):
         return None

@@ -102,6 +102,21 @@ def classify_many(eigenvalues: np.ndarray, tol: np.ndarray | float) -> np.ndarra
 
 # -- symbolic -------------------------------------------------------------------
 
+#: seconds of sympy's factorisation per expression.  On an irreducible polynomial in a dozen parameters
+#: (the eigenvalue off the face of an edge point of a 2x2x2 game) Wang's algorithm takes milliseconds or
+#: minutes depending on its random choices; past this the expression is kept as cancelled (the same value).
+FACTOR_SECONDS = 1.0
+
+
+def factored(expr, seconds: float = FACTOR_SECONDS):
+    """``sympy.factor(expr)`` if it takes at most ``seconds``, else ``sympy.cancel(expr)``."""
+    try:
+        with time_limit(seconds):
+            return sympy.factor(expr)
+    except Timeout:
+        return sympy.cancel(expr)
+
+
 def routh_hurwitz(charpoly: sympy.Poly) -> list[sympy.Expr]:
     """Hurwitz determinants of a monic polynomial ``l^d + a_1 l^{d-1} + ... + a_d``.
 
@@ -120,7 +135,7 @@ def routh_hurwitz(charpoly: sympy.Poly) -> list[sympy.Expr]:
     for k in range(1, d + 1):
         H = sympy.Matrix(k, k, lambda i, j: coef(2 * (j + 1) - (i + 1)))
         det = sympy.cancel(H.det())
-        dets.append(sympy.factor(det) if sympy.count_ops(det) < 400 else det)
+        dets.append(factored(det) if sympy.count_ops(det) < 400 else det)
     return dets
 
 
@@ -145,12 +160,12 @@ def symbolic_eigenvalues(J: sympy.Matrix, lam: sympy.Symbol) -> list | None:
     form.  None when a factor has degree > 2.
     """
     if J.is_upper or J.is_lower:
-        return [sympy.factor(J[i, i]) for i in range(J.rows)]
+        return [factored(J[i, i]) for i in range(J.rows)]
     if J.rows == 2:
         # the same roots as factoring the characteristic polynomial over Q(parameters), without the
         # multivariate factorisation of a polynomial in lambda (seconds with a dozen parameters)
         # (factored entries: their products factor in milliseconds where cancelling det J takes seconds)
-        F = J.applyfunc(sympy.factor)
+        F = J.applyfunc(factored)
         return quadratic_roots(F[0, 0] + F[1, 1], F[0, 0] * F[1, 1] - F[0, 1] * F[1, 0])
     J = J.applyfunc(sympy.cancel)
     num = sympy.numer(sympy.together(J.charpoly(lam).as_expr(lam)))
@@ -162,7 +177,7 @@ def symbolic_eigenvalues(J: sympy.Matrix, lam: sympy.Symbol) -> list | None:
             continue
         if fp.degree() == 1:
             a, b = fp.all_coeffs()
-            roots = [sympy.factor(-b / a)]
+            roots = [factored(-b / a)]
         elif fp.degree() == 2:
             a, b, c = fp.all_coeffs()
             roots = quadratic_roots(-b / a, c / a)
@@ -182,19 +197,19 @@ def quadratic_roots(trace: sympy.Expr, det: sympy.Expr) -> list:
     rational functions of the parameters (a reducible polynomial); else the
     square root stays.
     """
-    centre = sympy.factor(trace / 2)
-    disc = sympy.factor(trace ** 2 - 4 * det)
+    centre = factored(trace / 2)
+    disc = factored(trace ** 2 - 4 * det)
     if disc == 0:
         return [centre, centre]
     root = _exact_square_root(disc)
     if root is not None:
-        return [sympy.factor(trace / 2 + root / 2), sympy.factor(trace / 2 - root / 2)]
+        return [factored(trace / 2 + root / 2), factored(trace / 2 - root / 2)]
     return [centre + sgn * sympy.sqrt(disc) / 2 for sgn in (1, -1)]
 
 
-def _exact_square_root(factored: sympy.Expr):
-    """``sqrt(factored)`` as a rational function when ``factored`` (a factored product) is a square, else None."""
-    coeff, rest = factored.as_coeff_Mul()
+def _exact_square_root(product: sympy.Expr):
+    """``sqrt(product)`` as a rational function when ``product`` (a factored product) is a square, else None."""
+    coeff, rest = product.as_coeff_Mul()
     if not (coeff.is_Rational and coeff > 0 and sympy.sqrt(coeff).is_Rational):
         return None
     root = sympy.sqrt(coeff)
@@ -251,7 +266,7 @@ def symbolic_stability(jacobian: sympy.Matrix, budget=None) -> dict:
     # point with a dozen parameters takes seconds); the entries are cancelled where the general path needs it
     J = jacobian.applyfunc(lambda e: sympy.Integer(0) if _is_zero(e) else e)
     split, core = split_decoupled(J)
-    split = [sympy.factor(e) for e in split]
+    split = [factored(e) for e in split]
     lam = sympy.Dummy("lambda")
     # zero trace: the eigenvalues' real parts sum to 0, so they cannot all be
     # negative (interior points of multi-population games: Selten 1980)
@@ -324,6 +339,13 @@ def classify_exact(J: sympy.Matrix) -> tuple[np.ndarray, str, float, str]:
     d = J.rows
     if d == 0:
         return np.zeros(0, dtype=complex), NON_HYPERBOLIC, 0.0, "exact"
+    if (J.is_upper or J.is_lower) and all(v.is_Rational for v in J):
+        # a triangular rational matrix (every corner of a game of two-strategy populations): its eigenvalues
+        # are its diagonal, exactly, and so is every sign -- no 60-digit eigenvalues, no Sturm sequences
+        diagonal = [J[i, i] for i in range(d)]
+        signs = [float(sympy.sign(v)) for v in diagonal]
+        return (sorted_eigenvalues([complex(float(v)) for v in diagonal]), classify(signs, 0.0), 0.0,
+                "exact (rational characteristic polynomial)")
     with mpmath.workdps(DIGITS):
         M = mpmath.matrix([[mpmath.mpmathify(sympy.N(J[i, j], DIGITS)) for j in range(d)] for i in range(d)])
         ev = [M[0, 0]] if d == 1 else _eigenvalues_60(J, M)

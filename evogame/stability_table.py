@@ -27,6 +27,8 @@ negations ``-A_k``) defined under the table, so that the table fits the page.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -142,10 +144,36 @@ def _flipped(relation):
 
 
 def _same(a, b) -> bool:
+    """Whether two expressions are equal: structurally, or by their values at two fixed generic points.
+
+    (Two rational functions -- or square roots of them -- that agree at generic points are equal; the
+    values take microseconds where expanding the difference takes seconds.)"""
+    if a == b:
+        return True
+    fa, fb = _fingerprint(a), _fingerprint(b)
+    return fa is not None and fb is not None and all(abs(x - y) <= 1e-12 * max(1.0, abs(x)) for x, y in zip(fa, fb))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fingerprint(expr):
+    """The values of ``expr`` at two generic points of its parameters (None when undefined there).
+
+    Each parameter's value depends on its name only, so that every expression is evaluated at the same points.
+    """
     try:
-        return sympy.expand(a - b) == 0
-    except (TypeError, ValueError):
-        return False
+        # evalf with subs: numeric throughout (exact rationals under a square root would be factored as integers)
+        return tuple(complex(expr.evalf(30, subs={s: sympy.Float(_generic_value(str(s), j), 30)
+                                                  for s in expr.free_symbols}))
+                     for j in range(2))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+
+
+def _generic_value(name: str, j: int) -> sympy.Rational:
+    """A generic value of the parameter ``name`` (the ``j``-th point): from a hash of the name, so that every
+    expression is evaluated at the same point."""
+    digest = hashlib.sha256(f"{name}/{j}".encode()).digest()
+    return sympy.Rational(1000 + int.from_bytes(digest[:4], "big") % 100_003, 9973)
 
 
 def conclusion_class(classification: str, pure: bool) -> str:

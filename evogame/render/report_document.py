@@ -134,8 +134,8 @@ def payoff_blocks(game: Game, lang: str = "en") -> list:
 
 
 def _rest_point_blocks(game: Game, analysis, words, lang) -> list:
-    columns = (Column("r"), Column(width=0.22), Column(width=0.2), Column(backends=frozenset(_NOT_LATEX)),
-               Column(width=0.27), Column(width=0.16))
+    columns = (Column("r"), Column(width=0.21), Column(width=0.2), Column(backends=frozenset(_NOT_LATEX)),
+               Column(width=0.26), Column(width=0.16))
     variables = coordinates_header(game)
     header = (inline(words["point"]), inline(words["rest_point"]), inline(Math(sympy.latex(sympy.Tuple(
         *game.variables)) if len(game.variables) > 1 else sympy.latex(game.variables[0]), variables)),

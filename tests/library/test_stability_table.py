@@ -200,3 +200,64 @@ def test_interior_of_a_three_population_game_is_never_stable_without_seconds_of_
     assert len(interior) == 1 and interior[0]["condition"] is sympy.false
     row = next(r for r in stability_table(tripartite).rows if r.name == interior[0]["name"])
     assert row.kind == "zero trace" and not np.any([row.classification == st.ASYMPTOTICALLY_STABLE])
+
+
+def test_analyze_json_carries_the_table(vertical):
+    import json
+    from helpers import invoke
+    result = invoke(["analyze", "scenarios/vertical.toml", "--symbolic", "--json", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["stability_table"]["rows"]
+    assert [r["name"] for r in rows] == [r.name for r in stability_table(vertical).rows]
+    assert rows[0]["signs_at_values"] == ["+", "+"] and rows[0]["classification_at_values"] == "unstable source"
+
+
+def test_tripartite_scenario_documents_every_parameter():
+    """The shipped 2x2x2 game: 12 parameters, each with a range, meaning, dilemma and both labels; the
+    thresholds its header derives by hand (platform -0.9 + 2.25 s > 0, responsibility -0.9 + 1.5 s > 0)."""
+    from evogame.studies.thresholds import threshold
+    scenario = load("tripartite_sharing")
+    game = scenario.game
+    assert [len(p.strategies) for p in game.populations] == [2, 2, 2] and len(game.parameters) == 12
+    import tomllib
+    from conftest import SCENARIOS
+    declared = tomllib.loads((SCENARIOS / "tripartite_sharing.toml").read_text(encoding="utf-8"))["parameters"]
+    for name, p in declared.items():
+        assert {"value", "range", "description", "stands_for", "label_en", "label_zh"} <= set(p), name
+        assert game.parameters[name].range is not None
+    assert len(scenario.mechanisms) == 4
+    assert threshold(scenario, ["platform"]).threshold == pytest.approx(0.4)
+    assert threshold(scenario, ["responsibility"]).threshold == pytest.approx(0.6)
+
+
+def test_quadratic_roots_are_the_roots_and_rational_when_the_discriminant_is_a_square():
+    a, b, c = sympy.symbols("a b c", real=True)
+    roots = st.quadratic_roots(a + b, a * b)            # l^2 - (a + b) l + ab = (l - a)(l - b)
+    _same_multiset(roots, [a, b])
+    assert not any(r.has(sympy.sqrt(2).func) and not r.is_Symbol for r in roots)   # no square root left
+    trace, det = a, c
+    for r in st.quadratic_roots(trace, det):              # l^2 - a l + c, in general with a square root
+        assert sympy.simplify(r ** 2 - trace * r + det) == 0
+
+
+def test_factored_keeps_the_value_when_its_time_is_up(monkeypatch):
+    from evogame.timelimit import Timeout
+    x, y = sympy.symbols("x y")
+    expr = (x ** 2 - y ** 2) / (x - y) + x / (x + 1)
+    assert sympy.simplify(st.factored(expr) - expr) == 0
+
+    def out_of_time(*args, **kwargs):
+        raise Timeout()
+
+    monkeypatch.setattr(st.sympy, "factor", out_of_time)     # a factorisation that does not end in time
+    assert sympy.simplify(st.factored(expr) - expr) == 0     # the cancelled form: the same value
+
+
+def test_triangular_rational_jacobian_classified_as_the_general_path_does():
+    for diagonal in ([-3, sympy.Rational(1, 2), -1], [0, -1, -2], [2, 1, 5], [-1, -2, -3]):
+        J = sympy.diag(*diagonal)
+        J[0, 1] = 7                                        # upper triangular
+        fast = st.classify_exact(J)
+        assert fast[1] == st.classify([float(v) for v in diagonal], 0.0)   # signs of the diagonal, exactly
+        assert sorted(fast[0].real) == sorted(float(v) for v in diagonal) and fast[2] == 0.0
+        assert fast[3].startswith("exact (")
