@@ -60,7 +60,8 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source H
 
 _BASE_SANS = ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans"]
 
-#: classification -> marker style (matplotlib ``plot`` keyword arguments)
+#: classification -> marker style (matplotlib ``plot`` keyword arguments); unstable (non-hyperbolic): an open
+#: circle with a grey lower half
 MARKS = {
     ASYMPTOTICALLY_STABLE: dict(marker="o", markersize=6.0, markerfacecolor="black",
                                 markeredgecolor="black", markeredgewidth=0.9),
@@ -70,7 +71,6 @@ MARKS = {
                  markeredgecolor="black", markeredgewidth=0.9),
     NON_HYPERBOLIC: dict(marker="o", markersize=6.0, fillstyle="left", markerfacecolor="black",
                          markerfacecoloralt="white", markeredgecolor="black", markeredgewidth=0.9),
-    # unstable (an eigenvalue with positive real part) and non-hyperbolic: an open circle, lower half grey
     UNSTABLE_NON_HYPERBOLIC: dict(marker="o", markersize=6.0, fillstyle="bottom", markerfacecolor="#9a9a9a",
                                   markerfacecoloralt="white", markeredgecolor="black", markeredgewidth=0.9),
     # a kink of the field (BNN, Smith): no Jacobian, so none of the circle family
@@ -88,20 +88,17 @@ CONTINUUM_MARK = dict(marker="x", markersize=5.0, markeredgecolor="#444444", mar
 _WORDS = {
     "en": {ASYMPTOTICALLY_STABLE: "asymptotically stable", UNSTABLE_SOURCE: "unstable source",
            SADDLE: "saddle", NON_HYPERBOLIC: "non-hyperbolic", NOT_DIFFERENTIABLE: "not differentiable",
-           UNSTABLE_NON_HYPERBOLIC: "unstable (non-hyperbolic)",
-           "share": "share", "time": "time $t$",
+           UNSTABLE_NON_HYPERBOLIC: "unstable (non-hyperbolic)", "share": "share", "time": "time $t$",
            "share of": "share of", "speed": "speed", "continuum": "continuum of rest points",
            "nullcline": "nullcline", "start": "start", "none": "none", "stable set": "stable set",
            "attractor": "attractor reached", "no attractor": "no attractor reached",
            "stable": "asymptotically stable", "not stable": "not asymptotically stable",
            "threshold": "threshold", "strength": "strength", "defaults": "parameter values used",
-           "mixed": "mixed", "interior": "interior rest point",
-           "stability key": "thick: asymptotically stable; thin: not"},
+           "mixed": "mixed", "interior": "interior rest point", "stability key": "thick: asymptotically stable; thin: not"},
     "zh": {ASYMPTOTICALLY_STABLE: "渐近稳定", UNSTABLE_SOURCE: "不稳定源", SADDLE: "鞍点",
            NON_HYPERBOLIC: "非双曲", NOT_DIFFERENTIABLE: "不可微", UNSTABLE_NON_HYPERBOLIC: "不稳定（非双曲）",
-           "share": "比例", "time": "时间 $t$", "share of": "比例",
-           "speed": "速度", "continuum": "平衡点连续统", "nullcline": "零斜率线", "start": "初始",
-           "none": "无", "stable set": "稳定集", "attractor": "收敛到的吸引子",
+           "share": "比例", "time": "时间 $t$", "share of": "比例", "speed": "速度", "continuum": "平衡点连续统",
+           "nullcline": "零斜率线", "start": "初始", "none": "无", "stable set": "稳定集", "attractor": "收敛到的吸引子",
            "no attractor": "未收敛", "stable": "渐近稳定", "not stable": "非渐近稳定",
            "threshold": "阈值", "strength": "强度", "defaults": "所用参数值",
            "mixed": "混合", "interior": "内部平衡点", "stability key": "粗线：渐近稳定；细线：非渐近稳定"},
