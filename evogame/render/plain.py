@@ -123,6 +123,27 @@ def _break(word: str, room: int) -> tuple[str, str]:
     return word[:cut], word[cut:]
 
 
+def _column_widths(rows, natural: list[int], room: int) -> list[int]:
+    """Column widths that add up to at most ``room``: where it can, every column keeps its longest word whole
+    (no word broken inside a cell) and the room left makes whole the columns that need least; otherwise every
+    column gets its natural width up to an equal share of the room left by the narrower ones."""
+    longest = [max([display_width(w) for r in rows for w in r[i].split()] or [1]) for i in range(len(natural))]
+    widths = [min(n, w) for n, w in zip(natural, longest)]
+    if sum(widths) <= room:
+        room -= sum(widths)
+        # the columns that need least to be whole first: short cells stay on one line, long ones wrap
+        for i in sorted(range(len(widths)), key=lambda i: natural[i] - widths[i]):
+            add = min(natural[i] - widths[i], room)
+            widths[i] += add
+            room -= add
+        return widths
+    widths = list(natural)
+    for done, i in enumerate(sorted(range(len(natural)), key=natural.__getitem__)):
+        widths[i] = max(1, min(natural[i], room // (len(natural) - done)))
+        room -= widths[i]
+    return widths
+
+
 def fit_table(rows: list[list[str]], width: int = WIDTH) -> list[str]:
     """Rows of cells (the header first) as aligned lines of at most ``width`` columns.
 
@@ -134,10 +155,7 @@ def fit_table(rows: list[list[str]], width: int = WIDTH) -> list[str]:
     gaps = 2 * (len(natural) - 1)
     if sum(natural) + gaps <= width:
         return aligned(rows)
-    room, widths = width - gaps, list(natural)
-    for done, i in enumerate(sorted(range(len(natural)), key=natural.__getitem__)):
-        widths[i] = max(1, min(natural[i], room // (len(natural) - done)))
-        room -= widths[i]
+    widths = _column_widths(rows, natural, width - gaps)
     lines = []
     for k, row in enumerate(rows):
         cells = [wrap(c, w) for c, w in zip(row, widths)]
