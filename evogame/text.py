@@ -13,9 +13,8 @@ from .render.document import BulletList, Column, Document, Heading, Paragraph, T
 from .render.phrases import (classification_rule, coordinates_header, coordinates_text, eigenvalues_text,
                              state_variables)
 from .render.plain import block_text, plain_text
-from .render.stability_section import stability_table_blocks, symbolic_blocks
+from .render.stability_section import stability_sections
 from .render.vocabulary import WORDS, classification_name, point_label, population_name, strategy_name
-from .stability_table import stability_table
 from .faces import face_label
 
 __all__ = ["analysis_text", "analysis_document", "payoff_text"]
@@ -49,7 +48,7 @@ def analysis_document(analysis, lang: str = "en") -> Document:
               *(Paragraph(inline(f"d{e.lhs.args[0]}/dt = {sympy.sstr(e.rhs)}")) for e in analysis.equations()),
               Heading(inline(words["restpoints"])), *_rest_point_blocks(analysis, lang)]
     if analysis.symbolic_rest_points is not None:
-        blocks += [*stability_table_blocks(stability_table(analysis), lang), *symbolic_blocks(analysis, lang)]
+        blocks += stability_sections(analysis, lang)
     if analysis.notes:
         blocks += [Heading(inline("Notes"), level=3), BulletList(tuple(inline(n) for n in analysis.notes))]
     return Document(game.title, tuple(blocks))

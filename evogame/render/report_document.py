@@ -24,11 +24,10 @@ from ..game import Game
 from ..faces import face_label
 from ..scenario import STRENGTH, strength_symbol
 from .document import (LATEX, MARKDOWN, PLAIN, Break, BulletList, Code, Column, Display, Document, Equations,
-                       Figure, Formula, Formulas, Heading, Math, Notation, Only, Paragraph, Table, inline)
+                       Figure, Heading, Math, Notation, Only, Paragraph, Table, inline)
 from .latex import escape as latex_escape
-from ..stability_table import stability_table
 from .phrases import classification_rule, coordinates_header, coordinates_text, eigenvalues_text, state_variables
-from .stability_section import stability_table_blocks, symbolic_blocks
+from .stability_section import stability_sections
 from .vocabulary import (WORDS, capitalised, classification_name, point_label, population_name, profile_support,
                          strategy_name, threshold_meaning_zh)
 
@@ -60,8 +59,7 @@ def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], t
               Heading(inline(_equations_heading(words, analysis.dynamics))),
               *(Display(eq) for eq in derive(game, analysis.dynamics).latex()),
               Heading(inline(words["restpoints"])), *_rest_point_blocks(game, analysis, words, lang),
-              *_stability_blocks(analysis, lang),
-              *symbolic_blocks(analysis, lang),
+              *(stability_sections(analysis, lang) if analysis.symbolic_rest_points else ()),
               *(stochastic_stability_blocks(stochastic) if stochastic is not None else ()),
               *_threshold_blocks(scenario, thresholds, words, lang), *extra,
               *_figure_blocks(figures, skipped, words)]
@@ -159,13 +157,6 @@ def _rest_point_blocks(game: Game, analysis, words, lang) -> list:
                              + (", ".join(c.equations) or "the whole face")) for c in analysis.continua)
         blocks += [Heading(inline(words["continua"]), level=3), BulletList(items)]
     return blocks
-
-
-def _stability_blocks(analysis, lang) -> list:
-    """The stability table (one row per equilibrium: eigenvalues, signs, conclusion), when derived symbolically."""
-    if not analysis.symbolic_rest_points:
-        return []
-    return stability_table_blocks(stability_table(analysis), lang)
 
 
 def _threshold_blocks(scenario, thresholds, words, lang: str = "en") -> list:

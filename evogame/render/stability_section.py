@@ -18,7 +18,7 @@ from .document import (LATEX, MARKDOWN, PLAIN, BulletList, Column, Formula, Form
                        Paragraph, Table, inline)
 from .vocabulary import WORDS, classification_name
 
-__all__ = ["stability_table_blocks", "symbolic_blocks", "STABILITY_WORDS"]
+__all__ = ["stability_sections", "stability_table_blocks", "symbolic_blocks", "STABILITY_WORDS"]
 
 STABILITY_WORDS = {
     "en": {"heading": "Stability of the equilibria", "point": "point", "at_values": "sign at the values",
@@ -156,15 +156,24 @@ def _condition(condition) -> Math:
 
 
 
-def symbolic_blocks(analysis, lang: str = "en") -> list:
+def stability_sections(analysis, lang: str = "en") -> list:
+    """The stability table and then the symbolic section, both from one :func:`stability_table` (building it
+    is the costly part: signs under the ranges, short names)."""
+    table = stability_table(analysis)
+    return [*stability_table_blocks(table, lang), *symbolic_blocks(analysis, lang, table)]
+
+
+def symbolic_blocks(analysis, lang: str = "en", table: StabilityTable | None = None) -> list:
     """The symbolic section: every symbolic rest point in E order (those absent at the values last, with
-    the reason), its state, when it exists, its eigenvalues and its stability condition in words."""
+    the reason), its state, when it exists, its eigenvalues and its stability condition in words.
+    ``table``: the analysis's stability table when the caller has it (else it is built here)."""
     points = sorted(analysis.symbolic_rest_points or (), key=lambda s: _e_number(s.get("name", "")))
     if not points:
         return []
     game, words = analysis.game, WORDS[lang]
     present = {p.name for p in analysis.rest_points}
-    reasons = {row.name: row.absent for row in stability_table(analysis).rows if row.absent}
+    table = stability_table(analysis) if table is None else table
+    reasons = {row.name: row.absent for row in table.rows if row.absent}
     blocks = [Heading(inline(words["symbolic"]))]
     for point in points:
         title = f"{point.get('name', '')} {face_label(game, point['support'])}".strip()
