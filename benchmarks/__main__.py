@@ -25,7 +25,7 @@ import numpy as np
 from .common import (ROOT, SCENARIOS, machine, _load, _starts, _timed, _interleaved, _row, _skipped, _solve_ivp_loop)
 
 def _mapped(a) -> bool:
-    """Whether the array's memory is an ``mmap`` (evogame.integrator.batch.output_array) rather than numpy's."""
+    """Whether the array's memory is an ``mmap`` (evogame.dynamics.integrator.batch.output_array) rather than numpy's."""
     import mmap
     while a is not None and not isinstance(a, mmap.mmap):
         a = getattr(a, "base", None) if not isinstance(a, memoryview) else a.obj
@@ -34,7 +34,7 @@ def _mapped(a) -> bool:
 
 def bench_batch(quick: bool) -> list[dict]:
     from evogame.dynamics import derive
-    from evogame.simulation import simulate
+    from evogame.dynamics.simulation import simulate
 
     name = "dual_leadership"
     game = _load(name)
@@ -90,7 +90,7 @@ def bench_nashpy(quick: bool) -> list[dict]:
         import nashpy
     except ImportError:
         return [_skipped("nashpy_game1", desc, goal, "nashpy is not installed (pip install .[bench])")]
-    from evogame.simulation import simulate
+    from evogame.dynamics.simulation import simulate
 
     game = _load("vertical")
     A = np.zeros((2, 2))
@@ -141,7 +141,7 @@ def bench_egttools(quick: bool) -> list[dict]:
     import sympy
     from scipy.integrate import solve_ivp
 
-    from evogame.simulation import simulate
+    from evogame.dynamics.simulation import simulate
 
     game = _load("rps")
     subs = {game.parameters[k].symbol: v for k, v in game.values().items()}
@@ -179,10 +179,10 @@ def _per_point_substitution(game, names):
     and the sympy Jacobian at each; then one function that substitutes numbers per grid point."""
     import sympy
 
-    from evogame import stability as st
+    from evogame.solvers import stability as st
     from evogame.dynamics import derive
-    from evogame.faces import faces
-    from evogame.restpoints import solve_face
+    from evogame.game.faces import faces
+    from evogame.solvers.restpoints import solve_face
 
     dyn = derive(game)
     values = game.values()
@@ -299,7 +299,7 @@ def bench_processes(quick: bool) -> list[dict]:
 def bench_dynamics(quick: bool) -> list[dict]:
     """Batched integration under logit and Smith (game 2, 10,000 starts) vs a loop of solve_ivp."""
     from evogame.dynamics import derive
-    from evogame.simulation import simulate
+    from evogame.dynamics.simulation import simulate
 
     name = "dual_leadership"
     game = _load(name)

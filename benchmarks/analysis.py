@@ -27,7 +27,7 @@ import evogame
 from evogame.game import Game, Population
 kind, size, sympy_only = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 if sympy_only:
-    from evogame.face_solver import FaceSolver
+    from evogame.solvers.face_solver import FaceSolver
     FaceSolver.of = classmethod(lambda cls, game, fitness: None)
 rng = np.random.default_rng(2026)
 if kind == "sym":

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from evogame.integrator.tableau import DENSE_P, ERROR_WEIGHTS, RK_MATRIX, WEIGHTS
+from evogame.dynamics.integrator.tableau import DENSE_P, ERROR_WEIGHTS, RK_MATRIX, WEIGHTS
 
 _A = np.zeros((7, 7))
 for _s, _row in enumerate(RK_MATRIX):

@@ -26,7 +26,7 @@ def _median_seconds(fn, rounds: int):
 
 def bench_finite(quick: bool) -> list[dict]:
     from . import common as base
-    from evogame.finite import finite
+    from evogame.studies.finite import finite
     from evogame.scenario import load_scenario
 
     rows = []
@@ -87,7 +87,7 @@ def _egttools_order(Z: int) -> list[int]:
     """evogame's index of each of egttools' states (egttools.sample_simplex order)."""
     import egttools
 
-    from evogame.finite import StateSpace
+    from evogame.studies.finite import StateSpace
     space = StateSpace((Z,), (3,))
     counts = space.counts[0]
     lookup = {tuple(row): k for k, row in enumerate(counts.tolist())}

@@ -45,7 +45,7 @@ def _flat(game, starts, times):
     """One solve_ivp on the component-major flattening of all starts, evogame's compiled field."""
     from scipy.integrate import solve_ivp
 
-    from evogame.simulation import vector_field_rows
+    from evogame.dynamics.simulation import vector_field_rows
 
     B, d = starts.shape
     rhs, _ = vector_field_rows(game, batch_size=B)
@@ -61,7 +61,7 @@ def _flat(game, starts, times):
 
 def _configs(game, sizes, quick):
     from evogame.dynamics import derive
-    from evogame.simulation import simulate
+    from evogame.dynamics.simulation import simulate
 
     from .compiled import compiled_dopri5
 

@@ -16,7 +16,7 @@ import numpy as np
 
 def bench_noise(quick: bool) -> list[dict]:
     from evogame.dynamics import derive
-    from evogame.stochastic import simulate_noisy
+    from evogame.studies.stochastic import simulate_noisy
 
     from .common import _interleaved, _load, _row
 

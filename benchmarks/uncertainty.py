@@ -114,9 +114,9 @@ def bench_vertical_platform(quick: bool) -> dict:
 
 
 def bench_game2(quick: bool) -> dict:
-    from evogame.analysis import analyze
-    from evogame.parametric import parametric_rest_points
-    from evogame.faces import face_label
+    from evogame.engine.analysis import analyze
+    from evogame.engine.parametric import parametric_rest_points
+    from evogame.game.faces import face_label
     from evogame.scenario import load_scenario
     from evogame.studies.uncertainty import STABLE, uncertainty
 

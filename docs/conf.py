@@ -159,7 +159,7 @@ def write_command_pages(app=None):
     names = main.list_commands(None)
     for name in names:
         # the directive's own section "evogame NAME" is the page's title
-        text = f".. click:: evogame.commands.{COMMANDS[name][0]}:command\n   :prog: evogame {name}\n"
+        text = f".. click:: evogame.cli.commands.{COMMANDS[name][0]}:command\n   :prog: evogame {name}\n"
         path = pages / f"{name}.rst"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")

@@ -5,7 +5,7 @@ Run:  python examples/dynamics_side_by_side.py  (writes rps_dynamics.svg)
 from pathlib import Path
 
 import evogame
-from evogame.figures import dynamics_figure
+from evogame.plotting.recipes import dynamics_figure
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

@@ -10,7 +10,7 @@ from a scrambled Sobol sample of starts (1,024 here; the command line uses
 from pathlib import Path
 
 import evogame
-from evogame.figures import basins_figure
+from evogame.plotting.recipes import basins_figure
 
 # the shipped games: run from the checkout, or from examples/ (where the gallery runs it)
 SCENARIOS = next(d / "scenarios" for d in (Path.cwd(), Path.cwd().parent) if (d / "scenarios").is_dir())

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 import evogame
-from evogame.figures import delay_figure
+from evogame.plotting.recipes import delay_figure
 
 # the shipped games: run from the checkout, or from examples/ (where the gallery runs it)
 SCENARIOS = next(d / "scenarios" for d in (Path.cwd(), Path.cwd().parent) if (d / "scenarios").is_dir())

@@ -10,7 +10,7 @@ under BNN and Smith.
 from pathlib import Path
 
 import evogame
-from evogame.figures import dynamics_figure
+from evogame.plotting.recipes import dynamics_figure
 
 # the shipped games: run from the checkout, or from examples/ (where the gallery runs it)
 SCENARIOS = next(d / "scenarios" for d in (Path.cwd(), Path.cwd().parent) if (d / "scenarios").is_dir())

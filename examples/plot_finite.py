@@ -10,7 +10,7 @@ distribution in the small-mutation limit.
 from pathlib import Path
 
 import evogame
-from evogame.finite import finite
+from evogame.studies.finite import finite
 from evogame.plotting.finite import finite_figure
 
 # the shipped games: run from the checkout, or from examples/ (where the gallery runs it)

@@ -8,7 +8,7 @@ mechanism: past its threshold (7/8) the subordinate's active sharing wins.
 from pathlib import Path
 
 import evogame
-from evogame.figures import sensitivity
+from evogame.plotting.recipes import sensitivity
 
 # the shipped games: run from the checkout, or from examples/ (where the gallery runs it)
 SCENARIOS = next(d / "scenarios" for d in (Path.cwd(), Path.cwd().parent) if (d / "scenarios").is_dir())

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from evogame.cli import main
 from evogame.game import Game, Population
-from evogame.timelimit import Timeout, time_limit
+from evogame.util.timelimit import Timeout, time_limit
 
 #: seconds after which a block that must not hang fails instead of hanging the suite (no test asserts a
 #: time: speed lives in benchmarks/; this only turns a hang into a failure, far above any normal run)

@@ -20,11 +20,11 @@ rules), ``messages`` (errors as one paragraph, library arguments -> option
 names), ``options`` (the shared option definitions), ``values`` (parsing
 their values), ``output`` (JSON and files), ``progress`` (progress bars
 and steps on stderr).  The commands themselves live in
-:mod:`evogame.commands`, one module each, importing only from here.
+:mod:`evogame.cli.commands`, one module each, importing only from here.
 """
 from __future__ import annotations
 
-from ..formatting import jsonable
+from ..util.formatting import jsonable
 from .group import COMMANDS, LazyGroup, debugging, main
 from .messages import UserError
 from .options import json_option, param_option, scenario_argument, seed_option

@@ -1,7 +1,7 @@
 """The ``evogame`` command group: lazy command loading and the exit-code rules.
 
 Commands are loaded lazily (``COMMANDS`` maps a name to its module in
-``evogame.commands``) so that ``evogame --help`` imports neither sympy, scipy
+``evogame.cli.commands``) so that ``evogame --help`` imports neither sympy, scipy
 nor matplotlib.  Every error leaves through :meth:`LazyGroup.invoke` or
 :meth:`LazyGroup.make_context`, which turn it into exit code 2 (a user's
 mistake, one paragraph) or 1 (an internal error); see :mod:`evogame.cli`.
@@ -19,7 +19,7 @@ import click
 from ..errors import EvogameError, did_you_mean
 from .messages import UserError, error_message, usage_message
 
-#: command name -> (module in evogame.commands, one-line help)
+#: command name -> (module in evogame.cli.commands, one-line help)
 COMMANDS = {
     "analyze": ("analyze", "Rest points, eigenvalues and stability of a scenario."),
     "simulate": ("simulate", "Integrate the dynamics (replicator by default; with noise or delay) from initial states."),
@@ -45,7 +45,7 @@ Examples:
   evogame simulate scenarios/vertical.toml --initial 0.5,0.5 --t-end 20
 """
 
-_COMMANDS_PACKAGE = __package__.rpartition(".")[0] + ".commands"
+_COMMANDS_PACKAGE = __package__ + ".commands"
 
 #: click's "no arguments: show the help" (click >= 8.2) is a usage error that must stay a help page
 _HELP_REQUESTS = tuple(getattr(click.exceptions, name) for name in ("NoArgsIsHelpError",)

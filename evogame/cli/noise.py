@@ -72,7 +72,7 @@ def parse_noise(scenario, items) -> dict | None:
 def simulate_noisy_command(subject, starts, t_end, overrides, points, dynamics, out, as_json, *, noise, form, scheme,
                            paths, seed, dt) -> None:
     """``evogame simulate --noise ...``: the stochastic result as JSON, or every path as CSV."""
-    from ..stochastic import simulate_noisy
+    from ..studies.stochastic import simulate_noisy
     from .output import echo_json, write_output
 
     result = simulate_noisy(subject, starts, t_end, noise=parse_noise(subject, noise), form=form, paths=paths,
@@ -97,9 +97,9 @@ def noisy(subject, noise) -> bool:
 
 def stochastic_stability_section(path, params, mechanisms, strength, dynamics, noise, form, moment) -> tuple[dict, str]:
     """``evogame analyze --noise ...``: the stochastic stability of the pure profiles, as JSON and text."""
-    from ..formatting import jsonable
+    from ..util.formatting import jsonable
     from ..render.noise import stochastic_stability_text
-    from ..stochastic.conditions import stochastic_stability
+    from ..studies.stochastic.conditions import stochastic_stability
     from ..studies.mechanisms import apply
     from .values import load, parse_params
 

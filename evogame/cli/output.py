@@ -6,7 +6,7 @@ import json
 import click
 
 from ..errors import ScenarioError
-from ..formatting import jsonable
+from ..util.formatting import jsonable
 
 
 def json_text(obj, indent: int | None = 2) -> str:

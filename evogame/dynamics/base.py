@@ -16,7 +16,7 @@ import sympy
 
 from ..errors import AnalysisError, ScenarioError
 from ..game import Game, exact
-from ..rational import fraction_function, to_fraction, to_sympy
+from ..solvers.rational import fraction_function, to_fraction, to_sympy
 
 __all__ = ["Dynamics", "resolve_sums", "structural_parameters", "with_structural"]
 
@@ -197,7 +197,7 @@ class Dynamics:
         """Rest points of the field with the payoffs ``fitness`` (values substituted or symbolic).
 
         Returns ``(candidates, continua, notes)`` as
-        :func:`evogame.restpoints.find_rest_points`.
+        :func:`evogame.solvers.restpoints.find_rest_points`.
         """
         raise NotImplementedError
 

@@ -1,7 +1,7 @@
 """Rest points that lie in the interior of the state space, found numerically (logit, mutation).
 
 The field's components, written on the interior face, are solved by Newton's
-method from a scrambled Sobol' sample of starts (:func:`~evogame.restpoints.multistart_roots`);
+method from a scrambled Sobol' sample of starts (:func:`~evogame.solvers.restpoints.multistart_roots`);
 a root is kept when its residual is at most 1e-10 and its shares are not
 negative.  Completeness is not proved: a rest point that no start reaches
 would be missed, and the note says how many starts were used.
@@ -14,8 +14,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..faces import interior_face
-from ..restpoints import accept_roots, multistart_roots
+from ..game.faces import interior_face
+from ..solvers.restpoints import accept_roots, multistart_roots
 
 __all__ = ["interior_rest_points", "roots_on_face"]
 

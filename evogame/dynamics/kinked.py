@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from ..restpoints import find_rest_points
+from ..solvers.restpoints import find_rest_points
 from .base import Dynamics
 
 __all__ = ["KinkedDynamics", "positive_part", "excess_payoffs", "nash_holds", "one_sided_jacobian", "OneSided",

@@ -12,7 +12,7 @@ from typing import Mapping
 
 import sympy
 
-from ..restpoints import find_rest_points
+from ..solvers.restpoints import find_rest_points
 from .base import Dynamics
 from .positive import check_positive_payoffs
 

@@ -29,8 +29,8 @@ import sympy
 
 from ..errors import ScenarioError, did_you_mean
 from ..game import Game, exact
-from ..faces import Candidate, faces
-from ..restpoints import find_rest_points
+from ..game.faces import Candidate, faces
+from ..solvers.restpoints import find_rest_points
 from .base import Dynamics
 from .interior import interior_rest_points, roots_on_face
 from .positive import check_positive_payoffs

@@ -7,7 +7,7 @@ import sympy
 
 from ..errors import UndefinedDynamics
 from ..game import Game
-from ..state_space import sample_states
+from ..game.state_space import sample_states
 
 #: quasi-random states at which a payoff that depends non-linearly on the state is checked
 SAMPLES = 1024

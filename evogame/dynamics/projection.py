@@ -20,7 +20,7 @@ formula; on it, the projection).  So the numeric field -- :meth:`field`,
 :meth:`field_function`, :meth:`field_function_at`, hence ``simulate``,
 ``basins`` and the figures -- evaluates the projection on each batch of
 states (:func:`tangent_cone_projection`), and ``field_is_symbolic`` is False
-(:func:`evogame.simulation.field_writer` then wraps these instead of
+(:func:`evogame.dynamics.simulation.field_writer` then wraps these instead of
 compiling ``vector_field``).  A share at most :data:`UNUSED_TOL` counts as
 unused (the last share is ``1 -`` the others, with round-off).
 

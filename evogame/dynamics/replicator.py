@@ -5,7 +5,7 @@ from typing import Mapping
 
 import sympy
 
-from ..restpoints import find_rest_points
+from ..solvers.restpoints import find_rest_points
 from .base import Dynamics
 
 __all__ = ["Replicator"]
@@ -16,7 +16,7 @@ class Replicator(Dynamics):
 
     For two strategies ``dx/dt = x (1 - x) (f_1 - f_2)``.  Its rest points
     are the states where every strategy in use earns the same payoff: they
-    are found face by face (:func:`evogame.restpoints.find_rest_points`).
+    are found face by face (:func:`evogame.solvers.restpoints.find_rest_points`).
     """
 
     name = "replicator"

@@ -1,9 +1,9 @@
 """The explorer's numbers: every step of every slider, computed when the page is written.
 
 One slider is one 1-D sweep of the engine (:func:`~evogame.studies.sweeps.sweep1d`: the rest points, their
-eigenvalues and classes, equal to :func:`~evogame.analysis.analyze` at each value), with every other slider
+eigenvalues and classes, equal to :func:`~evogame.engine.analysis.analyze` at each value), with every other slider
 at its default; the field's direction comes from the compiled field of the dynamics, the paths from the
-batched integrator (:func:`~evogame.simulation.simulate`) on the same work game, and the threshold from
+batched integrator (:func:`~evogame.dynamics.simulation.simulate`) on the same work game, and the threshold from
 :func:`~evogame.studies.thresholds.threshold`.  Nothing here solves anything itself.
 """
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Mapping
 
 import numpy as np
 
-from .. import stability as st
+from ..solvers import stability as st
 from ..dynamics import derive
 from ..errors import AnalysisError, ScenarioError
-from ..parametric import ABSENT
-from ..simulation import as_initial_states, simulate
+from ..engine.parametric import ABSENT
+from ..dynamics.simulation import as_initial_states, simulate
 from .geometry import FACES, face_states, field_states, plane, start_states
 from .sliders import MECHANISM, SliderSpec
 

@@ -5,7 +5,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .. import stability as st
+from ..solvers import stability as st
 from ..errors import ScenarioError
 from ..plotting.wording import mid_phrase
 

@@ -9,7 +9,7 @@ The modules here draw: a game (portraits and paths integrate it through the
 engine) or a study's result (``regime_map_figure``, ``bifurcation_figure``,
 ``basin_map_figure``, ``sensitivity_figure``).  They compute no study.  The
 conveniences that do, ``regime_figure``, ``bifurcation``, ``sensitivity`` and
-``basins_figure``, are the figure recipes of :mod:`evogame.figures`, offered
+``basins_figure``, are the figure recipes of :mod:`evogame.plotting.recipes`, offered
 here too and loaded on first use.
 
     >>> from evogame.plotting import portrait, save_figure       # doctest: +SKIP
@@ -24,13 +24,14 @@ from .regimes import bifurcation_figure, regime_map_figure
 from .sensitivities import sensitivity_figure
 from .style import CJKFontWarning, MARKS, save_figure
 
-#: conveniences that compute a study, then draw: recipes of evogame.figures (which imports this package)
+#: conveniences that compute a study, then draw: recipes of .recipes (loaded on first use: a recipe computes
+#: a study, and evogame.plotting must stay importable without the studies layer)
 _RECIPES = ("sensitivity", "regime_figure", "bifurcation", "basins_figure")
 
 
 def __getattr__(name):
     if name in _RECIPES:
-        return getattr(importlib.import_module("evogame.figures"), name)
+        return getattr(importlib.import_module("evogame.plotting.recipes"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

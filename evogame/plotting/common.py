@@ -8,13 +8,13 @@ from typing import Mapping
 
 import numpy as np
 
-from ..analysis import Analysis, analyze
+from ..engine.analysis import Analysis, analyze
 from ..dynamics import Dynamics, derive
 from ..errors import AnalysisError
-from ..formatting import number
+from ..util.formatting import number
 from ..game import Game, game_of
 from ..scenario import Scenario, as_scenario
-from ..simulation import as_initial_states
+from ..dynamics.simulation import as_initial_states
 from .style import Labels, localize, new_figure, resolve_language
 
 #: default final time when the scenario's [simulation] gives none

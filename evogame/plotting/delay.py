@@ -1,13 +1,13 @@
 """Delay figures: paths below and above a rest point's critical delay, and ``tau*`` along a swept value.
 
-They draw the results of :mod:`evogame.delay.study` (``delay_paths``,
+They draw the results of :mod:`evogame.studies.delay.study` (``delay_paths``,
 ``critical_delay_curve``) and compute nothing themselves.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..formatting import number
+from ..util.formatting import number
 from .common import prepare
 from .paths import panel_aspect, panel_grid, panels, share_series, time_panels
 from .style import OKABE_ITO, style
@@ -21,7 +21,7 @@ _WORDS = {"en": {"delay": "delay", "critical": "critical delay", "rest": "rest p
 
 
 def delay_paths_figure(result, *, lang: str = "en", width="single", resolved=None):
-    """One panel per share: the paths at each delay of ``result`` (a :class:`~evogame.delay.study.DelayPaths`).
+    """One panel per share: the paths at each delay of ``result`` (a :class:`~evogame.studies.delay.study.DelayPaths`).
 
     A dashed line marks the rest point's share; the legend gives each delay as a multiple of ``tau*``.
     """
@@ -56,7 +56,7 @@ def delay_paths_figure(result, *, lang: str = "en", width="single", resolved=Non
 
 def critical_delay_figure(curve, game, *, quantity: str | None = None, lang: str = "en", width="single",
                           resolved=None):
-    """``tau*`` against the swept value of ``curve`` (a :class:`~evogame.delay.study.CriticalDelayCurve`).
+    """``tau*`` against the swept value of ``curve`` (a :class:`~evogame.studies.delay.study.CriticalDelayCurve`).
 
     Gaps: no rest point is stable at ``tau = 0+`` with a Hopf crossing there.
     """

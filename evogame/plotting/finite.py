@@ -1,6 +1,6 @@
 """Finite-population figures: the invasion diagram, the gradient of selection, the stationary distribution.
 
-They draw a :class:`evogame.finite.FiniteResult` and compute nothing:
+They draw a :class:`evogame.studies.finite.FiniteResult` and compute nothing:
 
 * **invasion diagram** -- the pure profiles as nodes (area and label: their
   stationary probability in the small-mutation limit), an arrow from the

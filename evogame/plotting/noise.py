@@ -5,8 +5,8 @@ One panel per population with two strategies (the share of its first
 strategy) and per strategy of a larger population, as for
 :func:`evogame.plotting.paths`; one colour per noise intensity (Okabe--Ito),
 the deterministic path dashed black.  The figures draw results of
-:func:`evogame.stochastic.simulate_noisy`; the recipe that computes them is
-:func:`evogame.figures.noise_figure`.
+:func:`evogame.studies.stochastic.simulate_noisy`; the recipe that computes them is
+:func:`evogame.plotting.recipes.noise_figure`.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ..stochastic.paths import QUANTILES
+from ..studies.stochastic.paths import QUANTILES
 from .common import prepare
 from .paths import bottom_axes, panel_aspect, panel_grid, panels, share_series, time_panels
 from .style import OKABE_ITO, style
@@ -33,9 +33,9 @@ def noise_paths_figure(results, deterministic=None, *, start: int = 0, sample: i
                        width="single", resolved=None):
     """Sample paths, mean and 5--95 % band of each result (one noise level each), one panel per share.
 
-    ``results``: :class:`~evogame.stochastic.StochasticSimulation` s of one
+    ``results``: :class:`~evogame.studies.stochastic.StochasticSimulation` s of one
     game from the same start; ``deterministic``: a
-    :class:`~evogame.simulation.Simulation` from it, drawn dashed.
+    :class:`~evogame.dynamics.simulation.Simulation` from it, drawn dashed.
     """
     game = results[0].game
     s = prepare(game, lang=lang, width=width, need_analysis=False, resolved=resolved)

@@ -16,7 +16,7 @@ import sympy
 
 from ..game import Game, game_of
 from ..scenario import Scenario
-from ..simulation import as_initial_states, simulate
+from ..dynamics.simulation import as_initial_states, simulate
 from .common import default_initial_states, default_t_end, format_state, prepare, title_limit, wrap
 from .style import OKABE_ITO, style, width_inches
 
@@ -113,7 +113,7 @@ def paths(subject: Game | Scenario, initial=None, t_end: float | None = None, pa
     starts = default_initial_states(subject) if initial is None else as_initial_states(s.game, initial)
     t_end = default_t_end(subject) if t_end is None else float(t_end)
     if getattr(subject, "delay", None) is not None:     # a scenario's [delay]: payoffs seen at x(t - tau)
-        from ..delay import simulate_delayed
+        from ..studies.delay import simulate_delayed
         sim = simulate_delayed(subject, starts, t_end, params=s.values, n_points=n_points)
     else:
         sim = simulate(subject, starts, t_end, params=s.values, n_points=n_points)   # a scenario's [dynamics]

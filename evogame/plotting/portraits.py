@@ -32,10 +32,10 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..analysis import Analysis
+from ..engine.analysis import Analysis
 from ..game import Game, game_of
 from ..scenario import Scenario
-from ..simulation import simulate
+from ..dynamics.simulation import simulate
 from .common import Setting, default_t_end, fmt_number, payoff_differences, prepare, shape, wrap
 from .style import (OKABE_ITO, legend_columns, mark_continua, mark_rest_points, no_portrait,
                     rest_point_legend_handles, style, width_inches)

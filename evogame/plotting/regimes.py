@@ -1,6 +1,6 @@
 """Where the stable outcome switches: regime maps and bifurcation diagrams, drawn from results.
 
-The sweeps and thresholds are computed by the studies; :mod:`evogame.figures`
+The sweeps and thresholds are computed by the studies; :mod:`evogame.plotting.recipes`
 holds the recipes (``regime_figure``, ``bifurcation``) that compute and then
 call the functions here, which only draw.
 
@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 import sympy
 
-from ..expressions import parse_expression
+from ..scenario.expressions import parse_expression
 from ..game import Game, parameter_symbol
 from .common import fmt_number, prepare, title_limit, wrap
 from .style import OKABE_ITO, style, width_inches

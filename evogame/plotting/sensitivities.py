@@ -6,7 +6,7 @@ space, every strategy equally common) and the paths are overlaid, one panel
 per population (as in :mod:`evogame.plotting.paths`), coloured along
 ``viridis`` from the smallest to the largest value, with a legend of the
 values (a colour bar when there are more than seven).  A mechanism's strength
-is varied on games the caller has applied it to (:func:`evogame.figures.sensitivity`
+is varied on games the caller has applied it to (:func:`evogame.plotting.recipes.sensitivity`
 applies them); a parameter, on the game itself.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import ScenarioError
 from ..game import Game, game_of
 from ..scenario import Scenario, as_scenario
-from ..simulation import as_initial_states, simulate
+from ..dynamics.simulation import as_initial_states, simulate
 from .common import Setting, centre_state, default_t_end, fmt_number, prepare
 from .paths import panel_aspect, panel_grid, panels, share_series, time_panels
 from .style import style, width_inches
@@ -101,7 +101,7 @@ MOVING_SPEED = 1e-4
 def _no_stable_state_and_moving(subject, params, sim) -> bool:
     """Whether the game at these values has no asymptotically stable rest point (from the analysis)
     and the path is still moving at its last time."""
-    from ..analysis import analyze
+    from ..engine.analysis import analyze
     if analyze(subject, params).stable:
         return False
     path, times = np.asarray(sim.paths[0], dtype=float), np.asarray(sim.times, dtype=float)

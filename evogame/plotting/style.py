@@ -34,7 +34,7 @@ from matplotlib.figure import Figure
 
 from ..errors import AnalysisError, ScenarioError
 from ..game import parameter_symbol
-from ..stability import (ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, NOT_DIFFERENTIABLE, SADDLE, UNSTABLE_NON_HYPERBOLIC,
+from ..solvers.stability import (ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, NOT_DIFFERENTIABLE, SADDLE, UNSTABLE_NON_HYPERBOLIC,
                          UNSTABLE_SOURCE)
 from .wording import mid_phrase, split_profile
 

@@ -4,5 +4,5 @@
 :mod:`.markdown`, :mod:`.latex` and :mod:`.plain` are its back ends;
 :mod:`.report_document` builds the report's document and
 :mod:`.phrases` what the report and the terminal text both say.  Numbers go
-through :mod:`evogame.formatting`, the one formatter.
+through :mod:`evogame.util.formatting`, the one formatter.
 """

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sympy
 
-from ..formatting import number
+from ..util.formatting import number
 from .document import Column, Document, Heading, Math, Paragraph, Table, inline, join
 
 __all__ = ["cases_blocks", "cases_document", "stable_sentence", "report_cases_blocks"]

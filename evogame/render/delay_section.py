@@ -1,7 +1,7 @@
-"""The "Delay" section of ``evogame analyze --delay``: a :class:`~evogame.delay.analysis.DelayAnalysis` as text."""
+"""The "Delay" section of ``evogame analyze --delay``: a :class:`~evogame.studies.delay.analysis.DelayAnalysis` as text."""
 from __future__ import annotations
 
-from ..formatting import number
+from ..util.formatting import number
 from .document import Column, Heading, Paragraph, Table, inline
 from .plain import block_text
 

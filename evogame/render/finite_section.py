@@ -1,7 +1,7 @@
-"""The report's "Finite populations" section, built from a :class:`evogame.finite.FiniteResult`."""
+"""The report's "Finite populations" section, built from a :class:`evogame.studies.finite.FiniteResult`."""
 from __future__ import annotations
 
-from ..formatting import number
+from ..util.formatting import number
 from .document import Code, Column, Heading, Paragraph, Table, inline
 
 __all__ = ["finite_blocks"]

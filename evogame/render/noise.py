@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sympy
 
-from ..formatting import number
+from ..util.formatting import number
 from .document import Column, Heading, Notation, Paragraph, Table, inline
 from .plain import block_text
 

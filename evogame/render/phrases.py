@@ -8,9 +8,9 @@ from typing import Sequence
 
 import sympy
 
-from ..formatting import complex_number, number
+from ..util.formatting import complex_number, number
 from ..game import Game
-from ..stability import BAUER_FIKE
+from ..solvers.stability import BAUER_FIKE
 from .document import LATEX, MARKDOWN, PLAIN, Math, Notation, Only, inline, join
 
 __all__ = ["shares_text", "coordinates_text", "coordinates_header", "eigenvalues_text", "state_variables",

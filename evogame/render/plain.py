@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 
-from ..formatting import aligned, display_width
+from ..util.formatting import aligned, display_width
 from .document import (PLAIN, BulletList, Display, Document, Equations, Figure, Formulas, Heading, Paragraph,
                        Table, plain, select)
 
@@ -147,7 +147,7 @@ def _column_widths(rows, natural: list[int], room: int) -> list[int]:
 def fit_table(rows: list[list[str]], width: int = WIDTH) -> list[str]:
     """Rows of cells (the header first) as aligned lines of at most ``width`` columns.
 
-    A table that fits is :func:`~evogame.formatting.aligned`.  One that does not gives every column its
+    A table that fits is :func:`~evogame.util.formatting.aligned`.  One that does not gives every column its
     natural width up to an equal share of the room left by the narrower ones, and wraps the text of a cell
     inside its column (a row then takes several lines).
     """

@@ -8,7 +8,7 @@ equations, the rest points (eigenvalues, classification, continua), the
 stability table (symbolic eigenvalues, their signs, the conclusion), the
 symbolic stability conditions, the thresholds of the mechanisms, the figures
 and the notes.  Numbers have six significant digits
-(:func:`evogame.formatting.number`).
+(:func:`evogame.util.formatting.number`).
 """
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ import sympy
 
 from ..dynamics import derive
 from ..errors import ScenarioError
-from ..expressions import parse_expression
-from ..formatting import number
+from ..scenario.expressions import parse_expression
+from ..util.formatting import number
 from ..game import Game
-from ..faces import face_label
+from ..game.faces import face_label
 from ..scenario import STRENGTH, strength_symbol
 from .document import (LATEX, MARKDOWN, PLAIN, Break, BulletList, Code, Column, Display, Document, Equations,
                        Figure, Heading, Math, Notation, Only, Paragraph, Table, inline)

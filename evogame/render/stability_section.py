@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import sympy
 
-from ..faces import face_label
-from ..stability import ALWAYS, NEVER
-from ..stability_table import StabilityTable, conclusion_class, stability_table
+from ..game.faces import face_label
+from ..solvers.stability import ALWAYS, NEVER
+from ..engine.stability_table import StabilityTable, conclusion_class, stability_table
 from .document import (LATEX, MARKDOWN, PLAIN, BulletList, Column, Formula, Formulas, Heading, Math, Notation, Only,
                        Paragraph, Table, inline)
 from .vocabulary import WORDS, classification_name

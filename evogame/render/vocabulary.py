@@ -87,7 +87,7 @@ def profile_support(game, key: str | None):
 def threshold_meaning_zh(t: dict, scenario) -> str:
     """The meaning of a threshold (``ThresholdResult.to_dict()``) in Chinese, from its fields: the target and
     the mechanisms by the scenario's Chinese labels."""
-    from ..formatting import number
+    from ..util.formatting import number
 
     def f(v) -> str:
         return number(v, 10)

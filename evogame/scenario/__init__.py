@@ -6,7 +6,7 @@ The format lives in this package, one module per section: ``reader``
 ``mechanisms``, ``presets``, ``simulation``, ``noise``; ``model`` holds the typed
 result, :class:`Scenario`.  The loader only parses and validates; it
 contains no mathematics and imports nothing above the game model.  Every
-expression goes through the whitelist parser of :mod:`evogame.expressions`
+expression goes through the whitelist parser of :mod:`evogame.scenario.expressions`
 (never ``eval`` or ``sympify`` on raw text), and every mistake raises a
 :class:`ScenarioError` naming the file, the key and what was expected.
 

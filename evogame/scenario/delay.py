@@ -1,4 +1,4 @@
-"""``[delay]``: the information delay of the payoffs (``evogame.delay``).
+"""``[delay]``: the information delay of the payoffs (``evogame.studies.delay``).
 
     [delay]
     tau = 1.0                                   # every population sees payoffs 1 time unit late

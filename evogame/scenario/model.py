@@ -65,7 +65,7 @@ class Scenario:
         return replace(self, game=game)
 
     def _repr_html_(self) -> str:
-        """The game's display (payoffs, equations: :func:`evogame.notebook.game_html`, through the game), the
+        """The game's display (payoffs, equations: :func:`evogame.render.notebook.game_html`, through the game), the
         target, and a table each of the mechanisms and presets with what they set.
 
         The loader imports nothing above the game model (docs/explanation/architecture.md), so these two tables are

@@ -9,7 +9,7 @@
     dt = 0.01
     seed = 0
 
-See :mod:`evogame.stochastic` for the model.
+See :mod:`evogame.studies.stochastic` for the model.
 """
 from __future__ import annotations
 

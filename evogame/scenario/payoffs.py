@@ -1,7 +1,7 @@
 """``[payoffs]`` (a payoff table or a symmetric matrix) or ``[fitness]`` (expected payoffs).
 
 Every expression goes through the whitelist parser of
-:mod:`evogame.expressions`; numbers become exact rationals.  A payoff key
+:mod:`evogame.scenario.expressions`; numbers become exact rationals.  A payoff key
 names one strategy per population joined by '.' (quoted, so that TOML keeps
 the dots); a ``[fitness]`` key is ``"population.strategy"``.  Every
 expression may use the state variables (``x``, ``y``, ... as declared): a
@@ -16,7 +16,7 @@ import itertools
 from typing import Any, Mapping
 
 from ..errors import ScenarioError, did_you_mean
-from ..expressions import parse_expression
+from .expressions import parse_expression
 from ..game import Game, exact, parameter_symbol, parse_profile, state_names
 from .checks import TOP_LEVEL, err, number, show
 

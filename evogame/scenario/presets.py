@@ -23,7 +23,7 @@ from typing import Mapping
 import sympy
 
 from ..errors import ScenarioError, did_you_mean
-from ..expressions import parse_expression
+from .expressions import parse_expression
 from ..game import Game, exact
 
 __all__ = ["Preset", "PRESET_KEYS", "parse_presets", "check_value"]

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 
 from ..errors import ScenarioError
-from ..timelimit import Timeout, time_limit
+from ..util.timelimit import Timeout, time_limit
 from .checks import MAX_BYTES, MAX_DEPTH, MAX_LINE, MAX_SECONDS, show
 from .model import Scenario
 from .sections import scenario_from_dict

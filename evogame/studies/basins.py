@@ -15,7 +15,7 @@ quasi-random sample of initial states:
   1 - u_(n-1)`` as shares (the uniform distribution on the simplex,
   Dirichlet(1, ..., 1));
 * the starts are integrated in batched calls of
-  :func:`evogame.simulation.simulate`, blocks of ``BLOCK`` starts (on an
+  :func:`evogame.dynamics.simulation.simulate`, blocks of ``BLOCK`` starts (on an
   executor, one task per block: the same blocks, the same result); a start whose end point lies within
   ``tol`` (max norm, reduced coordinates) of an asymptotically stable rest
   point is assigned to it; the others are integrated further (the time
@@ -47,15 +47,15 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from ..analysis import Analysis, analyze
+from ..engine.analysis import Analysis, analyze
 from ..dynamics import chosen_dynamics, derive, with_structural
 from ..errors import AnalysisError
-from ..executors import map_chunks, token_of, worker_cached
-from ..formatting import aligned
+from ..util.executors import map_chunks, token_of, worker_cached
+from ..util.formatting import aligned
 from ..game import Game
 from ..scenario import Scenario, as_scenario
-from ..simulation import simulate
-from ..state_space import sample_states
+from ..dynamics.simulation import simulate
+from ..game.state_space import sample_states
 
 __all__ = ["BasinResult", "basins", "DEFAULT_SAMPLES", "sample_states", "one_dimensional_basins",
            "NOT_CONVERGED"]
@@ -212,11 +212,11 @@ class BasinResult:
         return "\n".join(aligned(rows))
 
     def _repr_html_(self) -> str:
-        from ..notebook import basins_html
+        from ..render.notebook import basins_html
         return basins_html(self)
 
     def to_dataframe(self):   # a pandas.DataFrame (the "dataframes" extra)
-        from ..notebook import basins_frame
+        from ..render.notebook import basins_frame
         return basins_frame(self)
 
     def __repr__(self) -> str:

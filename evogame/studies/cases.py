@@ -19,7 +19,7 @@ The papers print, after the table of equilibrium points, a list of cases:
    dropping every sign that no pattern of another stable set needs;
 5. each case gets a witness inside the box (the defaults where they lie in it,
    else a sample pulled towards the defaults and rounded), checked by
-   :func:`~evogame.analysis.analyze` there;
+   :func:`~evogame.engine.analysis.analyze` there;
 6. a second, independent sample checks that the cases cover the box: each
    point lies in exactly one case (or on a boundary, where an atom is 0 and
    the linearisation decides nothing) and has that case's stable set.
@@ -36,8 +36,8 @@ from typing import Mapping
 import numpy as np
 import sympy
 
-from .. import stability as st
-from ..analysis import analyze
+from ..solvers import stability as st
+from ..engine.analysis import analyze
 from ..dynamics import structural_parameters
 from ..errors import AnalysisError
 from ..game import exact, game_of
@@ -68,7 +68,7 @@ def cases(subject, params: Mapping | None = None, *, samples: int = 4096, seed: 
     check : size of the independent uniform sample that checks coverage (0: none).
     confirm : how many of the checked points are also analysed by ``analyze`` (beside every witness).
     budget : sympy seconds per face for the symbolic analysis.
-    dynamics : as for :func:`~evogame.analysis.analyze`.
+    dynamics : as for :func:`~evogame.engine.analysis.analyze`.
     analysis : a symbolic Analysis of ``subject`` at ``params`` already made (the report's), to reuse.
 
     Returns
@@ -437,7 +437,7 @@ def _factors(condition) -> list:
 
 
 def _label(game, support) -> str:
-    from ..faces import face_label
+    from ..game.faces import face_label
     return face_label(game, support)
 
 

@@ -1,4 +1,4 @@
-"""Sweeps and regime maps in chunks on an executor (see :mod:`evogame.executors`).
+"""Sweeps and regime maps in chunks on an executor (see :mod:`evogame.util.executors`).
 
 * **Vectorised** (the parametric engine): the grid is cut along its first
   axis (the values of a sweep, the rows of a regime map).  Compiled
@@ -21,8 +21,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..executors import chunk_count, chunk_slices, map_chunks, token_of, worker_cached
-from ..parametric import ParametricRestPoints, PointwiseRestPoints
+from ..util.executors import chunk_count, chunk_slices, map_chunks, token_of, worker_cached
+from ..engine.parametric import ParametricRestPoints, PointwiseRestPoints
 
 __all__ = ["evaluate", "pointwise_grid"]
 

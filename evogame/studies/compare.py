@@ -6,15 +6,14 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..analysis import analyze
+from ..engine.analysis import analyze
 from ..dynamics import chosen_dynamics, structural_parameters
 from ..errors import ScenarioError
-from ..formatting import number
+from ..util.formatting import number
 from ..game import Game
-from ..faces import face_label
+from ..game.faces import face_label
 from ..scenario import Scenario, as_scenario
-from ..stability import RTOL
-from ..render.vocabulary import point_label
+from ..solvers.stability import RTOL
 from .mechanisms import apply
 
 __all__ = ["CompareResult", "compare"]
@@ -77,7 +76,7 @@ class CompareResult:
         return fit_text("\n".join(lines))
 
     def _repr_html_(self) -> str:
-        from ..notebook import compare_html
+        from ..render.notebook import compare_html
         return compare_html(self)
 
     def __repr__(self) -> str:
@@ -107,6 +106,9 @@ def compare(subject: Scenario | Game, items: Sequence, strength=1, *, params: Ma
     dynamics = chosen_dynamics(scenario, dynamics)
     base = analyze(game, params, rtol=rtol, budget=budget, dynamics=dynamics)
     new = analyze(applied, params, rtol=rtol, budget=budget, dynamics=dynamics)
+
+    # the short label the texts print (vocabulary is a leaf: it imports no evogame module)
+    from ..render.vocabulary import point_label
 
     def side(p):
         return {"name": p.name, "label": p.label, "short_label": point_label(game, p.support),

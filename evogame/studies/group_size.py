@@ -11,9 +11,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from ..analysis import analyze
+from ..engine.analysis import analyze
 from ..errors import AnalysisError, ScenarioError, did_you_mean
-from ..formatting import aligned
+from ..util.formatting import aligned
 from ..game import Game
 from ..scenario import Scenario, as_scenario
 from .basins import one_dimensional_basins

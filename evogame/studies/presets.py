@@ -34,10 +34,10 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
-from ..analysis import analyze
+from ..engine.analysis import analyze
 from ..dynamics import chosen_dynamics, derive, with_structural
 from ..errors import ScenarioError
-from ..formatting import aligned, number
+from ..util.formatting import aligned, number
 from ..game import Game, Origin
 from ..scenario import Preset, Scenario, as_scenario
 from ..scenario.presets import check_value

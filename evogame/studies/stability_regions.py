@@ -1,7 +1,7 @@
 """The stable set of a target in one unknown: in closed form, or by bisection.
 
 ``S = { u : every eigenvalue of J(u) has negative real part }`` for the
-target's Jacobian ``J(u)`` (:class:`~evogame.targets.TargetJacobian`):
+target's Jacobian ``J(u)`` (:class:`~evogame.engine.targets.TargetJacobian`):
 
 * closed form -- the stability condition (eigenvalues < 0, or the
   Routh--Hurwitz determinants > 0) as a conjunction of inequalities in ``u``,
@@ -20,13 +20,13 @@ from typing import NamedTuple
 import numpy as np
 import sympy
 
-from .. import stability as st
-from ..analysis import analyze
+from ..solvers import stability as st
+from ..engine.analysis import analyze
 from ..errors import UndefinedDynamics
-from ..formatting import number
+from ..util.formatting import number
 from ..game import exact
-from ..targets import TargetJacobian
-from ..timelimit import Timeout, time_limit
+from ..engine.targets import TargetJacobian
+from ..util.timelimit import Timeout, time_limit
 
 __all__ = ["StableSet", "Pick", "closed_form", "bisection", "stable_labels", "CLOSED_FORM", "BISECTION", "NONE"]
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import stability as st
-from ..formatting import number
+from ..solvers import stability as st
+from ..util.formatting import number
 from ..game import Game
-from ..parametric import ABSENT
+from ..engine.parametric import ABSENT
 
 __all__ = ["Sweep1DResult", "RegimeMapResult"]
 
@@ -119,11 +119,11 @@ class Sweep1DResult:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from ..notebook import sweep_html
+        from ..render.notebook import sweep_html
         return sweep_html(self)
 
     def to_dataframe(self):   # a pandas.DataFrame (the "dataframes" extra)
-        from ..notebook import sweep_frame
+        from ..render.notebook import sweep_frame
         return sweep_frame(self)
 
     def __repr__(self) -> str:
@@ -209,11 +209,11 @@ class RegimeMapResult:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from ..notebook import regime_map_html
+        from ..render.notebook import regime_map_html
         return regime_map_html(self)
 
     def to_dataframe(self):   # a pandas.DataFrame (the "dataframes" extra)
-        from ..notebook import regime_map_frame
+        from ..render.notebook import regime_map_frame
         return regime_map_frame(self)
 
     def __repr__(self) -> str:

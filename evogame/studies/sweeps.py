@@ -1,9 +1,9 @@
 """Sweeps: how the rest points' classification changes along one parameter,
 and regime maps (the set of asymptotically stable states) over two.
 
-The rest points come from the parametric engine (:mod:`evogame.parametric`):
+The rest points come from the parametric engine (:mod:`evogame.engine.parametric`):
 symbolic once per face in the swept parameters, compiled, evaluated on the
-whole grid, and checked against :func:`~evogame.analysis.analyze` at the
+whole grid, and checked against :func:`~evogame.engine.analysis.analyze` at the
 defaults (or analysed value by value where that is not possible:
 ``method = "per point"``).
 
@@ -23,11 +23,11 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .. import stability as st
+from ..solvers import stability as st
 from ..dynamics import chosen_dynamics
 from ..errors import AnalysisError, ScenarioError, did_you_mean
 from ..game import Game
-from ..parametric import ABSENT, PointwiseRestPoints, display_labels, parametric_rest_points
+from ..engine.parametric import ABSENT, PointwiseRestPoints, display_labels, parametric_rest_points
 from ..scenario import STRENGTH, Scenario, as_scenario
 from . import chunked
 from .mechanisms import apply

@@ -36,13 +36,13 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 
-from .. import stability as st
+from ..solvers import stability as st
 from ..dynamics import chosen_dynamics, structural_parameters
 from ..errors import AnalysisError, ScenarioError, did_you_mean
-from ..formatting import number
+from ..util.formatting import number
 from ..game import Game
 from ..scenario import STRENGTH, Scenario, as_scenario
-from ..targets import InteriorTarget, TargetJacobian
+from ..engine.targets import InteriorTarget, TargetJacobian
 from .mechanisms import apply
 from .stability_regions import (BISECTION, CLOSED_FORM, NONE, Pick, StableSet, bisection, closed_form,
                                 stable_labels)
@@ -138,7 +138,7 @@ class ThresholdResult:
         }
 
     def _repr_html_(self) -> str:
-        from ..notebook import threshold_html
+        from ..render.notebook import threshold_html
         return threshold_html(self)
 
     def __repr__(self) -> str:

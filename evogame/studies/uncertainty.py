@@ -32,7 +32,7 @@ this study estimates
   the distribution of ``s*``.
 
 Every evaluation goes through the parametric engine
-(:class:`~evogame.parametric.ParametricRestPoints`): the rest points are
+(:class:`~evogame.engine.parametric.ParametricRestPoints`): the rest points are
 solved once with the uncertain parameters symbolic, compiled and evaluated on
 the whole sample in chunks (:mod:`evogame.studies.uncertainty_model`), on an
 executor when one is given.  SALib is the optional extra ``uncertainty``,
@@ -47,11 +47,11 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .. import stability as st
+from ..solvers import stability as st
 from ..dynamics import chosen_dynamics
 from ..errors import AnalysisError, EvogameError, ScenarioError, did_you_mean, install_hint
-from ..parametric import ABSENT, display_labels, parametric_rest_points
-from ..faces import face_label
+from ..engine.parametric import ABSENT, display_labels, parametric_rest_points
+from ..game.faces import face_label
 from ..scenario import STRENGTH, Scenario, as_scenario
 from .distributions import EXAMPLE, Distribution, parse_distribution
 from .sweeps import _work_game

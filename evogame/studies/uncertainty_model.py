@@ -4,13 +4,13 @@
 row per draw) and returns which rest points are asymptotically stable and the
 target's stability margin.  The draws are cut into contiguous chunks of at
 most ``CHUNK`` rows (memory: rest points x chunk x dimension complex
-eigenvalues); with an executor (:mod:`evogame.executors`) into at least
-:func:`~evogame.executors.chunk_count` chunks, evaluated on the workers.
+eigenvalues); with an executor (:mod:`evogame.util.executors`) into at least
+:func:`~evogame.util.executors.chunk_count` chunks, evaluated on the workers.
 
 Every draw is evaluated on its own (elementwise arrays, one eigenvalue
 problem per draw), so the chunks' values joined in order are the in-process
 ones.  Compiled functions do not pickle: a worker rebuilds the engine from its
-inputs once per process (:func:`~evogame.executors.worker_cached`) and returns
+inputs once per process (:func:`~evogame.util.executors.worker_cached`) and returns
 its fingerprint with every chunk (:func:`evogame.studies.chunked.fingerprint`);
 a chunk whose worker derived otherwise is evaluated here instead.
 
@@ -32,10 +32,10 @@ from typing import Callable
 import numpy as np
 import sympy
 
-from .. import stability as st
+from ..solvers import stability as st
 from ..dynamics.kinked import nash_holds
-from ..executors import chunk_count, chunk_slices, map_chunks, token_of, worker_cached
-from ..parametric import ABSENT, POSITIVE_TOL, ParametricRestPoints
+from ..util.executors import chunk_count, chunk_slices, map_chunks, token_of, worker_cached
+from ..engine.parametric import ABSENT, POSITIVE_TOL, ParametricRestPoints
 from .chunked import fingerprint
 
 __all__ = ["Model", "Tally", "CHUNK"]
@@ -284,7 +284,7 @@ class LeanPoints:
 def _corner_eigenvalues(engine, target: int, cols: list, n: int) -> np.ndarray:
     """``(n, d)`` eigenvalues of the target corner, NaN where it has no linearisation: where the dynamics is
     undefined, the Nash condition fails, or the field has a kink exactly at the corner (no tolerance band,
-    as :class:`~evogame.targets.TargetJacobian` decides for the threshold study's bisection)."""
+    as :class:`~evogame.engine.targets.TargetJacobian` decides for the threshold study's bisection)."""
     pt = next((p for p in getattr(engine, "points", []) if p["key"] == engine.keys[target]), None)
     if pt is None or pt["complex"]:
         return engine.evaluate(cols)["eigenvalues"][target]

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..formatting import aligned
+from ..util.formatting import aligned
 
 __all__ = ["UncertaintyResult", "QUANTILES", "summary"]
 

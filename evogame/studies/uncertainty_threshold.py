@@ -11,7 +11,7 @@ stability condition in the strength ``s`` on the range ``[0, 1]`` (baseline
   fails, and every part that does holds at ``s = 0``;
 * ``never stable`` -- otherwise.
 
-The condition (:func:`evogame.stability.symbolic_stability` of the corner's
+The condition (:func:`evogame.solvers.stability.symbolic_stability` of the corner's
 Jacobian, every parameter symbolic) is a conjunction ``h_k(theta, s) op 0``;
 which part binds changes from draw to draw, so no single closed form
 ``s* = h(theta)`` serves every draw.  :class:`StrengthConditions` compiles
@@ -30,11 +30,11 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from .. import stability as st
+from ..solvers import stability as st
 from ..errors import AnalysisError
 from ..scenario import STRENGTH
-from ..targets import TargetJacobian
-from ..timelimit import Timeout, time_limit
+from ..engine.targets import TargetJacobian
+from ..util.timelimit import Timeout, time_limit
 from .stability_regions import _conjuncts
 from .uncertainty_model import CHUNK
 

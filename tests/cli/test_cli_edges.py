@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from conftest import ROOT, SCENARIOS
-from evogame.timelimit import Timeout, time_limit
+from evogame.util.timelimit import Timeout, time_limit
 from helpers import assert_user_error, invoke
 
 VERTICAL = str(SCENARIOS / "vertical.toml")
@@ -228,12 +228,12 @@ def test_internal_error_exits_1_with_a_short_message(command, tmp_path, monkeypa
 
 
 def test_a_library_error_deep_inside_is_an_internal_error(monkeypatch):
-    import evogame.analysis
+    import evogame.engine.analysis
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("deep inside")
 
-    monkeypatch.setattr(evogame.analysis, "analyze", broken)
+    monkeypatch.setattr(evogame.engine.analysis, "analyze", broken)
     result = invoke(["analyze", VERTICAL, "--no-cache", "--json"])
     assert result.exit_code == 1 and result.stdout == ""
     assert "internal error: ZeroDivisionError: deep inside" in result.stderr

@@ -23,7 +23,7 @@ from evogame import analyze, apply, compare_presets, simulate
 from evogame.cli import COMMANDS, main
 from evogame.cli.messages import COMMAND_OPTION_NAMES, OPTION_NAMES, error_message, option_name
 from evogame.errors import AnalysisError, ScenarioError
-from evogame.formatting import jsonable
+from evogame.util.formatting import jsonable
 from helpers import assert_user_error, invoke
 
 VERTICAL = str(SCENARIOS / "vertical.toml")
@@ -221,10 +221,10 @@ def test_usage_error_in_a_real_process():
 # -- the package's shape -----------------------------------------------------------------------------
 
 def test_commands_do_not_import_each_other():
-    for path in sorted((ROOT / "evogame" / "commands").glob("*.py")):
+    for path in sorted((ROOT / "evogame" / "cli" / "commands").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom):
-                sideways = node.level == 1 or (node.module or "").startswith("evogame.commands")
+                sideways = node.level == 1 or (node.module or "").startswith("evogame.cli.commands")
                 assert not sideways, f"{path.name}:{node.lineno} imports from another command"
 
 

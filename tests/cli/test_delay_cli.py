@@ -97,7 +97,7 @@ def test_scenario_delay_errors_name_the_key(delay, key):
 
 
 def test_scenario_delay_is_the_default_of_simulate_and_a_given_history_is_used():
-    from evogame.delay import simulate_delayed
+    from evogame.studies.delay import simulate_delayed
     scenario = _scenario({"tau": 0.5, "history": [0.9, 0.1]})
     start = np.array([[0.5, 0.5]])
     given = simulate_delayed(scenario, start, 2.0, n_points=5)
@@ -135,7 +135,7 @@ def test_delay_figure_errors(args, fragment, tmp_path):
 
 
 def test_critical_delay_curve_at_full_strength_is_the_analysis_tau_star():
-    from evogame.delay.study import critical_delay_curve
+    from evogame.studies.delay.study import critical_delay_curve
     from evogame.scenario import load_scenario
     scenario = load_scenario(VERTICAL)
     curve = critical_delay_curve(scenario, "strength", [0.0, 1.0], ["dynamic_penalty"])

@@ -23,7 +23,7 @@ def _uncertainty():
 
 
 def _dataframes():
-    from evogame.notebook import require_pandas
+    from evogame.render.notebook import require_pandas
     require_pandas()
 
 
@@ -33,7 +33,7 @@ def _explore():
 
 
 def _distributed():
-    from evogame.executors import _distributed
+    from evogame.util.executors import _distributed
     _distributed()
 
 

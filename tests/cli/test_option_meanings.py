@@ -15,7 +15,7 @@ import pytest
 from conftest import SCENARIOS, load
 from evogame import apply, threshold
 from evogame.cli import COMMANDS, main
-from evogame.formatting import jsonable
+from evogame.util.formatting import jsonable
 from evogame.studies.sweeps import parse_axis, sweep
 from helpers import assert_user_error, invoke
 

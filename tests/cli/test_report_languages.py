@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import load
-from evogame.report import report
+from evogame.render.report import report
 from evogame.scenario import load_scenario
 
 LONG = Path(__file__).parent / "data" / "long_names_2x2x2.toml"

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, SCENARIOS
-from evogame import cache
+from evogame.util import cache
 from evogame.cli import COMMANDS, main
 
 HEAVY = ("sympy", "scipy", "matplotlib")
@@ -74,12 +74,12 @@ def test_second_analyze_is_served_from_the_cache_without_recomputing(cache_home,
     first = run(["analyze", str(scenario)])
     assert "cached result" not in first.stderr
     assert len(entries(cache_home)) == 1
-    import evogame.analysis
+    import evogame.engine.analysis
 
     def fail(*a, **k):
         raise AssertionError("the analysis ran again")
 
-    monkeypatch.setattr(evogame.analysis, "analyze", fail)
+    monkeypatch.setattr(evogame.engine.analysis, "analyze", fail)
     second = run(["analyze", str(scenario)])
     assert second.stdout == first.stdout
     assert "cached result" in second.stderr

@@ -11,9 +11,9 @@ from conftest import ROOT
 @pytest.mark.parametrize("name", ["simulate", "basins", "derive", "mechanisms", "presets", "analyze",
                                   "threshold", "sweep", "compare", "load_scenario", "apply"])
 def test_api_verbs_are_callables_even_after_their_module_is_imported(name):
-    module = {"analyze": "analysis", "threshold": "studies.thresholds", "sweep": "studies.sweeps",
+    module = {"analyze": "engine.analysis", "threshold": "studies.thresholds", "sweep": "studies.sweeps",
               "compare": "studies.compare", "load_scenario": "scenario", "apply": "studies.mechanisms",
-              "simulate": "simulation", "basins": "studies.basins", "derive": "dynamics",
+              "simulate": "dynamics.simulation", "basins": "studies.basins", "derive": "dynamics",
               "mechanisms": "studies.mechanisms", "presets": "studies.presets"}[name]
     importlib.import_module(f"evogame.{module}")
     assert callable(getattr(evogame, name))

@@ -9,7 +9,7 @@ from scipy.integrate import quad
 from scipy.optimize import brentq
 
 from evogame.studies.basins import NOT_CONVERGED, basins, one_dimensional_basins, sample_states
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.cli import jsonable, main
 
 from conftest import SCENARIOS, load
@@ -128,7 +128,7 @@ def test_basins_of_swapped_peers_are_symmetric():
     # departments A and B are interchangeable: (x, y, z) and (y, x, z) reach mirrored attractors
     game = load("hidden_collusion")
     r = basins(game, {"rho": 1.0}, samples=256)
-    from evogame.simulation import simulate
+    from evogame.dynamics.simulation import simulate
     swapped = r.initial[:, [1, 0, 2]]
     ends = simulate(game, swapped, r.t_end, params={"rho": 1.0}, n_points=2).final
     assert np.allclose(ends[:, [1, 0, 2]], r.final, atol=1e-3)
@@ -193,7 +193,7 @@ def test_cli_basins_bad_input_exits_2(args):
 def test_figure_basins_and_basins_answer_with_the_same_default_sample_size():
     # one default everywhere, so `evogame figure basins` and `evogame basins` print the same shares
     import inspect
-    from evogame import figures
+    from evogame.plotting import recipes as figures
     from evogame.studies.basins import DEFAULT_SAMPLES
     import click
     context = click.Context(main)

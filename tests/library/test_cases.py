@@ -229,7 +229,7 @@ def test_tripartite_json_round_trip_and_dataframe(tripartite_cases):
 def test_dataframe_without_pandas_names_the_extra(tripartite_cases, monkeypatch):
     import builtins
 
-    from evogame.notebook import MissingDependency
+    from evogame.render.notebook import MissingDependency
     real = builtins.__import__
 
     def no_pandas(name, *args, **kwargs):
@@ -309,7 +309,7 @@ def test_random_symmetric_games_cases_are_exact(a, b, c, seed):
 
 
 def test_report_prints_the_cases_table_after_the_rest_points(vertical, tmp_path):
-    from evogame.report import report
+    from evogame.render.report import report
 
     r = report(vertical, tmp_path, kinds=())
     md, tex = r.markdown.read_text(encoding="utf-8"), r.latex.read_text(encoding="utf-8")

@@ -9,8 +9,8 @@ import pytest
 import sympy
 
 from evogame import analyze, simulate
-from evogame.continuation import continue_rest_points, first_lyapunov_coefficient
-from evogame.continuation.lyapunov import DEGENERATE, SUBCRITICAL, SUPERCRITICAL
+from evogame.studies.continuation import continue_rest_points, first_lyapunov_coefficient
+from evogame.studies.continuation.lyapunov import DEGENERATE, SUBCRITICAL, SUPERCRITICAL
 from evogame.game import Game, Population, state_names
 from evogame.scenario import load_scenario
 from evogame.studies.mechanisms import apply

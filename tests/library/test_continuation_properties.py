@@ -14,7 +14,7 @@ from hypothesis import strategies as hst
 
 from evogame import analyze
 from evogame.cli import main
-from evogame.continuation import continue_rest_points
+from evogame.studies.continuation import continue_rest_points
 from evogame.dynamics import derive
 from evogame.game import Game, Parameter, Population, parameter_symbol
 

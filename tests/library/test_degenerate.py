@@ -17,11 +17,11 @@ import numpy as np
 import pytest
 
 from conftest import load
-from evogame import stability as st
-from evogame.analysis import analyze
+from evogame.solvers import stability as st
+from evogame.engine.analysis import analyze
 from evogame.errors import AnalysisError
-from evogame.faces import face_label
-from evogame.timelimit import Timeout, time_limit
+from evogame.game.faces import face_label
+from evogame.util.timelimit import Timeout, time_limit
 from evogame.scenario import parse_scenario
 from helpers import HANG
 
@@ -229,7 +229,7 @@ def test_mixed_magnitudes_are_classified_exactly():
 
 
 def test_huge_payoffs_simulate_and_stay_on_the_simplex():
-    from evogame.simulation import simulate
+    from evogame.dynamics.simulation import simulate
     game = symmetric([["1e8", "0"], ["0", "1e-8"]])
     with within(30, "simulation with payoffs 1e8"):
         sim = simulate(game, [[0.5], [1e-6], [0.999]], 10.0, n_points=11)
@@ -239,7 +239,7 @@ def test_huge_payoffs_simulate_and_stay_on_the_simplex():
 
 
 def test_all_zero_game_does_not_move():
-    from evogame.simulation import simulate
+    from evogame.dynamics.simulation import simulate
     game = symmetric([[0] * 3] * 3)
     with within(20, "simulation of the all-zero game"):
         sim = simulate(game, [[0.2, 0.3], [0.0, 1.0]], 1e4, n_points=5)

@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 import sympy
 
-from evogame.analysis import analyze
-from evogame.delay import DelayedReplicator, integrate_dde, simulate_delayed
-from evogame.delay.analysis import delay_analysis
-from evogame.delay.critical import delay_stability
+from evogame.engine.analysis import analyze
+from evogame.studies.delay import DelayedReplicator, integrate_dde, simulate_delayed
+from evogame.studies.delay.analysis import delay_analysis
+from evogame.studies.delay.critical import delay_stability
 from evogame.dynamics import derive
 from evogame.errors import ScenarioError
 from evogame.game import Game, Population
-from evogame.simulation import simulate
+from evogame.dynamics.simulation import simulate
 from evogame.studies.mechanisms import apply
 
 SCENARIO = "vertical"
@@ -249,14 +249,14 @@ def test_paths_decay_below_tau_star_and_oscillate_above(penalised, interior):
 
 def test_spectrum_of_negative_feedback_is_given_by_lambert_w():
     from scipy.special import lambertw
-    from evogame.delay.spectrum import characteristic_roots
+    from evogame.studies.delay.spectrum import characteristic_roots
     # lambda = -exp(-lambda): lambda e^lambda = -1, the rightmost roots are W_0(-1) and its conjugate
     roots = characteristic_roots(np.zeros((1, 1)), [(np.array([[-1.0]]), 1.0)])
     assert abs(roots[0] - complex(lambertw(-1, 0))) < 1e-10 or abs(roots[0] - np.conj(lambertw(-1, 0))) < 1e-10
 
 
 def test_spectral_abscissa_vanishes_at_tau_star_and_agrees_with_the_crossing_count(penalised, interior):
-    from evogame.delay.spectrum import spectral_abscissa
+    from evogame.studies.delay.spectrum import spectral_abscissa
     A0, (A1,) = DelayedReplicator(penalised.game, [1.0, 1.0]).linearisation(interior.state)
     result = delay_stability(A0, A1)
     assert abs(spectral_abscissa(A0, [(A1, result.tau_star)])) < 1e-10
@@ -279,7 +279,7 @@ def test_unequal_delays_get_their_verdict_from_the_rightmost_root(penalised):
                                              ("zeeman_rps_stable", None), ("vertical", "dynamic_reward")])
 def test_the_crossing_count_agrees_with_the_rightmost_roots_on_shipped_games(name, mechanism):
     from conftest import load
-    from evogame.delay.spectrum import spectral_abscissa
+    from evogame.studies.delay.spectrum import spectral_abscissa
     subject = load(name)
     subject = apply(subject, [mechanism]) if mechanism else subject
     analysis = analyze(subject)

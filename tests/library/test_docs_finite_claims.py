@@ -1,7 +1,7 @@
 """The finite-population finding the docs state is the tool's own numbers (issue 20, point 5).
 
 The sentence in docs/how-to/finite.md is read, its numbers parsed, and every one
-recomputed with ``evogame.finite.finite``: the gradient of selection of the
+recomputed with ``evogame.studies.finite.finite``: the gradient of selection of the
 platform public good is negative at every k up to the stated population size,
 turns positive at the stated size and k, the stated windows are exactly where it
 is positive, and the stationary sharing levels are the stated ones.
@@ -14,7 +14,7 @@ import pytest
 
 import evogame
 from conftest import ROOT
-from evogame.finite import finite
+from evogame.studies.finite import finite
 
 PAGE = ROOT / "docs" / "how-to" / "finite.md"
 

@@ -3,8 +3,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SCENARIOS, load
-from evogame import figures
-from evogame.analysis import analyze
+from evogame.plotting import recipes as figures
+from evogame.engine.analysis import analyze
 from evogame.cli import main
 from evogame.errors import AnalysisError, ScenarioError
 from evogame.plotting import portrait

@@ -19,7 +19,7 @@ import pytest
 
 from evogame.cli import jsonable
 from evogame.errors import ScenarioError
-from evogame.executors import INSTALL_HINT, chunk_slices, map_chunks, scheduler_executor
+from evogame.util.executors import INSTALL_HINT, chunk_slices, map_chunks, scheduler_executor
 from evogame.studies import chunked
 from evogame.studies.basins import BLOCK, basins
 from evogame.studies import uncertainty_model
@@ -228,8 +228,8 @@ def test_uncertainty_with_a_lying_worker_is_evaluated_here(monkeypatch):
 
 def test_evogame_imports_and_runs_without_dask():
     code = ("import sys; sys.modules['distributed'] = None; sys.modules['dask'] = None\n"
-            "import evogame, evogame.executors, evogame.studies.sweeps, evogame.studies.basins, evogame.cli\n"
-            "from evogame.executors import scheduler_executor\n"
+            "import evogame, evogame.util.executors, evogame.studies.sweeps, evogame.studies.basins, evogame.cli\n"
+            "from evogame.util.executors import scheduler_executor\n"
             "with scheduler_executor(None) as ex: assert ex is None\n"
             "print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

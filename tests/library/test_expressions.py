@@ -1,4 +1,4 @@
-"""Tests of evogame.expressions: correctness, a hostile corpus, and fuzzing."""
+"""Tests of evogame.scenario.expressions: correctness, a hostile corpus, and fuzzing."""
 from __future__ import annotations
 
 import ast
@@ -12,10 +12,10 @@ import sympy
 import sympy.parsing.sympy_parser
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-import evogame.expression_sizes
-import evogame.expressions
+import evogame.scenario.expression_sizes
+import evogame.scenario.expressions
 from evogame.errors import ExpressionError
-from evogame.expressions import parse_expression
+from evogame.scenario.expressions import parse_expression
 from helpers import no_hang
 
 V_U, c_S, r, x, y, N = sympy.symbols("V_U c_S r x y N")
@@ -355,7 +355,7 @@ def test_guards_are_active():
 
 
 def test_module_source_has_no_evaluating_calls():
-    for module in (evogame.expressions, evogame.expression_sizes):
+    for module in (evogame.scenario.expressions, evogame.scenario.expression_sizes):
         _assert_no_evaluating_calls(pathlib.Path(module.__file__))
 
 

@@ -1,4 +1,4 @@
-"""Numeric faces (evogame.face_solver, evogame.krawczyk): the same rest points as sympy's face by face solve,
+"""Numeric faces (evogame.solvers.face_solver, evogame.solvers.krawczyk): the same rest points as sympy's face by face solve,
 every box-search root proved, and the Bauer-Fike sign proof agreeing with the exact classification."""
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
 
 from evogame import analyze
-from evogame import stability as st
-from evogame.analysis import _exact_jacobian
+from evogame.solvers import stability as st
+from evogame.engine.analysis import _exact_jacobian
 from evogame.dynamics import derive
-from evogame.face_solver import FaceSolver
+from evogame.solvers.face_solver import FaceSolver
 from evogame.game import Game, Population
-from evogame.krawczyk import box_roots
-from evogame.restpoints import find_rest_points
+from evogame.solvers.krawczyk import box_roots
+from evogame.solvers.restpoints import find_rest_points
 
 from helpers import games
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import load
 
 from evogame.plotting.style import MARKS
-from evogame.report import report
+from evogame.render.report import report
 
 
 def _entry(result, kind):

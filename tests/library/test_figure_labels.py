@@ -9,7 +9,7 @@ from conftest import load
 from evogame.game import Game, Population
 from evogame.plotting import basins_figure, paths, portrait
 from evogame.plotting.style import Labels, mid_phrase
-from evogame.report import report
+from evogame.render.report import report
 
 
 pytestmark = pytest.mark.filterwarnings("error")   # a figure that warns (e.g. a layout that does not fit) fails
@@ -175,7 +175,7 @@ def _notes(fig) -> list[str]:
 
 
 def test_sensitivity_says_when_no_state_is_stable_and_the_paths_still_move():
-    from evogame.analysis import analyze
+    from evogame.engine.analysis import analyze
     from evogame.plotting import sensitivity
     rps = load("rps")
     assert analyze(rps, {"w": 1.0}).stable == [] and analyze(rps, {"w": 1.5}).stable != []

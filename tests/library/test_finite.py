@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from evogame.errors import ScenarioError
-from evogame.finite import Process, StateSpace, finite, finite_payoffs, gradient_of_selection, transition_matrix
-from evogame.finite.payoffs import group_payoffs
-from evogame.finite.stationary import stationary_distribution
+from evogame.studies.finite import Process, StateSpace, finite, finite_payoffs, gradient_of_selection, transition_matrix
+from evogame.studies.finite.payoffs import group_payoffs
+from evogame.studies.finite.stationary import stationary_distribution
 from evogame.dynamics import derive
 from evogame.game import Game, Population
 from tests.conftest import load
@@ -265,7 +265,7 @@ def test_a_mechanism_that_makes_sharing_dominant_raises_the_stationary_sharing_l
 
 
 def test_sweep_over_a_mechanism_strength_is_monotone_for_an_incentive():
-    from evogame.finite import finite_sweep
+    from evogame.studies.finite import finite_sweep
     sweep = finite_sweep(load("platform_public_good"), "strength", [0.0, 0.5, 1.0], 20, beta=1.0,
                          mechanisms=["incentive"])
     levels = [r["target_probability"] for r in sweep.rows]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from evogame.finite import Process, StateSpace, finite, finite_payoffs, transition_matrix
+from evogame.studies.finite import Process, StateSpace, finite, finite_payoffs, transition_matrix
 from evogame.game import Game, Population
 
 egttools = pytest.importorskip("egttools")

@@ -14,7 +14,7 @@ from matplotlib.text import Text
 
 from conftest import load
 
-from evogame.finite import finite
+from evogame.studies.finite import finite
 from evogame.plotting import save_figure
 from evogame.plotting.finite import finite_figure
 

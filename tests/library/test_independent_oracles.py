@@ -21,9 +21,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.game import Game, Population
-from evogame.stability import (ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, SADDLE, UNSTABLE_NON_HYPERBOLIC,
+from evogame.solvers.stability import (ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, SADDLE, UNSTABLE_NON_HYPERBOLIC,
                                UNSTABLE_SOURCE)
 
 entries = st.integers(-6, 6)

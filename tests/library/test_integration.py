@@ -19,8 +19,8 @@ from conftest import load
 from evogame.dynamics import derive
 from evogame.errors import AnalysisError
 from evogame.game import Game, Population
-from evogame.integrator import dopri5_batch
-from evogame.simulation import simulate
+from evogame.dynamics.integrator import dopri5_batch
+from evogame.dynamics.simulation import simulate
 
 
 @st.composite
@@ -200,7 +200,7 @@ def test_large_outputs_are_plain_writable_arrays():
     # writable, C-contiguous float array that pickles
     import pickle
 
-    from evogame.integrator.batch import output_array
+    from evogame.dynamics.integrator.batch import output_array
 
     a = output_array((3000, 200, 3))
     assert _mapped(a) and a.flags.writeable and a.flags.c_contiguous and a.dtype == np.float64
@@ -225,7 +225,7 @@ def test_scipy_methods_start_by_start_give_the_same_paths():
 def test_compiled_field_writers_agree_with_the_lambdified_field(game, seed):
     # the integrator's field (compiled to write into an array, parameters folded in or passed)
     # is the same function as Dynamics.field, evaluated independently by lambdify
-    from evogame.simulation import BAKE_BATCH, vector_field_rows
+    from evogame.dynamics.simulation import BAKE_BATCH, vector_field_rows
 
     rng = np.random.default_rng(seed)
     Y = random_starts(game, rng, 7).T.copy()
@@ -273,7 +273,7 @@ def test_a_batch_stepped_in_blocks_agrees_with_one_block(monkeypatch):
     # a large batch is stepped in equal blocks of starts (cache-sized work arrays): the same paths to the
     # tolerance, every start where it belongs.  (Not the same steps: the stiffness test runs at every
     # iteration while some start of the batch is counting, so a start's hand-over can move by a few steps.)
-    import evogame.integrator.batch as batch
+    import evogame.dynamics.integrator.batch as batch
 
     game = load("dual_leadership").game
     starts = random_starts(game, np.random.default_rng(8), 301)
@@ -289,7 +289,7 @@ def test_rows_of_reduced_coordinates_are_starts_even_where_they_read_as_probabil
     # `simulate --initial 0.5,0.5 --initial 0.2,0.8`; one start as probability vectors is wrapped once more
     from conftest import SCENARIOS
     from evogame import load_scenario
-    from evogame.simulation import as_initial_states
+    from evogame.dynamics.simulation import as_initial_states
 
     game = load_scenario(SCENARIOS / "vertical.toml").game
     assert as_initial_states(game, [[0.5, 0.5], [0.2, 0.8]]).tolist() == [[0.5, 0.5], [0.2, 0.8]]
@@ -326,7 +326,7 @@ def test_in_place_field_code_agrees_with_the_expressions():
     import sympy
 
     from evogame.dynamics.inplace import inplace_body
-    from evogame.simulation import _UFUNCS
+    from evogame.dynamics.simulation import _UFUNCS
 
     y0, y1, p = sympy.symbols("_y0 _y1 _p0")
     exprs = [-y0 - 2 * y1 - 1, y0 / (1 + y1 ** 2) - 3 / y0, sympy.exp(-y0 * p) * sympy.sqrt(y1) + y0 ** 3,

@@ -12,15 +12,15 @@ import dataclasses
 import numpy as np
 import pytest
 
-from evogame.integrator import BatchSolution, dopri5_batch, rosenbrock_batch
-from evogame.integrator.dense_output import StepPolynomial, save_hermite, save_poly
-from evogame.integrator.records import COLLAPSED, STIFF, Departure, StepControl, StiffnessCounters
-from evogame.integrator.rosenbrock import rodas3_step, small_inverse
-from evogame.integrator.stages import Workspace, dopri5_stages, step_times
-from evogame.integrator.step_control import MAX_FACTOR, MIN_FACTOR, initial_step, judge_step
-from evogame.integrator.stiffness import (CALM_RESET, STIFF_COUNT, STIFF_RATIO, hairer_test, new_counters,
+from evogame.dynamics.integrator import BatchSolution, dopri5_batch, rosenbrock_batch
+from evogame.dynamics.integrator.dense_output import StepPolynomial, save_hermite, save_poly
+from evogame.dynamics.integrator.records import COLLAPSED, STIFF, Departure, StepControl, StiffnessCounters
+from evogame.dynamics.integrator.rosenbrock import rodas3_step, small_inverse
+from evogame.dynamics.integrator.stages import Workspace, dopri5_stages, step_times
+from evogame.dynamics.integrator.step_control import MAX_FACTOR, MIN_FACTOR, initial_step, judge_step
+from evogame.dynamics.integrator.stiffness import (CALM_RESET, STIFF_COUNT, STIFF_RATIO, hairer_test, new_counters,
                                           stiff_columns, stiffness_estimate)
-from evogame.integrator.tableau import DENSE_P, ERROR_WEIGHTS, NODES, RK_MATRIX, WEIGHTS
+from evogame.dynamics.integrator.tableau import DENSE_P, ERROR_WEIGHTS, NODES, RK_MATRIX, WEIGHTS
 
 
 def linear(lam):

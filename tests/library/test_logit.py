@@ -16,12 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SCENARIOS, load
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.cli import main
 from evogame.errors import ScenarioError
 from evogame.game import Game, Population
-from evogame.simulation import simulate
-from evogame.stability import ASYMPTOTICALLY_STABLE
+from evogame.dynamics.simulation import simulate
+from evogame.solvers.stability import ASYMPTOTICALLY_STABLE
 
 RPS = SCENARIOS / "rps.toml"
 

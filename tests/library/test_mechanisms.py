@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.cli import main
 from evogame.errors import ScenarioError
 from evogame.game import Game
@@ -15,7 +15,7 @@ from evogame.scenario import Mechanism
 from evogame.studies.compare import compare
 from evogame.studies.mechanisms import apply, mechanisms
 from evogame.scenario import parse_scenario
-from evogame.stability import ASYMPTOTICALLY_STABLE, SADDLE
+from evogame.solvers.stability import ASYMPTOTICALLY_STABLE, SADDLE
 
 from conftest import SCENARIOS
 

@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 from conftest import SCENARIOS
 from helpers import assert_user_error, games, invoke
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.dynamics import derive
 from evogame.scenario.dynamics_spec import mutation_spec
 from evogame.errors import ScenarioError
 from evogame.scenario import parse_scenario
-from evogame.simulation import simulate
-from evogame.stability import ASYMPTOTICALLY_STABLE
+from evogame.dynamics.simulation import simulate
+from evogame.solvers.stability import ASYMPTOTICALLY_STABLE
 
 VERTICAL = (SCENARIOS / "vertical.toml").read_text(encoding="utf-8")
 

@@ -13,11 +13,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import SCENARIOS, load
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.cli import main
 from evogame.game import Game, Population
-from evogame.simulation import simulate
-from evogame.stability import ASYMPTOTICALLY_STABLE, NOT_DIFFERENTIABLE
+from evogame.dynamics.simulation import simulate
+from evogame.solvers.stability import ASYMPTOTICALLY_STABLE, NOT_DIFFERENTIABLE
 
 PAIR = [Population("row", ("a", "b")), Population("col", ("a", "b"))]
 

@@ -25,8 +25,8 @@ def test_a_centre_proved_non_hyperbolic_prints_real_parts_of_exactly_zero():
 
 
 def test_report_typesets_threshold_closed_forms_as_mathematics(tmp_path):
-    from evogame.expressions import parse_expression
-    from evogame.report import report
+    from evogame.scenario.expressions import parse_expression
+    from evogame.render.report import report
 
     scenario = load_scenario(SCENARIOS / "vertical.toml")
     r = report(scenario, tmp_path, kinds=(), symbolic=False)
@@ -57,7 +57,7 @@ def test_strict_active_never_stable_within_the_declared_ranges():
 @settings(max_examples=60, deadline=None)
 def test_within_ranges_agrees_with_every_sampled_point(rows, op):
     """What the interval test decides holds at every point of the box; what it keeps is equivalent there."""
-    from evogame.stability import ALWAYS, NEVER, within_ranges
+    from evogame.solvers.stability import ALWAYS, NEVER, within_ranges
 
     a, b = sympy.symbols("a b", real=True)
     ranges = {a: (0, 2), b: (sympy.Rational(1, 2), 1)}

@@ -10,14 +10,14 @@ from click.testing import CliRunner
 
 from conftest import SCENARIOS, load
 
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.errors import AnalysisError, ScenarioError
 from evogame.studies.mechanisms import mechanisms
 from evogame.plotting import (CJKFontWarning, basins_figure, bifurcation, paths, portrait, portrait_kind,
                               regime_figure, save_figure, sensitivity)
 from evogame.plotting import style as style_module
 from evogame.plotting.style import MARKS, WIDTHS
-from evogame.stability import CLASSES
+from evogame.solvers.stability import CLASSES
 
 SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.toml"))
 CUBE_FAST = dict(starts=(0.3, 0.7), n_points=80)

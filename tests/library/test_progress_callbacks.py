@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.cli import jsonable
 from evogame.studies.basins import BLOCK, basins
 

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 from conftest import SCENARIOS, load
 from helpers import games, invoke
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.dynamics import derive
 from evogame.dynamics.projection import tangent_cone_projection
-from evogame.simulation import simulate, vector_field_rows
-from evogame.stability import ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, NOT_DIFFERENTIABLE, UNSTABLE_SOURCE
+from evogame.dynamics.simulation import simulate, vector_field_rows
+from evogame.solvers.stability import ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, NOT_DIFFERENTIABLE, UNSTABLE_SOURCE
 
 
 def qp_projection(x, f):

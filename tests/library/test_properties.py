@@ -7,11 +7,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from helpers import games
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.dynamics import derive
 from evogame.game import Game
-from evogame.simulation import simulate
-from evogame.stability import ASYMPTOTICALLY_STABLE
+from evogame.dynamics.simulation import simulate
+from evogame.solvers.stability import ASYMPTOTICALLY_STABLE
 
 
 common = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)

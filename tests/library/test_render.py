@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import load
 
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.game import Game, Population
 from evogame.render import latex as latex_backend
 from evogame.render import markdown as markdown_backend
@@ -26,12 +26,12 @@ from evogame.render.document import (LATEX, MARKDOWN, PLAIN, Break, BulletList, 
                                      Table, inline)
 from evogame.render.latex import latex
 from evogame.render.markdown import markdown
-from evogame.formatting import aligned
+from evogame.util.formatting import aligned
 from evogame.render.plain import plain_text
 from evogame.render.report_document import report_document
 from evogame.render.vocabulary import point_label
 from evogame.scenario import as_scenario
-from evogame.text import analysis_document, analysis_text
+from evogame.render.analysis_text import analysis_document, analysis_text
 
 # characters special to Markdown or LaTeX, drawn as often as all the others together
 SPECIAL = st.sampled_from(list("\\|_*`#[]()!<>&%${}~^-— "))

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import load
 from helpers import games
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.errors import AnalysisError
 from evogame.game import Game, Population
 

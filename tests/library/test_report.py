@@ -13,10 +13,10 @@ from click.testing import CliRunner
 
 from conftest import SCENARIOS, load
 
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.errors import ScenarioError
 from evogame.plotting import style as style_module
-from evogame.report import report
+from evogame.render.report import report
 from evogame.render.vocabulary import point_label
 
 

@@ -16,7 +16,7 @@ from matplotlib.text import Annotation
 
 from conftest import load
 
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.game import Game, Population
 from evogame.plotting import portrait, save_figure
 

@@ -5,13 +5,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SCENARIOS
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.cli import main
 from evogame.dynamics import DYNAMICS
 from evogame.errors import ScenarioError
 from evogame.scenario import parse_scenario
 from evogame.scenario.dynamics import DYNAMICS_NAMES
-from evogame.simulation import simulate
+from evogame.dynamics.simulation import simulate
 
 RPS = (SCENARIOS / "rps.toml").read_text(encoding="utf-8")
 LOGIT = RPS + '\n[dynamics]\nname = "logit"\neta = 0.5\n'

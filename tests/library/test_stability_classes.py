@@ -12,7 +12,7 @@ from hypothesis import given, strategies as hst
 
 from evogame import analyze
 from evogame.game import Game, Population
-from evogame import stability as st
+from evogame.solvers import stability as st
 from helpers import invoke
 
 

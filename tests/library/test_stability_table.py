@@ -8,16 +8,16 @@ import sympy
 
 from conftest import load
 
-from evogame import stability as st
-from evogame.analysis import analyze
+from evogame.solvers import stability as st
+from evogame.engine.analysis import analyze
 from evogame.render.document import PLAIN
 from evogame.render.latex import latex
 from evogame.render.markdown import markdown
 from evogame.render.plain import plain_text
 from evogame.render.report_document import report_document
-from evogame.stability_table import ESS, conclusion_class, stability_table
+from evogame.engine.stability_table import ESS, conclusion_class, stability_table
 from evogame.studies.mechanisms import apply
-from evogame.text import analysis_document, analysis_text
+from evogame.render.analysis_text import analysis_document, analysis_text
 
 
 @pytest.fixture(scope="module")
@@ -241,7 +241,7 @@ def test_quadratic_roots_are_the_roots_and_rational_when_the_discriminant_is_a_s
 
 
 def test_factored_keeps_the_value_when_its_time_is_up(monkeypatch):
-    from evogame.timelimit import Timeout
+    from evogame.util.timelimit import Timeout
     x, y = sympy.symbols("x y")
     expr = (x ** 2 - y ** 2) / (x - y) + x / (x + 1)
     assert sympy.simplify(st.factored(expr) - expr) == 0

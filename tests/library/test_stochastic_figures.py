@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from evogame.figures import noise_figure
+from evogame.plotting.recipes import noise_figure
 from evogame.plotting import save_figure
 
 from conftest import load

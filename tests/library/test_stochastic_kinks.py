@@ -28,9 +28,9 @@ import sympy
 from evogame import analyze
 from evogame.dynamics import derive
 from evogame.game import Game, Population, parameter_symbol
-from evogame.stochastic import simulate_noisy
-from evogame.stochastic.conditions import stochastic_stability
-from evogame.stochastic.linearised import _mean_square, linear_verdict, structure
+from evogame.studies.stochastic import simulate_noisy
+from evogame.studies.stochastic.conditions import stochastic_stability
+from evogame.studies.stochastic.linearised import _mean_square, linear_verdict, structure
 
 from conftest import load
 
@@ -259,7 +259,7 @@ def test_shipped_games_under_kinked_dynamics_keep_their_verdicts_well_defined():
 def test_one_sided_drift_matches_finite_differences_in_shipped_games(name, dynamics):
     """Several populations: at every corner with a linearisation, M^-1 (F(corner + h M u) - F(corner)) / h
     = A u for random u >= 0 (M: the distance coordinates, u the shares of the strategies not played)."""
-    from evogame.stochastic.conditions import _distance_map
+    from evogame.studies.stochastic.conditions import _distance_map
 
     scenario = load(name)
     game = scenario.game

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from evogame.errors import AnalysisError, ScenarioError
-from evogame.simulation import simulate
-from evogame.stochastic import simulate_noisy
-from evogame.stochastic.model import NoiseBlock
-from evogame.stochastic.schemes import integrate
+from evogame.dynamics.simulation import simulate
+from evogame.studies.stochastic import simulate_noisy
+from evogame.studies.stochastic.model import NoiseBlock
+from evogame.studies.stochastic.schemes import integrate
 
 from conftest import load
 
@@ -128,7 +128,7 @@ def test_end_shares_and_first_passage_count_the_paths(vertical):
 
 
 def test_a_corner_that_is_no_rest_point_is_said_so(scenarios_dir):
-    from evogame.stochastic.conditions import stochastic_stability
+    from evogame.studies.stochastic.conditions import stochastic_stability
 
     r = stochastic_stability(load("rps"), 0.3, dynamics="logit:eta=0.5")
     assert all(c.deterministic == "not a rest point" and not c.equilibrium for c in r.corners)

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import sympy
 
-from evogame.stochastic import simulate_noisy
-from evogame.stochastic.conditions import stochastic_stability
-from evogame.stochastic.model import NoiseBlock
-from evogame.stochastic.schemes import integrate
+from evogame.studies.stochastic import simulate_noisy
+from evogame.studies.stochastic.conditions import stochastic_stability
+from evogame.studies.stochastic.model import NoiseBlock
+from evogame.studies.stochastic.schemes import integrate
 
 from conftest import load
 
@@ -91,7 +91,7 @@ def test_conditions_agree_with_simulation_on_both_sides(vertical, sigma, verdict
 
 
 def test_report_has_a_stochastic_stability_section_only_with_noise(vertical, tmp_path):
-    from evogame.report import report
+    from evogame.render.report import report
 
     report(vertical, tmp_path / "noisy", kinds=(), symbolic=False, noise={"superior": 0.5})
     md = (tmp_path / "noisy" / "report.md").read_text(encoding="utf-8")
@@ -134,8 +134,8 @@ def test_replicator_linearisation_is_diagonal_with_payoff_advantages(name, form)
 def test_mean_square_operator_agrees_with_the_diagonal_second_moment_condition(name):
     """The second-moment operator (Theorem 3, used for coupled drifts) is exact for p = 2: on a diagonal drift
     it must agree with a + b^2/2 < 0 at every corner (with the correlated noise of the simplex form too)."""
-    from evogame.stochastic.conditions import _distance_map, _noise_matrices_at
-    from evogame.stochastic.linearised import _mean_square
+    from evogame.studies.stochastic.conditions import _distance_map, _noise_matrices_at
+    from evogame.studies.stochastic.linearised import _mean_square
 
     scenario = load(name)
     game = scenario.game

@@ -7,13 +7,13 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.cli import jsonable, main
 from evogame.dynamics import derive
 from evogame.errors import ScenarioError
-from evogame.faces import face_label
-from evogame import stability as st
-from evogame.parametric import ParametricRestPoints
+from evogame.game.faces import face_label
+from evogame.solvers import stability as st
+from evogame.engine.parametric import ParametricRestPoints
 from evogame.studies.sweeps import parse_axis, regime_map, sweep, sweep1d
 
 from conftest import SCENARIOS, load
@@ -111,11 +111,11 @@ def test_regime_map_is_one_array_evaluation_after_derivation(game, monkeypatch):
     # the speed itself lives in benchmarks/ (no test asserts a time); here: after the derivation, a 200 x 200
     # grid is evaluated from the compiled closed forms alone -- no per-point analysis, no sympy
     derived = ParametricRestPoints(game, ["c_D", "d"], 10.0, 1e-9)
-    import evogame.analysis
+    import evogame.engine.analysis
 
     def refuse(*args, **kwargs):
         raise AssertionError("a per-point call during the vectorised evaluation")
-    monkeypatch.setattr(evogame.analysis, "analyze", refuse)
+    monkeypatch.setattr(evogame.engine.analysis, "analyze", refuse)
     monkeypatch.setattr(sympy, "lambdify", refuse)
     monkeypatch.setattr(sympy, "solve", refuse)
     X, Y = np.meshgrid(np.linspace(0, 5, 200), np.linspace(0, 1, 200))

@@ -3,8 +3,8 @@ coordination, and the Zeeman phase-portrait classes."""
 import numpy as np
 import pytest
 
-from evogame.analysis import analyze
-from evogame.stability import (ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, SADDLE,
+from evogame.engine.analysis import analyze
+from evogame.solvers.stability import (ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, SADDLE,
                                UNSTABLE_SOURCE)
 
 from conftest import load

@@ -11,10 +11,10 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.cli import jsonable, main
 from evogame.errors import ScenarioError
-from evogame.expressions import parse_expression
+from evogame.scenario.expressions import parse_expression
 from evogame.studies.mechanisms import apply
 from evogame.studies.thresholds import threshold
 

@@ -10,7 +10,7 @@ populations (decoupled rows around 2 x 2 cores on faces), and a mechanism at a f
 import numpy as np
 import pytest
 
-from evogame.parametric import parametric_rest_points
+from evogame.engine.parametric import parametric_rest_points
 from evogame.studies import uncertainty_model
 from evogame.studies.sweeps import _work_game
 

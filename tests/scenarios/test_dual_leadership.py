@@ -6,11 +6,11 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.cli import main
 from evogame.dynamics import derive
 from evogame.studies.mechanisms import apply, mechanisms
-from evogame.stability import ASYMPTOTICALLY_STABLE
+from evogame.solvers.stability import ASYMPTOTICALLY_STABLE
 from evogame.studies.thresholds import threshold
 
 from conftest import SCENARIOS

@@ -16,14 +16,14 @@ from click.testing import CliRunner
 from scipy.optimize import brentq
 
 from conftest import SCENARIOS, load
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.cli import main
 from evogame.dynamics import derive
 from evogame.errors import ScenarioError
 from evogame.game import Game, Population
 from evogame.scenario import parse_scenario
-from evogame.simulation import simulate
-from evogame.stability import ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC
+from evogame.dynamics.simulation import simulate
+from evogame.solvers.stability import ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC
 from evogame.studies.basins import basins
 from evogame.studies.compare import compare
 from evogame.studies.mechanisms import apply

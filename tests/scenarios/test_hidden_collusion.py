@@ -4,10 +4,10 @@ import math
 import pytest
 import sympy
 
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.studies.basins import basins
 from evogame.studies.mechanisms import apply
-from evogame.stability import ASYMPTOTICALLY_STABLE
+from evogame.solvers.stability import ASYMPTOTICALLY_STABLE
 from evogame.studies.thresholds import threshold
 
 

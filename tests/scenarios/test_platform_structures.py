@@ -5,13 +5,13 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.studies.basins import basins
 from evogame.cli import jsonable, main
 from evogame.errors import ScenarioError
 from evogame.studies.presets import apply_preset, compare_presets, preset_values, presets
 from evogame.scenario import parse_scenario
-from evogame.stability import ASYMPTOTICALLY_STABLE
+from evogame.solvers.stability import ASYMPTOTICALLY_STABLE
 
 from conftest import SCENARIOS
 

@@ -6,11 +6,11 @@ import pytest
 from numpy.polynomial import Polynomial
 from scipy.stats import binom
 
-from evogame.analysis import analyze
+from evogame.engine.analysis import analyze
 from evogame.studies.basins import basins
 from evogame.studies.group_size import free_riding_by_group_size
 from evogame.dynamics import derive
-from evogame.stability import ASYMPTOTICALLY_STABLE, UNSTABLE_SOURCE
+from evogame.solvers.stability import ASYMPTOTICALLY_STABLE, UNSTABLE_SOURCE
 
 
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import sympy
 
-from evogame.analysis import analyze
-from evogame.stability import ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, SADDLE
+from evogame.engine.analysis import analyze
+from evogame.solvers.stability import ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, SADDLE
 
 from conftest import load
 

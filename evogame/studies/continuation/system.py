@@ -1,0 +1,201 @@
+"""The field of a dynamics as a function of the state and one continued parameter, on one face.
+
+:class:`ContinuationSystem` compiles, once per continuation, the field ``F(x, lam)``, its Jacobian
+``F_x`` (the dynamics' own, :meth:`~evogame.dynamics.Dynamics.jacobian_at`), the derivative ``F_lam``
+in the continued parameter and, when a Hopf point needs them, the second and third derivatives in the
+state (sympy, differentiated once, compiled with ``lambdify``).
+
+:class:`Face` is the chart of one face of the product of simplices in reduced coordinates (the first
+``n_p - 1`` shares of each population).  Where every face is invariant (the replicator), a rest point
+stays on its face as the parameter moves, and the branch is continued in the face's own coordinates
+``z``: ``x = x0 + P z``.  Because the field is tangent to the face, the rows of ``F`` of the free
+coordinates are exactly the face field in ``z``; in the basis ``[P, Q]`` the Jacobian is block upper
+triangular, and the eigenvalues of its lower block are the transverse ones (the invasion rates of the
+unused strategies).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import sympy
+
+from ...dynamics import Dynamics
+
+__all__ = ["ContinuationSystem", "Face", "face_of"]
+
+
+class ContinuationSystem:
+    """Compiled ``F``, ``F_x``, ``F_lam`` (and, lazily, ``F_xx``, ``F_xxx``) of a dynamics in one parameter.
+
+    Parameters
+    ----------
+    dynamics : the Dynamics (its symbolic field and Jacobian).
+    parameter : the name of the continued parameter (one of ``dynamics.parameters``).
+    values : every parameter's value (name -> number); the continued one is replaced by ``lam``.
+    """
+
+    def __init__(self, dynamics: Dynamics, parameter: str, values: Mapping):
+        self.dynamics = dynamics
+        names = [str(s) for s in dynamics.parameters]
+        self.index = names.index(parameter)
+        self.parameter = parameter
+        self.base = dynamics.parameter_vector(values)
+        self.dimension = len(dynamics.variables)
+        symbol = dynamics.parameters[self.index]
+        self._args = list(dynamics.variables) + list(dynamics.parameters)
+        # F, F_x (the dynamics' own symbolic Jacobian) and F_lam in one compiled function of scalars: a
+        # continuation evaluates them at thousands of single points, where a call's overhead dominates
+        exprs = (list(dynamics.vector_field) + list(dynamics.jacobian)
+                 + list(dynamics.vector_field.diff(symbol)))
+        self._all = sympy.lambdify(self._args, exprs, modules=["math", "numpy"], cse=True, dummify=True)
+        self._last: tuple = (None, None)
+        self._second = None
+        self._third = None
+
+    def pvec(self, lam: float) -> np.ndarray:
+        """The parameter vector with the continued parameter at ``lam``."""
+        p = self.base.copy()
+        p[self.index] = lam
+        return p
+
+    def derivatives(self, x: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(F, F_x, F_lam)`` at ``(x, lam)``: shapes ``(d,)``, ``(d, d)``, ``(d,)`` (the last point is kept)."""
+        key = (tuple(float(v) for v in x), float(lam))
+        if self._last[0] != key:
+            d = self.dimension
+            vals = np.array(self._all(*key[0], *self.pvec(lam)), dtype=float)
+            self._last = (key, (vals[:d], vals[d:d + d * d].reshape(d, d), vals[d + d * d:]))
+        return self._last[1]
+
+    def field(self, x: np.ndarray, lam: float) -> np.ndarray:
+        return self.derivatives(x, lam)[0]
+
+    def jacobian(self, x: np.ndarray, lam: float) -> np.ndarray:
+        return self.derivatives(x, lam)[1]
+
+    def dlam(self, x: np.ndarray, lam: float) -> np.ndarray:
+        """``dF/dlam`` at ``(x, lam)``, shape ``(d,)``."""
+        return self.derivatives(x, lam)[2]
+
+    def second(self, x: np.ndarray, lam: float) -> np.ndarray:
+        """``B[i, j, k] = d^2 F_i / dx_j dx_k`` at ``(x, lam)``."""
+        if self._second is None:
+            self._second = self._tensor(2)
+        return self._evaluate(self._second, x, lam, 3)
+
+    def third(self, x: np.ndarray, lam: float) -> np.ndarray:
+        """``C[i, j, k, l] = d^3 F_i / dx_j dx_k dx_l`` at ``(x, lam)``."""
+        if self._third is None:
+            self._third = self._tensor(3)
+        return self._evaluate(self._third, x, lam, 4)
+
+    def _tensor(self, order: int):
+        """The derivatives of order ``order`` of the field in the state, compiled (index of F first)."""
+        X = list(self.dynamics.variables)
+        arr = sympy.Array(list(self.dynamics.vector_field))
+        for _ in range(order):
+            arr = sympy.derive_by_array(arr, X)     # the new index goes in front
+        axes = list(range(order + 1))[::-1]         # reversed: F's index first, then j, k, ...
+        arr = sympy.permutedims(arr, axes)
+        return sympy.lambdify(self._args, list(sympy.flatten(arr.tolist())), modules="numpy", cse=True,
+                              dummify=True)
+
+    def _evaluate(self, fn, x, lam, rank):
+        d = self.dimension
+        vals = fn(*np.asarray(x, dtype=float), *self.pvec(lam))
+        return np.array([float(v) for v in vals], dtype=float).reshape((d,) * rank)
+
+
+@dataclass(frozen=True)
+class Face:
+    """The chart ``x = x0 + P z`` of a face in reduced coordinates.
+
+    Attributes
+    ----------
+    support : per population, the indices of the strategies in use (all of them: the whole state space).
+    x0 : ``(d,)`` the face's origin.
+    P : ``(d, m)`` its tangent basis; ``rows`` the ``m`` free coordinates (``z = x[rows]``).
+    Q : ``(d, d - m)`` a complement: ``[P, Q]`` is a basis of the reduced coordinates.
+    invariant : whether the dynamics keeps the face invariant (then the transverse block exists).
+    blocks : per population, ``(slice, number of strategies, strategies in use)``: where
+        :meth:`shares` reads the shares a branch on the face keeps non-negative.
+    """
+
+    support: tuple
+    x0: np.ndarray
+    P: np.ndarray
+    rows: tuple
+    Q: np.ndarray
+    invariant: bool
+    blocks: tuple
+
+    @property
+    def dimension(self) -> int:
+        return len(self.rows)
+
+    def state(self, z: np.ndarray) -> np.ndarray:
+        return self.x0 + self.P @ np.asarray(z, dtype=float)
+
+    def coordinates(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(x, dtype=float)[list(self.rows)]
+
+    def shares(self, x: np.ndarray) -> np.ndarray:
+        """The shares of the strategies in use (those a branch on this face keeps non-negative)."""
+        x = np.asarray(x, dtype=float)
+        out = []
+        for sl, n, used in self.blocks:
+            full = np.append(x[sl], 1.0 - x[sl].sum()) if n > 1 else np.ones(1)
+            out.extend(full[i] for i in used)
+        return np.array(out, dtype=float)
+
+    def without(self, k: int) -> tuple | None:
+        """The support of the face without the ``k``-th strategy in use (order of :meth:`shares`); None if that
+        leaves a population with no strategy."""
+        pairs = [(p, i) for p, (_, _, used) in enumerate(self.blocks) for i in used]
+        p, i = pairs[k]
+        support = [tuple(u) for u in self.support]
+        support[p] = tuple(j for j in support[p] if j != i)
+        return tuple(support) if support[p] else None
+
+    def transverse(self, J: np.ndarray) -> np.ndarray:
+        """The eigenvalues of the Jacobian across the face (none if the face is not invariant)."""
+        m = self.dimension
+        if not self.invariant or m == len(self.x0):
+            return np.zeros(0, dtype=complex)
+        M = np.hstack([self.P, self.Q])
+        T = np.linalg.solve(M, J @ M)
+        return np.linalg.eigvals(T[m:, m:])
+
+
+def face_of(game, support, invariant: bool) -> Face:
+    """The chart of the face with this support (per population, the strategies in use).
+
+    ``invariant=False`` (a dynamics that does not keep faces invariant): the whole state space.
+    """
+    d = game.dimension
+    if not invariant:
+        support = tuple(tuple(range(pop.n)) for pop in game.populations)
+    x0 = np.zeros(d)
+    columns, rows, blocks, fixed = [], [], [], []
+    for sl, pop, used in zip(game.slices(), game.populations, support):
+        start, last = sl.start, pop.n - 1
+        blocks.append((sl, pop.n, tuple(used)))
+        # the dependent strategy: the last one if in use (implicit), else the last strategy in use
+        dependent = last if last in used else max(used)
+        if dependent != last:
+            x0[start + dependent] = 1.0
+        for i in range(last):
+            if i in used and i != dependent:
+                col = np.zeros(d)
+                col[start + i] = 1.0
+                if dependent != last:
+                    col[start + dependent] = -1.0
+                columns.append(col)
+                rows.append(start + i)
+            else:
+                fixed.append(start + i)
+    P = np.array(columns, dtype=float).T.reshape(d, len(columns))
+    Q = np.eye(d)[:, fixed] if fixed else np.zeros((d, 0))
+    return Face(tuple(tuple(u) for u in support), x0, P, tuple(rows), Q, invariant, tuple(blocks))
