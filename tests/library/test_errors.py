@@ -14,7 +14,7 @@ from conftest import ROOT, load
 from evogame.errors import ScenarioError, unknown_name
 
 LIBRARY = ROOT / "evogame"
-SHELL = ("cli", "commands")              # the command line: option names belong there
+SHELL = ("cli",)                         # the command line (cli/commands/ too): option names belong there
 ERROR_CALLS = {"ScenarioError", "ExpressionError", "AnalysisError", "unknown_name"}
 OPTION = re.compile(r"(^|[\s('`\"])--[a-z]")
 
