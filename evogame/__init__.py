@@ -46,6 +46,8 @@ _LAZY = {
     "uncertainty": ("studies.uncertainty", "uncertainty"),
     "continue_rest_points": ("continuation", "continue_rest_points"),
     "Continuation": ("continuation", "Continuation"),
+    "continue_curves": ("continuation.curves", "continue_curves"),
+    "CurveSet": ("continuation.curves", "CurveSet"),
     "UncertaintyResult": ("studies.uncertainty_results", "UncertaintyResult"),
     "cases": ("studies.cases", "cases"),
     "CaseTable": ("studies.case_results", "CaseTable"),
