@@ -18,7 +18,7 @@ from ..errors import ScenarioError, did_you_mean
 from ..faces import face_label
 from ..formatting import aligned, number
 from .arclength import Settings, at_parameter
-from .branch import Point, SpecialPoint, _eigen, _floats
+from .branch import Point, SpecialPoint
 from .system import face_of
 from .two_parameter import (FOLD, HOPF, LABELS, DefiningCurve, TwoParameterSystem, follow, start_point,
                             whole_space)
@@ -29,6 +29,14 @@ __all__ = ["continue_curves", "curves_of_field", "Curve", "CurvePoint", "Codim2P
 WIDTH = 100
 #: the curves' step control: fewer points than a branch (each point costs the test function's gradient)
 SETTINGS = Settings(max_points=800)
+
+
+def _floats(v) -> list[float]:
+    return [0.0 if x == 0 else float(x) for x in np.asarray(v, dtype=float).ravel()]
+
+
+def _eigen(ev) -> list[list[float]]:
+    return [[float(e.real), float(e.imag)] for e in np.asarray(ev, dtype=complex)]
 
 
 @dataclass(frozen=True)
