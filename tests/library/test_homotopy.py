@@ -172,3 +172,22 @@ def test_random_games_every_oracle_rest_point_is_listed(seed, dynamics):
 @pytest.mark.parametrize("seed", range(10, 100))
 def test_random_games_every_oracle_rest_point_is_listed_100(seed, dynamics):
     _check(seed, dynamics)
+
+
+@pytest.mark.parametrize("eta", [0.1, 0.2, 0.3, 0.5, 1.0])
+def test_logit_coordination_every_equilibrium_by_homotopy_through_the_fold(eta):
+    # f_a = 2 x, f_b = 1 - x: the logit equilibria solve x = 1 / (1 + exp((1 - 3x) / eta)), counted here by
+    # the sign changes of that equation on a fine grid.  Below the fold three (from the two strict and the
+    # mixed Nash equilibrium), above it one: the branch from b turns back at the fold to the mixed one's start
+    from evogame.continuation.homotopy import homotopy_rest_points
+    from evogame.dynamics import derive
+
+    grid = np.linspace(1e-12, 1 - 1e-12, 200001)     # the equilibria next to a corner are 2e-9 away at eta 0.1
+    g = grid - 1 / (1 + np.exp((1 - 3 * grid) / eta))
+    count = int(np.sum(np.sign(g[1:]) != np.sign(g[:-1])))
+    dyn = derive(symmetric([[2, 0], [0, 1]]), f"logit:eta={eta}")
+    result = homotopy_rest_points(dyn, [list(fp) for fp in dyn.fitness])
+    assert len(result.candidates) == count and result.starts == 3
+    for c in result.candidates:
+        x = c.state[0]
+        assert abs(x - 1 / (1 + np.exp((1 - 3 * x) / eta))) < 1e-10
