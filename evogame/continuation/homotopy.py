@@ -308,7 +308,9 @@ def by_homotopy(dyn, fitness, multistart: list, notes: list, budget=None):
         if all(np.max(np.abs(np.asarray(c.state) - np.asarray(h.state))) > SAME_POINT for h in out):
             out.append(Candidate(c.face, c.state, c.exact_state, "numeric (multistart)", c.existence))
             extra += 1
-    note = (f"{dyn.name}: {len(result.candidates)} rest points by homotopy from the replicator's rest points "
-            f"({result.starts} branches followed, method 'numeric (homotopy from ...)'), {extra} more by "
-            "multistart Newton (method 'numeric (multistart)')")
+    sources = ("the replicator's rest points (mu = 0)" if dyn.name == "mutator" else
+               "the Nash equilibria among the replicator's rest points (eta -> 0)")
+    note = (f"{dyn.name}: {len(result.candidates)} rest points by homotopy from {sources} ({result.starts} "
+            f"branches followed; each point's method names its start), {extra} more by multistart Newton only "
+            "(method 'numeric (multistart)')")
     return out, [], [*notes, note, *result.notes]
