@@ -104,7 +104,17 @@ class Curve:
 
 @dataclass
 class CurveSet:
-    """The result of :func:`continue_curves`: the curves, the parameters and their intervals, notes."""
+    """The result of :func:`continue_curves`: fold and Hopf curves in two parameters.
+
+    Attributes
+    ----------
+    game : the game's name; ``dynamics`` as written (``"plain field"`` for a normal form).
+    parameters : ``(first, second)``, the names; ``intervals`` their ``(lo, hi)``.
+    curves : every :class:`Curve` (fold ``LP`` or Hopf ``H``), each with its points and its
+        codimension-two points (cusp ``CP``, Bogdanov-Takens ``BT``, Bautin ``GH``, zero-Hopf ``ZH``).
+    notes : what the reader should know (starts not continued, the one-parameter run's notes).
+    variables : the names of the state coordinates of the points.
+    """
 
     game: str
     dynamics: str
