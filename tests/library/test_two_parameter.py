@@ -156,3 +156,13 @@ def test_cli_sweep2(tmp_path):
     assert doc["parameters"] == ["l", "w"]
     bad = runner.invoke(main, ["continue", str(SCENARIOS / "rps.toml"), "--sweep", "l=0.1:2", "--sweep2", "l=0:1"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_logit_coordination_fold_curves_meet_in_a_cusp_at_the_symmetric_game():
+    # [[c, 0], [0, c]]: x = 1/2 is a logit equilibrium, and dF/dx = sigma'(0) 2c / eta - 1 = c / (2 eta) - 1
+    # vanishes at c = 2 eta (a pitchfork of the symmetric game: the cusp of the fold curve in (w, l))
+    result = continue_curves(coordination(), "w", (0.1, 3.0), "l", (0.1, 1.5), dynamics="logit:eta=0.2")
+    (cusp,) = [s for s in result.special_points if s.kind == "cusp"]
+    assert cusp.label == "CP"
+    assert cusp.parameter == pytest.approx(0.4, abs=1e-8) and cusp.second == pytest.approx(0.4, abs=1e-8)
+    np.testing.assert_allclose(cusp.state, [0.5], atol=1e-8)
