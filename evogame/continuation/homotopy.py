@@ -238,7 +238,7 @@ def homotopy_rest_points(dyn, fitness, *, budget=None, settings: Settings = None
 
 #: the homotopy's step control: the arclength defaults, Newton to 1e-11 on the way (the end point is
 #: solved at the asked value to the residual 1e-10 that every rest point meets)
-SETTINGS = Settings(initial_step=0.02, max_step=0.08, tol=1e-11)
+SETTINGS = Settings(initial_step=0.02, max_step=0.08, tol=1e-11, max_points=1000)
 
 
 def _never(previous, new):
