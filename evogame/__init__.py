@@ -46,6 +46,8 @@ _LAZY = {
     "uncertainty": ("studies.uncertainty", "uncertainty"),
     "continue_rest_points": ("studies.continuation", "continue_rest_points"),
     "Continuation": ("studies.continuation", "Continuation"),
+    "continue_curves": ("studies.continuation.curves", "continue_curves"),
+    "CurveSet": ("studies.continuation.curves", "CurveSet"),
     "UncertaintyResult": ("studies.uncertainty_results", "UncertaintyResult"),
     "cases": ("studies.cases", "cases"),
     "CaseTable": ("studies.case_results", "CaseTable"),

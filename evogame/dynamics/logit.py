@@ -54,4 +54,7 @@ class Logit(Dynamics):
         if numeric_values is not None:
             return [], [], ["logit: the rest points (logit equilibria) are found numerically; "
                             "no symbolic stability conditions"]
-        return interior_rest_points(self, fitness, "logit equilibria, interior")
+        found, _, notes = interior_rest_points(self, fitness, "logit equilibria, interior")
+        # the homotopy from the Nash equilibria at eta -> 0 first, multistart as the second net
+        from ..solvers.homotopy import by_homotopy
+        return by_homotopy(self, fitness, found, notes, budget)

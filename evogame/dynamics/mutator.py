@@ -158,8 +158,11 @@ class Mutator(Dynamics):
             return [], [], ["mutator: the rest points are found numerically; no symbolic stability conditions"]
         closed = [f for f in faces(self.game, fitness) if self.closed(f.support)]
         if len(closed) == 1:     # only the interior: every strategy is re-created
-            return interior_rest_points(self, fitness, "interior when mu > 0" if not self.matrix else
-                                        "interior: mutation re-creates every strategy")
+            found, _, notes = interior_rest_points(self, fitness, "interior when mu > 0" if not self.matrix else
+                                                   "interior: mutation re-creates every strategy")
+            # the homotopy from the replicator's rest points first, multistart as the second net
+            from ..solvers.homotopy import by_homotopy
+            return by_homotopy(self, fitness, found, notes, budget)
         found, starts = [], 0
         for face in closed:
             payoffs = [[f.xreplace(face.substitution) for f in fp] for fp in fitness]

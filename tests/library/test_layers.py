@@ -41,6 +41,7 @@ ALLOWED_UPWARD = {
     ("evogame.studies.case_results", "evogame.render.latex"),
     ("evogame.studies.case_results", "evogame.render.plain"),
     ("evogame.studies.continuation.branch", "evogame.render.notebook"),   # Branch.to_dataframe
+    ("evogame.studies.continuation.curves", "evogame.render.notebook"),   # CurveSet.to_dataframe
 }
 #: the documented sub-APIs (docs/reference/api.rst, the how-to pages and the gallery scripts)
 DOCUMENTED = ["evogame.game", "evogame.scenario", "evogame.dynamics", "evogame.engine.analysis",

@@ -34,18 +34,22 @@ Examples:
   evogame continue scenarios/vertical.toml --sweep strength=0.5:1 -m platform
   evogame continue scenarios/vertical.toml --sweep c_D=0:5 -p L=4
   evogame continue scenarios/rps.toml --sweep l=1:2.5 --dynamics logit:eta=0.1
+  evogame continue scenarios/rps.toml --sweep l=0.1:2 --sweep2 w=0.7:2 --dynamics logit:eta=0.1
 """)
 @scenario_argument
 @click.option("--sweep", "param", default=None, metavar="NAME=LO:HI",
               help="The continued parameter, from LO to HI (NAME may be 'strength' of the given mechanisms; "
                    "default with --mechanism: strength=0:1).")
+@click.option("--sweep2", "param2", default=None, metavar="NAME=LO:HI",
+              help="A second parameter: continue the fold and Hopf points found along --sweep as curves in "
+                   "the two parameters, with their cusp, Bogdanov-Takens, Bautin and zero-Hopf points.")
 @mechanism_option("A mechanism (repeatable; they compose in the order given): its strength is continued, or, "
                   "with --sweep, it is applied at --strength.")
 @strength_option("Strength of the mechanisms when another parameter is continued.")
 @dynamics_option
 @param_option
 @json_option
-def command(scenario, param, mechanisms, strength, dynamics, params, as_json):
+def command(scenario, param, param2, mechanisms, strength, dynamics, params, as_json):
     """Continue every rest point of SCENARIO along one parameter (or a mechanism's strength).
 
     Every rest point found at LO is followed by pseudo-arclength continuation to HI (with the exact
@@ -53,6 +57,7 @@ def command(scenario, param, mechanisms, strength, dynamics, params, as_json):
     then the special points: folds (LP), branch points and exchanges of stability where a branch meets
     a face (BP, with the exact value where a closed form gives it), and Hopf points (H) with the
     frequency and the first Lyapunov coefficient l1 (supercritical, subcritical or degenerate).
+    With --sweep2, the fold and Hopf curves in both parameters instead.
     """
     from ...studies.continuation import continue_rest_points
 
@@ -62,8 +67,16 @@ def command(scenario, param, mechanisms, strength, dynamics, params, as_json):
         raise ScenarioError("nothing to continue", argument="param",
                             expected="--sweep NAME=LO:HI, or --mechanism NAME to continue its strength")
     name, interval = parse_interval(param) if param is not None else (None, None)
-    result = continue_rest_points(subject, name, interval, mechanism=list(mechanisms), strength=strength,
-                                  params=overrides, dynamics=dynamics)
+    if param2 is not None:
+        from ...studies.continuation.curves import continue_curves
+
+        name2, interval2 = parse_interval(param2)
+        result = continue_curves(subject, name or "strength", interval if interval is not None else (0.0, 1.0),
+                                 name2, interval2, mechanism=list(mechanisms), strength=strength,
+                                 params=overrides, dynamics=dynamics)
+    else:
+        result = continue_rest_points(subject, name, interval, mechanism=list(mechanisms), strength=strength,
+                                      params=overrides, dynamics=dynamics)
     if as_json:
         echo_json(result.to_dict())
     else:

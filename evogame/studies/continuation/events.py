@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...solvers import stability as st
-from .arclength import Curve, Settings, Step, correct, tangent
+from ...solvers.arclength import Curve, Settings, Step, correct, tangent
 
 __all__ = ["Tests", "evaluate", "detect", "FOLD", "BRANCH_POINT", "EXCHANGE", "BOUNDARY", "HOPF", "LABELS"]
 

@@ -13,10 +13,10 @@ from ...errors import AnalysisError, ScenarioError, did_you_mean
 from ...game.model import exact
 from ...scenario import STRENGTH, as_scenario
 from ..mechanisms import apply
-from .arclength import Settings
+from ...solvers.arclength import Settings
 from .branch import Continuation
 from .events import BOUNDARY, BRANCH_POINT, EXCHANGE
-from .system import ContinuationSystem
+from ...solvers.continuation_system import ContinuationSystem
 from .tracer import Tracer
 
 __all__ = ["continue_rest_points"]
@@ -45,7 +45,7 @@ def continue_rest_points(subject, parameter: str | None = None, interval: tuple 
     params : new values of the other parameters (name -> number).
     dynamics : the dynamics (``"replicator"``, ``"logit:eta=0.1"``...); default: the scenario's.
     rtol : relative tolerance of the classification (:func:`evogame.solvers.stability.tolerance`).
-    settings : step control (:class:`~evogame.studies.continuation.arclength.Settings`).
+    settings : step control (:class:`~evogame.solvers.arclength.Settings`).
     budget : seconds of sympy per face for each :func:`~evogame.analyze` call.
 
     Returns

@@ -6,11 +6,11 @@ import numpy as np
 from ...solvers import stability as st
 from ...game.faces import face_label
 from ...game.model import Game
-from .arclength import Curve, Settings, Step, at_parameter, trace
+from ...solvers.arclength import Curve, Settings, Step, at_parameter, trace
 from .branch import Branch, Point, SpecialPoint
 from .events import BOUNDARY, EXCHANGE, HOPF, LABELS, detect
 from .lyapunov import first_lyapunov_coefficient
-from .system import ContinuationSystem, face_of
+from ...solvers.continuation_system import ContinuationSystem, face_of
 
 __all__ = ["Tracer"]
 

@@ -21,7 +21,6 @@ from typing import Mapping
 import numpy as np
 import sympy
 
-from ...dynamics import Dynamics
 
 __all__ = ["ContinuationSystem", "Face", "face_of"]
 
@@ -36,7 +35,7 @@ class ContinuationSystem:
     values : every parameter's value (name -> number); the continued one is replaced by ``lam``.
     """
 
-    def __init__(self, dynamics: Dynamics, parameter: str, values: Mapping):
+    def __init__(self, dynamics, parameter: str, values: Mapping):
         self.dynamics = dynamics
         names = [str(s) for s in dynamics.parameters]
         self.index = names.index(parameter)

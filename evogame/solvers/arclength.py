@@ -21,7 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from .system import ContinuationSystem, Face
+from .continuation_system import ContinuationSystem, Face
 
 __all__ = ["Curve", "Settings", "Step", "trace", "correct", "at_parameter", "tangent"]
 

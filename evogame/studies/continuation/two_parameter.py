@@ -1,0 +1,313 @@
+r"""Two-parameter continuation of folds and Hopf points, with the codimension-two points met on the way.
+
+A fold (or Hopf) point of the one-parameter continuation in ``a`` at ``b = b0`` lies on a curve in the
+``(a, b)`` plane.  The curve is followed by pseudo-arclength (:func:`~.arclength.trace`) in
+``u = (z, a_s, b_s)`` (face coordinates, the parameters scaled to their intervals) on the defining
+system (Kuznetsov 2004, sec. 10.2)
+
+* fold: :math:`G(z; a, b) = 0`, :math:`\det G_z = 0`;
+* Hopf: :math:`G = 0`, :math:`\det (2 G_z \odot I) = 0`, the bialternate product, whose eigenvalues
+  are :math:`\lambda_i + \lambda_j` (:math:`i < j`): zero at a pair :math:`\pm i\omega` (and at a
+  neutral saddle :math:`\pm a`, which the curve passes into at a Bogdanov-Takens point).
+
+``G`` and ``G_z``, ``G_a``, ``G_b`` are the exact derivatives (compiled once); the gradient of the
+scalar test function by central differences of it (step ``1e-6``).  Codimension-two points are
+located by regula falsi on the arc where a test function changes sign:
+
+* on a fold curve, with ``q``, ``p`` the right and left null vectors of ``G_z`` (unit, oriented
+  continuously): **cusp** (``CP``) where :math:`p \cdot B(q, q)` (the fold's quadratic coefficient
+  times :math:`p \cdot q`) vanishes; **Bogdanov-Takens** (``BT``) where :math:`p \cdot q` vanishes
+  (a double zero eigenvalue); **zero-Hopf** (``ZH``) where :math:`\prod_{i<j} (\lambda_i + \lambda_j)`
+  over the other eigenvalues vanishes with a pair :math:`\pm i \omega` there;
+* on a Hopf curve, with :math:`\kappa = \lambda_1 \lambda_2` of the pair of least :math:`|\lambda_1 +
+  \lambda_2|` (:math:`\omega^2` on the Hopf part, :math:`-a^2` on the neutral saddle part):
+  **Bogdanov-Takens** where :math:`\kappa` changes sign (:math:`\omega \to 0`); **zero-Hopf** where
+  :math:`\det G_z` changes sign; **Bautin** (``GH``) where the first Lyapunov coefficient changes sign
+  (not where it is zero within rounding at either end: a degenerate Hopf curve, e.g. of centres).
+
+References
+----------
+Yu. A. Kuznetsov, *Elements of Applied Bifurcation Theory*, 3rd ed., Springer 2004 (ch. 8, sec. 10.2).
+W. Govaerts, *Numerical Methods for Bifurcations of Dynamical Equilibria*, SIAM 2000 (bialternate products).
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import sympy
+
+from ...solvers.arclength import Settings, Step, at_parameter, correct, tangent, trace
+from .lyapunov import DEGENERATE, first_lyapunov_coefficient
+from ...solvers.continuation_system import ContinuationSystem, Face
+
+__all__ = ["PlainField", "TwoParameterSystem", "DefiningCurve", "bialternate", "whole_space", "follow", "start_point",
+           "FOLD", "HOPF", "CUSP", "BOGDANOV_TAKENS", "BAUTIN", "ZERO_HOPF", "LABELS"]
+
+FOLD, HOPF = "fold", "Hopf"
+CUSP, BOGDANOV_TAKENS, BAUTIN, ZERO_HOPF = "cusp", "Bogdanov-Takens", "Bautin", "zero-Hopf"
+LABELS = {FOLD: "LP", HOPF: "H", CUSP: "CP", BOGDANOV_TAKENS: "BT", BAUTIN: "GH", ZERO_HOPF: "ZH"}
+#: the step of the central differences of the test function (in scaled coordinates)
+DIFF_STEP = 1e-6
+#: the regula falsi stops when the arc interval is below this
+ARC_TOL = 1e-13
+
+
+class PlainField:
+    """A field given by sympy expressions in ``variables`` and ``parameters`` (no game): a normal form.
+
+    It has what :class:`~.system.ContinuationSystem` reads from a dynamics.
+    """
+
+    def __init__(self, variables, expressions, parameters):
+        self.variables = tuple(variables)
+        self.parameters = tuple(parameters)
+        self.vector_field = sympy.Matrix(list(expressions))
+        self.jacobian = self.vector_field.jacobian(sympy.Matrix(self.variables))
+
+    def parameter_vector(self, values) -> np.ndarray:
+        return np.array([float(values[str(p)]) for p in self.parameters], dtype=float)
+
+
+def whole_space(dimension: int) -> Face:
+    """The chart of the whole space ``R^d`` (a plain field: no faces)."""
+    return Face((), np.zeros(dimension), np.eye(dimension), tuple(range(dimension)), np.zeros((dimension, 0)),
+                False, ())
+
+
+class TwoParameterSystem:
+    """``F``, ``F_x``, ``F_a``, ``F_b`` (and the second and third state derivatives) in two parameters.
+
+    Two :class:`~.system.ContinuationSystem` (one per parameter, compiled once each); each carries the
+    other parameter's current value in its base vector.
+    """
+
+    def __init__(self, dynamics, first: str, second: str, values):
+        self.a = ContinuationSystem(dynamics, first, values)
+        self.b = ContinuationSystem(dynamics, second, values)
+
+    def _at(self, a: float, b: float) -> None:
+        if self.a.base[self.b.index] != b:
+            self.a.base[self.b.index] = b
+            self.a._last = (None, None)       # its cache is keyed by (x, a) only
+        if self.b.base[self.a.index] != a:
+            self.b.base[self.a.index] = a
+            self.b._last = (None, None)
+
+    def derivatives(self, x, a: float, b: float):
+        """``(F, F_x, F_a, F_b)`` at ``(x, a, b)``."""
+        self._at(a, b)
+        F, J, Fa = self.a.derivatives(x, a)
+        return F, J, Fa, self.b.dlam(x, b)
+
+    def second(self, x, a, b):
+        self._at(a, b)
+        return self.a.second(x, a)
+
+    def third(self, x, a, b):
+        self._at(a, b)
+        return self.a.third(x, a)
+
+
+def bialternate(A: np.ndarray) -> np.ndarray:
+    """The bialternate product ``2 A (.) I`` of an ``(m, m)`` matrix: ``m(m-1)/2`` square, eigenvalues
+    ``lambda_i + lambda_j`` (``i < j``); rows and columns are the pairs ``(p, q)``, ``p > q``."""
+    m = len(A)
+    pairs = [(p, q) for p in range(m) for q in range(p)]
+    out = np.zeros((len(pairs), len(pairs)))
+    for i, (p, q) in enumerate(pairs):
+        for j, (r, s) in enumerate(pairs):
+            if r == p and s == q:
+                out[i, j] = A[p, p] + A[q, q]
+            elif r == q:
+                out[i, j] = -A[p, s]
+            elif r != p and s == q:
+                out[i, j] = A[p, r]
+            elif r == p and s != q:
+                out[i, j] = A[q, s]
+            elif s == p:
+                out[i, j] = -A[q, r]
+    return out
+
+
+class DefiningCurve:
+    """The fold or Hopf curve ``{G = 0, g = 0}`` in ``u = (z, a_s, b_s)`` (see the module docstring).
+
+    It has the interface :func:`~.arclength.trace` reads (``residual``, ``derivative``); the last
+    coordinate is ``b_s``, so an end of ``b``'s interval is an interval end of the trace.
+    """
+
+    def __init__(self, system: TwoParameterSystem, face: Face, kind: str, box):
+        self.system, self.face, self.kind = system, face, kind
+        (self.lo_a, hi_a), (self.lo_b, hi_b) = box
+        self.span_a, self.span_b = hi_a - self.lo_a, hi_b - self.lo_b
+        self.rows, self.m = list(face.rows), face.dimension
+
+    def parameters(self, u) -> tuple[float, float]:
+        return self.lo_a + self.span_a * float(u[-2]), self.lo_b + self.span_b * float(u[-1])
+
+    def scaled(self, a: float, b: float) -> np.ndarray:
+        return np.array([(a - self.lo_a) / self.span_a, (b - self.lo_b) / self.span_b])
+
+    def state(self, u) -> np.ndarray:
+        return self.face.state(u[:self.m])
+
+    def face_jacobian(self, u) -> np.ndarray:
+        _, J, _, _ = self.system.derivatives(self.state(u), *self.parameters(u))
+        return (J[self.rows] @ self.face.P).reshape(self.m, self.m)
+
+    def test(self, u) -> float:
+        A = self.face_jacobian(u)
+        return float(np.linalg.det(A if self.kind == FOLD else bialternate(A)))
+
+    def residual(self, u) -> np.ndarray:
+        F = self.system.derivatives(self.state(u), *self.parameters(u))[0]
+        return np.append(F[self.rows], self.test(u))
+
+    def full_residual(self, u) -> np.ndarray:
+        return self.system.derivatives(self.state(u), *self.parameters(u))[0]
+
+    def derivative(self, u):
+        x, (a, b) = self.state(u), self.parameters(u)
+        _, J, Fa, Fb = self.system.derivatives(x, a, b)
+        Gz = (J[self.rows] @ self.face.P).reshape(self.m, self.m)
+        top = np.hstack([Gz, (Fa[self.rows] * self.span_a)[:, None], (Fb[self.rows] * self.span_b)[:, None]])
+        grad = np.empty(len(u))
+        for k in range(len(u)):
+            e = np.zeros(len(u))
+            e[k] = DIFF_STEP
+            grad[k] = (self.test(u + e) - self.test(u - e)) / (2 * DIFF_STEP)
+        return np.vstack([top, grad]), J
+
+    # -- the codimension-two test functions --------------------------------------------------------
+    def face_tensors(self, u):
+        """``B`` and ``C`` of the face field (the state's second and third derivatives, projected)."""
+        x, (a, b), P = self.state(u), self.parameters(u), self.face.P
+        B = np.einsum("ijk,ja,kb->iab", self.system.second(x, a, b)[self.rows], P, P)
+        C = np.einsum("ijkl,ja,kb,lc->iabc", self.system.third(x, a, b)[self.rows], P, P, P)
+        return B, C
+
+    def tests(self, u, oriented=None) -> dict:
+        """The codimension-two test functions at ``u`` (``oriented``: the null vectors to orient along)."""
+        A = self.face_jacobian(u)
+        ev = np.linalg.eigvals(A)
+        out = {"eigenvalues": ev}
+        if self.kind == FOLD:
+            U, _, Vt = np.linalg.svd(A)
+            p, q = U[:, -1], Vt[-1]
+            if oriented is not None:
+                p = p if p @ oriented[0] >= 0 else -p
+                q = q if q @ oriented[1] >= 0 else -q
+            B, _ = self.face_tensors(u)
+            rest = np.delete(ev, np.argmin(np.abs(ev)))
+            out.update(vectors=(p, q), **{CUSP: float(p @ np.einsum("ijk,j,k->i", B, q, q)),
+                                          BOGDANOV_TAKENS: float(p @ q),
+                                          ZERO_HOPF: _pair_product(rest)})
+        else:
+            i, j = min(itertools.combinations(range(len(ev)), 2), key=lambda ij: abs(ev[ij[0]] + ev[ij[1]]))
+            kappa = float(np.real(ev[i] * ev[j]))
+            out.update(**{BOGDANOV_TAKENS: kappa, ZERO_HOPF: float(np.linalg.det(A))})
+            if kappa > 0 and self.m >= 2:
+                try:
+                    B, C = self.face_tensors(u)
+                    out["hopf"] = first_lyapunov_coefficient(A, B, C)
+                    out[BAUTIN] = out["hopf"].l1
+                except (ValueError, np.linalg.LinAlgError):
+                    pass
+        return out
+
+
+def _pair_product(ev) -> float:
+    """``prod_{i<j} Re(lambda_i + lambda_j)`` (1 with fewer than two eigenvalues)."""
+    return float(np.prod([np.real(a + b) for a, b in itertools.combinations(ev, 2)])) if len(ev) > 1 else 1.0
+
+
+def _changes(kind: str, curve_kind: str, old: dict, new: dict) -> bool:
+    """Whether the test function ``kind`` changes sign between two points (and counts there)."""
+    if kind not in old or kind not in new or old[kind] * new[kind] >= 0:
+        return False
+    if kind == BAUTIN:      # a degenerate Hopf curve (l1 zero within rounding) has no Bautin point
+        return old["hopf"].verdict != DEGENERATE and new["hopf"].verdict != DEGENERATE
+    return True
+
+
+def _locate(curve: DefiningCurve, prev: Step, new: Step, kind: str, settings: Settings) -> Step | None:
+    """The point on the arc from ``prev`` to ``new`` where the test ``kind`` vanishes (Illinois regula falsi)."""
+    oriented = prev.info["tests"].get("vectors")
+
+    def phi(h):
+        if h == 0:
+            return prev.info["tests"][kind], prev.u
+        result = correct(curve, prev.u, prev.t, h, settings)
+        if result is None:
+            return None, None
+        return curve.tests(result[0], oriented).get(kind), result[0]
+
+    a, b = 0.0, float(prev.t @ (new.u - prev.u))
+    fa, fb = prev.info["tests"][kind], new.info["tests"][kind]
+    u, side = new.u, 0
+    for _ in range(60):
+        if abs(b - a) <= ARC_TOL or fa == fb:
+            break
+        c = (fa * b - fb * a) / (fa - fb)
+        fc, u_c = phi(c)
+        if fc is None:
+            return None
+        u = u_c
+        if fc * fb > 0:
+            b, fb = c, fc
+            fa = fa / 2 if side == -1 else fa      # Illinois: halve the end kept twice
+            side = -1
+        elif fa * fc > 0:
+            a, fa = c, fc
+            fb = fb / 2 if side == 1 else fb
+            side = 1
+        else:
+            break
+    D, _ = curve.derivative(u)
+    return Step(np.asarray(u, dtype=float), tangent(D, prev.t), kind, {"tests": curve.tests(u, oriented)})
+
+
+def _watcher(curve: DefiningCurve, settings: Settings):
+    """The trace's watcher: codimension-two points located, and a stop where ``a`` leaves its interval or
+    the state leaves the state space."""
+    def watch(prev: Step, new: Step):
+        old = prev.info.setdefault("tests", curve.tests(prev.u))
+        new.info["tests"] = curve.tests(new.u, old.get("vectors"))
+        located = []
+        for kind in (CUSP, BOGDANOV_TAKENS, ZERO_HOPF, BAUTIN):
+            if _changes(kind, curve.kind, old, new.info["tests"]):
+                step = _locate(curve, prev, new, kind, settings)
+                if step is not None and _confirmed(curve, step):
+                    located.append(step)
+        located.sort(key=lambda s: float(prev.t @ (s.u - prev.u)))
+        shares = curve.face.shares(curve.state(new.u))
+        stop = not 0.0 <= new.u[-2] <= 1.0 or (len(shares) and shares.min() < -1e-12)
+        return located, bool(stop)
+    return watch
+
+
+def _confirmed(curve: DefiningCurve, step: Step) -> bool:
+    """A zero-Hopf point needs a pair of imaginary eigenvalues there (not a neutral saddle)."""
+    if step.kind != ZERO_HOPF:
+        return True
+    ev = step.info["tests"]["eigenvalues"]
+    scale = max(1.0, float(np.abs(ev).max(initial=0.0)))
+    return bool(np.any((np.abs(ev.real) <= 1e-6 * scale) & (ev.imag > 1e-6 * scale)))
+
+
+def follow(curve: DefiningCurve, u0: np.ndarray, settings: Settings) -> tuple[list, tuple]:
+    """Trace the curve both ways from ``u0``: ``(steps in arc order, (why one end stopped, why the other))``."""
+    traced = []
+    for direction in (1.0, -1.0):
+        steps, why = trace(curve, u0, direction, settings, _watcher(curve, settings))
+        traced.append((steps, "left the box or the state space" if why == "stopped" else why))
+    (fwd, why_f), (bwd, why_b) = traced
+    fwd[0].kind = "start"
+    return list(reversed(bwd[1:])) + fwd, (why_b, why_f)
+
+
+def start_point(curve: DefiningCurve, x, a: float, b: float, settings: Settings) -> np.ndarray | None:
+    """The curve's point at ``b`` near the special point ``(x, a)`` (Newton in ``(z, a)``), or None."""
+    u = np.concatenate([curve.face.coordinates(x), curve.scaled(a, b)])
+    return at_parameter(curve, u, u[-1], settings)
