@@ -30,7 +30,7 @@ SAME_VALUE = 1e-7
 def continue_rest_points(subject, parameter: str | None = None, interval: tuple | None = None, *,
                          mechanism: str | Sequence | None = None, strength=1, params: Mapping | None = None,
                          dynamics=None, rtol: float = st.RTOL, settings: Settings | None = None,
-                         budget: float | None = 10.0) -> Continuation:
+                         budget: float | None = 10.0, cycles: bool = True) -> Continuation:
     r"""Continue every rest point in one parameter (or a mechanism's strength): branches and bifurcations.
 
     Parameters
@@ -47,6 +47,8 @@ def continue_rest_points(subject, parameter: str | None = None, interval: tuple 
     rtol : relative tolerance of the classification (:func:`evogame.stability.tolerance`).
     settings : step control (:class:`~evogame.continuation.arclength.Settings`).
     budget : seconds of sympy per face for each :func:`~evogame.analyze` call.
+    cycles : continue the limit cycles born at each non-degenerate Hopf point
+        (:mod:`evogame.continuation.cycles`: ``Continuation.cycles``).
 
     Returns
     -------
@@ -105,8 +107,14 @@ def continue_rest_points(subject, parameter: str | None = None, interval: tuple 
     >>> sorted({s.exact for s in result.special_points})                      # doctest: +SKIP
     ['1/10', '1/3', '7/8']
     """
-    return _run(as_scenario(subject), parameter, interval, mechanism, strength, params, dynamics, rtol, settings,
-                budget)
+    result = _run(as_scenario(subject), parameter, interval, mechanism, strength, params, dynamics, rtol, settings,
+                  budget)
+    if cycles:
+        from .cycles import continue_cycles
+
+        result.cycles, notes = continue_cycles(result)
+        result.notes.extend(notes)
+    return result
 
 
 def _run(scenario, parameter, interval, mechanism, strength, params, dynamics, rtol, settings, budget):
