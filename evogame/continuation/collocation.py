@@ -141,8 +141,9 @@ class Collocation:
         Gl = Fl[:, self.rows].reshape(N, m, k)
         Zref, _, _ = self.unpack(reference)
         _, Zref_d = self.mesh.at_gauss(Zref)
-        res = np.concatenate([(Zd - T * G).ravel(), Z[-1] - Z[0],
-                              [np.einsum("j,ijd,ijd->", self.mesh.weights, Zg - self.mesh.at_gauss(Zref)[0], Zref_d) / N]])
+        Zref_g, _ = self.mesh.at_gauss(Zref)
+        phase = np.einsum("j,ijd,ijd->", self.mesh.weights, Zg - Zref_g, Zref_d) / N
+        res = np.concatenate([(Zd - T * G).ravel(), Z[-1] - Z[0], [phase]])
         A = np.zeros((self.n - 1, self.n))
         eye = np.eye(k)
         blocks = (N * np.einsum("jc,ab->jacb", self.mesh.D, eye)[None]

@@ -41,14 +41,11 @@ def continue_rest_points(subject, parameter: str | None = None, interval: tuple 
         strength, else the parameter's declared range.
     mechanism : a mechanism name (or several, composed in order): its strength is continued, or, when
         ``parameter`` is a parameter, it is applied at ``strength``.
-    strength : the mechanisms' strength when a parameter is continued.
-    params : new values of the other parameters (name -> number).
+    strength : the mechanisms' strength when a parameter is continued; ``params`` other parameters' new values.
     dynamics : the dynamics (``"replicator"``, ``"logit:eta=0.1"``...); default: the scenario's.
-    rtol : relative tolerance of the classification (:func:`evogame.stability.tolerance`).
-    settings : step control (:class:`~evogame.continuation.arclength.Settings`).
+    rtol : relative tolerance of the classification; ``settings`` step control (``arclength.Settings``).
     budget : seconds of sympy per face for each :func:`~evogame.analyze` call.
-    cycles : continue the limit cycles born at each non-degenerate Hopf point
-        (:mod:`evogame.continuation.cycles`: ``Continuation.cycles``).
+    cycles : continue the limit cycles of the non-degenerate Hopf points (``Continuation.cycles``).
 
     Returns
     -------
@@ -109,11 +106,15 @@ def continue_rest_points(subject, parameter: str | None = None, interval: tuple 
     """
     result = _run(as_scenario(subject), parameter, interval, mechanism, strength, params, dynamics, rtol, settings,
                   budget)
-    if cycles:
-        from .cycles import continue_cycles
+    return _with_cycles(result) if cycles else result
 
-        result.cycles, notes = continue_cycles(result)
-        result.notes.extend(notes)
+
+def _with_cycles(result: Continuation) -> Continuation:
+    """The continuation with the limit cycles of its Hopf points (:mod:`.cycles`)."""
+    from .cycles import continue_cycles
+
+    result.cycles, notes = continue_cycles(result)
+    result.notes.extend(notes)
     return result
 
 
