@@ -50,15 +50,19 @@ def _start(coll: Collocation, hopf) -> tuple[np.ndarray, np.ndarray]:
     return U, V / _norm(coll, V)
 
 
-def _correct(coll: Collocation, U0, V0, h, settings: CycleSettings):
-    """Newton from the predictor ``U0 + h V0``: the cycle and its tangent, or None."""
+def _correct(coll: Collocation, U0, V0, h, settings: CycleSettings, mu=None):
+    """Newton from the predictor ``U0 + h V0``: the cycle and its tangent, or None.
+
+    With ``mu`` the last equation fixes the scaled parameter there instead of the arclength (an interval's end).
+    """
     U = U0 + h * V0
     reference = U.copy()          # the phase condition holds the orbit near the predicted one
     row = coll.weights * V0
+    last = row if mu is None else np.eye(coll.n)[-1]
     for _ in range(settings.max_iter):
         res, A = coll.system(U, reference)
-        full = np.vstack([A, row])
-        r = np.append(res, row @ (U - U0) - h)
+        full = np.vstack([A, last])
+        r = np.append(res, row @ (U - U0) - h if mu is None else U[-1] - mu)
         dU = _solve(full, -r)
         if dU is None:
             return None
@@ -112,9 +116,15 @@ def trace_cycles(coll: Collocation, hopf, game, names, settings: CycleSettings) 
                                "one the mesh cannot resolve)"
             continue
         U_new, V_new = step
-        if not 0.0 <= U_new[-1] <= 1.0:
-            return cycles, "interval end"
-        cycle = _cycle(coll, U_new, game, names, "start" if not cycles else "")
+        end = not 0.0 <= U_new[-1] <= 1.0
+        if end:
+            # the last cycle exactly at the interval's end (the parameter fixed there instead of the arclength)
+            bound = 1.0 if U_new[-1] > 1.0 else 0.0
+            step = _correct(coll, U, V, h * (bound - U[-1]) / (U_new[-1] - U[-1]), settings, mu=bound)
+            if step is None:
+                return cycles, "interval end"
+            U_new, V_new = step
+        cycle = _cycle(coll, U_new, game, names, "end" if end else "start" if not cycles else "")
         if abs(cycle.floquet.trivial - 1.0) > MESH_TOL:
             if coll.mesh.ntst >= MAX_NTST:
                 return cycles, (f"the mesh no longer resolves the orbit (trivial multiplier off 1 by "
@@ -126,7 +136,7 @@ def trace_cycles(coll: Collocation, hopf, game, names, settings: CycleSettings) 
         if cycles:
             cycle = _detected(cycles[-1], cycle, prev_V, V_new)
         cycles.append(cycle)
-        why = _stop(coll, cycle, cycles)
+        why = "interval end" if end else _stop(coll, cycle, cycles)
         if why:
             return cycles, why
         U, V, prev_V = U_new, V_new, V_new

@@ -200,6 +200,8 @@ def test_cycles_are_in_the_json_table_and_dataframe(logit_rps):
     assert set(first["minimum"]) == {"players:rock", "players:paper", "players:scissors"}
     assert first["stability"] in (STABLE, NON_HYPERBOLIC)
     assert "Limit cycles" in result.table() and "C1: from H at 1.6" in result.table()
+    last = result.cycles[0].cycles[-1]
+    assert last.kind == "end" and last.parameter == pytest.approx(2.5, abs=1e-12)     # solved at the end itself
     pytest.importorskip("pandas")
     frame = result.cycles[0].to_dataframe()
     assert len(frame) == len(result.cycles[0].cycles) and "max players:rock" in frame.columns
