@@ -32,21 +32,22 @@ class _NormalForm:
 
     faces_invariant = False
 
-    def __init__(self, a: float, omega: float):
+    def __init__(self, a: float, omega: float, b: float = 0.0):
         x, y, mu = sympy.symbols("x y mu", real=True)
         u, v = x - sympy.Rational(1, 3), y - sympy.Rational(1, 3)
         r2 = u ** 2 + v ** 2
         self.variables, self.parameters = (x, y), (mu,)
-        self.vector_field = sympy.Matrix([mu * u - omega * v + a * u * r2, omega * u + mu * v + a * v * r2])
+        radial = mu + a * r2 + b * r2 ** 2          # r' = r (mu + a r^2 + b r^4), theta' = omega
+        self.vector_field = sympy.Matrix([radial * u - omega * v, omega * u + radial * v])
         self.jacobian = self.vector_field.jacobian([x, y])
 
     def parameter_vector(self, values):
         return np.array([float(values[str(s)]) for s in self.parameters])
 
 
-def _normal_form_cycles(a: float, omega: float, interval):
+def _normal_form_cycles(a: float, omega: float, interval, b: float = 0.0):
     game = Game.symmetric(Population("p", ("r", "s", "t")), [[0, 0, 0]] * 3)
-    system = ContinuationSystem(_NormalForm(a, omega), "mu", {"mu": 0.0})
+    system = ContinuationSystem(_NormalForm(a, omega, b), "mu", {"mu": 0.0})
     x = np.array([CENTRE, CENTRE])
     hopf = first_lyapunov_coefficient(system.jacobian(x, 0.0), system.second(x, 0.0), system.third(x, 0.0))
     point = Point(0.0, x, np.linalg.eigvals(system.jacobian(x, 0.0)), "non-hyperbolic", 1e-12, 0.0, "Hopf")
@@ -77,6 +78,25 @@ def test_normal_form_cycles_have_the_closed_form_radius_period_and_multiplier(a,
         if abs(mult - 1) > 1e-5:
             assert c.stability == verdict
     assert branch.cycles[-1].stability == verdict
+
+
+def test_fold_of_cycles_is_detected_where_the_subcritical_branch_turns_stable():
+    # r' = r (mu + a r^2 + b r^4), a > 0 > b: the unstable cycles born at mu = 0 turn at mu = a^2 / (4 b)
+    # (r^2 = -a / (2 b)) into stable ones; the nontrivial multiplier is exp(T (2 a r^2 + 4 b r^4))
+    a, b, omega = 10.0, -400.0, 2.0
+    _, branch = _normal_form_cycles(a, omega, (-0.1, 0.01), b)
+    (fold,) = branch.special
+    assert fold.kind == "LPC"
+    near = float(fold.note.split("about ")[1].split(",")[0].split(" ")[0])
+    assert near == pytest.approx(a * a / (4 * b), abs=2e-4)
+    before = branch.cycles[:branch.cycles.index(fold)]
+    after = branch.cycles[branch.cycles.index(fold) + 1:]
+    assert {c.stability for c in before[3:]} == {UNSTABLE} and {c.stability for c in after[1:]} == {STABLE}
+    for c in branch.cycles:
+        r2 = ((c.maximum[0] - c.minimum[0]) / 2) ** 2
+        assert c.parameter == pytest.approx(-a * r2 - b * r2 * r2, abs=1e-9)
+        (mult,) = c.floquet.nontrivial
+        assert mult.real == pytest.approx(np.exp(c.period * (2 * a * r2 + 4 * b * r2 * r2)), rel=1e-6, abs=1e-12)
 
 
 def test_multiplier_verdicts_and_the_trivial_multiplier():
@@ -166,6 +186,14 @@ def test_cycle_periods_and_multipliers_agree_with_independent_shooting(game, dyn
     result = continue_rest_points(subject, "l", interval, dynamics=dynamics)
     (branch,) = result.cycles
     dyn = derive(subject if game != "rps" else subject.game, dynamics)
+    # the Hopf point, independently: the trace of the Jacobian at the centre (a rest point of these symmetric
+    # families for every l) vanishes, by root finding on the symbolic trace
+    lsym = next(p for p in dyn.parameters if str(p) == "l")
+    centre = {v: sympy.Rational(1, 3) for v in dyn.variables}
+    others_subs = {p: others[str(p)] for p in dyn.parameters if str(p) != "l"}
+    trace = sum(dyn.vector_field[i].diff(v) for i, v in enumerate(dyn.variables)).xreplace(centre).xreplace(others_subs)
+    hopf = brentq(sympy.lambdify(lsym, trace, modules="math"), *interval, xtol=1e-14)
+    assert branch.hopf_parameter == pytest.approx(hopf, abs=1e-6)
     picks = branch.cycles[len(branch.cycles) // 4::len(branch.cycles) // 3][:3]
     for cycle in picks:
         period, multiplier = _shooting(dyn, {**others, "l": cycle.parameter}, cycle)
