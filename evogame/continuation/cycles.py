@@ -51,7 +51,7 @@ FACE_SHARE = 1e-4
 #: a period beyond this multiple of the Hopf period: the period grows without bound
 PERIOD_GROWTH = 10.0
 #: the trivial multiplier farther than this from 1: the mesh no longer resolves the orbit
-MESH_TOL = 1e-5
+MESH_TOL = 1e-6
 LPC, PD, NS = "LPC", "PD", "NS"
 
 

@@ -45,9 +45,24 @@ class _NormalForm:
         return np.array([float(values[str(s)]) for s in self.parameters])
 
 
-def _normal_form_cycles(a: float, omega: float, interval, b: float = 0.0):
+class _Bottleneck(_NormalForm):
+    """``r' = r (mu - r^2)``, ``theta' = omega - c u``: on the cycle ``r^2 = mu`` the angle obeys
+    ``theta' = omega - c sqrt(mu) cos(theta)``, period ``2 pi / sqrt(omega^2 - c^2 mu)``, which grows without bound
+    as ``mu -> (omega / c)^2`` (a saddle-node appears on the cycle)."""
+
+    def __init__(self, omega: float, c: float):
+        x, y, mu = sympy.symbols("x y mu", real=True)
+        u, v = x - sympy.Rational(1, 3), y - sympy.Rational(1, 3)
+        r2 = u ** 2 + v ** 2
+        self.variables, self.parameters = (x, y), (mu,)
+        turn = omega - c * u
+        self.vector_field = sympy.Matrix([(mu - r2) * u - turn * v, (mu - r2) * v + turn * u])
+        self.jacobian = self.vector_field.jacobian([x, y])
+
+
+def _normal_form_cycles(a: float, omega: float, interval, b: float = 0.0, field=None):
     game = Game.symmetric(Population("p", ("r", "s", "t")), [[0, 0, 0]] * 3)
-    system = ContinuationSystem(_NormalForm(a, omega, b), "mu", {"mu": 0.0})
+    system = ContinuationSystem(field or _NormalForm(a, omega, b), "mu", {"mu": 0.0})
     x = np.array([CENTRE, CENTRE])
     hopf = first_lyapunov_coefficient(system.jacobian(x, 0.0), system.second(x, 0.0), system.third(x, 0.0))
     point = Point(0.0, x, np.linalg.eigvals(system.jacobian(x, 0.0)), "non-hyperbolic", 1e-12, 0.0, "Hopf")
@@ -97,6 +112,18 @@ def test_fold_of_cycles_is_detected_where_the_subcritical_branch_turns_stable():
         assert c.parameter == pytest.approx(-a * r2 - b * r2 * r2, abs=1e-9)
         (mult,) = c.floquet.nontrivial
         assert mult.real == pytest.approx(np.exp(c.period * (2 * a * r2 + 4 * b * r2 * r2)), rel=1e-6, abs=1e-12)
+
+
+def test_a_period_growing_without_bound_is_reported_and_not_followed():
+    omega, c = 1.0, 10.0
+    _, branch = _normal_form_cycles(-1.0, omega, (-0.002, 0.0101), field=_Bottleneck(omega, c))
+    assert branch.end.startswith("the period grows without bound")
+    last = branch.cycles[-1]
+    assert last.period >= 10 * 2 * np.pi / omega and last.parameter < (omega / c) ** 2
+    for cyc in branch.cycles:
+        # an orbit that lingers on a uniform mesh: the period to 2e-5 (the mesh is halved while the trivial
+        # multiplier is off 1 by more than 1e-6)
+        assert cyc.period == pytest.approx(2 * np.pi / np.sqrt(omega ** 2 - c * c * cyc.parameter), rel=2e-5)
 
 
 def test_multiplier_verdicts_and_the_trivial_multiplier():
