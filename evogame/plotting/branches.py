@@ -226,9 +226,12 @@ def branch_diagram(result, *, shares=None, lang: str = "en", width="single", res
         axes[-1].set_xlabel(_parameter_label(L, result))
         handles = [Line2D([], [], color=FAMILIES[f], linewidth=STABLE_WIDTH, label=L.word(_FAMILY_WORDS[f]))
                    for f in FAMILIES if f in used]
-        handles += [Line2D([], [], color=KEY_COLOUR, linewidth=STABLE_WIDTH, label=L.word("asymptotically stable")),
-                    Line2D([], [], color=KEY_COLOUR, linewidth=UNSTABLE_WIDTH, linestyle=DASH,
-                           label=L.word("not stable"))]
+        key = [Line2D([], [], color=KEY_COLOUR, linewidth=STABLE_WIDTH, label=L.word("asymptotically stable")),
+               Line2D([], [], color=KEY_COLOUR, linewidth=UNSTABLE_WIDTH, linestyle=DASH, label=L.word("not stable"))]
+        # the families in the first column, the stability key in the second (the legend fills by columns)
+        rows = max(len(handles), len(key))
+        blank = [Line2D([], [], linestyle="none", label=" ")]
+        handles = handles + blank * (rows - len(handles)) + key + blank * (rows - len(key))
         fig.legend(handles=handles, loc="outside lower center", ncol=2, handlelength=3.2, fontsize=6.5,
                    labelspacing=0.25)
         fig.set_gid("branches")
