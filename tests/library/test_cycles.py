@@ -268,3 +268,14 @@ def test_boundary_points_print_and_serialise_exactly_on_the_face():
     (entry,) = [s for s in result.special_points if s.kind == "boundary" and abs(s.parameter - 1 / 3) < 1e-8]
     assert entry.state[1] == 0.0 and entry.to_dict()["state"][1] == 0.0
     assert "e-1" not in result.table() and "e-2" not in result.table() and "e-3" not in result.table()
+
+
+def test_continue_command_prints_the_cycles_unless_told_not_to():
+    from helpers import invoke
+
+    args = ["continue", SCENARIOS / "rps.toml", "--sweep", "l=1:2", "--dynamics", "logit:eta=0.1"]
+    with_cycles, without = invoke(args), invoke(args + ["--no-cycles"])
+    assert with_cycles.exit_code == 0 and without.exit_code == 0
+    assert "C1: from H at 1.6" in with_cycles.stdout and "Limit cycles" not in without.stdout
+    data = json.loads(invoke(args + ["--json"]).stdout)
+    assert data["cycles"][0]["cycles"][-1]["parameter"] == pytest.approx(2.0)
