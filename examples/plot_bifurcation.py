@@ -2,9 +2,10 @@
 Bifurcation diagram
 ===================
 
-Every rest point of game 1 along the platform mechanism's strength (thick:
-asymptotically stable). The exchange of stability at s = 7/8 is located
-exactly and marked on the top axis.
+Every branch of rest points of game 1 along the platform mechanism's
+strength, continued (solid: asymptotically stable, dashed: not; one colour
+per family of faces). The exchange of stability at s = 7/8 is a branch
+point (BP), located exactly.
 """
 from pathlib import Path
 

@@ -31,6 +31,7 @@ from .paths import paths
 from .portraits import portrait, portrait_kind
 from .regimes import bifurcation_figure, regime_map_figure
 from .sensitivities import sensitivity_figure
+from .branches import branch_caption
 from .common import default_initial_states
 from .style import Labels, new_figure, resolve_language, rest_point_legend_handles, save_figure, style
 from ..scenario import Scenario, as_scenario
@@ -70,15 +71,27 @@ def sensitivity(subject: Game | Scenario, values: Sequence[float], *, parameter:
 
 def bifurcation(subject: Game | Scenario, name: str, values, mechanisms: Sequence = (), *,
                 params: Mapping | None = None, lang: str = "en", width="single", resolved=None):
-    """Compute a one-parameter sweep and draw its bifurcation diagram.
+    """Continue every rest point (and the cycles of its Hopf points) and draw the bifurcation diagram.
 
     ``name`` is a parameter, or ``"strength"`` of ``mechanisms``; ``params``
-    are held fixed.
+    are held fixed.  The branches come from :func:`evogame.continue_rest_points`
+    over ``[values[0], values[-1]]`` and are drawn by
+    :func:`evogame.plotting.branches.branch_diagram`; a dynamics with kinks (no
+    Jacobian to continue with) is swept on the grid ``values`` instead.
     """
+    from ..studies.continuation import continue_rest_points
+    from .branches import branch_diagram
+
     scenario = as_scenario(subject)
     base = scenario.with_game(scenario.game.with_values(**(params or {})))
-    return bifurcation_figure(sweep1d(base, name, values, mechanisms), lang=lang, width=width,
-                              resolved=resolved)
+    values = np.asarray(values, dtype=float)
+    try:
+        result = continue_rest_points(base, None if name == "strength" else name, (values[0], values[-1]),
+                                      mechanism=list(mechanisms))
+    except AnalysisError:
+        return bifurcation_figure(sweep1d(base, name, values, mechanisms), lang=lang, width=width,
+                                  resolved=resolved)
+    return branch_diagram(result, lang=lang, width=width, resolved=resolved)
 
 
 def regime_figure(subject: Game | Scenario, x_name: str, x, y_name: str, y, mechanisms: Sequence = (), *,
@@ -308,7 +321,9 @@ def _report_bifurcation(album: _Album, base, focus):
         except EvogameError as exc:
             album.skip("bifurcation", f"{name}: {exc}")
             continue
-        album.save(fig, "bifurcation", f"bifurcation_{name}", bifurcation_caption(fig, name))
+        caption = (branch_caption(fig, f"the strength s of '{name}'") if fig.get_gid() == "branches"
+                   else bifurcation_caption(fig, name))
+        album.save(fig, "bifurcation", f"bifurcation_{name}", caption)
 
 
 def _report_regime(album: _Album, base, focus):

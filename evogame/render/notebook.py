@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import install_hint
 from ..util.formatting import number
+from ..util.optional import MissingDependency, require_pandas
 from .document import Column, Display, Document, Heading, Paragraph, Table, inline
 
 __all__ = ["MissingDependency", "require_pandas", "game_html", "game_latex", "analysis_html", "analysis_frame",
@@ -25,20 +25,6 @@ __all__ = ["MissingDependency", "require_pandas", "game_html", "game_latex", "an
            "basins_html", "basins_frame", "simulation_html", "simulation_frame"]
 
 _DIGITS = 6
-_INSTALL = install_hint("dataframes")
-
-
-class MissingDependency(ImportError):
-    """An optional dependency that a method needs is not installed."""
-
-
-def require_pandas():
-    """The ``pandas`` module, or :class:`MissingDependency` naming the extra to install."""
-    try:
-        import pandas
-    except ImportError as error:
-        raise MissingDependency(f"to_dataframe() needs pandas, which is not installed: {_INSTALL}") from error
-    return pandas
 
 
 def _html(title: str, blocks) -> str:

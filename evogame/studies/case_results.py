@@ -179,7 +179,7 @@ class CaseTable:
     def to_dataframe(self):   # a pandas.DataFrame (the "dataframes" extra)
         """One row per case: ``case``, ``condition``, ``stable``, ``verified``, ``samples`` and the witness
         (one column per parameter of the box)."""
-        from ..render.notebook import require_pandas
+        from ..util.optional import require_pandas
         pd = require_pandas()
         rows = [{"case": c.number, "condition": c.condition_text(self.atoms), "stable": ", ".join(c.stable),
                  "verified": c.verified, "samples": c.samples, **{n: c.witness[n] for n in self.box}}

@@ -1,5 +1,9 @@
-"""Bifurcation diagrams that can be read: every branch its own (colour, line style), coincident branches
-side by side, the bifurcation values written on the axis, a compact legend in the strategies' labels."""
+"""Bifurcation diagrams that can be read.
+
+The grid sweep's diagram (the fallback for dynamics with kinks): every branch its own (colour, line style),
+coincident branches side by side, the bifurcation values written on the axis, a compact legend.  The
+continuation's diagram (``branch_diagram``, what the ``bifurcation`` kind draws): branches solid where stable,
+dashed otherwise, one colour per family, coinciding branches drawn once, LP / BP / H marked, cycle envelopes."""
 
 import numpy as np
 import pytest
@@ -8,7 +12,10 @@ from matplotlib.colors import to_hex
 
 from conftest import load
 
-from evogame.plotting import bifurcation
+from evogame.plotting import recipes as figures
+from evogame.studies.continuation import continue_rest_points
+from evogame.plotting import bifurcation_figure
+from evogame.plotting.branches import COINCIDE, DASH, FAMILIES, branch_caption, branch_diagram
 from evogame.plotting.style import WIDTHS, Labels
 from evogame.studies.sweeps import sweep1d
 
@@ -20,7 +27,8 @@ pytestmark = pytest.mark.filterwarnings("error")   # a figure that warns (e.g. a
 def three_populations():
     scenario = load("dual_leadership")
     values = np.linspace(0.0, 8.0, 41)
-    return scenario, sweep1d(scenario, "E", values), bifurcation(scenario, "E", values)
+    result = sweep1d(scenario, "E", values)
+    return scenario, result, bifurcation_figure(result)
 
 
 def _lines(ax, kind: str) -> dict:
@@ -67,7 +75,7 @@ def test_bifurcation_values_are_written_on_the_top_axis():
     scenario = load("vertical")
     values = np.linspace(0.0, 6.0, 61)
     result = sweep1d(scenario, "c_D", values)
-    fig = bifurcation(scenario, "c_D", values)
+    fig = bifurcation_figure(result)
     expected = sorted({round(b["value"], 9) for b in result.bifurcations})
     assert len(expected) == 2
     top = [child for child in fig.axes[0].child_axes if child.get_gid() == "bifurcation-values"]
@@ -93,3 +101,86 @@ def test_three_population_single_column_diagram_stays_compact(three_populations)
     canvas.draw()
     for ax in fig.axes[:3]:
         assert ax.get_window_extent().height >= 0.4 * fig.dpi     # 1 cm
+
+
+# -- the continuation's diagram --------------------------------------------------------------------------------
+
+def _branch_lines(ax):
+    return [ln for ln in ax.get_lines() if str(ln.get_gid()).startswith("branch:")]
+
+
+def _ys(line):
+    y = np.asarray(line.get_ydata(), dtype=float)
+    return np.asarray(line.get_xdata(), dtype=float)[~np.isnan(y)], y[~np.isnan(y)]
+
+
+@pytest.fixture(scope="module")
+def vertical_cd():
+    scenario = load("vertical")
+    return figures.bifurcation(scenario, "c_D", np.linspace(0.0, 6.0, 13))
+
+
+def test_recipe_draws_the_continuation_solid_exactly_where_stable(vertical_cd):
+    fig = vertical_cd
+    assert fig.get_gid() == "branches"
+    # (loose, active) is asymptotically stable iff c_D < beta*B + m*G - lambda*L = 0.9; (loose, passive) beyond
+    solid = [_ys(ln) for ln in _branch_lines(fig.axes[1]) if ln.get_gid().endswith(":stable")]
+    at_one = [(x, y) for x, y in solid if np.allclose(y, 1.0)]
+    at_zero = [(x, y) for x, y in solid if np.allclose(y, 0.0)]
+    assert len(at_one) == 1 and at_one[0][0].max() == pytest.approx(0.9, abs=1e-8)
+    assert len(at_zero) == 1 and at_zero[0][0].min() == pytest.approx(0.9, abs=1e-8)
+    for ln in _branch_lines(fig.axes[1]):
+        assert (ln.get_linestyle() == "-") == ln.get_gid().endswith(":stable")
+
+
+@pytest.mark.parametrize("name, mechanism", [("tripartite_sharing", "platform"), ("dual_leadership", "incentive"),
+                                             ("vertical", "dynamic_penalty")])
+def test_coinciding_branches_are_drawn_once_in_family_colours(name, mechanism):
+    result = continue_rest_points(load(name), mechanism=mechanism)
+    fig = branch_diagram(result)
+    assert len(fig.axes) == len(result.work.populations)
+    w, h = fig.get_size_inches()
+    assert w == pytest.approx(WIDTHS["single"]) and h <= 1.3 * w
+    for ax in fig.axes:
+        lines = _branch_lines(ax)
+        assert {to_hex(ln.get_color()) for ln in lines} <= {to_hex(c) for c in FAMILIES.values()}
+        for i, a in enumerate(lines):
+            for b in lines[i + 1:]:
+                if a.get_gid().split(":")[2] != b.get_gid().split(":")[2]:
+                    continue
+                (xa, ya), (xb, yb) = _ys(a), _ys(b)
+                overlap = min(xa.max(), xb.max()) - max(xa.min(), xb.min())
+                flat = np.ptp(ya) < COINCIDE and np.ptp(yb) < COINCIDE and abs(ya[0] - yb[0]) < COINCIDE
+                # drawn once: at most the one shared step where two pieces meet
+                assert not (flat and overlap > 0.01), (a.get_gid(), ya[0], xa.min(), xa.max(), xb.min(), xb.max())
+    legend = fig.legends[0]
+    assert len([t for t in legend.get_texts() if t.get_text().strip()]) <= len(FAMILIES) + 2
+    swatches = {t.get_text(): h for t, h in zip(legend.get_texts(), legend.legend_handles)}
+    assert swatches["not asymptotically stable"].get_linestyle() == "--"     # the swatch shows the dash
+    assert swatches["asymptotically stable"].get_linestyle() == "-"
+
+
+def test_special_points_are_labelled_once_per_place(vertical_cd):
+    for ax in vertical_cd.axes:
+        labels = [(t.get_text(), t.xy) for t in ax.texts]
+        assert len(labels) == len(set(labels))
+        assert {t for t, _ in labels} <= {"LP", "BP", "H"}
+
+
+def test_cycle_envelope_is_the_cycles_min_and_max(tmp_path):
+    rps = load("rps")
+    result = continue_rest_points(rps, "l", (1.0, 2.5), dynamics="logit:eta=0.1")
+    fig = branch_diagram(result)
+    (branch,) = result.cycles
+    lines = [ln for ln in fig.axes[0].get_lines() if str(ln.get_gid()).startswith("cycle:")]
+    drawn = np.concatenate([_ys(ln)[1] for ln in lines])
+    expected = np.concatenate([[c.minimum[0] for c in branch.cycles], [c.maximum[0] for c in branch.cycles]])
+    assert np.allclose(np.sort(np.unique(drawn)), np.sort(np.unique(expected)))
+    assert [t.get_text() for t in fig.axes[0].texts] == ["H"]
+    assert "limit cycles" in branch_caption(fig, "l")
+    # vector output, the same bytes each time
+    first, second = tmp_path / "a.svg", tmp_path / "b.svg"
+    from evogame.plotting import save_figure
+    save_figure(fig, first)
+    save_figure(branch_diagram(result), second)
+    assert first.read_bytes() == second.read_bytes()

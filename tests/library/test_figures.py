@@ -97,7 +97,9 @@ def test_command_draws_what_the_sensitivity_and_basins_recipes_draw(tmp_path):
 def test_recipes_draw_what_the_drawing_functions_draw_from_the_studies(tmp_path):
     scenario = load("vertical")
     values = np.linspace(0, 6, 25)
-    drawn = bifurcation_figure(sweep1d(scenario, "c_D", values))
+    from evogame.studies.continuation import continue_rest_points
+    from evogame.plotting.branches import branch_diagram
+    drawn = branch_diagram(continue_rest_points(scenario, "c_D", (0.0, 6.0), mechanism=[]))
     assert _svg(figures.bifurcation(scenario, "c_D", values), tmp_path, "a") == _svg(drawn, tmp_path, "b")
     x, y = np.linspace(0, 6, 9), np.linspace(0, 10, 7)
     drawn = regime_map_figure(regime_map(scenario, "c_D", x, "L", y))

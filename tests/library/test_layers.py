@@ -35,13 +35,10 @@ ALLOWED_UPWARD = {
     ("evogame.studies.compare", "evogame.render.vocabulary"),     # the short label (vocabulary imports nothing)
     ("evogame.studies.sweep_results", "evogame.render.notebook"),
     ("evogame.studies.thresholds", "evogame.render.notebook"),
-    ("evogame.studies.case_results", "evogame.render.notebook"),  # CaseTable.to_dataframe (require_pandas)
     ("evogame.studies.case_results", "evogame.render.cases_section"),   # CaseTable.to_text / to_markdown / ...
     ("evogame.studies.case_results", "evogame.render.markdown"),
     ("evogame.studies.case_results", "evogame.render.latex"),
     ("evogame.studies.case_results", "evogame.render.plain"),
-    ("evogame.studies.continuation.branch", "evogame.render.notebook"),   # Branch.to_dataframe
-    ("evogame.studies.continuation.curves", "evogame.render.notebook"),   # CurveSet.to_dataframe
 }
 #: the documented sub-APIs (docs/reference/api.rst, the how-to pages and the gallery scripts)
 DOCUMENTED = ["evogame.game", "evogame.scenario", "evogame.dynamics", "evogame.engine.analysis",

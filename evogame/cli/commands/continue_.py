@@ -48,8 +48,10 @@ Examples:
 @strength_option("Strength of the mechanisms when another parameter is continued.")
 @dynamics_option
 @param_option
+@click.option("--cycles/--no-cycles", default=True, show_default=True,
+              help="Continue the limit cycles born at each non-degenerate Hopf point.")
 @json_option
-def command(scenario, param, param2, mechanisms, strength, dynamics, params, as_json):
+def command(scenario, param, param2, mechanisms, strength, dynamics, params, cycles, as_json):
     """Continue every rest point of SCENARIO along one parameter (or a mechanism's strength).
 
     Every rest point found at LO is followed by pseudo-arclength continuation to HI (with the exact
@@ -57,6 +59,9 @@ def command(scenario, param, param2, mechanisms, strength, dynamics, params, as_
     then the special points: folds (LP), branch points and exchanges of stability where a branch meets
     a face (BP, with the exact value where a closed form gives it), and Hopf points (H) with the
     frequency and the first Lyapunov coefficient l1 (supercritical, subcritical or degenerate).
+    From each non-degenerate Hopf point the branch of limit cycles is continued (orthogonal collocation):
+    period, each share's range over the orbit, Floquet multipliers and the cycle's stability, LPC / PD / NS
+    points, and where the branch stops (a face reached, a period growing without bound) and why.
     With --sweep2, the fold and Hopf curves in both parameters instead.
     """
     from ...studies.continuation import continue_rest_points
@@ -76,7 +81,7 @@ def command(scenario, param, param2, mechanisms, strength, dynamics, params, as_
                                  params=overrides, dynamics=dynamics)
     else:
         result = continue_rest_points(subject, name, interval, mechanism=list(mechanisms), strength=strength,
-                                      params=overrides, dynamics=dynamics)
+                                      params=overrides, dynamics=dynamics, cycles=cycles)
     if as_json:
         echo_json(result.to_dict())
     else:

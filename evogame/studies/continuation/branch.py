@@ -16,7 +16,7 @@ import numpy as np
 from ...solvers import stability as st
 from ...util.formatting import aligned, number
 
-__all__ = ["Point", "SpecialPoint", "Branch", "Segment", "Continuation"]
+__all__ = ["Point", "SpecialPoint", "Branch", "Segment", "Continuation", "snapped"]
 
 #: the text table's width
 WIDTH = 100
@@ -24,8 +24,20 @@ WIDTH = 100
 _ZERO = (st.NON_HYPERBOLIC, st.UNSTABLE_NON_HYPERBOLIC)
 
 
+#: a coordinate within this of 0 or 1 is on the face there (round-off of a boundary point: printed as 0 / 1)
+SNAP = 1e-12
+
+
+def snapped(v) -> np.ndarray:
+    """``v`` with every coordinate within ``SNAP`` of 0 or 1 set to it exactly (``-0`` to ``0``)."""
+    v = np.array(v, dtype=float)
+    v[np.abs(v) <= SNAP] = 0.0
+    v[np.abs(v - 1.0) <= SNAP] = 1.0
+    return v
+
+
 def _floats(v) -> list[float]:
-    return [0.0 if x == 0 else float(x) for x in np.asarray(v, dtype=float).ravel()]
+    return [float(x) for x in snapped(np.asarray(v, dtype=float).ravel())]
 
 
 def _eigen(ev) -> list[list[float]]:
@@ -204,6 +216,7 @@ class Continuation:
     work : the game continued (mechanisms applied: ``strength`` is then one of its parameters), and
         ``system`` its compiled field and derivatives (``ContinuationSystem``): what a
         continuation of the cycles born at the Hopf points starts from.  Not in ``to_dict()``.
+    cycles : the branches of limit cycles born at the Hopf points (:class:`~.cycles.CycleBranch`).
     """
 
     game: str
@@ -217,6 +230,8 @@ class Continuation:
     notes: list
     work: object = field(default=None, repr=False, compare=False)
     system: object = field(default=None, repr=False, compare=False)
+    #: the limit cycles born at the Hopf points (:class:`~.cycles.CycleBranch`), when continued
+    cycles: list = field(default_factory=list)
 
     @property
     def special_points(self) -> list[SpecialPoint]:
@@ -230,13 +245,14 @@ class Continuation:
                 "stability_rule": "eigenvalues of the Jacobian in reduced coordinates, classified as analyze "
                                   f"does (|Re| <= {st.RTOL:g} x max(1, max|J_ij|) counts as zero)",
                 "branches": [b.to_dict() for b in self.branches],
-                "special_points": [s.to_dict() for s in self.special_points], "notes": list(self.notes)}
+                "special_points": [s.to_dict() for s in self.special_points],
+                "cycles": [c.to_dict() for c in self.cycles], "notes": list(self.notes)}
 
     def to_dataframe(self):
         """One row per point of every branch (a pandas.DataFrame; the "dataframes" extra): ``branch``,
         ``face``, the parameter, one column per state variable, ``classification`` and ``kind`` (the special
         point's kind, ``""`` for a regular step)."""
-        from ...render.notebook import require_pandas
+        from ...util.optional import require_pandas
 
         pd = require_pandas()
         rows = [{"branch": b.index, "face": b.face, self.parameter: p.parameter,
@@ -260,12 +276,20 @@ class Continuation:
                 lines.append(f"     {self.parameter} {number(s.start)} .. {number(s.end)}: {s.classification}")
         rows = [["label", "branch", self.parameter, "exact", "state", "what"]]
         for s in self.special_points:
-            state = "(" + ", ".join(number(v, 4) for v in s.state) + ")"
+            state = "(" + ", ".join(number(v, 4) for v in snapped(s.state)) + ")"
             rows.append([s.label, str(s.branch), number(s.parameter, 10), s.exact or "",
                          state[:24], (s.detail() if s.hopf is not None else
                                       s.kind + (": " + s.detail() if s.detail() else ""))[:44]])
+        for c in self.cycles:
+            for cyc in c.special:
+                rows.append([cyc.kind, f"C{c.index}", number(cyc.parameter, 10), "", f"T = {number(cyc.period, 6)}",
+                             cyc.note.split(":")[0][:44]])
         lines += ["", "Special points", "--------------"]
         lines += aligned(rows) if len(rows) > 1 else ["none"]
+        if self.cycles:
+            lines += ["", "Limit cycles (from the Hopf points)", "-----------------------------------"]
+            for c in self.cycles:
+                lines += textwrap.wrap(c.summary(), WIDTH, subsequent_indent="     ")
         for n in self.notes:
             lines += textwrap.wrap(f"note: {n}", WIDTH, subsequent_indent="      ")
         return "\n".join(lines)

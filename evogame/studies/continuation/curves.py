@@ -136,7 +136,7 @@ class CurveSet:
 
     def to_dataframe(self):
         """One row per point of every curve (pandas): ``curve``, ``kind``, both parameters, the state, ``l1``."""
-        from ...render.notebook import require_pandas
+        from ...util.optional import require_pandas
 
         pd = require_pandas()
         a, b = self.parameters

@@ -30,7 +30,7 @@ SAME_VALUE = 1e-7
 def continue_rest_points(subject, parameter: str | None = None, interval: tuple | None = None, *,
                          mechanism: str | Sequence | None = None, strength=1, params: Mapping | None = None,
                          dynamics=None, rtol: float = st.RTOL, settings: Settings | None = None,
-                         budget: float | None = 10.0) -> Continuation:
+                         budget: float | None = 10.0, cycles: bool = True) -> Continuation:
     r"""Continue every rest point in one parameter (or a mechanism's strength): branches and bifurcations.
 
     Parameters
@@ -41,12 +41,12 @@ def continue_rest_points(subject, parameter: str | None = None, interval: tuple 
         strength, else the parameter's declared range.
     mechanism : a mechanism name (or several, composed in order): its strength is continued, or, when
         ``parameter`` is a parameter, it is applied at ``strength``.
-    strength : the mechanisms' strength when a parameter is continued.
-    params : new values of the other parameters (name -> number).
+    strength : the mechanisms' strength when a parameter is continued; ``params`` other parameters' new values.
     dynamics : the dynamics (``"replicator"``, ``"logit:eta=0.1"``...); default: the scenario's.
     rtol : relative tolerance of the classification (:func:`evogame.solvers.stability.tolerance`).
     settings : step control (:class:`~evogame.solvers.arclength.Settings`).
     budget : seconds of sympy per face for each :func:`~evogame.analyze` call.
+    cycles : continue the limit cycles of the non-degenerate Hopf points (``Continuation.cycles``).
 
     Returns
     -------
@@ -105,8 +105,18 @@ def continue_rest_points(subject, parameter: str | None = None, interval: tuple 
     >>> sorted({s.exact for s in result.special_points})                      # doctest: +SKIP
     ['1/10', '1/3', '7/8']
     """
-    return _run(as_scenario(subject), parameter, interval, mechanism, strength, params, dynamics, rtol, settings,
-                budget)
+    result = _run(as_scenario(subject), parameter, interval, mechanism, strength, params, dynamics, rtol, settings,
+                  budget)
+    return _with_cycles(result) if cycles else result
+
+
+def _with_cycles(result: Continuation) -> Continuation:
+    """The continuation with the limit cycles of its Hopf points (:mod:`.cycles`)."""
+    from .cycles import continue_cycles
+
+    result.cycles, notes = continue_cycles(result)
+    result.notes.extend(notes)
+    return result
 
 
 def _run(scenario, parameter, interval, mechanism, strength, params, dynamics, rtol, settings, budget):

@@ -7,7 +7,7 @@ from ...solvers import stability as st
 from ...game.faces import face_label
 from ...game.model import Game
 from ...solvers.arclength import Curve, Settings, Step, at_parameter, trace
-from .branch import Branch, Point, SpecialPoint
+from .branch import Branch, Point, SpecialPoint, snapped
 from .events import BOUNDARY, EXCHANGE, HOPF, LABELS, detect
 from .lyapunov import first_lyapunov_coefficient
 from ...solvers.continuation_system import ContinuationSystem, face_of
@@ -171,7 +171,7 @@ class Tracer:
         return bool(np.any((np.abs(ev.real) <= 1e-6 * max(1.0, np.abs(J).max())) & (ev.imag > tol)))
 
     def _point(self, curve: Curve, step: Step) -> Point:
-        x, lam = curve.state(step.u), curve.lam(step.u)
+        x, lam = snapped(curve.state(step.u)), curve.lam(step.u)     # a boundary point exactly on its face
         J = self.system.jacobian(x, lam)
         ev = st.eigenvalues(J)
         tol = st.tolerance(J, self.rtol)

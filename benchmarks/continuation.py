@@ -1,0 +1,111 @@
+"""``python -m benchmarks.continuation [--json]``: CPU time of the full one-parameter diagram of each seed game.
+
+The diagram is :func:`evogame.continue_rest_points` -- every branch of rest points, every special point and the
+limit cycles of every Hopf point -- along a mechanism's strength from 0 to 1 (the seed games) and, for the cycles,
+the logit Rock-Paper-Scissors family in ``l`` (a Hopf point and its branch of cycles).  Times are CPU seconds
+(``time.process_time``) of a first call (the sympy derivatives compiled, as a user meets it) and of a second call
+in the same process (the ``analyze`` cache warm); reported, not asserted.
+
+No independent continuation tool runs here to be timed beside it: PyDSTool 0.91 does not import under NumPy 2
+(it imports ``numpy.Inf``), and pycont-lite 0.6.0 installs but loses the logit RPS Hopf point ("erroneous Hopf
+point") -- see benchmarks/README.md.  The baseline row times the independent check the tests use instead: the
+cycle's period by a Poincare map with ``scipy.integrate.solve_ivp`` (DOP853, rtol 1e-12) and root finding, for
+one cycle.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+CASES = (("vertical", "platform", None, None, None), ("vertical", "dynamic_penalty", None, None, None),
+         ("dual_leadership", "incentive", None, None, None), ("hidden_collusion", "trust", None, None, None),
+         ("rps", None, "l", (1.0, 2.5), "logit:eta=0.1"))
+
+
+def _cpu(fn):
+    t0 = time.process_time()
+    out = fn()
+    return time.process_time() - t0, out
+
+
+def _diagram(name, mechanism, parameter, interval, dynamics):
+    from evogame.studies.continuation import continue_rest_points
+    from evogame.scenario import load_scenario
+
+    from .common import SCENARIOS
+
+    scenario = load_scenario(SCENARIOS / f"{name}.toml")
+    return lambda: continue_rest_points(scenario, parameter, interval, mechanism=mechanism, dynamics=dynamics)
+
+
+def _shooting_period(result) -> float:
+    """The period of the middle cycle of the first cycle branch, by a Poincare map (scipy only)."""
+    import sympy
+    from scipy.integrate import solve_ivp
+    from scipy.optimize import brentq
+
+    branch = result.cycles[0]
+    cycle = branch.cycles[len(branch.cycles) // 2]
+    dyn = result.system.dynamics
+    values = {**result.values, result.parameter: cycle.parameter}
+    field = dyn.vector_field.xreplace({s: values[str(s)] for s in dyn.parameters})
+    fn = sympy.lambdify(list(dyn.variables), list(field), modules="math")
+    centre = 1 / 3
+
+    def section(t, y):
+        return y[0] - centre
+    section.direction, section.terminal = 1.0, True
+
+    def ret(yc):
+        half = solve_ivp(lambda t, y: fn(*y), (0, cycle.period / 2), [centre, yc], method="DOP853", rtol=1e-12,
+                         atol=1e-14)
+        sol = solve_ivp(lambda t, y: fn(*y), (half.t[-1], 3 * cycle.period), half.y[:, -1], method="DOP853",
+                        rtol=1e-12, atol=1e-14, events=section)
+        return sol.y_events[0][0][1], sol.t_events[0][0]
+
+    near = cycle.orbit[np.abs(cycle.orbit[:, 0] - centre) < 0.05]
+    y0 = float(np.min(near[:, 1]))
+    y = brentq(lambda v: ret(v)[0] - v, y0 - 0.02, y0 + 0.02, xtol=1e-14)
+    return ret(y)[1]
+
+
+def run() -> list[dict]:
+    rows = []
+    for name, mechanism, parameter, interval, dynamics in CASES:
+        call = _diagram(name, mechanism, parameter, interval, dynamics)
+        first, result = _cpu(call)
+        second, result = _cpu(call)
+        row = {"benchmark": f"continue_{name}_{mechanism or parameter}", "cpu_first_s": round(first, 3),
+               "cpu_second_s": round(second, 3), "branches": len(result.branches),
+               "special_points": len(result.special_points),
+               "cycles": sum(len(c.cycles) for c in result.cycles)}
+        if result.cycles:
+            base, period = _cpu(lambda: _shooting_period(result))
+            branch = result.cycles[0]
+            mine = branch.cycles[len(branch.cycles) // 2].period
+            row.update({"baseline": "one cycle's period by solve_ivp shooting", "baseline_cpu_s": round(base, 3),
+                        "period_rel_diff": float(abs(mine - period) / period)})
+        rows.append(row)
+    return rows
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    rows = run()
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return
+    for r in rows:
+        extra = (f"; baseline {r['baseline']}: {r['baseline_cpu_s']} s, period agrees to {r['period_rel_diff']:.1e}"
+                 if "baseline" in r else "")
+        print(f"{r['benchmark']}: {r['cpu_first_s']} s CPU first call, {r['cpu_second_s']} s second; "
+              f"{r['branches']} branches, {r['special_points']} special points, {r['cycles']} cycles{extra}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+"""The pseudo-arclength loop of a cycle branch (see :mod:`.cycles` for the method and the stopping rules)."""
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse import csc_matrix
+from scipy.sparse.linalg import spsolve
+
+from .collocation import Collocation
+from .cycles import FACE_SHARE, LPC, MESH_TOL, NS, PD, PERIOD_GROWTH, Cycle, CycleSettings
+from .floquet import multipliers
+
+__all__ = ["trace_cycles", "full_shares"]
+
+#: the finest mesh (intervals) the refinement goes to
+MAX_NTST = 320
+#: an orbit whose every share varies by less than this has shrunk back to a rest point
+TINY = 1e-6
+#: "slow": a speed below this fraction of the orbit's top speed (near a rest point)
+SLOW = 0.05
+#: a homoclinic or heteroclinic approach: at least this share of the period spent "slow"
+LINGER = 0.5
+
+
+def full_shares(game, X: np.ndarray) -> np.ndarray:
+    """Every strategy's share ``(n, S)`` of reduced states ``X (n, d)`` (each population's last share restored)."""
+    cols = []
+    for sl, pop in zip(game.slices(), game.populations):
+        block = X[:, sl]
+        cols += [block, 1.0 - block.sum(axis=1, keepdims=True)] if pop.n > 1 else [np.ones((len(X), 1))]
+    return np.hstack(cols)
+
+
+def _norm(coll: Collocation, V: np.ndarray) -> float:
+    return float(np.sqrt(np.sum(coll.weights * V * V)))
+
+
+def _start(coll: Collocation, hopf) -> tuple[np.ndarray, np.ndarray]:
+    """The Hopf point as a constant orbit ``U_H`` and the cycle branch's tangent there ``V``."""
+    x, lam = np.asarray(hopf.state, dtype=float), hopf.parameter
+    face = coll.face
+    J = coll.field.system.jacobian(x, lam)
+    Gz = J[coll.rows] @ face.P
+    values, vectors = np.linalg.eig(Gz)
+    k = int(np.argmin(np.abs(values - 1j * hopf.hopf.omega)))
+    wave = np.real(vectors[:, k][None, :] * np.exp(2j * np.pi * coll.mesh.times)[:, None])
+    wave /= np.abs(wave).max()
+    z = face.coordinates(x)
+    U = np.concatenate([np.tile(z, coll.mesh.size), [1.0, (lam - coll.lo) / coll.span]])
+    V = np.concatenate([wave.ravel(), [0.0, 0.0]])
+    return U, V / _norm(coll, V)
+
+
+def _correct(coll: Collocation, U0, V0, h, settings: CycleSettings, mu=None):
+    """Newton from the predictor ``U0 + h V0``: the cycle and its tangent, or None.
+
+    With ``mu`` the last equation fixes the scaled parameter there instead of the arclength (an interval's end).
+    """
+    U = U0 + h * V0
+    reference = U.copy()          # the phase condition holds the orbit near the predicted one
+    row = coll.weights * V0
+    last = row if mu is None else np.eye(coll.n)[-1]
+    for _ in range(settings.max_iter):
+        res, A = coll.system(U, reference)
+        full = np.vstack([A, last])
+        r = np.append(res, row @ (U - U0) - h if mu is None else U[-1] - mu)
+        dU = _solve(full, -r)
+        if dU is None:
+            return None
+        if not np.all(np.isfinite(dU)):
+            return None
+        U = U + dU
+        if np.max(np.abs(dU)) <= 1e-11 * (1 + np.max(np.abs(U))):
+            res, A = coll.system(U, U)
+            if np.max(np.abs(res)) > settings.residual:
+                return None
+            rhs = np.zeros(coll.n)
+            rhs[-1] = 1.0
+            V = _solve(np.vstack([A, row]), rhs)
+            if V is None:
+                return None
+            V /= _norm(coll, V)
+            return U, V if (coll.weights * V) @ V0 >= 0 else -V
+    return None
+
+
+def _solve(A: np.ndarray, b: np.ndarray):
+    """``A x = b`` by sparse LU (the collocation matrix is block-banded: much faster than dense), or None."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")           # scipy warns of an exactly singular matrix: None then
+        x = spsolve(csc_matrix(A), b)
+    return x if np.all(np.isfinite(x)) else None
+
+
+def _cycle(coll: Collocation, U, game, names, kind="", note="") -> Cycle:
+    Z, T, lam = coll.unpack(U)
+    orbit = coll.states(coll.mesh.dense(Z))
+    shares = full_shares(game, orbit)
+    floquet = multipliers(coll.monodromy(U))
+    return Cycle(float(lam), float(T), names, shares.min(axis=0), shares.max(axis=0), floquet, kind, note, orbit)
+
+
+def trace_cycles(coll: Collocation, hopf, game, names, settings: CycleSettings) -> tuple[list, str]:
+    """The cycles of the branch born at the Hopf point ``hopf`` (a SpecialPoint), and why the branch ends."""
+    U, V = _start(coll, hopf)
+    cycles: list[Cycle] = []
+    h = settings.first_step
+    prev_V = V
+    while len(cycles) < settings.max_cycles:
+        step = _correct(coll, U, V, h, settings)
+        if step is None:
+            h /= 2
+            if h < settings.min_step:
+                return cycles, "step too small (Newton on the collocation system fails: a singular cycle or " \
+                               "one the mesh cannot resolve)"
+            continue
+        U_new, V_new = step
+        end = not 0.0 <= U_new[-1] <= 1.0
+        if end:
+            # the last cycle exactly at the interval's end (the parameter fixed there instead of the arclength)
+            bound = 1.0 if U_new[-1] > 1.0 else 0.0
+            step = _correct(coll, U, V, h * (bound - U[-1]) / (U_new[-1] - U[-1]), settings, mu=bound)
+            if step is None:
+                return cycles, "interval end"
+            U_new, V_new = step
+        cycle = _cycle(coll, U_new, game, names, "end" if end else "start" if not cycles else "")
+        if abs(cycle.floquet.trivial - 1.0) > MESH_TOL:
+            if coll.mesh.ntst >= MAX_NTST:
+                return cycles, (f"the mesh no longer resolves the orbit (trivial multiplier off 1 by "
+                                f"{abs(cycle.floquet.trivial - 1.0):.1e} with {coll.mesh.ntst} intervals) at "
+                                f"{cycle.parameter:.8g}")
+            # halve every mesh interval and redo the step from the previous cycle on the finer mesh
+            coll, U, V, prev_V = _refine(coll, U, V, prev_V)
+            continue
+        if cycles:
+            cycle = _detected(cycles[-1], cycle, prev_V, V_new)
+        cycles.append(cycle)
+        why = "interval end" if end else _stop(coll, cycle, cycles)
+        if why:
+            return cycles, why
+        U, V, prev_V = U_new, V_new, V_new
+        h = min(h * 1.5, settings.max_step)
+    return cycles, "too many cycles"
+
+
+def _refine(coll: Collocation, U, V, prev_V):
+    """The collocation on the mesh with every interval halved, and the branch's state carried onto it."""
+    mesh, U = coll.mesh.refined(U, coll.k)
+    _, V = coll.mesh.refined(V, coll.k)
+    _, prev_V = coll.mesh.refined(prev_V, coll.k)
+    fine = Collocation(coll.field, coll.face, coll.lo, coll.span, coll.period_scale, mesh)
+    return fine, U, V / _norm(fine, V), prev_V / _norm(fine, prev_V)
+
+
+def _detected(prev: Cycle, new: Cycle, prev_V, new_V) -> Cycle:
+    """``new`` marked LPC / PD / NS where a test function changes sign from ``prev`` (detection only)."""
+    from dataclasses import replace
+
+    tests = [(LPC, prev_V[-1], new_V[-1], "the parameter turns (a multiplier crosses +1)"),
+             (PD, prev.floquet.period_doubling, new.floquet.period_doubling, "a multiplier crosses -1"),
+             (NS, prev.floquet.complex_outside - 0.5, new.floquet.complex_outside - 0.5,
+              "a complex pair of multipliers crosses the unit circle")]
+    for kind, a, b, what in tests:
+        if np.sign(a) != np.sign(b):
+            w = a / (a - b)
+            at = prev.parameter + w * (new.parameter - prev.parameter)
+            note = (f"{what}: detected between the cycles at {prev.parameter:.8g} and {new.parameter:.8g} "
+                    f"(about {at:.8g}, by linear interpolation)")
+            return replace(new, kind=kind, note=note)
+    return new
+
+
+def full_shares_min(cycle: Cycle, columns) -> float:
+    """The least share of the strategies ``columns`` (indices into ``Cycle.shares``) over the orbit."""
+    return float(np.min(cycle.minimum[columns]))
+
+
+def _stop(coll: Collocation, cycle: Cycle, cycles: list) -> str:
+    """Why the branch stops at ``cycle`` ("" to go on), see :mod:`.cycles`."""
+    columns, offset = [], 0
+    for _, n, used in coll.face.blocks:
+        columns += [offset + i for i in used]
+        offset += n
+    low = float(full_shares_min(cycle, columns))
+    if low < FACE_SHARE:
+        return (f"the cycle reaches a face (a share in use down to {low:.1e} < {FACE_SHARE:g}) at "
+                f"{cycle.parameter:.8g}: it approaches the boundary (under the replicator, a heteroclinic cycle "
+                "of rest points on the faces), not a limit cycle to follow further")
+    F, _, _ = coll.field(cycle.orbit, cycle.parameter)
+    speed = np.linalg.norm(F, axis=1)
+    slow = float(np.mean(speed < SLOW * speed.max()))
+    # a long period alone is no sign (a growing orbit is slower): it must be spent lingering near rest points
+    if cycle.period > PERIOD_GROWTH * coll.period_scale and slow >= LINGER:
+        return (f"the period grows without bound (T = {cycle.period:.6g}, {cycle.period / coll.period_scale:.1f} "
+                f"times the Hopf period, at {cycle.parameter:.8g}; {100 * slow:.0f}% of it spent below "
+                f"{100 * SLOW:.0f}% of the top speed, near rest points): a homoclinic or heteroclinic approach")
+    if len(cycles) > 3 and np.max(cycle.maximum - cycle.minimum) < TINY:
+        return f"the orbit shrinks back to a rest point at {cycle.parameter:.8g} (another Hopf point)"
+    return ""
