@@ -47,7 +47,7 @@ def page_data(scenario, model, specs, *, kind: str, own: dict, words: dict, lang
             "frame": frame_traces(kind), "layout": layout(scenario, kind, lang, words),
             "config": {"displaylogo": False, "responsive": False}, "faces": [], "faceAt": []}
     if kind == "cube":
-        data["faces"], data["faceAt"] = face_panels(scenario)[0], face_grid()
+        data["faces"], data["faceAt"] = face_panels(scenario, lang)[0], face_grid()
     return data, [(n, lab, dict(zip(model.parameters, v))) for (n, lab, _), v in zip(settings, vectors)]
 
 

@@ -60,7 +60,7 @@ def packed_plotly() -> str:
     return base64.b64encode(gzip.compress(get_plotlyjs().encode("utf-8"), 6, mtime=0)).decode("ascii")
 
 
-def face_panels(scenario) -> tuple[list, dict]:
+def face_panels(scenario, lang: str = "en") -> tuple[list, dict]:
     """The cube's faces (which population is fixed at which share, the two others drawn) and six small square
     panels under the cube, one per face, its two other shares as axes (named in the title)."""
     pops = scenario.game.populations
@@ -73,7 +73,9 @@ def face_panels(scenario) -> tuple[list, dict]:
                                  "tickvals": [0, 1], "showgrid": False}
         axes[f"yaxis{i + 2}"] = {"domain": [0.0, 0.17], "range": [-0.05, 1.05], "anchor": f"x{i + 2}",
                                  "tickvals": [0, 1], "showgrid": False, "scaleanchor": f"x{i + 2}", "scaleratio": 1}
-        title = f"{pops[k].name} = {side:g}<br>" + "<br>".join(f"{a}: {pops[j].name}" for a, j in zip("xy", other))
+        # the short names (the panels are narrow); the Chinese labels under zh
+        name = [p.label_zh if lang == "zh" and p.label_zh else p.name for p in pops]
+        title = f"{name[k]} = {side:g}<br>" + "<br>".join(f"{a}: {name[j]}" for a, j in zip("xy", other))
         notes.append({"text": title, "xref": f"x{i + 2} domain", "yref": f"y{i + 2} domain", "x": 0.5, "y": 1.04,
                       "yanchor": "bottom", "showarrow": False, "font": {"size": 9}})
     return faces, {**axes, "annotations": notes}
@@ -102,7 +104,7 @@ def layout(scenario, kind: str, lang: str, words: dict) -> dict:
         return {**base, "height": 860, "margin": {"l": 30, "r": 20, "t": 40, "b": 90},
                 "scene": {"xaxis": axis[0], "yaxis": axis[1], "zaxis": axis[2], "aspectmode": "cube",
                           "domain": {"x": [0, 1], "y": [0.27, 1]}, "camera": {"eye": {"x": 1.6, "y": -1.6, "z": 1.1}}},
-                "legend": {"orientation": "h", "y": -0.03, "yanchor": "top", "x": 0}, **face_panels(scenario)[1]}
+                "legend": {"orientation": "h", "y": -0.03, "yanchor": "top", "x": 0}, **face_panels(scenario, lang)[1]}
     if kind == "line":
         return {**base, "xaxis": {"range": [-0.03, 1.03], "title": {"text": axis_title(scenario, 0, lang)}},
                 "yaxis": {"title": {"text": words["rate"]}, "zeroline": True, "zerolinecolor": "black"}}

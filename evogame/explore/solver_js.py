@@ -6,22 +6,25 @@ Tolerances (stated on the page):
 
 * classification: evogame's one rule (:func:`evogame.stability.tolerance`): ``|Re lambda| <= 1e-9 max(1,
   max|J_ij|)`` counts as zero;
-* on the boundary: a rest point with an eigenvalue's real part within ``BAND max(1, max|J_ij|)`` of zero, or
+* on the boundary: a rest point with an eigenvalue's real part within ``BAND max(1, max|J_ij|)`` of zero but
+  above round-off (``ZERO max(1, max|J_ij|)``: an exact zero such as a centre's is classified by the rule), or
   a share within ``BAND`` of zero (a point about to leave its face), or on a face whose equations are
   singular there (not isolated): the page says "on the boundary" instead of a class it could get wrong;
 * paths: Dormand-Prince 5(4) with ``rtol 1e-8``, ``atol 1e-10`` (as :func:`evogame.simulate`).
 """
 from __future__ import annotations
 
-__all__ = ["NUMERICS", "BAND", "RTOL"]
+__all__ = ["NUMERICS", "BAND", "RTOL", "ZERO"]
 
 BAND = 1e-7
 RTOL = 1e-9
+#: a real part below ZERO x max(1, max|J|) is round-off of an exact zero (a centre's): not "on the boundary"
+ZERO = 1e-12
 
 NUMERICS = r"""
 const NUM = (function () {
   "use strict";
-  const RTOL = %(rtol)s, BAND = %(band)s, POSITIVE = 1e-12;
+  const RTOL = %(rtol)s, BAND = %(band)s, ZERO = %(zero)s, POSITIVE = 1e-12;
   function maxAbs(a) { let m = 0; for (let i = 0; i < a.length; i++) { const x = Math.abs(a[i]); if (x > m || x !== x) { m = x; } } return m; }
 
   // -- polynomials (coefficients highest first) and eigenvalues ------------------------------------------
@@ -110,7 +113,9 @@ const NUM = (function () {
     else if (re.every(function (r) { return r < 0; })) { cls = CLASSES[0]; }
     else if (re.every(function (r) { return r > 0; })) { cls = CLASSES[1]; }
     else { cls = CLASSES[2]; }
-    return {cls: cls, boundary: re.some(function (r) { return Math.abs(r) <= BAND * scale; }), tol: tol};
+    // a real part at round-off level is zero (a centre's), decided alike by the engine's exact arithmetic; one
+    // between round-off and BAND is where float64 and exact arithmetic could classify differently
+    return {cls: cls, tol: tol, boundary: re.some(function (r) { const a = Math.abs(r); return a > ZERO * scale && a <= BAND * scale; })};
   }
 
   // -- Newton on a face's equations -------------------------------------------------------------------
@@ -292,4 +297,4 @@ const NUM = (function () {
   return {eig: eig, roots: roots, classify: classify, restPoints: restPoints, path: path, boundaries: boundaries,
           pick: pick, stableAt: stableAt, maxAbs: maxAbs, BAND: BAND, RTOL: RTOL};
 })();
-""" % {"rtol": repr(RTOL), "band": repr(BAND)}
+""" % {"rtol": repr(RTOL), "band": repr(BAND), "zero": repr(ZERO)}
