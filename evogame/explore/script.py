@@ -40,7 +40,8 @@ SCRIPT = r"""
     return z.slice();
   }
   function evText(ev) {
-    return ev.map(function (e) { return Math.abs(e[1]) < 1e-12 ? fmt4(e[0]) : fmt4(e[0]) + (e[1] >= 0 ? "+" : "") + fmt4(e[1]) + "i"; }).join(", ");
+    const r = function (v) { return Math.abs(v) < 1e-12 ? 0 : v; };   // round-off of an exact zero shown as 0
+    return ev.map(function (e) { return Math.abs(e[1]) < 1e-12 ? fmt4(r(e[0])) : fmt4(r(e[0])) + (e[1] >= 0 ? "+" : "") + fmt4(e[1]) + "i"; }).join(", ");
   }
   function className(c) { const k = D.classes.find(function (x) { return x[0] === c; }); return k ? k[1] : String(c); }
 
