@@ -112,7 +112,7 @@ def explore(subject, out: str, *, mechanisms: Sequence[str] = (), parameters: Ma
                                presets=presets)
     title = scenario.game.title or scenario.game.name
     page = page_html(data, model.to_js(), NUMERICS, SCRIPT, title=title, words=words,
-                     subtitle=f"{dynamics} dynamics · {kind} · evogame explore")
+                     subtitle=f"{dynamics} {words['dynamics']} · {kind} · evogame explore")
     size = len(page.encode("utf-8"))
     if size > MAX_BYTES:
         raise ScenarioError(f"the page would be {size / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:g} MB limit",

@@ -32,7 +32,7 @@ def page_data(scenario, model, specs, *, kind: str, own: dict, words: dict, lang
         key = strength_name(s.name) if s.kind == MECHANISM else s.name
         step = 1 if s.integer else (s.hi - s.lo) / (s.steps - 1)
         sliders.append({**s.to_dict(), "index": index[key], "lo": s.lo, "hi": s.hi, "step": step,
-                        "quantity": s.quantity})
+                        "quantity": words["quantity"] if s.kind == MECHANISM else s.name})
     game = model.game
     initial = scenario.simulation.initial
     starts = start_states(kind, as_initial_states(scenario.game, list(initial)) if initial else None)

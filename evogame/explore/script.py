@@ -162,7 +162,7 @@ SCRIPT = r"""
   }
   function draw() {
     const t0 = performance.now();
-    compute();
+    compute(); state.msCompute = performance.now() - t0;
     document.getElementById("stable").textContent = state.stableText;
     table();
     const traces = D.frame.concat(fieldTraces(), pathTraces(), pointTraces());
@@ -216,7 +216,7 @@ SCRIPT = r"""
     set: function (values) { Object.keys(values).forEach(function (n) { const s = D.sliders.find(function (x) { return x.name === n; });
       if (!s) { throw new Error("no slider " + n); } setValue(s, Number(values[n])); }); return redraw(); },
     preset: function (i) { select.value = i; return choosePreset(i); },
-    result: function () { return {stable: state.stableText, ms: state.ms, msThresholds: state.msThresholds, p: state.p.slice(), thresholds: state.thresholds,
+    result: function () { return {stable: state.stableText, ms: state.ms, msCompute: state.msCompute, msThresholds: state.msThresholds, p: state.p.slice(), thresholds: state.thresholds,
       points: state.points.map(function (q) { return {name: q.name, label: q.label, z: q.z, ev: q.ev, cls: q.cls, boundary: q.boundary, why: q.why}; })}; },
     path: function (start, n) { return NUM.path(M.field, state.p, start, D.tEnd, n || 201); },
     parameters: D.parameters

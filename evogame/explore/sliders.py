@@ -91,11 +91,11 @@ def choose_sliders(scenario, mechanisms: Sequence[str] = (), parameters: Mapping
         sliders.append(SliderSpec(name, MECHANISM, mech.label(lang) or name, mech.description or "", 0.0, 1.0,
                                   steps))
     for name, grid in (parameters or {}).items():
-        sliders.append(_parameter_slider(scenario, name, grid, steps, skip, dict(values or {})))
+        sliders.append(_parameter_slider(scenario, name, grid, steps, skip, dict(values or {}), lang))
     return sliders
 
 
-def _parameter_slider(scenario, name: str, grid, steps: int, skip, values) -> SliderSpec:
+def _parameter_slider(scenario, name: str, grid, steps: int, skip, values, lang: str) -> SliderSpec:
     game = scenario.game
     p = game.parameters.get(name)
     if p is None:
@@ -121,5 +121,21 @@ def _parameter_slider(scenario, name: str, grid, steps: int, skip, values) -> Sl
                             argument="param", expected="NAME=LO:HI:N with LO < HI")
     if p.integer:
         steps = int(round(hi - lo)) + 1
-    return SliderSpec(name, PARAMETER, name, p.description or p.stands_for or "", lo, hi, max(2, steps),
-                      p.integer, note)
+    label = parameter_labels(scenario).get(name, {}).get(lang)
+    return SliderSpec(name, PARAMETER, f"{name}: {label}" if label else name, p.description or p.stands_for or "",
+                      lo, hi, max(2, steps), p.integer, note)
+
+
+def parameter_labels(scenario) -> dict:
+    """``name -> {"en": label_en, "zh": label_zh}`` of the parameters, as the scenario file writes them (the
+    game keeps no labels of its parameters; empty for a scenario without a file)."""
+    if not scenario.file:
+        return {}
+    import tomllib
+    try:
+        with open(scenario.file, "rb") as fh:
+            raw = tomllib.load(fh).get("parameters", {})
+    except (OSError, ValueError):
+        return {}
+    return {n: {"en": spec.get("label_en"), "zh": spec.get("label_zh")} for n, spec in raw.items()
+            if isinstance(spec, dict)}

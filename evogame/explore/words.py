@@ -20,7 +20,7 @@ MARKERS = {
 WORDS = {
     "en": {"stable": "Asymptotically stable: ", "none": "No asymptotically stable rest point",
            "boundary": "on the boundary", "boundary_class": "on the boundary (page and engine could disagree)",
-           "threshold": "threshold", "exactly": "exactly", "share": "share playing", "strength": "strength of",
+           "threshold": "threshold", "exactly": "exactly", "share": "share playing", "strength": "strength of", "quantity": "strength",
            "preset": "Preset", "baseline": "scenario values", "clear": "Clear paths",
            "paths": "Evolution paths: click a grey dot (a start) to draw its path from there (Dormand-Prince "
                     "5(4) in the page, rtol 1e-8, atol 1e-10); click it again to remove it.",
@@ -44,10 +44,10 @@ WORDS = {
            "share lies within 1e-7 (x max(1, max|J|)) of zero the page says 'on the boundary' instead of "
            "guessing. The thresholds (▼) are bisected in the page with `evogame threshold`'s rule (a 401-point "
            "grid, each switch to 1e-10) at the current values of the other sliders.",
-           "stated_range": "Ranges not in the scenario: "},
+           "stated_range": "Ranges not in the scenario: ", "dynamics": "dynamics"},
     "zh": {"stable": "渐近稳定：", "none": "没有渐近稳定的静止点", "boundary": "处于边界",
            "boundary_class": "处于边界（页面与引擎可能不一致）", "threshold": "阈值", "exactly": "精确值",
-           "share": "选择以下策略的比例：", "strength": "强度：", "preset": "预设", "baseline": "情景取值",
+           "share": "选择以下策略的比例：", "strength": "强度：", "quantity": "强度", "preset": "预设", "baseline": "情景取值",
            "clear": "清除路径", "paths": "演化路径：点击灰色圆点（初始状态）画出其路径（页面内 Dormand-Prince 5(4)，rtol 1e-8，"
            "atol 1e-10），再次点击将其移除。", "no_paths": "直线上不画演化路径：dz/dt 的符号说明每个初始状态的去向。",
            "rate": "变化率 dz/dt", "speed": "速度", "starts": "初始状态", "path": "路径", "state": "状态",
@@ -63,7 +63,7 @@ WORDS = {
            "从每个面的网格及上一次取值处的解出发）。每个静止点按 evogame 的规则由雅可比矩阵的特征值分类（|Re| <= 1e-9 x max(1, "
            "max|J|) 视为零）；当某个实部或比例与零的距离在 1e-7 以内时，页面显示“处于边界”而不作猜测。阈值（▼）在页面内按 "
            "`evogame threshold` 的规则二分求得（401 点网格，每个切换点精确到 1e-10），其他滑块取当前值。",
-           "stated_range": "情景中未给出的范围："},
+           "stated_range": "情景中未给出的范围：", "dynamics": "动力学"},
 }
 CLASS_ZH = {st.ASYMPTOTICALLY_STABLE: "渐近稳定", st.UNSTABLE_SOURCE: "不稳定（源）", st.SADDLE: "鞍点",
             st.NON_HYPERBOLIC: "非双曲", st.NOT_DIFFERENTIABLE: "不可微",
