@@ -202,3 +202,55 @@ def test_the_pages_threshold_bisection_is_thresholds(vertical):
     page = json.loads(r.stdout)
     assert page["status"] == "threshold"
     assert page["at"] == pytest.approx(threshold(vertical, ["platform"]).threshold, abs=1e-9)
+
+
+def python_of(js: str):
+    """A function printed by :func:`js_function` run as Python (its arithmetic is the same in both languages:
+    ``+ - * /``, parentheses, ``Math.sqrt``/``Math.pow``), to check the printing without a JavaScript engine."""
+    import math
+    m = re.fullmatch(r"function\(([^)]*)\) \{ (.*) \}", js, flags=re.S)
+    args, body = [a.strip() for a in m.group(1).split(",")], m.group(2)
+    lines = [s.strip() for s in body.split(";") if s.strip()]
+    code = [f"def f({', '.join(args)}):"]
+    code += ["    " + (s[len("const "):] if s.startswith("const ") else s) for s in lines]
+    scope = {"Math": math}
+    exec("\n".join(code), scope)
+    return scope["f"]
+
+
+def test_printed_javascript_keeps_the_expressions_value():
+    """Powers, negative powers, rationals and square roots print with the right precedence (a power in a
+    denominator once printed as ``a/(b)*(b)``)."""
+    import sympy
+
+    from evogame.explore.jscode import array_symbols, js_function
+    x, y, a, b = sympy.symbols("x y a b", real=True)
+    exprs = [x**2 * a + sympy.Rational(1, 3) * y, sympy.sqrt(x) * a**-2, (x**2 * a + 1)**2, 1 / (x + a)**3,
+             a / (b * x**2), (x - y)**-1 * b**3 - sympy.Rational(-7, 5) * x**5]
+    names = {**array_symbols([x, y], "z"), **array_symbols([a, b], "p")}
+    f = python_of(js_function(["z", "p"], exprs, names))
+    g = sympy.lambdify([x, y, a, b], exprs)
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        z, p = list(rng.uniform(0.1, 2, 2)), list(rng.uniform(0.1, 2, 2))
+        assert np.allclose(f(z, p), g(*z, *p), rtol=1e-12)
+
+
+def test_each_mechanism_has_its_own_strength_composed_as_apply_composes(vertical):
+    """The page's game with a strength symbol per mechanism, at strengths s, is apply(scenario, [(m, s), ...])."""
+    from evogame.dynamics import derive
+    from evogame.explore.model import work_game
+    mechanisms = list(vertical.mechanisms)
+    work = work_game(vertical.game, vertical, mechanisms)
+    field = derive(work, "replicator")
+    rng = np.random.default_rng(7)
+    for _ in range(3):
+        strengths = {m: float(rng.uniform(0, 1)) for m in mechanisms}
+        applied = apply(vertical, list(strengths.items())).game
+        reference = derive(applied, "replicator")
+        values = {**{k: float(v) for k, v in applied.values().items()},
+                  **{strength_name(m): s for m, s in strengths.items()}}
+        z = rng.uniform(0, 1, (5, 2))
+        ours = field.field(z, field.parameter_vector(values))
+        theirs = reference.field(z, reference.parameter_vector({k: float(v) for k, v in applied.values().items()}))
+        assert np.allclose(ours, theirs, rtol=1e-12, atol=1e-12)
