@@ -3,7 +3,7 @@
     python scripts/explorer_screenshots.py            # writes figures/explorer_*.png, figures/notebook_*.png
 
 figures/explorer_vertical.png: the default page of scenarios/vertical.toml with the platform slider moved
-past its threshold (Selenium drives the page as a user would, with the keyboard).
+past its threshold (to 0.9, through the page's ``window.evogame.set``).
 figures/explorer_dual_leadership.png: the default page of scenarios/dual_leadership.toml (the cube).
 figures/notebook_analysis.png: what a notebook shows for ``evogame.analyze(vertical)`` (its ``_repr_html_``);
 Jupyter typesets the ``$...$`` formulas with MathJax, which is not available offline here, so this script
@@ -34,13 +34,11 @@ def driver(width: int, height: int):
 
 
 def explorer(tmp: Path) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
     from evogame import load_scenario
     from evogame.explore import explore
-    for name, slider, steps, height in (("vertical", "platform", 37, 780), ("dual_leadership", None, 0, 1010)):
+    for name, moves, height in (("vertical", {"platform": 0.9}, 900), ("dual_leadership", {}, 1080)):
         page = tmp / f"{name}.html"
         explore(load_scenario(ROOT / "scenarios" / f"{name}.toml"), str(page))
         d = driver(1150, 900)
@@ -50,11 +48,9 @@ def explorer(tmp: Path) -> None:
                               {"width": 1150, "height": height, "deviceScaleFactor": 1, "mobile": False})
             d.get(page.as_uri())
             WebDriverWait(d, 60).until(lambda x: x.execute_script("return document.body.dataset.ready") == "yes")
-            if slider:
-                element = d.find_element(By.ID, f"slider-{slider}")
-                d.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-                element.send_keys(Keys.HOME, *[Keys.ARROW_RIGHT] * steps)
-                d.execute_script("window.scrollTo(0, 0)")
+            # the page's own API moves the sliders (any value; the keyboard moves the thumb by its steps)
+            d.execute_async_script("window.evogame.set(arguments[0]).then(arguments[arguments.length - 1])", moves)
+            d.execute_script("window.scrollTo(0, 0)")
             d.save_screenshot(str(FIGURES / f"explorer_{name}.png"))
         finally:
             d.quit()

@@ -1,106 +1,87 @@
-"""The explorer's HTML: plotly.js inlined, the precomputed numbers as JSON, and the controller script.
+"""The explorer's HTML: plotly.js (compressed), the model and numerics as JavaScript, the data, the controller.
 
-The page is one file with no external reference: ``<script>`` with plotly.js (Plotly's offline bundle),
-``<script type="application/json" id="evogame-data">`` with every step of every slider (see
-:func:`page_data`), and the controller (:data:`~evogame.explore.script.SCRIPT`).
+The page is one file with no external reference.  plotly.js is the bundle the installed plotly package
+ships (``plotly.offline.get_plotlyjs``, about 4.7 MB; the package ships no partial bundle), stored gzipped
+and base64-encoded (about 2 MB) and unpacked by the browser's own ``DecompressionStream`` when the page
+opens, so the page stays under 3 MB without vendoring another copy of plotly.js.
 """
 from __future__ import annotations
 
+import base64
+import functools
+import gzip
 import html
 import itertools
 import json
 
-import numpy as np
+from .geometry import FACES, SIMPLEX_VERTICES, face_states
+from .words import axis_title
 
-from .compute import DIRECTION_QUANTUM, QUANTUM
-from .geometry import FACES, SIMPLEX_VERTICES, face_states, field_states, plane
-from .words import MARKERS, axis_title, class_name, eigenvalue_text, stable_text
+__all__ = ["page_html", "packed_plotly", "layout", "frame_traces", "face_panels"]
 
-__all__ = ["page_data", "page_html", "ARROW"]
-
-ARROW = {"square": 0.032, "simplex": 0.028, "cube": 0.3, "line": 0.0}
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 16px; color: #222; }
 h1 { font-size: 20px; margin: 0 0 4px 0; } .sub { color: #555; margin: 0 0 10px 0; font-size: 13px; }
 main { display: flex; gap: 18px; align-items: flex-start; }
-#controls { width: 360px; flex: none; font-size: 13px; }
-.slider { margin: 0 0 10px 0; } .slider label { display: block; font-weight: 600; }
-.track { position: relative; } .track input { width: 100%; margin: 10px 0 2px 0; }
-.mark { position: absolute; top: -3px; transform: translateX(-50%); color: #c0392b; font-size: 11px; }
-.note { color: #555; font-size: 11px; } output { font-family: monospace; }
-#stable { font-size: 15px; font-weight: 600; margin: 4px 0; } #where { color: #555; font-size: 12px; margin: 0; }
+#controls { width: 360px; flex: none; font-size: 13px; max-height: 1100px; overflow-y: auto; }
+.slider { margin: 0 0 12px 0; } .slider label { display: block; font-weight: 600; }
+.desc { color: #666; font-size: 11px; }
+.track { position: relative; height: 24px; }
+.track input { -webkit-appearance: none; appearance: none; width: 100%; margin: 12px 0 0 0; padding: 0;
+  height: 4px; background: #ccc; border-radius: 2px; }
+.track input::-webkit-slider-thumb { -webkit-appearance: none; width: 14px; height: 14px; border-radius: 50%;
+  background: #1f5fa8; border: none; }
+.track input::-moz-range-thumb { width: 14px; height: 14px; border-radius: 50%; background: #1f5fa8; border: none; }
+.mark { position: absolute; top: 0; transform: translateX(-50%); color: #c0392b; font-size: 11px; line-height: 11px; }
+.note { color: #555; font-size: 11px; } output { font-family: monospace; } .num { width: 90px; }
+#stable { font-size: 15px; font-weight: 600; margin: 4px 0; }
 .small { color: #555; font-size: 12px; max-width: 1080px; }
+table { border-collapse: collapse; font-size: 12px; margin: 8px 0; } td, th { border-bottom: 1px solid #ddd;
+  padding: 2px 8px; text-align: left; }
+"""
+
+LOADER = """
+(function () {
+  const packed = document.getElementById("plotly-gz").textContent;
+  const bytes = Uint8Array.from(atob(packed), function (c) { return c.charCodeAt(0); });
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  new Response(stream).text().then(function (code) {
+    const s = document.createElement("script"); s.text = code; document.head.appendChild(s);
+    evogameStart();
+  });
+})();
 """
 
 
-def _quantised(values, quantum: float = QUANTUM) -> list:
-    return [int(v) for v in np.round(np.nan_to_num(np.asarray(values, dtype=float).ravel()) / quantum)]
+@functools.lru_cache(maxsize=1)
+def packed_plotly() -> str:
+    """The installed plotly.js, gzipped and base64-encoded (once per process)."""
+    from plotly.offline import get_plotlyjs
+    return base64.b64encode(gzip.compress(get_plotlyjs().encode("utf-8"), 6, mtime=0)).decode("ascii")
 
 
-def _step(data, i: int, kind: str, lang: str) -> dict:
-    points = [{"l": p["label"], "s": list(p["state"]), "c": p["classification"],
-               "e": eigenvalue_text(p["eigenvalues"])}
-              for p in data.points[i]]
-    if kind == "simplex":           # elsewhere the drawing is the state itself (the line: (z, 0))
-        for p, q in zip(points, data.points[i]):
-            p["p"] = [float(v) for v in plane(kind, np.array(q["state"]))]
-    field = ([float(f"{v:.4g}") for v in data.directions[i]] if kind == "line"
-             else _quantised(data.directions[i], DIRECTION_QUANTUM))
-    paths = None if data.paths is None else [_quantised(path) for path in data.paths[i]]
-    faces = None if data.faces is None else [_quantised(f, DIRECTION_QUANTUM) for f in data.faces[i]]
-    return {"stable": stable_text(data.stable_sets[i], lang), "points": points, "field": field, "paths": paths,
-            "faces": faces}
-
-
-def _slider(data, kind: str, lang: str) -> dict:
-    spec, values = data.spec, data.values
-    at = None
-    if data.threshold is not None:      # the threshold's place on the track, between the steps around it
-        at = float(np.interp(data.threshold, values, np.arange(len(values))) / (len(values) - 1))
-    return {"name": spec.name, "kind": spec.kind, "label": spec.label, "quantity": spec.quantity,
-            "values": [float(v) for v in values], "default": data.default, "threshold": data.threshold,
-            "exact": data.exact, "thresholdAt": at, "note": data.note, "method": data.method,
-            "steps": [_step(data, i, kind, lang) for i in range(len(values))]}
-
-
-def page_data(scenario, presets: list[tuple[str, str, list]], *, kind: str, starts, picked, words: dict,
-              lang: str) -> dict:
-    """Everything the page draws: ``presets`` is ``[(name, label, [SliderData, ...]), ...]``."""
-    return {"kind": kind, "lang": lang, "quantum": QUANTUM, "directionQuantum": DIRECTION_QUANTUM, "arrow": ARROW[kind], "words": words,
-            "classes": [[cls, class_name(cls, lang), symbol] for cls, symbol in MARKERS.items()],
-            "fieldAt": [[float(v) for v in p] for p in plane(kind, field_states(kind))],
-            "starts": [[float(v) for v in p] for p in plane(kind, starts)] if len(starts) else [],
-            "picked": list(picked), "frame": _frame_traces(kind), "faces": _faces(scenario) if kind == "cube" else [],
-            "faceAt": face_states(0, 0.0)[:, 1:].tolist() if kind == "cube" else [], "layout": _layout(scenario, kind, lang, words),
-            "config": {"displaylogo": False, "responsive": False},
-            "presets": [{"name": name, "label": label, "sliders": [_slider(d, kind, lang) for d in sliders]}
-                        for name, label, sliders in presets]}
-
-
-def _faces(scenario) -> list[dict]:
-    """The cube's faces: which population is fixed at which share, the two others drawn, and a title."""
+def face_panels(scenario, lang: str = "en") -> tuple[list, dict]:
+    """The cube's faces (which population is fixed at which share, the two others drawn) and six small square
+    panels under the cube, one per face, its two other shares as axes (named in the title)."""
     pops = scenario.game.populations
-    return [{"k": k, "side": side, "other": [j for j in range(3) if j != k],
-             "title": f"{pops[k].name} = {side:g}<br>" + "<br>".join(
-                 f"{axis}: {pops[j].name}" for axis, j in zip("xy", [j for j in range(3) if j != k]))}
-            for k, side in FACES]
-
-
-def _face_axes(scenario) -> dict:
-    """Six small square panels under the cube, one per face, its two other shares as axes (named in the title)."""
-    out, notes = {}, []
-    for i, face in enumerate(_faces(scenario)):
+    faces, axes, notes = [], {}, []
+    for i, (k, side) in enumerate(FACES):
+        other = [j for j in range(3) if j != k]
+        faces.append({"k": k, "side": side, "other": other})
         x0, x1 = i / 6 + 0.02, (i + 1) / 6 - 0.02
-        out[f"xaxis{i + 2}"] = {"domain": [x0, x1], "range": [-0.05, 1.05], "anchor": f"y{i + 2}", "tickvals": [0, 1],
-                                "showgrid": False}
-        out[f"yaxis{i + 2}"] = {"domain": [0.0, 0.17], "range": [-0.05, 1.05], "anchor": f"x{i + 2}", "tickvals": [0, 1],
-                                "showgrid": False, "scaleanchor": f"x{i + 2}", "scaleratio": 1}
-        notes.append({"text": face["title"], "xref": f"x{i + 2} domain", "yref": f"y{i + 2} domain", "x": 0.5,
-                      "y": 1.04, "yanchor": "bottom", "showarrow": False, "font": {"size": 9}})
-    return {**out, "annotations": notes}
+        axes[f"xaxis{i + 2}"] = {"domain": [x0, x1], "range": [-0.05, 1.05], "anchor": f"y{i + 2}",
+                                 "tickvals": [0, 1], "showgrid": False}
+        axes[f"yaxis{i + 2}"] = {"domain": [0.0, 0.17], "range": [-0.05, 1.05], "anchor": f"x{i + 2}",
+                                 "tickvals": [0, 1], "showgrid": False, "scaleanchor": f"x{i + 2}", "scaleratio": 1}
+        # the short names (the panels are narrow); the Chinese labels under zh
+        name = [p.label_zh if lang == "zh" and p.label_zh else p.name for p in pops]
+        title = f"{name[k]} = {side:g}<br>" + "<br>".join(f"{a}: {name[j]}" for a, j in zip("xy", other))
+        notes.append({"text": title, "xref": f"x{i + 2} domain", "yref": f"y{i + 2} domain", "x": 0.5, "y": 1.04,
+                      "yanchor": "bottom", "showarrow": False, "font": {"size": 9}})
+    return faces, {**axes, "annotations": notes}
 
 
-def _frame_traces(kind: str) -> list:
+def frame_traces(kind: str) -> list:
     """Static traces: the cube's twelve edges (the 2-D outlines are layout shapes)."""
     if kind != "cube":
         return []
@@ -113,15 +94,17 @@ def _frame_traces(kind: str) -> list:
              "line": {"color": "black", "width": 2}, "showlegend": False, "name": "cube"}]
 
 
-def _layout(scenario, kind: str, lang: str, words: dict) -> dict:
-    base = {"width": 700, "height": 640, "plot_bgcolor": "white", "hovermode": "closest", "uirevision": "keep",
-            "margin": {"l": 60, "r": 20, "t": 20, "b": 60}, "legend": {"orientation": "h", "y": -0.12}}
+def layout(scenario, kind: str, lang: str, words: dict) -> dict:
+    """The portrait's plotly layout in the game's geometry."""
+    base = {"width": 720, "height": 660, "plot_bgcolor": "white", "hovermode": "closest", "uirevision": "keep",
+            "margin": {"l": 60, "r": 20, "t": 30, "b": 60}, "legend": {"orientation": "h", "y": -0.12}}
     if kind == "cube":
         axis = [dict(title={"text": axis_title(scenario, k, lang, short=True)}, range=[-0.02, 1.02]) for k in range(3)]
-        return {**base, "height": 820, "scene": {"xaxis": axis[0], "yaxis": axis[1], "zaxis": axis[2],
-                                                 "aspectmode": "cube", "domain": {"x": [0, 1], "y": [0.27, 1]},
-                                                 "camera": {"eye": {"x": 1.6, "y": -1.6, "z": 1.1}}},
-                "legend": {"orientation": "h", "y": 1.02}, **_face_axes(scenario)}
+        # the legend under the faces: at the top it covered plotly's toolbar
+        return {**base, "height": 860, "margin": {"l": 30, "r": 20, "t": 40, "b": 90},
+                "scene": {"xaxis": axis[0], "yaxis": axis[1], "zaxis": axis[2], "aspectmode": "cube",
+                          "domain": {"x": [0, 1], "y": [0.27, 1]}, "camera": {"eye": {"x": 1.6, "y": -1.6, "z": 1.1}}},
+                "legend": {"orientation": "h", "y": -0.03, "yanchor": "top", "x": 0}, **face_panels(scenario, lang)[1]}
     if kind == "line":
         return {**base, "xaxis": {"range": [-0.03, 1.03], "title": {"text": axis_title(scenario, 0, lang)}},
                 "yaxis": {"title": {"text": words["rate"]}, "zeroline": True, "zerolinecolor": "black"}}
@@ -143,19 +126,29 @@ def _layout(scenario, kind: str, lang: str, words: dict) -> dict:
                              "showarrow": False, "xref": "x", "yref": "y"} for i in range(3)]}
 
 
-def page_html(plotly_js: str, data: dict, script: str, *, title: str, subtitle: str, words: dict) -> str:
-    """The page: styles, plotly.js, the controls, the portrait's ``<div>``, the data and the script."""
+def face_grid() -> list:
+    """The two other shares of the field's arrows in each face of the cube."""
+    return face_states(0, 0.0)[:, 1:].tolist()
+
+
+def page_html(data: dict, model_js: str, numerics: str, script: str, *, title: str, subtitle: str,
+              words: dict) -> str:
+    """The page: styles, packed plotly.js, the controls, the portrait, the table, the data and the scripts."""
     blob = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).replace("</", "<\\/")
     paths = words["paths"] if data["starts"] else words["no_paths"]
     clear = f' <button id="clear">{html.escape(words["clear"])}</button>' if data["starts"] else ""
+    stated = [f"{s['name']} {s['range_note']} = [{s['lo']:g}, {s['hi']:g}]" for s in data["sliders"] if s["range_note"]]
+    ranges = f'<p class="small">{html.escape(words["stated_range"] + "; ".join(stated))}</p>' if stated else ""
+    code = (f"function evogameStart() {{\n{numerics}\nconst EVOGAME_MODEL = {model_js};\n{script}\n}}\n"
+            .replace("</", "<\\/"))
     return (f'<!DOCTYPE html>\n<html lang="{data["lang"]}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title><style>{STYLE}</style>\n"
-            f'<script type="text/javascript">{plotly_js}</script></head>\n<body>'
+            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>\n<body>"
             f"<h1>{html.escape(title)}</h1><p class=\"sub\">{html.escape(subtitle)}</p><main>"
             f'<div id="controls"><label>{html.escape(words["preset"])} <select id="preset"></select></label>'
             f'<div id="sliders"></div></div>'
-            f'<div><p id="stable"></p><p id="where"></p><div id="portrait"></div>'
-            f'<p class="small">{html.escape(paths)}{clear}</p></div></main>'
-            f'<p class="small">{html.escape(words["precomputed"])}</p>\n'
+            f'<div><p id="stable"></p><div id="portrait"></div>'
+            f'<p class="small">{html.escape(paths)}{clear}</p><table id="table"></table></div></main>'
+            f'{ranges}<p class="small">{html.escape(words["computes"])}</p>\n'
             f'<script type="application/json" id="evogame-data">{blob}</script>\n'
-            f"<script>{script}</script></body></html>\n")
+            f'<script type="application/octet-stream" id="plotly-gz">{packed_plotly()}</script>\n'
+            f"<script>{code}</script>\n<script>{LOADER}</script></body></html>\n")

@@ -175,5 +175,7 @@ def _build(game: Game, entries, default, preset: str | None) -> Game:
 def _title(game: Game, entries) -> str:
     if not entries:
         return game.title
-    parts = [m.name + ("" if s == "symbolic" else f" (s={float(s):g})") for m, s in entries]
+    # a strength may be a symbol of its own (the explorer's one slider per mechanism)
+    parts = [m.name + ("" if s == "symbolic" else f" (s={float(s):g})" if sympy.sympify(s).is_number
+                       else f" (s={s})") for m, s in entries]
     return f"{game.title} with {' + '.join(parts)}"

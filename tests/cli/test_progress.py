@@ -151,12 +151,13 @@ def test_symbolic_analysis_shows_a_bar_per_rest_point_and_nothing_with_json(term
     assert plain.exit_code == 0 and "symbolic stability conditions" not in plain.stderr
 
 
-def test_explore_shows_a_bar_per_slider_and_nothing_with_json(terminal, tmp_path):
+def test_explore_says_what_it_wrote_and_nothing_with_json(terminal, tmp_path):
+    # the page computes in the browser: writing it takes under 2 s, no bar
     pytest.importorskip("plotly", reason="plotly (the optional 'explore' extra) is not installed")
     args = ["explore", VERTICAL, "-m", "platform", "-m", "backflow", "--steps", "3", "--out", tmp_path / "v.html"]
     shown = invoke(args)
     assert shown.exit_code == 0, shown.output
-    assert counts(shown.stderr, "computing each slider")[-1] == "2/2"
+    assert "wrote" in shown.stderr and "sliders: platform, backflow" in shown.stderr
     quiet = invoke(args + ["--json"])
     assert quiet.exit_code == 0 and quiet.stderr == ""
     assert [s["name"] for s in json.loads(quiet.stdout)["sliders"]] == ["platform", "backflow"]

@@ -1,9 +1,12 @@
-"""The explorer page: self-contained, under 10 MB, and what it shows at every slider step is what analyze(),
-threshold() and simulate() say there (each called here on its own, not through the page's code)."""
+"""The explorer page: self-contained, under 3 MB, its sliders, ranges and words; the JavaScript it computes
+with is the engine's expressions (checked here with Node.js where it is installed, in Chromium by
+tests/cli/test_explore_browser.py)."""
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -11,18 +14,19 @@ import pytest
 
 pytest.importorskip("plotly", reason="the explorer needs the optional extra: pip install \"evogame[explore]\"")
 
-from evogame import analyze, simulate                             # noqa: E402
+from evogame import analyze                                       # noqa: E402
 from evogame.errors import ScenarioError                          # noqa: E402
 from evogame.explore import MAX_BYTES, explore                    # noqa: E402
+from evogame.explore.model import build_model, strength_name      # noqa: E402
+from evogame.explore.sliders import choose_sliders, default_range  # noqa: E402
+from evogame.explore.solver_js import NUMERICS                    # noqa: E402
 from evogame.scenario import load_scenario                        # noqa: E402
 from evogame.studies.mechanisms import apply                      # noqa: E402
-from evogame.studies.presets import apply_preset                  # noqa: E402
 from evogame.studies.thresholds import threshold                  # noqa: E402
 from tests.conftest import SCENARIOS                              # noqa: E402
 from tests.helpers import assert_user_error, invoke               # noqa: E402
 
-STABLE = "asymptotically stable"
-SIMPLEX = np.array([[0.5, np.sqrt(3.0) / 2.0], [0.0, 0.0], [1.0, 0.0]])   # the figures' triangle
+NODE = shutil.which("node")
 
 
 @pytest.fixture(scope="module")
@@ -30,224 +34,61 @@ def vertical():
     return load_scenario(SCENARIOS / "vertical.toml")
 
 
-@pytest.fixture(scope="module")
-def vertical_page(vertical, tmp_path_factory):
-    """The default page of the vertical game: every mechanism and three parameters."""
-    out = tmp_path_factory.mktemp("explore") / "vertical.html"
-    result = explore(vertical, str(out))
-    return result, page_data(out.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def dual_page(tmp_path_factory):
-    out = tmp_path_factory.mktemp("explore") / "dual.html"
-    r = invoke(["explore", SCENARIOS / "dual_leadership.toml", "--out", out, "--json"])
-    assert r.exit_code == 0, r.output
-    return json.loads(r.stdout), out.read_text(encoding="utf-8")
-
-
 def page_data(html: str) -> dict:
-    """The numbers embedded in the page (the JSON the page's script draws from)."""
+    """The data embedded in the page (the JSON the page's script reads)."""
     m = re.search(r'<script type="application/json" id="evogame-data">(.*?)</script>', html, flags=re.S)
     assert m, "no data in the page"
     return json.loads(m.group(1))
 
 
-def slider(data: dict, name: str, preset: int = 0) -> dict:
-    return next(s for s in data["presets"][preset]["sliders"] if s["name"] == name)
+def test_page_is_self_contained_and_under_3_mb(vertical, tmp_path):
+    out = tmp_path / "vertical.html"
+    result = explore(vertical, str(out))
+    html = out.read_text(encoding="utf-8")
+    assert result.size == out.stat().st_size < MAX_BYTES == 3_000_000
+    assert not re.search(r'<script[^>]+src=|<link[^>]+href=|https?://cdn', html)      # nothing fetched
+    assert 'id="plotly-gz"' in html and "DecompressionStream" in html
 
 
-def drawn(point: dict, kind: str) -> tuple:
-    """Where the figures draw a reduced state: the square and cube as it is, the simplex in its triangle."""
-    z = np.array(point["s"], dtype=float)
-    if kind == "simplex":
-        return tuple(np.array([z[0], z[1], 1 - z.sum()]) @ SIMPLEX)
-    if kind == "line":
-        return (z[0], 0.0)
-    return tuple(z)
+def test_default_sliders_are_every_mechanism_and_three_parameters(vertical):
+    specs = choose_sliders(vertical)
+    assert [s.name for s in specs] == [*vertical.mechanisms, "c_D", "B", "beta"]
+    c_D = specs[len(vertical.mechanisms)]
+    assert (c_D.lo, c_D.hi) == tuple(vertical.game.parameters["c_D"].range)
+    assert c_D.description == vertical.game.parameters["c_D"].description != ""
 
 
-def shown(step: dict, kind: str) -> set:
-    """(rounded state, classification) of every rest point marked at a step, each where it belongs."""
-    for p in step["points"]:
-        if kind == "simplex":       # the square, the cube and the line draw the state itself
-            assert tuple(p["p"]) == pytest.approx(drawn(p, kind), abs=1e-12)
-    return {(tuple(round(float(v), 6) for v in p["s"]), p["c"]) for p in step["points"]}
+def test_a_scenario_without_ranges_gets_stated_default_ranges(tmp_path):
+    pd = load_scenario(SCENARIOS / "prisoners_dilemma.toml")
+    assert all(p.range is None for p in pd.game.parameters.values())
+    specs = choose_sliders(pd)
+    assert specs, "no sliders"
+    for s in specs:
+        value = float(pd.game.parameters[s.name].value)
+        assert s.lo <= value <= s.hi and s.range_note
+        assert (s.lo, s.hi) == default_range(value)[:2]
+    out = tmp_path / "pd.html"
+    explore(pd, str(out))
+    assert "Ranges not in the scenario" in out.read_text(encoding="utf-8")
 
 
-def analysed(game_or_scenario, params=None) -> tuple:
-    a = analyze(game_or_scenario, params)
-    return {(tuple(round(float(v), 6) for v in p.state), p.classification) for p in a.rest_points}, a
+def test_default_range_is_the_range_threshold_searches():
+    # evogame threshold searches [0, max(1, 2 |v|)] for a parameter without a declared range
+    assert default_range(3.0)[:2] == (0.0, 6.0)
+    assert default_range(0.2)[:2] == (0.0, 1.0)
+    lo, hi, _ = default_range(-2.0)
+    assert lo <= -2.0 <= hi
 
 
-def shows_stable_set(step: dict, analysis) -> bool:
-    """The stable set in words names what analyze finds stable: the corners by analyze's own labels (a mixed
-    rest point is named by its face on the page, by its shares in analyze), nothing else."""
-    stable = [p for p in analysis.rest_points if p.classification == STABLE]
-    named = re.findall(r"\([^()]*\)", step["stable"])
-    if not stable:
-        return named == [] and "No asymptotically stable" in step["stable"]
-    corners = {p.label for p in stable if "mixed" not in p.label}
-    return len(named) == len(stable) and corners <= set(named)
+def test_every_shipped_scenario_builds(tmp_path):
+    for file in sorted(SCENARIOS.glob("*.toml")):
+        result = explore(load_scenario(file), str(tmp_path / "page.html"))
+        assert result.size < MAX_BYTES, file.name
 
 
-def test_page_is_self_contained_and_under_10_mb(vertical_page, dual_page):
-    for size, html in ((vertical_page[0].size, None), (dual_page[0]["size"], dual_page[1])):
-        assert size < MAX_BYTES == 10_000_000
-    html = dual_page[1]
-    assert not re.search(r"<script[^>]*\bsrc\s*=", html, flags=re.I)      # every script inlined
-    assert not re.search(r"<link[^>]*href\s*=\s*['\"]https?://", html, flags=re.I)
-    assert "plotly.js v" in html[:5_000_000] and len(html) > 3_000_000     # the bundle itself is inlined
-
-
-def test_default_sliders_are_every_mechanism_and_three_parameters(vertical, vertical_page):
-    _, data = vertical_page
-    names = [s["name"] for s in data["presets"][0]["sliders"]]
-    ranged = [n for n, p in vertical.game.parameters.items() if p.range is not None][:3]
-    assert names == list(vertical.mechanisms) + ranged
-    for s in data["presets"][0]["sliders"]:
-        default = 0.0 if s["kind"] == "mechanism" else float(vertical.game.parameters[s["name"]].value)
-        assert s["values"][s["default"]] == default      # the resting position is exactly the default
-
-
-def test_every_mechanism_step_shows_what_analyze_says(vertical, vertical_page):
-    _, data = vertical_page
-    for name in vertical.mechanisms:
-        s = slider(data, name)
-        for i in range(0, len(s["values"]), 4 if name != "platform" else 1):
-            v = s["values"][i]
-            points, a = analysed(apply(vertical, [name], v))
-            assert shown(s["steps"][i], "square") == points, (name, v)
-            assert shows_stable_set(s["steps"][i], a), (name, v, s["steps"][i]["stable"])
-
-
-def test_parameter_steps_show_what_analyze_says(vertical, vertical_page):
-    _, data = vertical_page
-    s = slider(data, "c_D")
-    assert s["values"][0] == 0 and s["values"][-1] == 20          # c_D's declared range [0, 20]
-    for v, step in zip(s["values"], s["steps"]):
-        points, a = analysed(vertical, {"c_D": v})
-        assert shown(step, "square") == points and shows_stable_set(step, a), v
-
-
-def test_hover_shows_the_eigenvalues_analyze_finds(vertical, vertical_page):
-    _, data = vertical_page
-    s = slider(data, "platform")
-    checked = 0
-    for v, step in zip(s["values"], s["steps"]):
-        a = analyze(apply(vertical, ["platform"], v))
-        for p in step["points"]:
-            got = p["e"].split(", ")          # the page's hover: label, state, these eigenvalues, class
-            point = min(a.rest_points, key=lambda q: np.abs(q.state - np.array(p["s"])).sum())
-            assert p["c"] == point.classification
-            expected = sorted(point.eigenvalues, key=lambda e: (e.real, e.imag))
-            got = sorted((complex(t.replace("i", "j")) for t in got), key=lambda e: (e.real, e.imag))
-            assert np.allclose(got, expected, rtol=1e-3, atol=1e-9), (v, p["e"])
-            checked += 1
-    assert checked >= 4 * len(s["values"])
-
-
-def test_each_mechanism_slider_marks_the_threshold_threshold_finds(vertical, vertical_page):
-    _, data = vertical_page
-    marked = 0
-    for name in vertical.mechanisms:
-        s = slider(data, name)
-        expected = threshold(vertical, [name], range=(0, 1)).threshold
-        assert s["threshold"] == (None if expected is None else pytest.approx(expected)), name
-        if expected is not None:
-            marked += 1
-            assert s["thresholdAt"] == pytest.approx(expected)        # strength over [0, 1]: its place on the track
-            assert "▼" in s["note"]
-    assert marked == 2          # platform (7/8) and backflow (3/4): MODELS.md, the subordinate's own calculus
-    # evogame threshold, on the command line: platform makes (loose, active) stable from s = 7/8
-    thr = json.loads(invoke(["threshold", SCENARIOS / "vertical.toml", "--mechanism", "platform", "--json"]).stdout)
-    assert slider(data, "platform")["threshold"] == pytest.approx(thr["threshold"]) == pytest.approx(7 / 8)
-
-
-def test_stable_set_switches_at_the_threshold(vertical, vertical_page):
-    _, data = vertical_page
-    for name, t in (("platform", 7 / 8), ("backflow", 3 / 4)):
-        s = slider(data, name)
-        for v, step in zip(s["values"], s["steps"]):
-            # at the threshold itself the target is non-hyperbolic, not yet stable
-            assert ("(loose, active)" in step["stable"]) == (v > t + 1e-12), (name, v)
-
-
-def test_paths_are_what_simulate_finds(vertical, vertical_page):
-    result, data = vertical_page
-    s = slider(data, "platform")
-    starts = np.array(result.starts)
-    assert starts[:5].tolist() == [list(z) for z in vertical.simulation.initial]   # the scenario's own first
-    for i in (0, len(s["values"]) - 1):
-        v = s["values"][i]
-        sim = simulate(apply(vertical, ["platform"], v), starts, vertical.simulation.t_end, n_points=161)
-        for k in (0, 3, len(starts) - 1):
-            path = np.array(s["steps"][i]["paths"][k]).reshape(-1, 2) * data["quantum"]
-            assert path[0] == pytest.approx(starts[k], abs=1e-3)
-            assert path[-1] == pytest.approx(sim.paths[k, -1], abs=2e-3)
-            # every point of the page's path lies on the simulated path
-            gaps = np.min(np.linalg.norm(path[:, None, :] - sim.paths[k][None, :, :], axis=-1), axis=1)
-            assert gaps.max() < 2e-3
-
-
-def test_dual_leadership_cube_shows_what_analyze_says(dual_page):
-    result, html = dual_page
-    data = page_data(html)
-    scenario = load_scenario(SCENARIOS / "dual_leadership.toml")
-    assert result["geometry"] == data["kind"] == "cube"
-    assert [s["name"] for s in data["presets"][0]["sliders"]][:len(scenario.mechanisms)] == list(scenario.mechanisms)
-    for name in ("escalation", "bundling"):
-        s = slider(data, name)
-        for i in (0, len(s["values"]) // 2, len(s["values"]) - 1):
-            points, a = analysed(apply(scenario, [name], s["values"][i]))
-            assert shown(s["steps"][i], "cube") == points and shows_stable_set(s["steps"][i], a)
-            assert len(s["steps"][i]["paths"]) == len(data["starts"]) > 0
-        assert s["threshold"] == threshold(scenario, [name], range=(0, 1)).threshold
-    assert len(data["frame"][0]["x"]) == 12 * 3            # the cube's twelve edges
-    # the face slices: the field of the game with the mechanism applied, in each face's two other shares
-    from evogame import derive
-    s = slider(data, "bundling")
-    at = np.array(data["faceAt"])
-    for i in (0, len(s["values"]) - 1):
-        game = apply(scenario, ["bundling"], s["values"][i]).game
-        dyn = derive(game)
-        for face, shown_dirs in zip(data["faces"], s["steps"][i]["faces"]):
-            states = np.insert(at, face["k"], face["side"], axis=1)
-            F = dyn.field(states, dyn.parameter_vector(game.values()))
-            assert np.allclose(F[:, face["k"]], 0)                   # a face is invariant
-            F = F[:, face["other"]]
-            unit = F / np.linalg.norm(F, axis=1, keepdims=True)
-            assert np.allclose(np.array(shown_dirs).reshape(-1, 2) * data["directionQuantum"], unit, atol=0.006)
-    assert [(f["k"], f["side"]) for f in data["faces"]] == [(k, v) for k in range(3) for v in (0, 1)]
-
-
-def test_simplex_and_line_pages_show_what_analyze_says(tmp_path):
-    for file, name, kind in (("rps.toml", "w", "simplex"), ("hawk_dove.toml", "C", "line")):
-        scenario = load_scenario(SCENARIOS / file)
-        out = tmp_path / f"{kind}.html"
-        explore(scenario, str(out), parameters={name: np.linspace(0.5, 4, 6)})
-        data = page_data(out.read_text(encoding="utf-8"))
-        assert data["kind"] == kind
-        s = slider(data, name)
-        for v, step in zip(s["values"], s["steps"]):
-            points, a = analysed(scenario, {name: v})
-            assert shown(step, kind) == points and shows_stable_set(step, a), (file, v)
-
-
-def test_presets_dropdown_recomputes_every_slider(tmp_path):
-    scenario = load_scenario(SCENARIOS / "platform_structures.toml")
-    out = tmp_path / "structures.html"
-    result = explore(scenario, str(out), mechanisms=["platform"], steps=3)
-    data = page_data(out.read_text(encoding="utf-8"))
-    assert [p["name"] for p in data["presets"]] == [""] + list(scenario.presets)
-    assert set(result.presets) == set(scenario.presets)
-    for k, name in enumerate(scenario.presets, start=1):
-        s = slider(data, "platform", k)
-        under = apply_preset(scenario, name)
-        for v, step in zip(s["values"], s["steps"]):
-            points, a = analysed(apply(under, ["platform"], v))
-            assert shown(step, "cube") == points and shows_stable_set(step, a), (name, v)
-        assert s["steps"][0]["paths"] is None         # paths: for the scenario's own values only
+def test_structural_parameter_is_refused_with_the_way_out(tmp_path):
+    r = invoke(["explore", SCENARIOS / "platform_public_good.toml", "--sweep", "N", "--out", tmp_path / "x.html"])
+    assert_user_error(r, "-p N=VALUE")
 
 
 def test_cli_chooses_the_sliders(tmp_path):
@@ -258,8 +99,20 @@ def test_cli_chooses_the_sliders(tmp_path):
     report = json.loads(r.stdout)
     assert report["size"] == out.stat().st_size > 0
     assert [s["name"] for s in report["sliders"]] == ["platform", "c_D", "L"]
-    assert report["sliders"][1]["values"] == [0.0, 2.0, 3.0, 4.0, 6.0]     # c_D's default 3 added to the grid
-    assert report["sliders"][2]["values"][-1] == 50                            # L's declared range
+    assert report["sliders"][1]["range"] == [0.0, 6.0]
+    assert report["sliders"][2]["range"] == [0.0, 50.0]                       # L's declared range
+    assert report["parameters"][-1] == strength_name("platform")
+
+
+def test_presets_carry_their_values(tmp_path):
+    from evogame.studies.presets import preset_values
+    scenario = load_scenario(SCENARIOS / "platform_structures.toml")
+    r = explore(scenario, str(tmp_path / "s.html"), mechanisms=["voice"])
+    assert [n for n, _, _ in r.presets] == ["", *scenario.presets]
+    for name, _, values in r.presets[1:]:
+        for k, v in preset_values(scenario, name).items():
+            assert values[k] == pytest.approx(float(v))
+        assert values[strength_name("voice")] == 0.0
 
 
 def test_other_shapes_are_refused():
@@ -280,13 +133,124 @@ def test_missing_plotly_names_the_extra(vertical, tmp_path, monkeypatch):
     assert_user_error(r, 'pip install "evogame[explore]"')
 
 
-def test_chinese_page_speaks_the_scenarios_chinese(vertical, tmp_path):
+def test_axis_titles_read_well_in_english(tmp_path):
+    sharing = load_scenario(SCENARIOS / "hidden_collusion.toml")
+    out = tmp_path / "x.html"
+    explore(sharing, str(out), mechanisms=["trust"])
+    html = out.read_text(encoding="utf-8")
+    assert "share of share" not in html
+    sq = tmp_path / "v.html"
+    explore(load_scenario(SCENARIOS / "vertical.toml"), str(sq), mechanisms=["platform"])
+    data = page_data(sq.read_text(encoding="utf-8"))
+    assert data["layout"]["xaxis"]["title"]["text"] == "Superior government: share playing “strict supervision”"
+
+
+def test_chinese_page_names_everything_in_chinese(vertical, tmp_path):
     out = tmp_path / "zh.html"
-    explore(vertical, str(out), mechanisms=["platform"], steps=3, lang="zh")
+    explore(vertical, str(out), mechanisms=["platform"], lang="zh")
     data = page_data(out.read_text(encoding="utf-8"))
     superior, subordinate = vertical.game.populations
     assert data["layout"]["xaxis"]["title"]["text"] == f"{superior.label_zh}：{superior.strategy_labels_zh[0]}的比例"
-    assert data["layout"]["yaxis"]["title"]["text"] == f"{subordinate.label_zh}：{subordinate.strategy_labels_zh[0]}的比例"
+    assert data["names"] == [list(superior.strategy_labels_zh), list(subordinate.strategy_labels_zh)]
+    assert data["target"]["label"] == "(" + ", ".join(
+        p.strategy_labels_zh[i] for p, i in zip(vertical.game.populations, vertical.target)) + ")"
     assert "渐近稳定" in [name for _, name, _ in data["classes"]]
-    assert slider(data, "platform")["label"] == vertical.mechanisms["platform"].label_zh
-    assert data["presets"][0]["sliders"][0]["steps"][0]["stable"].startswith("渐近稳定：")
+    assert data["sliders"][0]["label"] == vertical.mechanisms["platform"].label_zh
+
+
+def node_rest_points(model, vectors) -> list:
+    """The page's rest points (its JavaScript: the model and the numerics) at parameter vectors, in Node.js."""
+    js = (NUMERICS + f"\nconst M = {model.to_js()};\nconst P = {json.dumps(vectors)};\n"
+          f"console.log(JSON.stringify(P.map(p => NUM.restPoints(M, p, {model.dimension}))));")
+    r = subprocess.run([NODE, "-e", js], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return json.loads(r.stdout)
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed (the browser test checks the same in Chromium)")
+@pytest.mark.parametrize("name", ["vertical", "dual_leadership", "rps", "platform_public_good"])
+def test_the_pages_javascript_finds_what_analyze_finds(name):
+    """At random combinations of every mechanism's strength and every ranged parameter, the page's rest points
+    are analyze's: same states (1e-6), same classes (except those it says are on the boundary), same order."""
+    scenario = load_scenario(SCENARIOS / f"{name}.toml")
+    mechanisms = list(scenario.mechanisms)
+    model = build_model(scenario, scenario.game, mechanisms, "replicator")
+    rng = np.random.default_rng(23)
+    combos = []
+    for _ in range(12):
+        values = {n: float(rng.uniform(*p.range)) for n, p in scenario.game.parameters.items()
+                  if p.range is not None and not p.integer}
+        combos.append((values, {m: float(rng.uniform(0, 1)) for m in mechanisms}))
+    vectors = [[{**values, **{strength_name(m): s for m, s in strengths.items()}}.get(n, v)
+                for n, v in zip(model.parameters, model.values)] for values, strengths in combos]
+    for (values, strengths), page in zip(combos, node_rest_points(model, vectors)):
+        engine = analyze(apply(scenario, list(strengths.items())) if strengths else scenario, values).rest_points
+        assert len(page) == len(engine), (values, strengths)
+        for q, p in zip(page, engine):
+            assert np.allclose(q["z"], p.state, atol=1e-6)
+            assert q["boundary"] or q["cls"] == p.classification, (values, strengths, p.label)
+
+
+@pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+def test_the_pages_threshold_bisection_is_thresholds(vertical):
+    model = build_model(vertical, vertical.game, ["platform"], "replicator")
+    z = [float(v) for v in vertical.game.pure_state(list(vertical.target))]
+    js = (NUMERICS + f"\nconst M = {model.to_js()};\nconst p = {json.dumps(list(model.values))};\n"
+          f"const b = NUM.boundaries(M, {json.dumps(z)}, p, 2, {len(model.parameters) - 1}, 0, 1, 401);\n"
+          "console.log(JSON.stringify(NUM.pick(b, 0, true, 1)));")
+    r = subprocess.run([NODE, "-e", js], capture_output=True, text=True, timeout=60)
+    page = json.loads(r.stdout)
+    assert page["status"] == "threshold"
+    assert page["at"] == pytest.approx(threshold(vertical, ["platform"]).threshold, abs=1e-9)
+
+
+def python_of(js: str):
+    """A function printed by :func:`js_function` run as Python (its arithmetic is the same in both languages:
+    ``+ - * /``, parentheses, ``Math.sqrt``/``Math.pow``), to check the printing without a JavaScript engine."""
+    import math
+    m = re.fullmatch(r"function\(([^)]*)\) \{ (.*) \}", js, flags=re.S)
+    args, body = [a.strip() for a in m.group(1).split(",")], m.group(2)
+    lines = [s.strip() for s in body.split(";") if s.strip()]
+    code = [f"def f({', '.join(args)}):"]
+    code += ["    " + (s[len("const "):] if s.startswith("const ") else s) for s in lines]
+    scope = {"Math": math}
+    exec("\n".join(code), scope)
+    return scope["f"]
+
+
+def test_printed_javascript_keeps_the_expressions_value():
+    """Powers, negative powers, rationals and square roots print with the right precedence (a power in a
+    denominator once printed as ``a/(b)*(b)``)."""
+    import sympy
+
+    from evogame.explore.jscode import array_symbols, js_function
+    x, y, a, b = sympy.symbols("x y a b", real=True)
+    exprs = [x**2 * a + sympy.Rational(1, 3) * y, sympy.sqrt(x) * a**-2, (x**2 * a + 1)**2, 1 / (x + a)**3,
+             a / (b * x**2), (x - y)**-1 * b**3 - sympy.Rational(-7, 5) * x**5]
+    names = {**array_symbols([x, y], "z"), **array_symbols([a, b], "p")}
+    f = python_of(js_function(["z", "p"], exprs, names))
+    g = sympy.lambdify([x, y, a, b], exprs)
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        z, p = list(rng.uniform(0.1, 2, 2)), list(rng.uniform(0.1, 2, 2))
+        assert np.allclose(f(z, p), g(*z, *p), rtol=1e-12)
+
+
+def test_each_mechanism_has_its_own_strength_composed_as_apply_composes(vertical):
+    """The page's game with a strength symbol per mechanism, at strengths s, is apply(scenario, [(m, s), ...])."""
+    from evogame.dynamics import derive
+    from evogame.explore.model import work_game
+    mechanisms = list(vertical.mechanisms)
+    work = work_game(vertical.game, vertical, mechanisms)
+    field = derive(work, "replicator")
+    rng = np.random.default_rng(7)
+    for _ in range(3):
+        strengths = {m: float(rng.uniform(0, 1)) for m in mechanisms}
+        applied = apply(vertical, list(strengths.items())).game
+        reference = derive(applied, "replicator")
+        values = {**{k: float(v) for k, v in applied.values().items()},
+                  **{strength_name(m): s for m, s in strengths.items()}}
+        z = rng.uniform(0, 1, (5, 2))
+        ours = field.field(z, field.parameter_vector(values))
+        theirs = reference.field(z, reference.parameter_vector({k: float(v) for k, v in applied.values().items()}))
+        assert np.allclose(ours, theirs, rtol=1e-12, atol=1e-12)
