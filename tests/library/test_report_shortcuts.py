@@ -131,3 +131,23 @@ def test_documents_from_a_given_stability_table_equal_those_that_build_it(symbol
     assert markdown(report_document(*args, stability=table)) == markdown(report_document(*args))
     assert _analysis_dict(a, table) == _analysis_dict(a)
     assert _analysis_dict(a)["stability_table"] == table.to_dict()
+
+
+# -- every format of a report figure has the layout of its first save ---------------------------
+
+def test_report_figure_formats_share_one_layout(tmp_path, monkeypatch):
+    """The PDF and PNG of a report figure have the axes where its SVG has them (before, a second pass of
+    constrained layout moved them by fractions of a point)."""
+    import evogame.figures as figures_module
+    from evogame.figures import _Album, sensitivity
+    fig = sensitivity(load("tripartite_sharing"), (0.0, 0.5, 1.0), mechanism="platform", t_end=10, n_points=101)
+    positions, save = [], figures_module.save_figure
+
+    def spy(figure, path):
+        save(figure, path)
+        positions.append([tuple(ax.get_position().bounds) for ax in figure.axes])
+    monkeypatch.setattr(figures_module, "save_figure", spy)
+    album = _Album(tmp_path, tmp_path, ("svg", "pdf", "png"), None, "single")
+    album.save(fig, "sensitivity", "s", "caption")
+    assert len(positions) == 3 and positions[0] == positions[1] == positions[2]
+    assert set(album.figures[0].files) == {"svg", "pdf", "png"}
