@@ -328,10 +328,11 @@ def bench_dynamics(quick: bool) -> list[dict]:
 from .noise import bench_noise   # noqa: E402
 from .uncertainty import bench_uncertainty   # noqa: E402
 from .analysis import bench_analysis   # noqa: E402
+from .report import bench_report   # noqa: E402
 
 BENCHMARKS = {"batch": bench_batch, "dynamics": bench_dynamics, "nashpy": bench_nashpy, "egttools": bench_egttools,
               "regime_map": bench_regime_map, "processes": bench_processes, "noise": bench_noise,
-              "uncertainty": bench_uncertainty, "analysis": bench_analysis,
+              "uncertainty": bench_uncertainty, "analysis": bench_analysis, "report": bench_report,
               "integ": lambda quick: __import__("benchmarks.integrator", fromlist=["x"]).bench_integrator_goals(quick),
               "finite": lambda quick: __import__("benchmarks.finite", fromlist=["bench_finite"]).bench_finite(quick)}
 

@@ -108,21 +108,26 @@ def regime_figure(subject: Game | Scenario, x_name: str, x, y_name: str, y, mech
     return regime_map_figure(result, thr, lang=lang, width=width, resolved=resolved, threshold_game=thr_game)
 
 
-def _regime_study(subject, x_name, x, y_name, y, mechanisms, params, target, draw_threshold: bool = True):
-    """The regime map, the target's threshold with a closed form in one axis (or None) and its game."""
+def _regime_study(subject, x_name, x, y_name, y, mechanisms, params, target, draw_threshold: bool = True,
+                  known=None):
+    """The regime map, the target's threshold with a closed form in one axis (or None) and its game.
+
+    ``known``: thresholds already computed for ``subject`` (see :func:`target_threshold`)."""
     scenario = as_scenario(subject)
     base = scenario.with_game(scenario.game.with_values(**(params or {})))
     result = regime_map(base, x_name, x, y_name, y, mechanisms)
     thr, thr_game = None, None
     if draw_threshold and (target or base.target is not None):
-        thr, thr_game = target_threshold(base, mechanisms, target, x_name, y_name)
+        thr, thr_game = target_threshold(base, mechanisms, target, x_name, y_name, known=known)
     return result, thr, thr_game
 
 
-def target_threshold(scenario: Scenario, mechanisms, target, x_name: str, y_name: str):
+def target_threshold(scenario: Scenario, mechanisms, target, x_name: str, y_name: str, *, known=None):
     """The target's threshold in one of the axes (closed form if any), and the game it refers to.
 
-    ``(None, None)`` when neither axis has a threshold with a closed form.
+    ``(None, None)`` when neither axis has a threshold with a closed form.  ``known`` maps parameter
+    names to their thresholds ``threshold(scenario, param=name)`` already computed (no mechanisms, the
+    scenario's target): those are reused.
     """
     work = apply(scenario, mechanisms, ("symbolic", 1)).game if mechanisms else scenario.game
     for name in (x_name, y_name):
@@ -131,6 +136,8 @@ def target_threshold(scenario: Scenario, mechanisms, target, x_name: str, y_name
                 if not mechanisms:
                     continue
                 res = threshold(scenario, mechanisms, target=target)
+            elif known and name in known and not mechanisms and target is None:
+                res = known[name]
             else:
                 res = threshold(scenario, mechanisms, target=target, param=name)
         except (AnalysisError, ValueError):
@@ -220,10 +227,14 @@ class _Album:
 
     def save(self, fig, kind: str, name: str, caption: str):
         files = {}
-        for fmt_ in self.formats:
+        for k, fmt_ in enumerate(self.formats):
             path = self.figdir / f"{name}.{fmt_}"
             save_figure(fig, path)
             files[fmt_] = path.relative_to(self.out).as_posix()
+            if k == 0:
+                # every format gets the layout of the first save: the second pass of constrained layout
+                # (~0.2 s a figure) only moved axes by fractions of a point, so the PDF differed from the SVG
+                fig.set_layout_engine("none")
         self.figures.append(FigureEntry(kind, name, caption, files))
         # free the figure's memory now (no pyplot registry is involved)
         fig.clear()
@@ -327,7 +338,8 @@ def _report_bifurcation(album: _Album, base, focus):
 
 
 def _report_regime(album: _Album, base, focus):
-    axes = _regime_axes(base, focus)
+    known = {}
+    axes = _regime_axes(base, focus, known)
     if axes is None:
         album.skip("regime", "no two parameters changed by the mechanisms on which the target's stability "
                              "depends (or no target state); draw one with "
@@ -335,7 +347,7 @@ def _report_regime(album: _Album, base, focus):
         return
     (xn, xv), (yn, yv) = axes
     try:
-        result, thr, thr_game = _regime_study(base, xn, xv, yn, yv, (), None, None)
+        result, thr, thr_game = _regime_study(base, xn, xv, yn, yv, (), None, None, known=known)
         fig = regime_map_figure(result, thr, threshold_game=thr_game, **album.look)
         target = Labels(base.game).profile(face_label(base.game, [(i,) for i in base.target]))
         album.save(fig, "regime", f"regime_{xn}_{yn}", regime_caption(fig, xn, yn, target, thr))
@@ -355,13 +367,13 @@ def _report_basins(album: _Album, work, analysis):
     album.save(fig, "basins", "basins", basins_caption(fig))
 
 
-def _regime_axes(base: Scenario, focus):
+def _regime_axes(base: Scenario, focus, found: dict | None = None):
     """Two parameters the mechanisms change and the target's stability depends on, with ranges.
 
     In mechanism order: every parameter a focus mechanism overrides whose
     threshold for the target is not "independent"; the range is
     ``[0, 2 x value]`` within the declared range (or the declared range when
-    the value is 0).
+    the value is 0).  The thresholds computed are added to ``found`` (name -> result).
     """
     if base.target is None:
         return None
@@ -378,6 +390,8 @@ def _regime_axes(base: Scenario, focus):
                 res = threshold(base, param=pname)
             except EvogameError:
                 continue
+            if found is not None:
+                found[pname] = res
             if res.status == "independent":
                 continue
             chosen.append((pname, _range(base.game, pname)))

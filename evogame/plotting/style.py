@@ -36,6 +36,7 @@ from ..errors import AnalysisError, ScenarioError
 from ..game import parameter_symbol
 from ..solvers.stability import (ASYMPTOTICALLY_STABLE, NON_HYPERBOLIC, NOT_DIFFERENTIABLE, SADDLE, UNSTABLE_NON_HYPERBOLIC,
                          UNSTABLE_SOURCE)
+from .pdf_fonts import lean_font_subsets   # PDF fonts without the tables no viewer reads
 from .wording import mid_phrase, split_profile
 
 __all__ = ["WIDTHS", "OKABE_ITO", "MARKS", "CJKFontWarning", "find_cjk_font", "resolve_language",
@@ -227,9 +228,8 @@ def save_figure(fig: Figure, path, format: str | None = None, *, dpi: float | No
     """Save a figure deterministically: same figure, same bytes.
 
     The format comes from ``format`` or the file's extension (pdf, svg, png).
-    SVG uses a fixed hash salt and no date; PDF has no creation or
-    modification date.  Raises :class:`ScenarioError` when the file cannot be
-    written.
+    SVG uses a fixed hash salt and no date; PDF has no dates and lean font
+    subsets (:mod:`.pdf_fonts`).  Raises :class:`ScenarioError` if unwritable.
     """
     path = Path(path)
     fmt = (format or path.suffix.lstrip(".")).lower()
@@ -243,7 +243,7 @@ def save_figure(fig: Figure, path, format: str | None = None, *, dpi: float | No
     try:
         if path.parent and not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-        with style(width, cjk_font):
+        with style(width, cjk_font), (lean_font_subsets() if fmt == "pdf" else contextlib.nullcontext()):
             fig.savefig(path, format=fmt, metadata=metadata, dpi=dpi)
     except OSError as exc:
         raise ScenarioError(f"cannot write the figure ({exc.strerror or exc})", file=str(path)) from None

@@ -13,7 +13,7 @@ from .document import BulletList, Column, Document, Heading, Paragraph, Table, i
 from .phrases import (classification_rule, coordinates_header, coordinates_text, eigenvalues_text,
                              state_variables)
 from .plain import block_text, plain_text
-from .stability_section import stability_sections
+from .stability_section import stability_sections, stability_table_blocks, symbolic_blocks
 from .vocabulary import WORDS, classification_name, point_label, population_name, strategy_name
 from ..game.faces import face_label
 
@@ -23,10 +23,11 @@ _DIGITS = 4
 _ZERO_IMAGINARY = 1e-12   # float64 eigenvalues of a real matrix: a tinier imaginary part is noise
 
 
-def analysis_text(analysis, lang: str = "en") -> str:
+def analysis_text(analysis, lang: str = "en", stability=None) -> str:
     """Payoff table, replicator equations, rest points, continua, notes and the time taken (``lang``: the
-    names of populations, strategies and classes in English or, with the scenario's labels, Chinese)."""
-    return plain_text(analysis_document(analysis, lang)) + f"\n(analysis took {analysis.seconds:.2f} s)"
+    names of populations, strategies and classes in English or, with the scenario's labels, Chinese;
+    ``stability``: the analysis's stability table when the caller has built it)."""
+    return plain_text(analysis_document(analysis, lang, stability)) + f"\n(analysis took {analysis.seconds:.2f} s)"
 
 
 def _equations_heading(dynamics: str) -> str:
@@ -34,7 +35,7 @@ def _equations_heading(dynamics: str) -> str:
     return "Replicator equations" if dynamics == "replicator" else f"Equations of the dynamics {dynamics}"
 
 
-def analysis_document(analysis, lang: str = "en") -> Document:
+def analysis_document(analysis, lang: str = "en", stability=None) -> Document:
     """The analysis as a document: state, parameters, payoffs, equations, rest
     points and, when derived, the symbolic stability conditions."""
     game = analysis.game
@@ -48,7 +49,8 @@ def analysis_document(analysis, lang: str = "en") -> Document:
               *(Paragraph(inline(f"d{e.lhs.args[0]}/dt = {sympy.sstr(e.rhs)}")) for e in analysis.equations()),
               Heading(inline(words["restpoints"])), *_rest_point_blocks(analysis, lang)]
     if analysis.symbolic_rest_points is not None:
-        blocks += stability_sections(analysis, lang)
+        blocks += stability_sections(analysis, lang) if stability is None else \
+            [*stability_table_blocks(stability, lang), *symbolic_blocks(analysis, lang, stability)]
     if analysis.notes:
         blocks += [Heading(inline("Notes"), level=3), BulletList(tuple(inline(n) for n in analysis.notes))]
     return Document(game.title, tuple(blocks))

@@ -161,15 +161,16 @@ def report(subject: Scenario | Game, out, *, mechanisms: Sequence[str] = (), par
         figures, skipped = figures + drawn, skipped + left
     say("writing report.md, report.tex and analysis.json")
 
+    table = _stability_table(analysis)     # one table for the document and analysis.json
     document = report_document(scenario, work.game, analysis, mechanisms, thresholds, figures, skipped, lang,
-                               stochastic=_stochastic(work, noise),
+                               stochastic=_stochastic(work, noise), stability=table,
                                extra=[*report_cases_blocks(work, analysis, lang), *_finite_section(work, finite)])
     md, tex = markdown(document), latex(document)
     paths = {"md": out / "report.md", "tex": out / "report.tex", "json": out / "analysis.json"}
     try:
         paths["md"].write_text(md, encoding="utf-8")
         paths["tex"].write_text(tex, encoding="utf-8")
-        paths["json"].write_text(json.dumps(jsonable(_analysis_dict(analysis)), indent=2, ensure_ascii=False)
+        paths["json"].write_text(json.dumps(jsonable(_analysis_dict(analysis, table)), indent=2, ensure_ascii=False)
                                  + "\n", encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(f"cannot write the report ({exc.strerror or exc})", file=str(out)) from None
@@ -200,12 +201,21 @@ def _analysis(work: Scenario, symbolic: bool, budget, say):
     return analysis
 
 
-def _analysis_dict(analysis) -> dict:
-    """``analysis.json``: the analysis, with the stability table when the symbolic conditions were derived."""
+def _stability_table(analysis):
+    """The stability table when the symbolic conditions were derived, else None."""
+    if not analysis.symbolic_rest_points:
+        return None
+    from ..engine.stability_table import stability_table
+    return stability_table(analysis)
+
+
+def _analysis_dict(analysis, table=None) -> dict:
+    """``analysis.json``: the analysis, with its stability ``table`` (built here when not given) when the
+    symbolic conditions were derived."""
     out = analysis.to_dict()
-    if analysis.symbolic_rest_points:
-        from ..engine.stability_table import stability_table
-        out["stability_table"] = stability_table(analysis).to_dict()
+    table = _stability_table(analysis) if table is None else table
+    if table is not None:
+        out["stability_table"] = table.to_dict()
     return out
 
 

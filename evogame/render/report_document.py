@@ -27,7 +27,7 @@ from .document import (LATEX, MARKDOWN, PLAIN, Break, BulletList, Code, Column, 
                        Figure, Heading, Math, Notation, Only, Paragraph, Table, inline)
 from .latex import escape as latex_escape
 from .phrases import classification_rule, coordinates_header, coordinates_text, eigenvalues_text, state_variables
-from .stability_section import stability_sections
+from .stability_section import stability_sections, stability_table_blocks, symbolic_blocks
 from .vocabulary import (WORDS, capitalised, classification_name, point_label, population_name, profile_support,
                          strategy_name, threshold_meaning_zh)
 
@@ -40,7 +40,7 @@ _NOT_LATEX = (MARKDOWN, PLAIN)
 
 def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], thresholds: Sequence[dict],
                     figures: Sequence, skipped: Sequence[tuple[str, str]], lang: str, *, stochastic=None,
-                    extra: Sequence = ()) -> Document:
+                    extra: Sequence = (), stability=None) -> Document:
     """The report on ``analysis`` of ``game`` (the scenario's game with ``mechanisms`` applied).
 
     ``thresholds`` are ``ThresholdResult.to_dict()`` (or ``{"error": …}``)
@@ -49,6 +49,7 @@ def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], t
     ``stochastic`` the stochastic stability of the pure profiles, if any
     (:mod:`evogame.render.noise`).
     ``extra`` blocks (e.g. the finite-population section) come before the figures.
+    ``stability``: the analysis's stability table when the caller has built it (else it is built here).
     """
     from .noise import stochastic_stability_blocks
 
@@ -59,13 +60,20 @@ def report_document(scenario, game: Game, analysis, mechanisms: Sequence[str], t
               Heading(inline(_equations_heading(words, analysis.dynamics))),
               *(Display(eq) for eq in derive(game, analysis.dynamics).latex()),
               Heading(inline(words["restpoints"])), *_rest_point_blocks(game, analysis, words, lang),
-              *(stability_sections(analysis, lang) if analysis.symbolic_rest_points else ()),
+              *(_stability_blocks(analysis, lang, stability) if analysis.symbolic_rest_points else ()),
               *(stochastic_stability_blocks(stochastic) if stochastic is not None else ()),
               *_threshold_blocks(scenario, thresholds, words, lang), *extra,
               *_figure_blocks(figures, skipped, words)]
     if analysis.notes:
         blocks += [Heading(inline(words["notes"])), BulletList(tuple(inline(n) for n in analysis.notes))]
     return Document(f"{game.title}: {words['report']}", tuple(blocks), lang)
+
+
+def _stability_blocks(analysis, lang: str, table) -> list:
+    """The stability table and the symbolic section, from ``table`` when given."""
+    if table is None:
+        return stability_sections(analysis, lang)
+    return [*stability_table_blocks(table, lang), *symbolic_blocks(analysis, lang, table)]
 
 
 def _equations_heading(words, dynamics: str) -> str:

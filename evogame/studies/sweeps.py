@@ -30,6 +30,7 @@ from ..game import Game
 from ..engine.parametric import ABSENT, PointwiseRestPoints, display_labels, parametric_rest_points
 from ..scenario import STRENGTH, Scenario, as_scenario
 from . import chunked
+from .bisection import Bracket, bisect_one, bisect_together, property_of
 from .mechanisms import apply
 from .sweep_results import RegimeMapResult, Sweep1DResult, class_name
 
@@ -158,7 +159,8 @@ def sweep1d(subject: Scenario | Game, name: str, values, mechanisms: Sequence = 
     kept, labels = display_labels(work, ev["keys"], ev["codes"])
     keys = [ev["keys"][i] for i in kept]
     codes = ev["codes"][kept]
-    bifs, precision = _bifurcations(name, values, keys, labels, codes, point, used == "vectorised")
+    batch = (lambda vs: derived.evaluate([vs])) if derived is not None else None     # noqa: E731
+    bifs, precision = _bifurcations(name, values, keys, labels, codes, point, used == "vectorised", batch)
     return Sweep1DResult(game=work, parameter=name, values=values, labels=labels,
                          codes={lab: codes[k] for k, lab in enumerate(labels)},
                          states={lab: ev["states"][i] for i, lab in zip(kept, labels)},
@@ -174,7 +176,7 @@ def _note_undefined(pp: PointwiseRestPoints, dynamics, notes) -> None:
                      "shown there")
 
 
-def _bifurcations(name, values, keys, labels, codes, point, vectorised=True):
+def _bifurcations(name, values, keys, labels, codes, point, vectorised=True, batch=None):
     """Locate every change of classification between grid points.
 
     The grid is cut into runs of constant class per rest point.  Between two
@@ -185,11 +187,47 @@ def _bifurcations(name, values, keys, labels, codes, point, vectorised=True):
     non-hyperbolic run (stable or unstable) of a single grid value between two hyperbolic runs is
     an eigenvalue crossing zero at (about) that value: it is bisected on the
     sign count over the two neighbouring grid steps and reported once (not at
-    all when the eigenvalue only touches zero).
+    all when the eigenvalue only touches zero).  ``point(v)`` gives the rest
+    points at one value; ``batch(values)``, when given, the compiled rest
+    points at many: then every bisection steps together (:mod:`.bisection`, the same points).
     """
     scale = max(1.0, float(np.max(np.abs(values))))
+    out, brackets, found = [], [], []
+    for key, lab, ca, cb, a, b, kind, merged in _changes(values, keys, labels, codes):
+        change = {"parameter": name, "rest_point": lab, "from": class_name(ca) or "absent",
+                  "to": class_name(cb) or "absent"}
+        if point is None:  # integer parameter: the change happens at the next value
+            out.append({**change, "value": b, "kind": "discrete"})
+            continue
+        brackets.append(Bracket(key, kind, a, b, check_b=merged and ca == cb))
+        found.append({**change, "kind": kind})
+    steps, tol = (BISECT_STEPS if vectorised else BISECT_STEPS_PER_POINT), 1e-13 * scale
+    if batch is not None and vectorised:
+        ends = bisect_together(brackets, batch, steps, tol)
+    else:
+        def prop(br):
+            return lambda v: property_of(br.kind, *_code_npos(point(v), br.key))
+        ends = [bisect_one(br, prop(br), steps, tol) for br in brackets]
     precision = 0.0
-    out = []
+    for change, end in zip(found, ends):
+        if end is None:
+            continue   # an eigenvalue touches zero at one grid value: no change
+        a, b = end
+        precision = max(precision, b - a)
+        out.append({**change, "value": float(0.5 * (a + b))})
+    out.sort(key=lambda b: (b["value"], b["rest_point"]))
+    return [{k: c[k] for k in ("parameter", "value", "rest_point", "from", "to", "kind")} for c in out], \
+        float(precision)
+
+
+def _code_npos(points: dict, key) -> tuple:
+    """A rest point's class code and number of unstable eigenvalues in ``point(v)``'s answer (absent: -1, -1)."""
+    found = points.get(key)
+    return (ABSENT, -1) if found is None else (int(found[0]), int(found[3]))
+
+
+def _changes(values, keys, labels, codes):
+    """Every change of class along the grid: ``(key, label, from, to, a, b, kind, merged)``."""
     NH = st.CLASSES.index(st.NON_HYPERBOLIC)
     ND = st.CLASSES.index(st.NOT_DIFFERENTIABLE)
     UNH = st.CLASSES.index(st.UNSTABLE_NON_HYPERBOLIC)
@@ -213,33 +251,13 @@ def _bifurcations(name, values, keys, labels, codes, point, vectorised=True):
             else:
                 ia, ib, ca, cb = left[1], right[0], left[2], right[2]
                 j += 1
-            a, b = float(values[ia]), float(values[ib])
-            if point is None:  # integer parameter: the change happens at the next value
-                out.append({"parameter": name, "value": b, "rest_point": lab, "from": class_name(ca) or "absent",
-                            "to": class_name(cb) or "absent", "kind": "discrete"})
-                continue
             if ca == ABSENT or cb == ABSENT:
-                keyf, kind = (lambda v: key in point(v)), "existence"  # noqa: E731
+                kind = "existence"
             elif hyperbolic(ca) and hyperbolic(cb):
-                keyf, kind = (lambda v: point(v).get(key, (ABSENT, 0, 0, -1))[3]), "eigenvalue"  # noqa: E731
+                kind = "eigenvalue"
             else:
-                keyf, kind = (lambda v: point(v).get(key, (ABSENT,))[0]), "classification"  # noqa: E731
-            ka = keyf(a)
-            if merged and ca == cb and keyf(b) == ka:
-                continue   # an eigenvalue touches zero at one grid value: no change
-            for _ in range(BISECT_STEPS if vectorised else BISECT_STEPS_PER_POINT):
-                m = 0.5 * (a + b)
-                if not a < m < b or b - a <= 1e-13 * scale:
-                    break
-                if keyf(m) == ka:
-                    a = m
-                else:
-                    b = m
-            precision = max(precision, b - a)
-            out.append({"parameter": name, "value": float(0.5 * (a + b)), "rest_point": lab,
-                        "from": class_name(ca) or "absent", "to": class_name(cb) or "absent", "kind": kind})
-    out.sort(key=lambda b: (b["value"], b["rest_point"]))
-    return out, float(precision)
+                kind = "classification"
+            yield key, lab, ca, cb, float(values[ia]), float(values[ib]), kind, merged
 
 
 # -- 2-D -----------------------------------------------------------------------

@@ -113,10 +113,13 @@ def _analysis(path: str, params, mechanisms, strength, dynamics, symbolic: bool,
     if mechanisms:
         subject = apply(subject, list(mechanisms), strength)
     result = analyze(subject, overrides, symbolic=symbolic, budget=budget, dynamics=dynamics, progress=progress)
-    document, text = jsonable(result.to_dict()), analysis_text(result, lang)
-    if symbolic:   # the papers' stability table: E rows, eigenvalues, signs, conclusion
+    table = None
+    if symbolic:   # the papers' stability table: E rows, eigenvalues, signs, conclusion (built once, for both)
         from ...engine.stability_table import stability_table
-        document["stability_table"] = jsonable(stability_table(result).to_dict())
+        table = stability_table(result)
+    document, text = jsonable(result.to_dict()), analysis_text(result, lang, table)
+    if table is not None:
+        document["stability_table"] = jsonable(table.to_dict())
     delay = parse_delay(subject, delay)
     if delay is not None or subject.delay is not None:
         from ...studies.delay.analysis import delay_analysis
