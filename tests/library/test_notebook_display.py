@@ -250,3 +250,34 @@ def test_simplex_frames_give_every_share():
     assert np.allclose(paths[names[2]], 1 - paths["x_1"] - paths["x_2"])
     sweep = evogame.sweep(rps, [("w", [0.5, 1.5])]).to_dataframe().dropna(subset=["classification"])
     assert np.allclose(sweep[names].sum(axis=1), 1.0)
+
+
+def _formulas(text: str) -> list:
+    """(alt, decoded SVG) of every typeset formula in an HTML fragment."""
+    import base64
+    import html
+    found = re.findall(r'<img class="formula"[^>]*alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)"', text)
+    return [(html.unescape(alt), base64.b64decode(data).decode()) for alt, data in found]
+
+
+def test_analysis_html_has_its_formulas_typeset_with_no_dollar_left(analysis):
+    from evogame.dynamics import derive
+    text = analysis._repr_html_()
+    # nothing left for MathJax: no $ anywhere but inside the formulas' alt text (the LaTeX, without $)
+    assert "$" not in re.sub(r'alt="[^"]*"', "", text)
+    formulas = _formulas(text)
+    assert formulas and all(svg.lstrip().startswith("<?xml") and "<svg" in svg for _, svg in formulas)
+    # self-contained: the glyphs are paths in the file, any link points inside it (#id)
+    assert not [link for _, svg in formulas for link in re.findall(r'(?:href|src)="([^"]*)"', svg)
+                if not link.startswith("#")]
+    # every replicator equation sympy derives is shown, as an image of its own
+    shown = [alt for alt, _ in formulas]
+    for equation in derive(analysis.game, analysis.dynamics).latex():
+        assert equation in shown
+
+
+def test_latex_mathtext_cannot_typeset_is_shown_as_written_not_left_in_dollars():
+    from evogame.render.notebook import typeset
+    out = typeset(r"<p>$$\begin{cases} a \\ b \end{cases}$$ and $x^2$</p>")
+    assert "$" not in out and r'<code class="latex">\begin{cases} a \\ b \end{cases}</code>' in out
+    assert [alt for alt, _ in _formulas(out)] == ["x^2"]
