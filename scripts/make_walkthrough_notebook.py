@@ -4,11 +4,18 @@ The notebook is generated (and stored without outputs) so that it is
 reproducible and reviewable as this script:
 
     python scripts/make_walkthrough_notebook.py
+    python scripts/make_walkthrough_notebook.py --html walkthrough.html    # also run it and export it
 
 tests/cli/test_notebook.py executes it and checks that it is what this script writes.
+
+The HTML export is nbconvert's ``lab`` page without the three scripts that template loads from a CDN
+(MathJax, require.js, mermaid): evogame's displays carry their formulas typeset (inline SVG, see
+:mod:`evogame.render.notebook`) and the notebook has no widgets or diagrams, so the page needs no script
+and opens offline.
 """
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -16,6 +23,13 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "examples" / "vertical_walkthrough.ipynb"
+
+#: nbconvert's lab page less the blocks that load MathJax, require.js and mermaid from a CDN
+OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
 
 CELLS = [
     ("md", "# The vertical game: from scenario to threshold to figures\n\n"
@@ -46,7 +60,7 @@ CELLS = [
              "sweep = evogame.sweep(scenario, [(\"c_D\", np.linspace(0, 2, 41))])\n"
              "sweep"),
     ("code", "long = sweep.to_dataframe()\n"
-             "long[long[\"stable\"]].groupby(\"rest_point\")[\"value\"].agg([\"min\", \"max\"])"),
+             "long[long[\"asymptotically_stable\"]].groupby(\"rest_point\")[\"value\"].agg([\"min\", \"max\"])"),
     ("md", "## Figures\n\nThe phase portrait at the defaults, and the rest points against the platform's strength."),
     ("code", "from evogame.plotting import bifurcation, portrait\n\nfigure = portrait(scenario)\nfigure"),
     ("code", "figure = bifurcation(scenario, \"strength\", np.linspace(0, 1, 101), [\"platform\"])\nfigure"),
@@ -68,10 +82,36 @@ def notebook() -> nbformat.NotebookNode:
     return nb
 
 
+def execute(nb: nbformat.NotebookNode, folder: Path) -> nbformat.NotebookNode:
+    """``nb`` run from top to bottom in ``folder`` (its outputs filled in place; raises on an error)."""
+    import nbclient
+    # kernel "python3": ipykernel's own spec, whose "python" jupyter_client runs as sys.executable
+    nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
+                            resources={"metadata": {"path": str(folder)}}).execute()
+    return nb
+
+
+def export_html(nb: nbformat.NotebookNode) -> str:
+    """An executed notebook as one HTML page that loads nothing from the network (see the module's docstring)."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+    exporter = HTMLExporter(template_name="lab", template_file="offline.html.j2",
+                            extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})])
+    page, _ = exporter.from_notebook_node(nb)
+    return page
+
+
 def main(argv=None) -> int:
-    out = Path(argv[0]) if argv else NOTEBOOK
-    nbformat.write(notebook(), out)
-    print(f"wrote {out}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=NOTEBOOK, help="the notebook file to write")
+    parser.add_argument("--html", type=Path, help="also execute the notebook and export it to this HTML file")
+    args = parser.parse_args(argv)
+    nbformat.write(notebook(), args.out)
+    print(f"wrote {args.out}")
+    if args.html:
+        executed = execute(nbformat.read(args.out, as_version=4), args.out.resolve().parent)
+        args.html.write_text(export_html(executed), encoding="utf-8")
+        print(f"wrote {args.html}")
     return 0
 
 

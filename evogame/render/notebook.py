@@ -4,7 +4,10 @@ Each result class has one-line ``_repr_html_`` (and, for the game,
 ``_repr_latex_``) and ``to_dataframe`` methods that call the functions here.
 The HTML is built from the document model (:mod:`evogame.render.document`)
 and rendered by :mod:`evogame.render.html`, the same blocks the reports use;
-formulas are LaTeX in ``$…$``, which Jupyter typesets.
+its formulas (LaTeX in ``$…$`` there) are typeset here, by matplotlib's
+mathtext, into inline SVG images (the LaTeX kept as their ``alt`` text).  So
+the display needs no math renderer in the page: a notebook exported to HTML
+shows its formulas offline, with no script from a CDN (MathJax, KaTeX).
 
 Data frames are in *long form*: one row per rest point (an analysis), per
 grid value and rest point (a sweep), per grid cell (a regime map), per path
@@ -13,6 +16,12 @@ and time (a simulation).  pandas is optional (``pip install
 :class:`MissingDependency` saying so, and ``import evogame`` never needs it.
 """
 from __future__ import annotations
+
+import base64
+import html as _html_text
+import io
+import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -29,7 +38,59 @@ _DIGITS = 6
 
 def _html(title: str, blocks) -> str:
     from .html import html
-    return html(Document(title, tuple(blocks)))
+    return typeset(html(Document(title, tuple(blocks))))
+
+
+# -- formulas typeset without a math renderer in the page ------------------------------------------
+
+#: ``$$…$$`` (a display) or ``$…$`` (inline) as the HTML back end writes them (their LaTeX HTML-escaped)
+_FORMULA = re.compile(r"(\$\$?)(.+?)\1", re.S)
+_ALIGNED = re.compile(r"^\\begin\{aligned\}(.*)\\end\{aligned\}$", re.S)
+_SIZE = 11.0         # points: about the size of the text around the formula in a notebook (14 px)
+
+
+@lru_cache(maxsize=4096)
+def formula_svg(tex: str) -> tuple[str, float] | None:
+    """One formula (LaTeX, without ``$``) as an SVG document and its depth below the baseline in points,
+    typeset by matplotlib's mathtext; ``None`` where mathtext does not know a piece of the LaTeX."""
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.mathtext import MathTextParser
+    prop, text = FontProperties(size=_SIZE), f"${tex}$"
+    try:
+        width, height, depth, *_ = MathTextParser("path").parse(text, dpi=72, prop=prop)
+    except ValueError:
+        return None
+    figure = Figure(figsize=(width / 72, height / 72))
+    figure.text(0, depth / height, text, fontproperties=prop)
+    buffer = io.BytesIO()
+    # no date in the file: the same formula gives the same bytes
+    figure.savefig(buffer, dpi=72, format="svg", transparent=True, metadata={"Date": None})
+    return buffer.getvalue().decode(), float(depth)
+
+
+def _image(tex: str, display: bool) -> str:
+    typeset_ = formula_svg(tex)
+    alt = _html_text.escape(tex, quote=True)
+    if typeset_ is None:          # shown as written rather than left for a renderer that may not be there
+        return f'<code class="latex">{alt}</code>'
+    svg, depth = typeset_
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    style = "display:block;margin:4px 0" if display else f"vertical-align:{-depth:.2f}pt"
+    return f'<img class="formula" style="{style}" alt="{alt}" src="{source}">'
+
+
+def _formula_html(match: re.Match) -> str:
+    tex, display = _html_text.unescape(match.group(2)).strip(), match.group(1) == "$$"
+    aligned = _ALIGNED.match(tex)
+    if aligned:                   # mathtext has no aligned environment: one line per row
+        return "".join(_image(row.replace("&", ""), True) for row in aligned.group(1).split("\\\\") if row.strip())
+    return _image(tex, display)
+
+
+def typeset(text: str) -> str:
+    """HTML with every ``$…$`` and ``$$…$$`` formula replaced by an inline SVG image of it (see above)."""
+    return _FORMULA.sub(_formula_html, text)
 
 
 def _table(header, rows) -> Table:
@@ -85,17 +146,34 @@ def _eigenvalue_columns(eigenvalues, count: int) -> dict:
     return out
 
 
+def share_names(game) -> list[str]:
+    """``population:strategy`` for every strategy of every population (the names the cycles' tables use)."""
+    return [f"{pop.name}:{strategy}" for pop in game.populations for strategy in pop.strategies]
+
+
+def _shares(game, state) -> dict:
+    """Every share of a state given in reduced coordinates (each population's last share is one minus the
+    others), keyed by :func:`share_names`: a simplex of three or more strategies is read whole."""
+    from ..game.faces import full_state
+    state = np.asarray(state, dtype=float)
+    if np.isnan(state).any():          # an absent rest point: no shares either
+        return dict.fromkeys(share_names(game), float("nan"))
+    return dict(zip(share_names(game), (float(v) for pop in full_state(game, state) for v in pop)))
+
+
 def analysis_frame(analysis):
     """One row per rest point: ``point``, ``rest_point`` (its label), one column per state
-    variable, ``eigenvalue_k_real`` / ``eigenvalue_k_imag``, ``classification`` and
-    ``asymptotically_stable``."""
+    variable, every share (``population:strategy``), ``eigenvalue_k_real`` /
+    ``eigenvalue_k_imag``, ``classification`` and ``asymptotically_stable``."""
     pd = require_pandas()
-    variables = [str(v) for v in analysis.game.variables]
+    game = analysis.game
+    variables = [str(v) for v in game.variables]
     count = max([len(np.ravel(p.eigenvalues)) for p in analysis.rest_points] + [len(variables)])
     rows = [{"point": p.name, "rest_point": p.label, **dict(zip(variables, map(float, p.state))),
-             **_eigenvalue_columns(p.eigenvalues, count), "classification": p.classification,
-             "asymptotically_stable": bool(p.asymptotically_stable)} for p in analysis.rest_points]
-    columns = (["point", "rest_point", *variables]
+             **_shares(game, p.state), **_eigenvalue_columns(p.eigenvalues, count),
+             "classification": p.classification, "asymptotically_stable": bool(p.asymptotically_stable)}
+            for p in analysis.rest_points]
+    columns = (["point", "rest_point", *variables, *share_names(game)]
                + [f"eigenvalue_{k}_{part}" for k in range(1, count + 1) for part in ("real", "imag")]
                + ["classification", "asymptotically_stable"])
     return pd.DataFrame(rows, columns=columns)
@@ -159,8 +237,9 @@ def sweep_html(result) -> str:
 
 def sweep_frame(result):
     """Long form: one row per grid value and rest point: ``parameter``, ``value``,
-    ``rest_point``, ``classification`` (None where absent), ``stable``, the state
-    variables and ``eigenvalue_k_real`` / ``_imag`` (NaN where absent)."""
+    ``rest_point``, ``classification`` (None where absent), ``asymptotically_stable``,
+    the state variables, every share (``population:strategy``) and
+    ``eigenvalue_k_real`` / ``_imag`` (NaN where absent)."""
     pd = require_pandas()
     variables = [str(v) for v in result.game.variables]
     classes = result.classifications
@@ -169,8 +248,10 @@ def sweep_frame(result):
         for i, value in enumerate(result.values):
             eigen = _eigenvalue_columns(result.eigenvalues[label][i], len(variables))
             rows.append({"parameter": result.parameter, "value": float(value), "rest_point": label,
-                         "classification": classes[label][i], "stable": classes[label][i] == "asymptotically stable",
-                         **dict(zip(variables, map(float, result.states[label][i]))), **eigen})
+                         "classification": classes[label][i],
+                         "asymptotically_stable": classes[label][i] == "asymptotically stable",
+                         **dict(zip(variables, map(float, result.states[label][i]))),
+                         **_shares(result.game, result.states[label][i]), **eigen})
     return pd.DataFrame(rows)
 
 
@@ -186,14 +267,22 @@ def regime_map_html(result) -> str:
 
 
 def regime_map_frame(result):
-    """Long form: one row per grid cell: the two parameters' values, ``regime``
-    (index into ``result.regimes``) and ``stable_set`` (labels joined by ``; ``)."""
+    """Long form: one row per grid cell and rest point: the two parameters' values,
+    ``rest_point``, ``classification`` (None where absent), ``asymptotically_stable``,
+    ``regime`` (the cell's index into ``result.regimes``) and ``stable_set`` (the
+    cell's stable labels joined by ``; ``)."""
+    from ..studies.sweep_results import class_name
     pd = require_pandas()
     ys, xs = np.meshgrid(result.y, result.x, indexing="ij")
     index = result.regime_index.ravel()
-    return pd.DataFrame({result.x_name: xs.ravel().astype(float), result.y_name: ys.ravel().astype(float),
-                         "regime": index.astype(int),
-                         "stable_set": ["; ".join(result.regimes[k]) for k in index]})
+    stable_set = ["; ".join(result.regimes[k]) for k in index]
+    frames = [pd.DataFrame({result.x_name: xs.ravel().astype(float), result.y_name: ys.ravel().astype(float),
+                            "rest_point": label,
+                            "classification": [class_name(int(c)) for c in np.ravel(result.codes[label])],
+                            "asymptotically_stable": [label in result.regimes[k] for k in index],
+                            "regime": index.astype(int), "stable_set": stable_set})
+              for label in result.labels]
+    return pd.concat(frames, ignore_index=True)
 
 
 def basins_html(result) -> str:
@@ -207,11 +296,13 @@ def basins_html(result) -> str:
 
 
 def basins_frame(result):
-    """One row per attractor: ``attractor``, ``share``, ``standard_error``, ``count``."""
+    """One row per attractor: ``attractor``, ``share``, ``standard_error``, ``count`` and
+    ``asymptotically_stable`` (the attractors are the analysis's asymptotically stable rest points)."""
     pd = require_pandas()
     return pd.DataFrame({"attractor": result.labels, "share": np.asarray(result.shares, dtype=float),
                          "standard_error": np.asarray(result.standard_errors, dtype=float),
-                         "count": np.asarray(result.counts, dtype=int)})
+                         "count": np.asarray(result.counts, dtype=int),
+                         "asymptotically_stable": [bool(a.asymptotically_stable) for a in result.attractors]})
 
 
 # -- simulation -------------------------------------------------------------------------------------
@@ -231,10 +322,17 @@ def simulation_html(simulation) -> str:
 
 
 def simulation_frame(simulation):
-    """Long form: one row per path and time: ``path``, ``time`` and one column per state variable."""
+    """Long form: one row per path and time: ``path``, ``time``, one column per state variable and every
+    share (``population:strategy``)."""
     pd = require_pandas()
+    game = simulation.game
     B, T, d = simulation.paths.shape
     data = {"path": np.repeat(np.arange(B), T), "time": np.tile(np.asarray(simulation.times, dtype=float), B)}
-    for k, v in enumerate(simulation.game.variables):
+    for k, v in enumerate(game.variables):
         data[str(v)] = simulation.paths[:, :, k].reshape(B * T).astype(float)
+    names = iter(share_names(game))
+    for p, pop in enumerate(game.populations):
+        shares = simulation.shares(p).reshape(B * T, pop.n).astype(float)
+        for k in range(pop.n):
+            data[next(names)] = shares[:, k]
     return pd.DataFrame(data)

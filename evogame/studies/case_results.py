@@ -177,14 +177,15 @@ class CaseTable:
             "check": None if self.check is None else self.check.to_dict(), "notes": list(self.notes)}
 
     def to_dataframe(self):   # a pandas.DataFrame (the "dataframes" extra)
-        """One row per case: ``case``, ``condition``, ``stable``, ``verified``, ``samples`` and the witness
-        (one column per parameter of the box)."""
+        """One row per case: ``case``, ``condition``, ``stable_set`` (the case's asymptotically stable rest points
+        joined by ``; ``, as in a regime map's frame), ``verified``, ``samples`` and the witness (one column per
+        parameter of the box)."""
         from ..util.optional import require_pandas
         pd = require_pandas()
-        rows = [{"case": c.number, "condition": c.condition_text(self.atoms), "stable": ", ".join(c.stable),
+        rows = [{"case": c.number, "condition": c.condition_text(self.atoms), "stable_set": "; ".join(c.stable),
                  "verified": c.verified, "samples": c.samples, **{n: c.witness[n] for n in self.box}}
                 for c in self.cases]
-        return pd.DataFrame(rows, columns=["case", "condition", "stable", "verified", "samples", *self.box])
+        return pd.DataFrame(rows, columns=["case", "condition", "stable_set", "verified", "samples", *self.box])
 
     def blocks(self, lang: str = "en") -> list:
         """The report section (:mod:`evogame.render.cases_section`)."""

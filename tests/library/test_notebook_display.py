@@ -17,7 +17,8 @@ from conftest import load
 
 
 class _Tables(HTMLParser):
-    """Every ``<table>`` of an HTML fragment as a list of rows of cell texts (header row first)."""
+    """Every ``<table>`` of an HTML fragment as a list of rows of cell texts (header row first; a formula's
+    image counts as its ``alt`` text, the LaTeX)."""
 
     def __init__(self, text: str):
         super().__init__()
@@ -25,7 +26,9 @@ class _Tables(HTMLParser):
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
-        if tag == "table":
+        if tag == "img" and self._cell is not None:       # a typeset formula: its LaTeX is the alt text
+            self._cell += dict(attrs).get("alt", "")
+        elif tag == "table":
             self.tables.append([])
         elif tag == "tr":
             self._row = []
@@ -134,14 +137,20 @@ def test_sweep_long_form_has_a_row_per_value_and_rest_point(vertical):
     assert {r[0] for r in table[1:]} == set(result.labels)
 
 
-def test_regime_map_long_form_has_a_row_per_cell(vertical):
+def test_regime_map_long_form_has_a_row_per_cell_and_rest_point(vertical):
     result = evogame.sweep(vertical, [("c_D", [0, 1, 2]), ("B", [0, 1])])
     frame = result.to_dataframe()
-    assert len(frame) == result.regime_index.size
+    assert len(frame) == result.regime_index.size * len(result.labels)
     for _, row in frame.iterrows():
         i, j = list(result.x).index(row["c_D"]), list(result.y).index(row["B"])
         assert row["regime"] == result.regime_index[j, i]
         assert row["stable_set"] == "; ".join(result.stable_sets[j][i])
+        assert row["asymptotically_stable"] == (row["rest_point"] in result.stable_sets[j][i])
+    # one cell against analyze at its values (an independent computation)
+    cell = frame[(frame["c_D"] == 2) & (frame["B"] == 0)]
+    analysis = evogame.analyze(vertical, {"c_D": 2, "B": 0})
+    stable = {p.label for p in analysis.rest_points if p.asymptotically_stable}
+    assert set(cell.loc[cell["asymptotically_stable"], "rest_point"]) == stable
 
 
 def test_simulation_long_form_has_a_row_per_path_and_time(vertical):
@@ -183,3 +192,92 @@ def test_to_dataframe_without_pandas_names_the_extra(vertical, monkeypatch):
     with pytest.raises(ImportError, match=re.escape('pip install "evogame[dataframes]"')):
         analysis.to_dataframe()
     assert "<table>" in analysis._repr_html_()      # the display needs no pandas
+
+
+def _stability_columns_agree(frame, stable_class="asymptotically stable"):
+    """The frame names its stability column ``asymptotically_stable`` (booleans), no other column says
+    stable, and the boolean is the classification read."""
+    assert frame["asymptotically_stable"].dtype == bool
+    assert not {"stable", "stability"} & set(frame.columns)
+    if "classification" in frame.columns:
+        assert list(frame["asymptotically_stable"]) == [c == stable_class for c in frame["classification"]]
+
+
+def test_every_frame_names_its_stability_column_asymptotically_stable(vertical):
+    from evogame.studies.continuation import continue_rest_points
+    analysis = evogame.analyze(vertical)
+    _stability_columns_agree(analysis.to_dataframe())
+    sweep = evogame.sweep(vertical, [("c_D", np.linspace(0, 2, 5))])
+    frame = sweep.to_dataframe()
+    _stability_columns_agree(frame)
+    assert frame["asymptotically_stable"].sum() == sum(c == "asymptotically stable"
+                                                        for classes in sweep.classifications.values()
+                                                        for c in classes)
+    regimes = evogame.sweep(vertical, [("c_D", [0, 2]), ("B", [0, 1])]).to_dataframe()
+    _stability_columns_agree(regimes.dropna(subset=["classification"]))
+    basins = evogame.basins(vertical, samples=16).to_dataframe()
+    _stability_columns_agree(basins)
+    assert basins["asymptotically_stable"].all()           # the attractors are the stable rest points
+    branches = continue_rest_points(vertical, mechanism="platform").to_dataframe()
+    _stability_columns_agree(branches)
+    # the platform makes (loose, active) stable past strength 7/8 (test_continuation's crossing)
+    corner = branches[(branches["face"] == "(loose, active)") & ((branches["strength"] - 7 / 8).abs() > 1e-6)]
+    assert list(corner["asymptotically_stable"]) == list(corner["strength"] > 7 / 8)
+    # the limit cycles of the logit RPS: the Floquet verdict read as the boolean
+    from evogame.studies.continuation.floquet import STABLE
+    cycles = continue_rest_points(load("rps"), "l", (1.0, 2.5), dynamics="logit:eta=0.1").cycles[0]
+    _stability_columns_agree(cycles.to_dataframe(), STABLE)
+    assert list(cycles.to_dataframe()["asymptotically_stable"]) == [c.stability == STABLE for c in cycles.cycles]
+
+
+def test_simplex_frames_give_every_share():
+    rps = load("rps")
+    game = rps.game
+    names = [f"players:{s}" for s in game.populations[0].strategies]
+    analysis = evogame.analyze(rps)
+    frame = analysis.to_dataframe()
+    for (_, row), point in zip(frame.iterrows(), analysis.rest_points):
+        shares = row[names].to_numpy(float)
+        assert shares.sum() == pytest.approx(1.0) and (shares >= -1e-12).all()
+        assert np.allclose(shares[:2], point.state)          # the reduced coordinates are the first two shares
+    centre = frame[frame[names].min(axis=1) > 0.1]            # the interior rest point of RPS: 1/3 each
+    assert len(centre) == 1 and np.allclose(centre[names].to_numpy(float), 1 / 3)
+    corners = frame[frame[names].max(axis=1) > 0.99]          # the pure strategies: one share 1, the others 0
+    assert sorted(corners[names].to_numpy(float).argmax(axis=1)) == [0, 1, 2]
+    sim = evogame.simulate(rps, [[0.2, 0.3], [0.5, 0.1]], t_end=3)
+    paths = sim.to_dataframe()
+    assert np.allclose(paths[names].sum(axis=1), 1.0)
+    assert np.allclose(paths[names[2]], 1 - paths["x_1"] - paths["x_2"])
+    sweep = evogame.sweep(rps, [("w", [0.5, 1.5])]).to_dataframe().dropna(subset=["classification"])
+    assert np.allclose(sweep[names].sum(axis=1), 1.0)
+
+
+def _formulas(text: str) -> list:
+    """(alt, decoded SVG) of every typeset formula in an HTML fragment."""
+    import base64
+    import html
+    found = re.findall(r'<img class="formula"[^>]*alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)"', text)
+    return [(html.unescape(alt), base64.b64decode(data).decode()) for alt, data in found]
+
+
+def test_analysis_html_has_its_formulas_typeset_with_no_dollar_left(analysis):
+    from evogame.dynamics import derive
+    text = analysis._repr_html_()
+    # nothing left for MathJax: no $ anywhere but inside the formulas' alt text (the LaTeX, without $)
+    assert "$" not in re.sub(r'alt="[^"]*"', "", text)
+    formulas = _formulas(text)
+    assert formulas and all(svg.lstrip().startswith("<?xml") and "<svg" in svg for _, svg in formulas)
+    # self-contained: the glyphs are paths in the file, any link points inside it (#id)
+    assert not [link for _, svg in formulas for link in re.findall(r'(?:href|src)="([^"]*)"', svg)
+                if not link.startswith("#")]
+    # every replicator equation sympy derives is shown, as an image of its own
+    shown = [alt for alt, _ in formulas]
+    for equation in derive(analysis.game, analysis.dynamics).latex():
+        assert equation in shown
+
+
+def test_latex_mathtext_cannot_typeset_is_shown_as_written_not_left_in_dollars():
+    from evogame.render.notebook import typeset
+    out = typeset(r"<p>$$\begin{cases} a \\ b \end{cases}$$ and $x^2$</p>")
+    assert "$" not in out and r'<code class="latex">\begin{cases} a \\ b \end{cases}</code>' in out
+    assert [alt for alt, _ in _formulas(out)] == ["x^2"]

@@ -250,16 +250,17 @@ class Continuation:
 
     def to_dataframe(self):
         """One row per point of every branch (a pandas.DataFrame; the "dataframes" extra): ``branch``,
-        ``face``, the parameter, one column per state variable, ``classification`` and ``kind`` (the special
-        point's kind, ``""`` for a regular step)."""
+        ``face``, the parameter, one column per state variable, ``classification``, ``asymptotically_stable``
+        and ``kind`` (the special point's kind, ``""`` for a regular step)."""
         from ...util.optional import require_pandas
 
         pd = require_pandas()
         rows = [{"branch": b.index, "face": b.face, self.parameter: p.parameter,
                  **dict(zip(self.variables, map(float, p.state))), "classification": p.classification,
-                 "kind": p.kind} for b in self.branches for p in b.points]
+                 "asymptotically_stable": p.classification == st.ASYMPTOTICALLY_STABLE, "kind": p.kind}
+                for b in self.branches for p in b.points]
         return pd.DataFrame(rows, columns=["branch", "face", self.parameter, *self.variables, "classification",
-                                           "kind"])
+                                           "asymptotically_stable", "kind"])
 
     def table(self) -> str:
         """Branches, their stability runs and the special points, as text (<= 100 columns)."""

@@ -40,7 +40,7 @@ import numpy as np
 
 from ...util.formatting import number
 from .collocation import Collocation, Mesh, VectorField
-from .floquet import Multipliers, multipliers
+from .floquet import STABLE, Multipliers, multipliers
 from .lyapunov import DEGENERATE
 from ...solvers.continuation_system import face_of
 
@@ -133,14 +133,16 @@ class CycleBranch:
                 "cycles": [c.to_dict() for c in self.cycles]}
 
     def to_dataframe(self):
-        """One row per cycle (a pandas.DataFrame; the "dataframes" extra): parameter, period, stability, kind,
-        the largest nontrivial multiplier's modulus, and each share's minimum and maximum."""
+        """One row per cycle (a pandas.DataFrame; the "dataframes" extra): parameter, period, classification
+        (the Floquet verdict), asymptotically_stable, kind, the largest nontrivial multiplier's modulus, and
+        each share's minimum and maximum."""
         from ...util.optional import require_pandas
 
         pd = require_pandas()
         rows = []
         for c in self.cycles:
-            row = {"parameter": c.parameter, "period": c.period, "stability": c.stability, "kind": c.kind,
+            row = {"parameter": c.parameter, "period": c.period, "classification": c.stability,
+                   "asymptotically_stable": c.stability == STABLE, "kind": c.kind,
                    "max_multiplier": float(np.max(np.abs(c.floquet.nontrivial), initial=0.0))}
             row.update({f"min {s}": float(v) for s, v in zip(c.shares, c.minimum)})
             row.update({f"max {s}": float(v) for s, v in zip(c.shares, c.maximum)})
