@@ -6,7 +6,9 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "evogame"
 #: what the loader may import: the game model and the utilities beneath it
-BELOW_THE_LOADER = {"errors", "game", "expressions", "expression_sizes", "formatting", "timelimit", "scenario"}
+BELOW_THE_LOADER = {"errors", "game", "expressions", "expression_sizes", "formatting", "timelimit", "scenario",
+                    # [perception] rewrites a game into a game (the game model's level); ranges is sympy only
+                    "perception", "ranges"}
 
 
 def imported_evogame_modules(path: Path, package: str) -> set[str]:
