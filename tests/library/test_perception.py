@@ -190,3 +190,49 @@ def test_neutral_perception_is_the_expected_payoff_game(data, weighting):
         for side in (m_, -m_, 0):
             assert sympy.simplify(difference.xreplace({SWING: side})) == 0, (got, want, side)
     assert any("M" in note for note in info.notes) == any(SWING in e.free_symbols for u in table.values() for e in u)
+
+
+ACCOUNTS = """
+[[populations]]
+name = "dept"
+strategies = ["share", "not"]
+[[populations]]
+name = "bureau"
+strategies = ["audit", "trust"]
+[parameters]
+b = { value = 3, range = [0, 10] }
+c = { value = 1, range = [0, 10] }
+L = { value = 1, range = [0, 10] }
+r0 = { value = 0.5, range = [0, 2] }
+[payoffs]
+"share.audit" = ["b - c - L", "1"]
+"share.trust" = ["b - c - L", "2"]
+"not.audit"   = ["0", "0"]
+"not.trust"   = ["0", "-1"]
+[perception]
+populations = ["dept"]
+[[perception.accounts]]
+name = "valence"
+terms = ["b"]
+[[perception.accounts]]
+name = "cost"
+terms = ["c", "L"]
+reference = "r0"
+"""
+
+
+def test_mental_accounts_value_each_account_against_its_reference():
+    # by hand: the cost account c + L measured from -r0 is the loss -(c + L + r0) where the department shares,
+    # -r0 where it does not (an account is in every outcome); the valence account is b^alpha or 0
+    from evogame.scenario import parse_scenario
+    sc = parse_scenario(ACCOUNTS, file="a.toml")
+    b, c, L, r0 = (sympy.Symbol(n, real=True) for n in ("b", "c", "L", "r0"))
+    share, not_ = sc.game.payoff_table[(0, 0)][0], sc.game.payoff_table[(1, 0)][0]
+    assert sympy.simplify(share - (b ** al - lam * (c + L + r0) ** be)) == 0
+    assert sympy.simplify(not_ - (-lam * r0 ** be)) == 0
+    assert sc.game.payoff_table[(0, 1)][1] == 2                     # the bureau does not perceive
+    assert sc.perception.to_dict()["populations"]["bureau"] is None
+    advantage = sc.game.fitness[0][0] - sc.game.fitness[0][1]
+    at = {b: 3, c: 1, L: 1, r0: sympy.Rational(1, 2), al: sympy.Rational(22, 25), be: sympy.Rational(22, 25),
+          lam: sympy.Rational(9, 4)}
+    assert float(advantage.xreplace(at)) == pytest.approx(3 ** 0.88 - 2.25 * 2.5 ** 0.88 + 2.25 * 0.5 ** 0.88)
