@@ -37,6 +37,7 @@ from .studies.sweeps import regime_map, sweep1d
 from .studies.thresholds import threshold
 
 __all__ = ["FIGURE_KINDS", "sensitivity", "bifurcation", "regime_figure", "basins_figure", "delay_figure",
+           "perception_figure",
            "target_threshold", "draw_report_figures", "FigureEntry"]
 
 FIGURE_KINDS = ("portrait", "paths", "sensitivity", "bifurcation", "regime", "basins")
@@ -122,6 +123,31 @@ def target_threshold(scenario: Scenario, mechanisms, target, x_name: str, y_name
         if res.expression:
             return res, work
     return None, None
+
+
+def perception_figure(subject: Scenario, mechanisms: Sequence = (), lam_values=None, *, alphas=None,
+                      target: str | None = None, width="single", lang: str = "en"):
+    """Perceived payoffs against loss aversion: with mechanisms, their threshold strength as a curve in ``lam``
+    (one per ``alpha``: :func:`evogame.studies.perception.threshold_curve`); without, the stable set on the
+    (``lam``, ``alpha``) plane (a regime map)."""
+    from .plotting.perception import threshold_curve_figure
+    from .studies.perception import behavioural_names, threshold_curve
+
+    scenario = as_scenario(subject)
+    lam_name, alpha_name = behavioural_names(scenario)
+    lams = _declared_grid(scenario.game, lam_name, 41) if lam_values is None else lam_values
+    if mechanisms:
+        return threshold_curve_figure(threshold_curve(scenario, mechanisms, lams, alphas, target=target),
+                                      width=width)
+    alphas = _declared_grid(scenario.game, alpha_name, 31) if alphas is None else alphas
+    return regime_figure(scenario, lam_name, lams, alpha_name, alphas, target=target, lang=lang, width=width)
+
+
+def _declared_grid(game: Game, name: str, n: int) -> np.ndarray:
+    """``n`` values over a parameter's declared range (a behavioural parameter always has one)."""
+    p = game.parameters[name]
+    lo, hi = p.range if p.range is not None else (0.0, max(1.0, 2 * abs(float(p.value))))
+    return np.linspace(lo, hi, n)
 
 
 def basins_figure(subject, params: Mapping | None = None, *, samples: int = DEFAULT_SAMPLES, seed: int = 0,

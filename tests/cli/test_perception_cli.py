@@ -56,3 +56,14 @@ def test_a_term_both_gain_and_loss_is_a_user_error(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
     assert_user_error(invoke(["validate", path]), "perception.losses", "both as a gain and as a loss")
+
+
+def test_figure_perception_writes_the_threshold_curve(tmp_path):
+    out = tmp_path / "lam.svg"
+    result = invoke(["figure", "perception", PERCEIVED, "-m", "subsidy", "--sweep", "lam=0.5:3:6", "--out", out])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0
+
+
+def test_figure_perception_sweeps_loss_aversion_only():
+    assert_user_error(invoke(["figure", "perception", PERCEIVED, "--sweep", "c_A=0:1:3"]), "--sweep", "lam=LO:HI:N")
