@@ -282,6 +282,9 @@ def multistart_roots(face: Face, eqs) -> list:
     from scipy.stats import qmc
 
     unknowns = list(face.unknowns)
+    # exact constants such as 27*N**(1/25) with a huge integer N (rational powers of parameter values: perceived
+    # payoffs c**(22/25)) overflow lambdify's float conversion: evaluate them in arbitrary precision first
+    eqs = [sympy.sympify(e).evalf(30) for e in eqs]
     F = sympy.lambdify([unknowns], eqs)
     J = sympy.lambdify([unknowns], sympy.Matrix(eqs).jacobian(unknowns))
     m = len(unknowns)

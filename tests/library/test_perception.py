@@ -236,3 +236,17 @@ def test_mental_accounts_value_each_account_against_its_reference():
     at = {b: 3, c: 1, L: 1, r0: sympy.Rational(1, 2), al: sympy.Rational(22, 25), be: sympy.Rational(22, 25),
           lam: sympy.Rational(9, 4)}
     assert float(advantage.xreplace(at)) == pytest.approx(3 ** 0.88 - 2.25 * 2.5 ** 0.88 + 2.25 * 0.5 ** 0.88)
+
+
+def test_the_numeric_root_finder_takes_exact_constants_too_large_for_a_float():
+    # perceived payoffs at exact parameter values hold rational powers; sympy may write them as N**(1/25) with an
+    # integer N beyond float range, which the numeric fallback must still evaluate (it overflowed before)
+    from types import SimpleNamespace
+
+    from evogame.restpoints import multistart_roots
+    u = sympy.Symbol("u", real=True)
+    big = sympy.Integer(3) ** 700 + 2          # no perfect 25th power: N**(1/25) stays, and N > 1e308
+    eqs = [2 ** sympy.Rational(3, 25) * 3 ** 28 * u - 27 * big ** sympy.Rational(1, 25)]
+    roots = multistart_roots(SimpleNamespace(unknowns=(u,)), eqs)
+    want = 27 / 2 ** 0.12                      # (3**700 + 2)**(1/25) = 3**28 (1 + 2/3**700)**(1/25)
+    assert roots and all(r[0] == pytest.approx(want, rel=1e-9) for r in roots)
