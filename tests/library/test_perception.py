@@ -250,3 +250,14 @@ def test_the_numeric_root_finder_takes_exact_constants_too_large_for_a_float():
     roots = multistart_roots(SimpleNamespace(unknowns=(u,)), eqs)
     want = 27 / 2 ** 0.12                      # (3**700 + 2)**(1/25) = 3**28 (1 + 2/3**700)**(1/25)
     assert roots and all(r[0] == pytest.approx(want, rel=1e-9) for r in roots)
+
+
+def test_equations_with_exact_constants_too_large_for_a_float_evaluate_in_floats():
+    # what accept_roots and multistart_roots evaluate: the equations after float_ready
+    from evogame.restpoints import float_ready
+    u = sympy.Symbol("u", real=True)
+    big = sympy.Integer(3) ** 700 + 2
+    eqs = [u - 27 * big ** sympy.Rational(1, 25) / 3 ** 28]      # u = 27 (to 300 digits)
+    with pytest.raises(OverflowError):
+        sympy.lambdify([u], eqs)(27.0)
+    assert sympy.lambdify([u], float_ready(eqs))(27.0)[0] == pytest.approx(0, abs=1e-12)
