@@ -24,6 +24,7 @@ OPTION_NAMES = {
     "params": "--param",            # parameter overrides NAME=VALUE
     "param": "--param",             # the parameter studied: a threshold's unknown, a swept axis
     "mechanisms": "--mechanism",
+    "perception": "--perception",
     "strength": "--strength",
     "target": "--target",
     "preset": "--preset",

@@ -258,6 +258,9 @@ def analyze(subject: Game | Scenario, params: Mapping | None = None, *, symbolic
     checked = dyn.check(values)
     candidates, continua, notes = dyn.rest_points(fitness, budget=budget)
     notes = checked + notes
+    perception = getattr(subject, "perception", None)   # [perception]: the branches assumed or kept piecewise
+    if perception is not None:
+        notes = list(perception.notes) + notes
     if dyn.name == "replicator" and len(game.populations) > 1 and not dyn.payoffs_multilinear():
         notes.append("the payoffs depend on the state beyond multilinear matching (e.g. dynamic incentives): "
                      "Selten's theorem does not apply, a strictly mixed rest point can be asymptotically stable")

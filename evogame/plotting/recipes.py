@@ -33,6 +33,8 @@ from .regimes import bifurcation_figure, regime_map_figure
 from .sensitivities import sensitivity_figure
 from .branches import branch_caption
 from .common import default_initial_states
+from .noise_recipe import (DEFAULT_SIGMAS, SETTLED_WITHIN, SETTLING_MULTIPLE,  # noqa: F401 (re-exported)
+                           noise_figure, noise_window, settling_time)
 from .style import Labels, new_figure, resolve_language, rest_point_legend_handles, save_figure, style
 from ..scenario import Scenario, as_scenario
 from ..studies.basins import DEFAULT_SAMPLES, BasinResult, basins
@@ -41,6 +43,7 @@ from ..studies.sweeps import regime_map, sweep1d
 from ..studies.thresholds import threshold
 
 __all__ = ["FIGURE_KINDS", "sensitivity", "bifurcation", "regime_figure", "basins_figure", "delay_figure",
+           "perception_figure",
            "target_threshold", "draw_report_figures", "FigureEntry"]
 
 FIGURE_KINDS = ("portrait", "paths", "sensitivity", "bifurcation", "regime", "basins")
@@ -145,6 +148,31 @@ def target_threshold(scenario: Scenario, mechanisms, target, x_name: str, y_name
         if res.expression:
             return res, work
     return None, None
+
+
+def perception_figure(subject: Scenario, mechanisms: Sequence = (), lam_values=None, *, alphas=None,
+                      target: str | None = None, width="single", lang: str = "en"):
+    """Perceived payoffs against loss aversion: with mechanisms, their threshold strength as a curve in ``lam``
+    (one per ``alpha``: :func:`evogame.studies.perception.threshold_curve`); without, the stable set on the
+    (``lam``, ``alpha``) plane (a regime map)."""
+    from .perception import threshold_curve_figure
+    from ..studies.perception import behavioural_names, threshold_curve
+
+    scenario = as_scenario(subject)
+    lam_name, alpha_name = behavioural_names(scenario)
+    lams = _declared_grid(scenario.game, lam_name, 41) if lam_values is None else lam_values
+    if mechanisms:
+        return threshold_curve_figure(threshold_curve(scenario, mechanisms, lams, alphas, target=target),
+                                      width=width)
+    alphas = _declared_grid(scenario.game, alpha_name, 31) if alphas is None else alphas
+    return regime_figure(scenario, lam_name, lams, alpha_name, alphas, target=target, lang=lang, width=width)
+
+
+def _declared_grid(game: Game, name: str, n: int) -> np.ndarray:
+    """``n`` values over a parameter's declared range (a behavioural parameter always has one)."""
+    p = game.parameters[name]
+    lo, hi = p.range if p.range is not None else (0.0, max(1.0, 2 * abs(float(p.value))))
+    return np.linspace(lo, hi, n)
 
 
 def basins_figure(subject, params: Mapping | None = None, *, samples: int = DEFAULT_SAMPLES, seed: int = 0,
@@ -409,86 +437,3 @@ def _range(game: Game, name: str) -> np.ndarray:
     if top <= bottom:
         bottom, top = lo, hi
     return np.linspace(bottom, top, 121)
-
-
-#: noise intensities drawn by default in the noise figures
-DEFAULT_SIGMAS = (0.2, 0.5, 1.0)
-#: a deterministic path has settled once it stays within this distance (max norm of the shares) of its end
-SETTLED_WITHIN = 0.01
-#: the noise figure's time window, in multiples of the deterministic path's settling time (then rounded up)
-SETTLING_MULTIPLE = 2.5
-#: mantissas of the rounded window (a window ends at one of these times a power of ten)
-_NICE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-
-
-def noise_figure(subject: Game | Scenario, sigmas: Sequence = DEFAULT_SIGMAS, *, ends: bool = False, initial=None,
-                 t_end: float | None = None, form: str | None = None, paths: int = 500, seed: int = 0,
-                 scheme: str | None = None, dt: float | None = None, params: Mapping | None = None,
-                 lang: str = "en", width="single"):
-    """Stochastic paths from one start for several noise intensities (the same seed for each).
-
-    ``ends=False``: sample paths, mean and 5--95 % band per intensity, with the
-    deterministic path, from 0 to ``t_end``; by default :data:`SETTLING_MULTIPLE`
-    times the deterministic path's settling time (:func:`settling_time`), rounded
-    up to 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten, so that the
-    figure shows the approach and the noise around the end state rather than a
-    long flat tail (:func:`noise_window`).  ``ends=True``: the distribution of end states at
-    ``t_end`` (by default the scenario's, else 50: the long run).
-    """
-    from .common import default_initial_states, default_t_end
-    from .noise import noise_ends_figure, noise_paths_figure
-    from ..dynamics.simulation import as_initial_states, simulate
-    from ..studies.stochastic import simulate_noisy
-
-    game = game_of(subject)
-    start = (default_initial_states(subject) if initial is None else as_initial_states(game, initial))[:1]
-    if t_end is None:
-        t_end = default_t_end(subject)
-        if not ends:
-            t_end = noise_window(lambda t: simulate(subject, start, t, params=params, n_points=4001), t_end)
-    t_end = float(t_end)
-    results = [simulate_noisy(subject, start, t_end, noise=float(sigma), form=form, paths=paths, seed=seed,
-                              scheme=scheme, dt=dt, params=params, targets=[]) for sigma in sigmas]
-    if ends:
-        return noise_ends_figure(results, lang=lang, width=width)
-    return noise_paths_figure(results, simulate(subject, start, t_end, params=params), lang=lang, width=width)
-
-
-def settling_time(times, path, within: float = SETTLED_WITHIN) -> float | None:
-    """When a deterministic path settles: the last time it is farther than ``within`` from its end.
-
-    ``path`` is ``(T, d)`` (reduced coordinates); the distance is the max norm.  Between two
-    samples the crossing is interpolated linearly.  0 when the path never
-    leaves ``within`` of its end; None when it has not settled: it still moves
-    by more than ``within / 10`` over the last tenth of ``times``.
-    """
-    times, path = np.asarray(times, dtype=float), np.asarray(path, dtype=float)
-    dist = np.max(np.abs(path - path[-1]), axis=-1)
-    if np.max(dist[times >= times[0] + 0.9 * (times[-1] - times[0])]) > within / 10:
-        return None
-    far = np.nonzero(dist > within)[0]
-    if far.size == 0:
-        return 0.0
-    k = far[-1]
-    frac = (dist[k] - within) / (dist[k] - dist[k + 1])
-    return float(times[k] + frac * (times[k + 1] - times[k]))
-
-
-def noise_window(deterministic, horizon: float) -> float:
-    """The noise figure's window: :data:`SETTLING_MULTIPLE` settling times, rounded up.
-
-    ``deterministic(t)`` integrates the deterministic path to time ``t`` (a
-    Simulation of one path); it is asked for ``horizon``, then 4 and 16 times
-    as long until the path settles.  ``horizon`` when it never does (a cycle, a
-    very slow drift) or never moves.
-    """
-    for t in (horizon, 4 * horizon, 16 * horizon):
-        run = deterministic(t)
-        settled = settling_time(run.times, run.paths[0])
-        if settled is not None:
-            break
-    if not settled:
-        return float(horizon)
-    target = SETTLING_MULTIPLE * settled
-    power = 10.0 ** np.floor(np.log10(target))
-    return float(next(m for m in _NICE if m * power >= target * (1 - 1e-12)) * power)

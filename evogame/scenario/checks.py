@@ -13,7 +13,7 @@ from ..errors import ScenarioError, did_you_mean
 
 SIMULATION_KEYS = ("t_end", "initial")
 TOP_LEVEL = ("game", "populations", "parameters", "payoffs", "fitness", "mechanisms", "presets", "dynamics",
-             "simulation", "noise", "delay")
+             "simulation", "noise", "delay", "perception")
 NOISE_KEYS = ("sigma", "form", "scheme", "paths", "dt", "seed")
 
 #: names that cannot be parameters or state variables

@@ -29,6 +29,8 @@ class Scenario:
     dynamics : the ``[dynamics]`` the scenario is analysed under by default
         (``"replicator"``, ``"logit:eta=0.1"``...).
     delay : the ``[delay]`` settings (information delay of the payoffs), or None.
+    perception : the :class:`~evogame.perception.Perception` of ``[perception]`` (the game then holds
+        the perceived payoffs; ``perception.expected`` the expected ones), or None.
     """
 
     game: Game
@@ -40,6 +42,7 @@ class Scenario:
     dynamics: str = "replicator"
     noise: NoiseSettings | None = None    # the [noise] section (evogame.scenario.noise), None when absent
     delay: DelaySettings | None = None
+    perception: object = None    # the [perception] section's Perception (evogame.perception), None when absent
 
     @property
     def target_key(self) -> str | None:

@@ -14,6 +14,7 @@ from .model import Scenario
 from .noise import parse_noise
 from .parameters import parse_parameters
 from .payoffs import build_game
+from .perception import parse_perception
 from .populations import parse_populations
 from .presets import parse_presets
 from .simulation import parse_simulation
@@ -42,6 +43,9 @@ def scenario_from_dict(data: Mapping[str, Any], *, file: str = "<dict>") -> Scen
     parameters = parse_parameters(data, populations, file)
     game = build_game(data, matching, populations, parameters, file, name=name, title=title,
                       description=description)
+    perception = None
+    if "perception" in data:   # every study sees the perceived payoffs; the expected ones stay in `perception`
+        game, perception = parse_perception(data["perception"], game, file)
     target = (None if table.get("target") is None
               else parse_profile(table["target"], populations, key="game.target", file=file))
     simulation = parse_simulation(data, populations, file)
@@ -50,4 +54,4 @@ def scenario_from_dict(data: Mapping[str, Any], *, file: str = "<dict>") -> Scen
     presets = parse_presets(data["presets"], game, file) if "presets" in data else {}
     check_ranges(mechanisms, game, file)
     return Scenario(game, mechanisms, presets, target, simulation, file, dynamics, noise=parse_noise(data, game, file),
-                    delay=parse_delay(data, populations, file))
+                    delay=parse_delay(data, populations, file), perception=perception)

@@ -276,12 +276,22 @@ def _numeric_face(face: Face, eqs):
     return accept_roots(face, eqs, points), []
 
 
+def float_ready(eqs) -> list:
+    """The equations with their exact constants evaluated (30 digits) for a float evaluation.
+
+    Exact constants such as ``27*N**(1/25)`` with an integer ``N`` beyond float range (rational powers of
+    parameter values: perceived payoffs ``c**(22/25)``) overflow lambdify's float conversion.
+    """
+    return [sympy.sympify(e).evalf(30) for e in eqs]
+
+
 def multistart_roots(face: Face, eqs) -> list:
     """Newton (or least squares) from a scrambled Sobol' sample of the unit cube of the face's unknowns."""
     from scipy.optimize import root
     from scipy.stats import qmc
 
     unknowns = list(face.unknowns)
+    eqs = float_ready(eqs)
     F = sympy.lambdify([unknowns], eqs)
     J = sympy.lambdify([unknowns], sympy.Matrix(eqs).jacobian(unknowns))
     m = len(unknowns)
@@ -307,7 +317,7 @@ def accept_roots(face: Face, eqs, points, *, min_share: float = 1e-9) -> list[Ca
     than a float can tell.
     """
     unknowns = list(face.unknowns)
-    F = sympy.lambdify([unknowns], eqs)
+    F = sympy.lambdify([unknowns], float_ready(eqs))
     shares = sympy.lambdify([unknowns], face.positive_shares())
     out = []
     for p in points:

@@ -20,7 +20,7 @@ from typing import Sequence
 import numpy as np
 import sympy
 
-from .ranges import (ALWAYS, NEVER, is_real_expression as _is_real_expression,  # noqa: F401 (re-exported)
+from ..game.ranges import (ALWAYS, NEVER, is_real_expression as _is_real_expression,  # noqa: F401 (re-exported)
                      sign_in_ranges, within_ranges)
 from ..util.timelimit import Timeout, time_limit
 

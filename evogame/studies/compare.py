@@ -16,7 +16,7 @@ from ..scenario import Scenario, as_scenario
 from ..solvers.stability import RTOL
 from .mechanisms import apply
 
-__all__ = ["CompareResult", "compare"]
+__all__ = ["CompareResult", "compare", "compare_perception"]
 
 
 @dataclass
@@ -42,6 +42,9 @@ class CompareResult:
     with_stable: list
     baseline: object = field(repr=False, default=None)
     applied: object = field(repr=False, default=None)
+    #: what the right-hand side is, when not mechanisms (``"perceived payoffs"``), and notes to print with it
+    label: str | None = None
+    notes: list = field(default_factory=list)
 
     @property
     def changed(self) -> list[dict]:
@@ -56,7 +59,7 @@ class CompareResult:
             "with_stable": list(self.with_stable),
             "rows": [dict(r) for r in self.rows],
             "changed": [dict(r) for r in self.changed],
-        }
+        } | ({"compared": self.label, "notes": list(self.notes)} if self.label else {})
 
     def table(self) -> str:
         """Side-by-side text table, at most 100 columns wide: each point by its E-number (baseline's, then the
@@ -64,15 +67,18 @@ class CompareResult:
         from ..render.plain import fit_table, fit_text
         from ..render.phrases import coordinates_header
 
-        what = " + ".join(f"{n} (s={s:g})" for n, s in self.mechanisms)
+        what = self.label or " + ".join(f"{n} (s={s:g})" for n, s in self.mechanisms)
         game = self.baseline.game if self.baseline is not None else None
-        head = ("point", "rest point", coordinates_header(game) if game else "state", "baseline", "with mechanism")
+        head = ("point", "rest point", coordinates_header(game) if game else "state",
+                "expected payoffs" if self.label else "baseline", self.label or "with mechanism")
         rows = [list(head)] + [list(_compare_row(r)) for r in self.rows]
-        lines = [f"baseline vs with {what}", *fit_table(rows)]
-        lines.append("stable at baseline: " + (", ".join(self.baseline_stable) or "none"))
+        lines = [f"expected vs {what}" if self.label else f"baseline vs with {what}", *fit_table(rows)]
+        lines.append(("stable with expected payoffs: " if self.label else "stable at baseline: ")
+                     + (", ".join(self.baseline_stable) or "none"))
         lines.append(f"stable with {what}: " + (", ".join(self.with_stable) or "none"))
         ch = self.changed
         lines.append("changed: " + ("; ".join(f"{_point_name(r)} {r['change']}" for r in ch) if ch else "nothing"))
+        lines += [f"note: {n}" for n in self.notes]
         return fit_text("\n".join(lines))
 
     def _repr_html_(self) -> str:
@@ -107,6 +113,35 @@ def compare(subject: Scenario | Game, items: Sequence, strength=1, *, params: Ma
     base = analyze(game, params, rtol=rtol, budget=budget, dynamics=dynamics)
     new = analyze(applied, params, rtol=rtol, budget=budget, dynamics=dynamics)
 
+    rows = _matched_rows(game, base, new)
+    mechs = applied.origin.strengths()
+    return CompareResult(game.name, mechs, rows, [p.label for p in base.stable], [p.label for p in new.stable],
+                         base, new)
+
+
+def _point_name(row: dict) -> str:
+    """``E3``, or ``E3/E4`` when the point is E3 at baseline and E4 with the mechanism."""
+    names = [side["name"] for side in (row["baseline"], row["with"]) if side is not None]
+    return "/".join(dict.fromkeys(names))
+
+
+def _compare_row(row: dict) -> tuple:
+    """point, short label, coordinates (``a -> b`` where the mechanism moves the point), both classes."""
+    b, w = row["baseline"], row["with"]
+    states = [" -" if side is None else _coordinates(side["coordinates"]) for side in (b, w)]
+    where = states[0] if states[0] == states[1] or w is None else states[1] if b is None else " -> ".join(states)
+    return (_point_name(row), (b or w)["short_label"], where.strip(), b["classification"] if b else "-",
+            w["classification"] if w else "-")
+
+
+def _coordinates(values) -> str:
+    text = [number(v, 4) for v in values]
+    return text[0] if len(text) == 1 else "(" + ", ".join(text) + ")"
+
+
+def _matched_rows(game: Game, base, new) -> list[dict]:
+    """The rest points of two analyses of games on the same state space, matched face by face (greedy by
+    distance of the states where a face has several)."""
     # the short label the texts print (vocabulary is a leaf: it imports no evogame module)
     from ..render.vocabulary import point_label
 
@@ -145,27 +180,28 @@ def compare(subject: Scenario | Game, items: Sequence, strength=1, *, params: Ma
                 change = f"{p.classification} -> {q.classification}"
             rows.append({"face": face_label(game, S), "baseline": side(p) if p else None,
                          "with": side(q) if q else None, "change": change})
-    mechs = applied.origin.strengths()
-    return CompareResult(game.name, mechs, rows, [p.label for p in base.stable], [p.label for p in new.stable],
-                         base, new)
+    return rows
 
 
-def _point_name(row: dict) -> str:
-    """``E3``, or ``E3/E4`` when the point is E3 at baseline and E4 with the mechanism."""
-    names = [side["name"] for side in (row["baseline"], row["with"]) if side is not None]
-    return "/".join(dict.fromkeys(names))
+def compare_perception(subject: Scenario, *, params: Mapping | None = None, rtol: float | None = None,
+                       budget: float | None = 10.0, dynamics=None) -> CompareResult:
+    """The game of expected payoffs and the game of perceived payoffs (``[perception]``), side by side.
 
-
-def _compare_row(row: dict) -> tuple:
-    """point, short label, coordinates (``a -> b`` where the mechanism moves the point), both classes."""
-    b, w = row["baseline"], row["with"]
-    states = [" -" if side is None else _coordinates(side["coordinates"]) for side in (b, w)]
-    where = states[0] if states[0] == states[1] or w is None else states[1] if b is None else " -> ".join(states)
-    return (_point_name(row), (b or w)["short_label"], where.strip(), b["classification"] if b else "-",
-            w["classification"] if w else "-")
-
-
-def _coordinates(values) -> str:
-    text = [number(v, 4) for v in values]
-    return text[0] if len(text) == 1 else "(" + ", ".join(text) + ")"
-
+    Rest points are matched as in :func:`compare`; the behavioural parameters
+    in ``params`` (``lam``, ``alpha``...) apply to the perceived game only.
+    Raises :class:`ScenarioError` when the scenario has no ``[perception]``.
+    """
+    scenario = as_scenario(subject)
+    perception = scenario.perception
+    if perception is None:
+        raise ScenarioError("the scenario has no [perception] section", file=scenario.file, argument="perception",
+                            expected="a scenario whose [perception] declares gain and loss terms")
+    rtol = RTOL if rtol is None else rtol
+    dynamics = chosen_dynamics(scenario, dynamics)
+    expected = perception.expected
+    base = analyze(expected, {k: v for k, v in (params or {}).items() if k in expected.parameters}, rtol=rtol,
+                   budget=budget, dynamics=dynamics)
+    new = analyze(scenario, params, rtol=rtol, budget=budget, dynamics=dynamics)
+    rows = _matched_rows(expected, base, new)
+    return CompareResult(scenario.game.name, [], rows, [p.label for p in base.stable], [p.label for p in new.stable],
+                         base, new, label="perceived payoffs", notes=list(perception.notes))

@@ -17,7 +17,7 @@ import evogame
 PACKAGE = Path(__file__).resolve().parents[2] / "evogame"
 
 #: bottom to top; a module may import its own layer and any layer listed before it
-LAYERS = ["errors", "util", "game", "scenario", "solvers", "dynamics", "engine", "studies", "plotting", "render",
+LAYERS = ["errors", "util", "game", "perception", "scenario", "solvers", "dynamics", "engine", "studies", "plotting", "render",
           "explore", "cli"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 RANK["evogame"] = 0                 # `from .. import __version__`: the package root's own constants

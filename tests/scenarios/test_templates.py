@@ -19,7 +19,7 @@ def templates() -> dict:
 
 
 def test_the_doc_has_the_three_templates():
-    assert set(templates()) == {"audit_triangle", "hawk_dove_retaliator", "threshold_public_good"}
+    assert set(templates()) == {"audit_triangle", "hawk_dove_retaliator", "threshold_public_good", "perceived_audit"}
 
 
 def test_three_populations_corners_have_the_payoff_differences_as_eigenvalues():
@@ -59,3 +59,21 @@ def test_fitness_template_reads_the_group_game():
     # its eigenvalue b/N - c = -0.2
     (stable,) = a.stable
     assert stable.label == "(not)" and stable.eigenvalues[0].real == pytest.approx(-0.2)
+
+
+def test_perception_template_perceives_the_departments_payoffs_by_hand():
+    import sympy
+    scenario = parse_scenario(templates()["perceived_audit"], file="pa.toml")
+    b, c, P, d, al, be, lam, g = (sympy.Symbol(n, real=True) for n in
+                                  ("b", "c", "P", "d", "alpha", "beta", "lam", "gamma_loss"))
+    w = d ** g / (d ** g + (1 - d) ** g) ** (1 / g)            # Tversky-Kahneman's weight of a loss
+    table = scenario.game.payoff_table
+    assert sympy.simplify(table[(1, 0, 0)][0] - (b ** al - w * lam * P ** be)) == 0   # withhold.share.audit
+    assert sympy.simplify(table[(0, 0, 0)][0] - (b ** al - lam * c ** be)) == 0
+    assert table[(1, 1, 0)][2] == 2 * d * P - sympy.Symbol("c_a", real=True)          # the bureau: expected
+    # at the defaults, (share, share, trust): a department's eigenvalue is its payoff withholding minus sharing,
+    # b^alpha - (b^alpha - lam c^beta) = lam c^beta; the bureau's: auditing minus trusting, -c_a
+    a = analyze(scenario)
+    corner = next(p for p in a.rest_points if p.is_pure and tuple(p.state) == (1, 1, 0))
+    loss = 2.25 * 2 ** 0.88
+    assert sorted(e.real for e in corner.eigenvalues) == pytest.approx([-0.5, loss, loss])

@@ -15,7 +15,7 @@ from ..options import (delay_option, lang_option, mechanism_option, param_option
 from ..values import check_grid_size, load, parse_delay, parse_initial, parse_params
 from ...errors import ScenarioError, did_you_mean
 
-KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins", "dynamics", "noise", "noise-ends",
+KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins", "dynamics", "noise", "noise-ends", "perception",
          "delay")
 
 
@@ -65,6 +65,7 @@ Examples:
   evogame figure delay scenarios/vertical.toml -m dynamic_penalty --out delay.svg
   evogame figure delay scenarios/vertical.toml -m dynamic_penalty --sweep strength=0:1:41 --out tau.svg
   evogame figure paths scenarios/vertical.toml -m dynamic_penalty --delay 0.1 --out delayed.svg
+  evogame figure perception scenarios/perceived_sharing.toml -m subsidy --sweep lam=0:4:41 --out lam.svg
 """)
 @click.argument("kind", type=click.Choice(KINDS))
 @scenario_argument
@@ -149,6 +150,8 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
         fig = figures.noise_figure(applied, stochastic["sigmas"] or figures.DEFAULT_SIGMAS, ends=kind == "noise-ends",
                                    initial=parse_initial(subject, initial) or None, t_end=t_end, form=stochastic["form"],
                                    paths=stochastic["paths"], seed=stochastic["seed"], **style)
+    elif kind == "perception":
+        fig = _perception_figure(figures, work, sweeps, mechanisms, target, style)
     elif kind == "delay":
         delays = [parse_delay(subject, [item]) for item in delay] or None    # each a number, or POP=TAU
         fig = _delay_figure(figures, work, sweeps, mechanisms, parse_initial(subject, initial) or None, t_end,
@@ -217,6 +220,19 @@ def _sweep_figure(figures, kind, work, sweeps, mechanisms, target, style):
         return figures.bifurcation(work, name, values, mechanisms, **style)
     (xn, xv), (yn, yv) = axes
     return figures.regime_figure(work, xn, xv, yn, yv, mechanisms, target=target, **style)
+
+
+def _perception_figure(figures, work, sweeps, mechanisms, target, style):
+    """The threshold against loss aversion (with --mechanism) or the stable set on (lam, alpha); --sweep: lam's grid."""
+    from ...studies.perception import behavioural_names
+    from ...studies.sweeps import parse_axis
+    lam_name, _ = behavioural_names(work)
+    axes = [parse_axis(a) for a in sweeps]
+    if len(axes) > 1 or any(name != lam_name for name, _ in axes):
+        raise ScenarioError(f"a perception figure takes at most one --sweep, of loss aversion '{lam_name}'",
+                            key="--sweep", expected=f"{lam_name}=LO:HI:N")
+    lams = axes[0][1] if axes else None
+    return figures.perception_figure(work, mechanisms, lams, target=target, **style)
 
 
 def _with_delay(kind, work, delay):
