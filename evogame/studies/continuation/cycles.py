@@ -15,7 +15,11 @@ is followed by pseudo-arclength in ``(orbit, period, parameter)``.  At every acc
 reported the parameter, the period, each share's minimum and maximum over the orbit, and the Floquet
 multipliers (:mod:`.floquet`: the trivial one identified, the stability from the others).  Along the
 branch, folds of cycles (``LPC``), period doublings (``PD``) and Neimark-Sacker points (``NS``) are
-detected between consecutive cycles (their parameter interpolated linearly in the test function).
+detected between consecutive cycles and located there: regula falsi on the arclength with the collocation
+solved at each trial, on the test function (the tangent's parameter component for LPC, ``prod (mu + 1)``
+over the nontrivial multipliers for PD, ``prod (|mu|^2 - 1)`` over their complex pairs for NS); the located
+cycle is inserted in the branch with its kind (where location fails, the next cycle carries the kind and
+a linear interpolation in its note).
 
 The branch is **not followed blindly**; it stops, with the reason stated, where
 
