@@ -18,6 +18,7 @@ from .branch import Continuation
 from .events import BOUNDARY, BRANCH_POINT, EXCHANGE
 from ...solvers.continuation_system import ContinuationSystem
 from .tracer import Tracer
+from .exact_hopf import exact_hopf_values
 
 __all__ = ["continue_rest_points"]
 
@@ -138,6 +139,7 @@ def _run(scenario, parameter, interval, mechanism, strength, params, dynamics, r
     analyses.follow_crossings()
     _partners(tracer.branches, abs(interval[1] - interval[0]))
     _exact_values(tracer, dyn, values, parameter)
+    exact_hopf_values(tracer, dyn, values, parameter)
     return Continuation(work.name, dyn.spec, parameter, [_name(m) for m in mechanisms], tuple(interval),
                         {k: v for k, v in values.items() if k != parameter}, [str(v) for v in work.variables],
                         tracer.branches, tracer.notes, work, system)
