@@ -1,16 +1,16 @@
 """``python -m benchmarks.continuation [--json]``: CPU time of the full one-parameter diagram of each seed game.
 
 The diagram is :func:`evogame.continue_rest_points` -- every branch of rest points, every special point and the
-limit cycles of every Hopf point -- along a mechanism's strength from 0 to 1 (the seed games) and, for the cycles,
-the logit Rock-Paper-Scissors family in ``l`` (a Hopf point and its branch of cycles).  Times are CPU seconds
+limit cycles of every Hopf point -- along a mechanism's strength from 0 to 1 (the five seed games) and, for the
+cycles, the logit Rock-Paper-Scissors family in ``l`` (a Hopf point and its branch of cycles); then the two-parameter
+fold/Hopf curves (:func:`~evogame.studies.continuation.curves.continue_curves`) of game 1 and of the logit RPS.  Times are CPU seconds
 (``time.process_time``) of a first call (the sympy derivatives compiled, as a user meets it) and of a second call
 in the same process (the ``analyze`` cache warm); reported, not asserted.
 
-No independent continuation tool runs here to be timed beside it: PyDSTool 0.91 does not import under NumPy 2
-(it imports ``numpy.Inf``), and pycont-lite 0.6.0 installs but loses the logit RPS Hopf point ("erroneous Hopf
-point") -- see benchmarks/README.md.  The baseline row times the independent check the tests use instead: the
-cycle's period by a Poincare map with ``scipy.integrate.solve_ivp`` (DOP853, rtol 1e-12) and root finding, for
-one cycle.
+The baseline rows: pycont-lite (the ``baselines`` extra, when installed) from one corner per game, its branch
+points compared with evogame's; and, for cycles, the independent check the tests use -- the cycle's period by a
+Poincare map with ``scipy.integrate.solve_ivp`` (DOP853, rtol 1e-12) and root finding, for one cycle.  See
+benchmarks/README.md.
 """
 from __future__ import annotations
 
@@ -22,7 +22,12 @@ import numpy as np
 
 CASES = (("vertical", "platform", None, None, None), ("vertical", "dynamic_penalty", None, None, None),
          ("dual_leadership", "incentive", None, None, None), ("hidden_collusion", "trust", None, None, None),
+         ("platform_public_good", "incentive", None, None, None), ("platform_structures", "incentive", None, None, None),
          ("rps", None, "l", (1.0, 2.5), "logit:eta=0.1"))
+#: two-parameter fold/Hopf curves: game 1 (none exist there, see benchmarks/README.md: the time is the search's)
+#: and the logit RPS family, whose Hopf curve is the case with curves
+CURVES = (("vertical", "strength", (0.0, 1.0), "d", (0.2, 1.0), "dynamic_penalty", None),
+          ("rps", "l", (0.1, 2.0), "w", (0.7, 2.0), None, "logit:eta=0.1"))
 
 
 def _cpu(fn):
@@ -72,6 +77,50 @@ def _shooting_period(result) -> float:
     return ret(y)[1]
 
 
+def _curves(name, first, first_interval, second, second_interval, mechanism, dynamics) -> dict:
+    """CPU time of :func:`~evogame.studies.continuation.curves.continue_curves` (first call) and what it found."""
+    from evogame.scenario import load_scenario
+    from evogame.studies.continuation.curves import continue_curves
+
+    from .common import SCENARIOS
+
+    scenario = load_scenario(SCENARIOS / f"{name}.toml")
+    cpu, result = _cpu(lambda: continue_curves(scenario, first, first_interval, second, second_interval,
+                                               mechanism=mechanism, dynamics=dynamics))
+    return {"benchmark": f"curves_{name}_{first}_{second}", "cpu_first_s": round(cpu, 3),
+            "curves": len(result.curves), "curve_kinds": sorted({c.kind for c in result.curves})}
+
+
+#: pycont-lite (the ``baselines`` extra) from one corner per game: the same starts as its test
+BASELINE = (("vertical", "platform", (1.0, 0.0)), ("hidden_collusion", "trust", (0.0, 1.0, 1.0)),
+            ("platform_public_good", "incentive", (1.0,)))
+
+
+def _baseline() -> list[dict]:
+    """CPU time of pycont-lite's continuation (with its own branch switching) from one corner per game, and the
+    largest distance of its branch points from evogame's; nothing when pycont-lite is not installed."""
+    try:
+        import pycont.continuation  # noqa: F401
+    except ImportError:
+        return []
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tests" / "library" / "test_continuation_baseline.py"
+    spec = importlib.util.spec_from_file_location("_baseline_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = []
+    for name, mechanism, start in BASELINE:
+        result = _diagram(name, mechanism, None, None, None)()
+        ours = [s.parameter for s in result.special_points if s.label in ("BP", "LP")]
+        cpu, theirs = _cpu(lambda: module._pycont_branch_points(result.system, start))
+        rows.append({"benchmark": f"pycont_lite_{name}_{mechanism}", "cpu_first_s": round(cpu, 3),
+                     "branch_points": len(theirs),
+                     "max_diff": max((min(abs(v - o) for o in ours) for v in theirs), default=float("nan"))})
+    return rows
+
+
 def run() -> list[dict]:
     rows = []
     for name, mechanism, parameter, interval, dynamics in CASES:
@@ -89,6 +138,8 @@ def run() -> list[dict]:
             row.update({"baseline": "one cycle's period by solve_ivp shooting", "baseline_cpu_s": round(base, 3),
                         "period_rel_diff": float(abs(mine - period) / period)})
         rows.append(row)
+    rows.extend(_curves(*case) for case in CURVES)
+    rows.extend(_baseline())
     return rows
 
 
@@ -101,6 +152,13 @@ def main(argv=None) -> None:
         print(json.dumps(rows, indent=1))
         return
     for r in rows:
+        if "branch_points" in r:
+            print(f"{r['benchmark']}: {r['cpu_first_s']} s CPU; {r['branch_points']} branch points, within "
+                  f"{r['max_diff']:.1e} of evogame's")
+            continue
+        if "curves" in r:
+            print(f"{r['benchmark']}: {r['cpu_first_s']} s CPU; {r['curves']} curves {r['curve_kinds']}")
+            continue
         extra = (f"; baseline {r['baseline']}: {r['baseline_cpu_s']} s, period agrees to {r['period_rel_diff']:.1e}"
                  if "baseline" in r else "")
         print(f"{r['benchmark']}: {r['cpu_first_s']} s CPU first call, {r['cpu_second_s']} s second; "

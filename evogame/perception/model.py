@@ -115,7 +115,7 @@ class Perception:
 
     Attributes
     ----------
-    spec : the :class:`PerceptionSpec`.
+    spec : the ``PerceptionSpec``.
     expected : the game of expected (objective) payoffs, without the behavioural parameters.
     notes : sentences to show with any analysis (terms kept piecewise, branches assumed).
     """

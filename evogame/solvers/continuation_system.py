@@ -46,9 +46,7 @@ class ContinuationSystem:
         self._args = list(dynamics.variables) + list(dynamics.parameters)
         # F, F_x (the dynamics' own symbolic Jacobian) and F_lam in one compiled function of scalars: a
         # continuation evaluates them at thousands of single points, where a call's overhead dominates
-        exprs = (list(dynamics.vector_field) + list(dynamics.jacobian)
-                 + list(dynamics.vector_field.diff(symbol)))
-        self._all = sympy.lambdify(self._args, exprs, modules=["math", "numpy"], cse=True, dummify=True)
+        self._all = _compiled(dynamics, symbol, tuple(self._args))
         self._last: tuple = (None, None)
         self._second = None
         self._third = None
@@ -61,7 +59,8 @@ class ContinuationSystem:
 
     def derivatives(self, x: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(F, F_x, F_lam)`` at ``(x, lam)``: shapes ``(d,)``, ``(d, d)``, ``(d,)`` (the last point is kept)."""
-        key = (tuple(float(v) for v in x), float(lam))
+        # tolist: the state as Python floats in one call (a Newton step asks for F, F_x and F_lam at one point)
+        key = (tuple(np.asarray(x, dtype=float).tolist()), float(lam))
         if self._last[0] != key:
             d = self.dimension
             vals = np.array(self._all(*key[0], *self.pvec(lam)), dtype=float)
@@ -105,6 +104,40 @@ class ContinuationSystem:
         d = self.dimension
         vals = fn(*np.asarray(x, dtype=float), *self.pvec(lam))
         return np.array([float(v) for v in vals], dtype=float).reshape((d,) * rank)
+
+
+#: compiled (F, F_x, F_lam) by expressions: a study that repeats a continuation (a second call, the
+#: one-parameter runs of a two-parameter study) compiles its field once; at most this many kept
+_COMPILED: dict = {}
+COMPILED_CACHE = 16
+
+
+def _compiled(dynamics, symbol, args: tuple):
+    """The compiled ``(F, F_x, F_lam)`` of ``dynamics`` in ``symbol`` as one function of ``args`` (cached)."""
+    key = (tuple(dynamics.vector_field), tuple(dynamics.jacobian), symbol, args)
+    if key not in _COMPILED:
+        exprs = (list(dynamics.vector_field) + list(dynamics.jacobian)
+                 + list(dynamics.vector_field.diff(symbol)))
+        if len(_COMPILED) >= COMPILED_CACHE:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = sympy.lambdify(list(args), exprs, modules=_modules(exprs), cse=True, dummify=True)
+    return _COMPILED[key]
+
+
+#: sympy functions that ``lambdify`` prints as ``math`` functions or builtins (sympy.printing.pycode)
+MATH_FUNCTIONS = frozenset({"exp", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan",
+                            "atan2", "Abs", "Min", "Max", "floor", "ceiling", "erf", "erfc", "gamma"})
+
+
+def _modules(exprs) -> list:
+    """``["math"]`` when every function in ``exprs`` is one Python's ``math`` module (or a builtin) provides.
+
+    The first ``lambdify`` with ``"numpy"`` in a process builds sympy's numpy namespace (it imports
+    ``numpy.testing``, ``unittest``, ``numpy.f2py``...: 0.3 s, a third of a seed game's first diagram).  The
+    values do not change: with ``["math", "numpy"]`` the math functions were already taken from ``math``.
+    """
+    names = {type(f).__name__ for e in exprs for f in e.atoms(sympy.Function)}
+    return ["math"] if names <= MATH_FUNCTIONS else ["math", "numpy"]
 
 
 @dataclass(frozen=True)

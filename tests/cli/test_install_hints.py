@@ -49,8 +49,9 @@ NEEDS = {
 def test_every_user_extra_is_covered():
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "optional-dependencies"]
-    # test, bench and docs are for developers (the test suite, benchmarks/, the site): no command needs them
-    assert set(extras) - {"test", "bench", "docs"} == set(NEEDS)
+    # test, bench, docs and baselines are for developers (the test suite, benchmarks/, the site, the independent
+    # continuation tool of tests and benchmarks): no command needs them
+    assert set(extras) - {"test", "bench", "docs", "baselines"} == set(NEEDS)
 
 
 @pytest.mark.parametrize("extra", sorted(NEEDS))

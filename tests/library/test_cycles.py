@@ -102,8 +102,13 @@ def test_fold_of_cycles_is_detected_where_the_subcritical_branch_turns_stable():
     _, branch = _normal_form_cycles(a, omega, (-0.1, 0.01), b)
     (fold,) = branch.special
     assert fold.kind == "LPC"
-    near = float(fold.note.split("about ")[1].split(",")[0].split(" ")[0])
-    assert near == pytest.approx(a * a / (4 * b), abs=2e-4)
+    # located (regula falsi with the collocation solved at each trial), not interpolated between two cycles
+    assert fold.parameter == pytest.approx(a * a / (4 * b), abs=1e-8)
+    assert fold.note.startswith("the parameter turns") and "located at" in fold.note
+    r2 = ((fold.maximum[0] - fold.minimum[0]) / 2) ** 2
+    assert r2 == pytest.approx(-a / (2 * b), abs=1e-5)
+    (mult,) = fold.floquet.nontrivial
+    assert abs(mult - 1) < 1e-5                              # the nontrivial multiplier at +1
     before = branch.cycles[:branch.cycles.index(fold)]
     after = branch.cycles[branch.cycles.index(fold) + 1:]
     assert {c.stability for c in before[3:]} == {UNSTABLE} and {c.stability for c in after[1:]} == {STABLE}
@@ -279,3 +284,14 @@ def test_continue_command_prints_the_cycles_unless_told_not_to():
     assert "C1: from H at 1.6" in with_cycles.stdout and "Limit cycles" not in without.stdout
     data = json.loads(invoke(args + ["--json"]).stdout)
     assert data["cycles"][0]["cycles"][-1]["parameter"] == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("radius", [0.9, 1.1])
+def test_neimark_sacker_test_function_is_the_pairs_distance_to_the_unit_circle(radius):
+    from evogame.studies.continuation.cycle_tracer import _ns_test
+
+    # monodromy: the trivial multiplier 1, a complex pair radius * e^(+-i), a real multiplier 0.5
+    rotation = radius * np.array([[np.cos(1.0), -np.sin(1.0)], [np.sin(1.0), np.cos(1.0)]])
+    M = np.zeros((4, 4))
+    M[0, 0], M[1:3, 1:3], M[3, 3] = 1.0, rotation, 0.5
+    assert _ns_test(multipliers(M)) == pytest.approx(radius ** 2 - 1.0, rel=1e-12)

@@ -216,7 +216,7 @@ class Continuation:
     work : the game continued (mechanisms applied: ``strength`` is then one of its parameters), and
         ``system`` its compiled field and derivatives (``ContinuationSystem``): what a
         continuation of the cycles born at the Hopf points starts from.  Not in ``to_dict()``.
-    cycles : the branches of limit cycles born at the Hopf points (:class:`~.cycles.CycleBranch`).
+    cycles : the branches of limit cycles born at the Hopf points (``CycleBranch``).
     """
 
     game: str
@@ -230,7 +230,7 @@ class Continuation:
     notes: list
     work: object = field(default=None, repr=False, compare=False)
     system: object = field(default=None, repr=False, compare=False)
-    #: the limit cycles born at the Hopf points (:class:`~.cycles.CycleBranch`), when continued
+    #: the limit cycles born at the Hopf points (``CycleBranch``), when continued
     cycles: list = field(default_factory=list)
 
     @property

@@ -2,7 +2,7 @@
 
 The defining systems, the test functions and the tracing are in :mod:`.two_parameter`; this module
 starts the curves (from the one-parameter continuation's folds and Hopf points, or from points given
-for a plain field) and holds the typed results: :class:`Curve` (its points and special points, each a
+for a plain field) and holds the typed results: ``Curve`` (its points and special points, each a
 :class:`Codim2Point`, a :class:`~.branch.SpecialPoint` with the second parameter's value) and
 :class:`CurveSet`, with ``to_dict()``, ``to_dataframe()`` and a text table.
 """
@@ -110,7 +110,7 @@ class CurveSet:
     ----------
     game : the game's name; ``dynamics`` as written (``"plain field"`` for a normal form).
     parameters : ``(first, second)``, the names; ``intervals`` their ``(lo, hi)``.
-    curves : every :class:`Curve` (fold ``LP`` or Hopf ``H``), each with its points and its
+    curves : every ``Curve`` (fold ``LP`` or Hopf ``H``), each with its points and its
         codimension-two points (cusp ``CP``, Bogdanov-Takens ``BT``, Bautin ``GH``, zero-Hopf ``ZH``).
     notes : what the reader should know (starts not continued, the one-parameter run's notes).
     variables : the names of the state coordinates of the points.
@@ -167,7 +167,7 @@ class CurveSet:
 
 
 def _built(curve: DefiningCurve, index: int, face: str, origin: str, steps, ends, rtol: float) -> Curve:
-    """A :class:`Curve` from the traced steps."""
+    """A ``Curve`` from the traced steps."""
     points, special = [], []
     for s in steps:
         tests = s.info.get("tests") or curve.tests(s.u)
@@ -262,7 +262,7 @@ def continue_curves(subject, first: str, first_interval, second: str, second_int
         the second parameter's value (``params``, else its default), or at ``lo`` when that value is not
         in the interval.
     mechanism, strength, params, dynamics, rtol, budget : as :func:`~evogame.continue_rest_points`.
-    settings : step control of the curves (default :data:`SETTINGS`).
+    settings : step control of the curves (default ``SETTINGS``).
 
     Returns
     -------

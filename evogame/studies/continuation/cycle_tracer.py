@@ -1,6 +1,8 @@
 """The pseudo-arclength loop of a cycle branch (see :mod:`.cycles` for the method and the stopping rules)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from scipy.sparse import csc_matrix
 from scipy.sparse.linalg import spsolve
@@ -135,6 +137,10 @@ def trace_cycles(coll: Collocation, hopf, game, names, settings: CycleSettings) 
             continue
         if cycles:
             cycle = _detected(cycles[-1], cycle, prev_V, V_new)
+            located = _located(coll, U, V, h, cycles[-1], cycle, game, names, settings) if not end else None
+            if located is not None:        # the special cycle itself, between the two; the step's cycle is plain
+                cycles.append(located)
+                cycle = replace(cycle, kind="", note="")
         cycles.append(cycle)
         why = "interval end" if end else _stop(coll, cycle, cycles)
         if why:
@@ -155,8 +161,6 @@ def _refine(coll: Collocation, U, V, prev_V):
 
 def _detected(prev: Cycle, new: Cycle, prev_V, new_V) -> Cycle:
     """``new`` marked LPC / PD / NS where a test function changes sign from ``prev`` (detection only)."""
-    from dataclasses import replace
-
     tests = [(LPC, prev_V[-1], new_V[-1], "the parameter turns (a multiplier crosses +1)"),
              (PD, prev.floquet.period_doubling, new.floquet.period_doubling, "a multiplier crosses -1"),
              (NS, prev.floquet.complex_outside - 0.5, new.floquet.complex_outside - 0.5,
@@ -169,6 +173,59 @@ def _detected(prev: Cycle, new: Cycle, prev_V, new_V) -> Cycle:
                     f"(about {at:.8g}, by linear interpolation)")
             return replace(new, kind=kind, note=note)
     return new
+
+
+def _ns_test(floquet) -> float:
+    """``prod (|mu|^2 - 1)`` over the complex pairs of nontrivial multipliers: changes sign at a Neimark-Sacker point."""
+    pairs = floquet.nontrivial[floquet.nontrivial.imag > 1e-8 * np.maximum(1.0, np.abs(floquet.nontrivial))]
+    return float(np.prod(np.abs(pairs) ** 2 - 1.0)) if len(pairs) else 1.0
+
+
+def _located(coll: Collocation, U0, V0, h, prev: Cycle, new: Cycle, game, names, settings: CycleSettings):
+    """The LPC / PD / NS cycle that ``new.kind`` detected between ``prev`` and ``new``, or None.
+
+    Illinois regula falsi on the arclength ``sigma`` in ``(0, h)`` from the previous cycle ``U0`` (tangent
+    ``V0``), with the collocation solved at each trial: the test function is the tangent's parameter
+    component (LPC: the parameter turns, where a nontrivial multiplier crosses +1), ``prod (mu + 1)`` (PD) or
+    ``prod (|mu|^2 - 1)`` over the complex pairs (NS).
+    """
+    kind = new.kind
+    if kind not in (LPC, PD, NS):
+        return None
+
+    def test(U, V) -> float:
+        if kind == LPC:
+            return float(V[-1])
+        floquet = multipliers(coll.monodromy(U))
+        return floquet.period_doubling if kind == PD else _ns_test(floquet)
+
+    lo, hi, f_lo = 0.0, h, test(U0, V0)
+    step_hi = _correct(coll, U0, V0, h, settings)
+    if step_hi is None:
+        return None
+    f_hi = test(*step_hi)
+    if np.sign(f_lo) == np.sign(f_hi):
+        return None                       # the crossing was between other test values: detection only
+    best, g_lo, g_hi, side = step_hi, f_lo, f_hi, 0
+    for _ in range(60):
+        if abs(hi - lo) <= 1e-13 * abs(h) or f_lo == 0 or f_hi == 0:
+            break
+        sigma = (lo * g_hi - hi * g_lo) / (g_hi - g_lo)
+        step = _correct(coll, U0, V0, sigma, settings)
+        if step is None:
+            return None
+        f = test(*step)
+        if np.sign(f) == np.sign(f_hi):
+            hi, f_hi, g_hi, best = sigma, f, f, step
+            g_lo, side = (g_lo / 2 if side == 1 else g_lo), 1      # Illinois: halve the stale end's value
+        else:
+            lo, f_lo, g_lo, best = sigma, f, f, step
+            g_hi, side = (g_hi / 2 if side == -1 else g_hi), -1
+    what = new.note.split(":")[0]
+    cycle = _cycle(coll, best[0], game, names, kind)
+    note = (f"{what}: located at {cycle.parameter:.12g} (regula falsi on the test function, the collocation "
+            f"solved at each trial) between the cycles at {prev.parameter:.8g} and {new.parameter:.8g}")
+    return replace(cycle, note=note)
 
 
 def full_shares_min(cycle: Cycle, columns) -> float:

@@ -15,7 +15,11 @@ is followed by pseudo-arclength in ``(orbit, period, parameter)``.  At every acc
 reported the parameter, the period, each share's minimum and maximum over the orbit, and the Floquet
 multipliers (:mod:`.floquet`: the trivial one identified, the stability from the others).  Along the
 branch, folds of cycles (``LPC``), period doublings (``PD``) and Neimark-Sacker points (``NS``) are
-detected between consecutive cycles (their parameter interpolated linearly in the test function).
+detected between consecutive cycles and located there: regula falsi on the arclength with the collocation
+solved at each trial, on the test function (the tangent's parameter component for LPC, ``prod (mu + 1)``
+over the nontrivial multipliers for PD, ``prod (|mu|^2 - 1)`` over their complex pairs for NS); the located
+cycle is inserted in the branch with its kind (where location fails, the next cycle carries the kind and
+a linear interpolation in its note).
 
 The branch is **not followed blindly**; it stops, with the reason stated, where
 
@@ -162,14 +166,11 @@ class CycleBranch:
 
 def continue_cycles(continuation, settings: CycleSettings | None = None) -> tuple[list, list]:
     """The cycle branch born at each Hopf point of ``continuation``: ``(branches, notes)``."""
-    from .cycle_tracer import trace_cycles
-
     settings = settings or CycleSettings()
     system, work = continuation.system, continuation.work
     if system is None or work is None:
         return [], []
-    field_ = VectorField(system)
-    mesh = Mesh(settings.ntst, settings.ncol)
+    field_, mesh = None, Mesh(settings.ntst, settings.ncol)
     names = tuple(f"{pop.name}:{s}" for pop in work.populations for s in pop.strategies)
     invariant = system.dynamics.faces_invariant
     lo, hi = (float(v) for v in continuation.interval)
@@ -186,6 +187,11 @@ def continue_cycles(continuation, settings: CycleSettings | None = None) -> tupl
             continue
         branch = next(b for b in continuation.branches if b.index == s.branch)
         face = face_of(work, branch.support, invariant)
+        # imported (scipy's sparse solvers) and compiled only when a cycle branch starts: most diagrams of the
+        # seed games have no Hopf point, and the import and the compilation were a third of their first call
+        from .cycle_tracer import trace_cycles
+
+        field_ = field_ or VectorField(system)
         period = 2 * np.pi / s.hopf.omega
         coll = Collocation(field_, face, lo, hi - lo, period, mesh)
         cycles, end = trace_cycles(coll, s, work, names, settings)

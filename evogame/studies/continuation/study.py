@@ -7,7 +7,7 @@ import numpy as np
 import sympy
 
 from ...solvers import stability as st
-from ...engine.analysis import analyze
+from ...engine.analysis import RestPoint
 from ...dynamics import chosen_dynamics, derive, structural_parameters
 from ...errors import AnalysisError, ScenarioError, did_you_mean
 from ...game.model import exact
@@ -18,6 +18,7 @@ from .branch import Continuation
 from .events import BOUNDARY, BRANCH_POINT, EXCHANGE
 from ...solvers.continuation_system import ContinuationSystem
 from .tracer import Tracer
+from .exact_hopf import exact_hopf_values
 
 __all__ = ["continue_rest_points"]
 
@@ -79,11 +80,11 @@ def continue_rest_points(subject, parameter: str | None = None, interval: tuple 
     runs on both sides of each such crossing, and at the interval's end; a rest point not on a traced
     branch starts a new one.
 
-    Stability along a branch is classified from the eigenvalues of the Jacobian as ``analyze`` does
-    for numeric points (:func:`evogame.solvers.stability.classify`); a branch's runs of one class are
-    ``Branch.segments``.  A dynamics' own conditions (positive payoffs for Maynard Smith and
-    mutation) are checked where ``analyze`` runs, not between.  A rest point on a continuum (a face whose
-    field vanishes identically at one value, common in bimatrix games) is not continued: a note says so.
+    Stability along a branch is classified from the eigenvalues of the Jacobian as ``analyze`` does for numeric
+    points (:func:`evogame.solvers.stability.classify`); a branch's runs of one class are ``Branch.segments``.  A
+    dynamics' own conditions (positive payoffs for Maynard Smith and mutation) are checked where ``analyze`` runs,
+    not between.  A rest point on a continuum (a face whose field vanishes identically at one value, common in
+    bimatrix games) is not continued: a note says so.
 
     Raises
     ------
@@ -94,9 +95,8 @@ def continue_rest_points(subject, parameter: str | None = None, interval: tuple 
 
     References
     ----------
-    H. B. Keller, in *Applications of Bifurcation Theory*, Academic Press 1977 (pseudo-arclength).  Yu. A.
-    Kuznetsov, *Elements of Applied Bifurcation Theory*, 3rd ed., Springer 2004 (eq. (3.20), (5.39); ch.
-    10).  J. Hofbauer, K. Sigmund, *Evolutionary Games and Population Dynamics*, CUP 1998, ch. 7.
+    H. B. Keller, *Applications of Bifurcation Theory*, Academic Press 1977 (pseudo-arclength).  Yu. A. Kuznetsov,
+    *Elements of Applied Bifurcation Theory*, 3rd ed., Springer 2004 (eq. (3.20), (5.39); ch. 10).
 
     Examples
     --------
@@ -131,13 +131,14 @@ def _run(scenario, parameter, interval, mechanism, strength, params, dynamics, r
     values = work.values()
     system = ContinuationSystem(dyn, parameter, values)
     tracer = Tracer(work, system, interval, rtol, settings or Settings(), dyn.faces_invariant)
-    analyses = _Analyses(work, parameter, spec, budget, tracer)
+    analyses = _Analyses(work, parameter, dyn, budget, tracer)
     analyses.start_from(interval[0], (1.0,))
     analyses.follow_crossings()
     analyses.start_from(interval[1], (-1.0,), second_net=True)
     analyses.follow_crossings()
     _partners(tracer.branches, abs(interval[1] - interval[0]))
     _exact_values(tracer, dyn, values, parameter)
+    exact_hopf_values(tracer, dyn, values, parameter)
     return Continuation(work.name, dyn.spec, parameter, [_name(m) for m in mechanisms], tuple(interval),
                         {k: v for k, v in values.items() if k != parameter}, [str(v) for v in work.variables],
                         tracer.branches, tracer.notes, work, system)
@@ -182,21 +183,22 @@ def _problem(scenario, parameter, interval, mechanisms, strength):
 
 
 class _Analyses:
-    """Start points from ``analyze``: at the interval's ends and on both sides of each crossing."""
+    """Start points from ``analyze``'s search (:func:`rest_points_at`): at the interval's ends and on both sides of
+    each crossing."""
 
-    def __init__(self, game, parameter, spec, budget, tracer: Tracer):
-        self.game, self.parameter, self.spec, self.budget, self.tracer = game, parameter, spec, budget, tracer
+    def __init__(self, game, parameter, dyn, budget, tracer: Tracer):
+        self.game, self.parameter, self.dyn, self.budget, self.tracer = game, parameter, dyn, budget, tracer
         self.done_values: set = set()
         self.count = 0
 
     def start_from(self, lam: float, directions, second_net: bool = False, where: str = "") -> None:
-        result = analyze(self.game, {self.parameter: lam}, dynamics=self.spec, budget=self.budget)
-        if result.continua:
-            n = len(result.continua)
+        points, continua = rest_points_at(self.game, self.dyn, self.parameter, lam, self.budget)
+        if continua:
+            n = len(continua)
             self.tracer.notes.append(f"analyze at {self.parameter} = {lam:.10g} finds {n} "
                                      f"{'continuum' if n == 1 else 'continua'} of rest points: not continued "
                                      "(no isolated point to follow)")
-        for p in result.rest_points:
+        for p in points:
             origin = f"analyze at {self.parameter} = {lam:.10g}{where}: {p.name} {p.label}"
             if not np.all(np.isfinite(p.state)):
                 continue
@@ -224,6 +226,32 @@ class _Analyses:
             if self.count >= MAX_ANALYSES:
                 self.tracer.notes.append(f"stopped looking for entering branches after {MAX_ANALYSES} analyses")
                 return
+
+
+def rest_points_at(game, dyn, parameter: str, lam: float, budget) -> tuple[list, list]:
+    """``(rest points, continua)`` of ``dyn`` at ``parameter = lam``: :func:`~evogame.analyze`'s search, order and
+    names, without its classification.
+
+    A start point needs only its state: the exact Jacobians and characteristic polynomials ``analyze`` builds
+    to classify each point (sympy, half its time and more on algebraic points) would be thrown away, since
+    the branch classifies its points from the compiled Jacobian.
+    """
+    values = game.values({parameter: lam})
+    dyn.check(values)               # a dynamics' own conditions refuse values as analyze does
+    subs = {game.parameters[n].symbol: v for n, v in values.items()}
+    fitness = [[f.subs(subs) for f in fp] for fp in dyn.fitness]
+    candidates, continua, _ = dyn.rest_points(fitness, budget=budget)
+    empty = np.zeros(0, dtype=complex)
+    points = sorted((RestPoint(game, c.face.support, c.state, c.exact_state, None, empty, "not classified", 0.0,
+                               c.method) for c in candidates), key=_analyze_order)
+    for k, p in enumerate(points, start=1):
+        p.name = f"E{k}"
+    return points, continua
+
+
+def _analyze_order(p: RestPoint):
+    # analyze's order (corners first, then by face size, then by state): the same branch numbers
+    return (sum(len(S) for S in p.support), tuple(tuple(S) for S in p.support), tuple(np.round(p.state, 12)))
 
 
 def _partners(branches, span) -> None:
