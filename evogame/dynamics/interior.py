@@ -15,19 +15,10 @@ from dataclasses import replace
 import numpy as np
 
 from ..game.faces import interior_face
+from ..game.state_space import onto_simplices
 from ..solvers.restpoints import accept_roots, multistart_roots
 
 __all__ = ["interior_rest_points", "roots_on_face"]
-
-
-def _on_simplices(game, z: np.ndarray) -> np.ndarray:
-    """Reduced coordinates with round-off outside the product of simplices (|error| <= 1e-12) removed."""
-    z = np.clip(np.asarray(z, dtype=float), 0.0, 1.0)
-    for sl in game.slices():
-        total = z[sl].sum()
-        if total > 1.0:
-            z[sl] /= total
-    return z
 
 
 def roots_on_face(game, face, min_share: float) -> tuple[list, int]:
@@ -35,7 +26,7 @@ def roots_on_face(game, face, min_share: float) -> tuple[list, int]:
     with np.errstate(over="ignore", invalid="ignore"):   # exp of far starts: inf, then a 0 probability
         points = multistart_roots(face, face.equations)
         # interior in theory: a share can still round to zero next to a vertex (then it is put on it)
-        found = [replace(c, state=_on_simplices(game, c.state))
+        found = [replace(c, state=onto_simplices(game, c.state))
                  for c in accept_roots(face, face.equations, points, min_share=min_share)]
     return found, len(points)
 

@@ -8,7 +8,7 @@ import numpy as np
 from ..errors import AnalysisError
 from .model import Game
 
-__all__ = ["sample_states"]
+__all__ = ["sample_states", "onto_simplices"]
 
 
 def sample_states(game: Game, samples: int, seed: int = 0) -> np.ndarray:
@@ -46,3 +46,14 @@ def sample_states(game: Game, samples: int, seed: int = 0) -> np.ndarray:
         else:
             out[:, sl] = np.diff(block, axis=1, prepend=0.0)
     return out
+
+
+def onto_simplices(game: Game, z) -> np.ndarray:
+    """Reduced coordinates with round-off outside the product of simplices removed (clipped to [0, 1], each
+    population's shares scaled back when they sum above 1)."""
+    z = np.clip(np.asarray(z, dtype=float), 0.0, 1.0)
+    for sl in game.slices():
+        total = z[sl].sum()
+        if total > 1.0:
+            z[sl] /= total
+    return z

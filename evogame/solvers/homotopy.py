@@ -39,6 +39,7 @@ import numpy as np
 import sympy
 
 from ..game.faces import Candidate, SupportOnly, face_label
+from ..game.state_space import onto_simplices
 from .restpoints import find_rest_points
 from .arclength import Curve, Settings, at_parameter, trace
 from .continuation_system import face_of
@@ -231,7 +232,7 @@ def homotopy_rest_points(dyn, fitness, *, budget=None, settings: Settings = None
             notes.append(f"{dyn.name} homotopy: {reached} at the start {name}; not continued")
         elif reached is not None and _accepted(curve, reached, found, settings):
             found.append(Candidate(SupportOnly(tuple(tuple(range(pop.n)) for pop in game.populations)),
-                                   _clipped(game, curve.state(reached)),
+                                   onto_simplices(game, curve.state(reached)),
                                    method=f"numeric (homotopy from {name} {where})"))
     return HomotopyResult(found, len(starts), notes)
 
@@ -283,16 +284,6 @@ def _accepted(curve: Curve, u, found: list, settings: Settings) -> bool:
     if np.max(np.abs(curve.full_residual(u))) > settings.residual or np.min(curve.face.shares(x)) < SHARE_TOL:
         return False
     return all(np.max(np.abs(x - c.state)) > SAME_POINT for c in found)
-
-
-def _clipped(game, z: np.ndarray) -> np.ndarray:
-    """Reduced coordinates with round-off outside the product of simplices removed."""
-    z = np.clip(np.asarray(z, dtype=float), 0.0, 1.0)
-    for sl in game.slices():
-        total = z[sl].sum()
-        if total > 1.0:
-            z[sl] /= total
-    return z
 
 
 def by_homotopy(dyn, fitness, multistart: list, notes: list, budget=None):
