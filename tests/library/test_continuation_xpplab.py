@@ -1,0 +1,123 @@
+"""Hopf points, limit-cycle periods, folds and a two-parameter Hopf curve against AUTO, an independent continuation
+tool: XPPAUT 8's AUTO engine through xpplab (the ``baselines`` extra).
+
+Licence: xpplab is GPL-2.0-or-later (XPPAUT's own C code).  It is an optional test and benchmark baseline only:
+evogame never imports it, and these tests are skipped with their reason where it is not installed.  The field
+goes to AUTO as the text of an XPPAUT ``.ode`` file (``xpp_export.py`` beside this module), so the two share no
+code: AUTO differentiates the field by its own finite differences, locates Hopf points and folds with its own test
+functions, and computes the cycles by its own orthogonal collocation.
+
+Three games, each with Hopf points and a branch of limit cycles: the logit dynamics of Rock-Paper-Scissors
+(``scenarios/rps.toml``, at two noise levels), Rock-Paper-Scissors with positive payoffs under the replicator with
+mutation, and the three-population ``scenarios/tripartite_sharing.toml`` under the logit dynamics in ``R`` (two
+supercritical Hopf points joined by one branch of cycles); its folds in ``b``, ``c_B`` and ``lambda``; its Hopf
+curve in ``(R, c_C)``.  Agreement asked: parameters of special points to 1e-6, periods to 1e-4 (relative).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy
+
+from evogame.game import Game, Population
+from evogame.scenario import load_scenario
+from evogame.studies.continuation import continue_rest_points
+from evogame.studies.continuation.curves import continue_curves
+
+pytest.importorskip("xpplab", reason="xpplab (the 'baselines' extra) is not installed")
+
+from xpp_export import auto_model, cycle_branch, fold_points, hopf_points, value_at  # noqa: E402
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+#: the asked agreement: parameter values of special points (absolute), periods (relative)
+PARAMETER_TOL, PERIOD_TOL = 1e-6, 1e-4
+
+
+def _positive_rps():
+    """Rock-Paper-Scissors plus 3 (positive payoffs, so that mutation is defined), win 1, loss l."""
+    l = sympy.Symbol("l", real=True)
+    matrix = [[3, 3 - l, 4], [4, 3, 3 - l], [3 - l, 4, 3]]
+    return Game.symmetric(Population("p", ("r", "s", "t")), matrix, {"l": 1})
+
+
+def _subject(name):
+    return _positive_rps() if name == "positive_rps" else load_scenario(SCENARIOS / f"{name}.toml")
+
+
+def _auto_on(result, branch, settings=None):
+    """An xpplab model of the continued field, started at ``branch``'s first point (a rest point evogame found)."""
+    start = branch.points[0]
+    return auto_model(result.system.dynamics, {**result.values, result.parameter: start.parameter}, start.state,
+                      title=f"{result.game}, {result.dynamics}")
+
+
+CYCLE_CASES = [
+    ("rps", "logit:eta=0.1", "l", (1.0, 2.5)),
+    ("rps", "logit:eta=0.3", "l", (1.0, 4.0)),
+    ("positive_rps", "mutator:mu=0.01", "l", (0.5, 2.0)),
+    # the two Hopf points of the three-population game, each with the stretch of its cycle branch inside the interval
+    ("tripartite_sharing", "logit:eta=0.1", "R", (2.0, 4.0)),
+    ("tripartite_sharing", "logit:eta=0.1", "R", (7.0, 4.5)),
+]
+
+
+@pytest.mark.parametrize("name, dynamics, parameter, interval", CYCLE_CASES)
+def test_hopf_points_and_cycle_periods_agree_with_auto(name, dynamics, parameter, interval):
+    result = continue_rest_points(_subject(name), parameter, interval, dynamics=dynamics)
+    (cycles,) = result.cycles
+    branch = next(b for b in result.branches if b.index == cycles.hopf_branch)
+    ours = [s.parameter for s in branch.special if s.label == "H"]
+    model, ode = _auto_on(result, branch)
+    theirs = hopf_points(model, ode, parameter, interval)
+    assert len(theirs) == len(ours) == 1
+    assert theirs[0].value == pytest.approx(ours[0], abs=PARAMETER_TOL)
+    values, periods, points = cycle_branch(model, theirs[0])
+    # AUTO's branch has no fold, period doubling or torus point inside the interval; nor has evogame's
+    lo, hi = sorted(interval)
+    assert not [p for p in points if p.type in ("LP", "PD", "TR") and lo <= p.value <= hi]
+    assert not cycles.special
+    picks = cycles.cycles[len(cycles.cycles) // 4::len(cycles.cycles) // 3][:3]
+    assert len(picks) == 3 and len({round(c.parameter, 3) for c in picks}) == 3
+    for cycle in picks:
+        assert cycle.period == pytest.approx(value_at(values, periods, cycle.parameter), rel=PERIOD_TOL)
+
+
+@pytest.mark.parametrize("parameter, interval", [("b", (0.0, 20.0)), ("c_B", (0.0, 20.0)), ("lambda", (0.0, 1.0))])
+def test_tripartite_logit_folds_agree_with_auto(parameter, interval):
+    # the logit branch of (loose, not, not) bends back twice (an S): AUTO, from each branch's start, turns at
+    # both folds; evogame lists the folds of each branch it traced
+    result = continue_rest_points(_subject("tripartite_sharing"), parameter, interval, dynamics="logit:eta=0.1",
+                                  cycles=False)
+    ours = [s.parameter for s in result.special_points if s.label == "LP"]
+    assert len({round(v, 6) for v in ours}) == 2
+    for branch in result.branches:
+        model, ode = _auto_on(result, branch)
+        theirs = [p.value for p in fold_points(model, ode, parameter, interval)]
+        assert len(theirs) == 2
+        for value in theirs:
+            assert min(abs(value - v) for v in ours) <= PARAMETER_TOL
+        for value in ours:
+            assert min(abs(value - v) for v in theirs) <= PARAMETER_TOL
+
+
+def test_tripartite_hopf_curve_agrees_with_auto_two_parameter_continuation():
+    game = _subject("tripartite_sharing")
+    curves = continue_curves(game, "R", (2.4, 3.0), "c_C", (2.8, 3.2), dynamics="logit:eta=0.1")
+    (curve,) = [c for c in curves.curves if c.kind == "Hopf"]
+    result = continue_rest_points(game, "R", (2.0, 4.0), dynamics="logit:eta=0.1", cycles=False)
+    model, ode = _auto_on(result, result.branches[0])
+    (hopf,) = hopf_points(model, ode, "R", (2.0, 4.0))
+    theirs = []
+    for direction in (1.0, -1.0):            # AUTO follows the curve one way per run: both ways from the Hopf point
+        run = model.auto.continue_from(hopf, "two-parameter", second=ode.parameters["c_C"], parmin=2.0, parmax=4.0,
+                                       ds=0.01 * direction, dsmax=0.01)
+        theirs += [(p.value, p.value2) for p in run if p.two_parameter]
+    theirs = np.array(sorted(set(theirs)))
+    assert theirs[0, 0] < 2.45 and theirs[-1, 0] > 2.8     # AUTO's curve spans evogame's window
+    picks = curve.points[1:-1:max(1, len(curve.points) // 5)]
+    assert len(picks) >= 4
+    for p in picks:
+        # c_C on AUTO's curve at evogame's R (interpolated between AUTO's four nearest points)
+        assert p.second == pytest.approx(value_at(theirs[:, 0], theirs[:, 1], p.first), abs=PARAMETER_TOL)
