@@ -121,3 +121,40 @@ def test_tripartite_hopf_curve_agrees_with_auto_two_parameter_continuation():
     for p in picks:
         # c_C on AUTO's curve at evogame's R (interpolated between AUTO's four nearest points)
         assert p.second == pytest.approx(value_at(theirs[:, 0], theirs[:, 1], p.first), abs=PARAMETER_TOL)
+
+
+@pytest.fixture(scope="module")
+def tripartite_in_r():
+    """The tripartite logit game's rest points in R over both Hopf points (no cycles: each test asks its own)."""
+    return continue_rest_points(_subject("tripartite_sharing"), "R", (2.0, 7.0), dynamics="logit:eta=0.1",
+                                cycles=False)
+
+
+def test_auto_joins_the_two_tripartite_hopf_points_by_one_cycle_branch(tripartite_in_r):
+    # AUTO's cycles from the first Hopf point: the parameter grows monotonically up to the second Hopf point,
+    # where the orbit shrinks to the rest point and AUTO marks the junction with the rest points' branch (BP)
+    result = tripartite_in_r
+    hopf = sorted(s.parameter for s in result.special_points if s.label == "H")
+    assert len(hopf) == 2
+    model, ode = _auto_on(result, result.branches[0])
+    first, second = hopf_points(model, ode, "R", (2.0, 7.0))
+    assert [first.value, second.value] == pytest.approx(hopf, abs=PARAMETER_TOL)
+    values, _, points = cycle_branch(model, first)
+    junction = next(k for k, p in enumerate(points) if p.type == "BP")
+    assert points[junction].value == pytest.approx(hopf[1], abs=PARAMETER_TOL)
+    assert np.all(np.diff(values[:junction + 1]) > 0)
+    assert not [p for p in points[:junction] if p.type in ("LP", "PD", "TR")]
+
+
+@pytest.mark.xfail(strict=True, reason="evogame bug (reported, issue 21): a cycle branch that joins a second Hopf "
+                   "point steps over the zero-amplitude orbit, turns back on the same cycles and labels the turn a "
+                   "fold of cycles (LPC) short of the Hopf point, instead of ending there")
+def test_tripartite_cycle_branch_ends_at_the_second_hopf_point_without_a_fold(tripartite_in_r):
+    from evogame.studies.continuation.cycles import CycleSettings, continue_cycles
+
+    hopf = sorted(s.parameter for s in tripartite_in_r.special_points if s.label == "H")
+    branches, _ = continue_cycles(tripartite_in_r, CycleSettings(max_cycles=100))
+    first = next(b for b in branches if abs(b.hopf_parameter - hopf[0]) < PARAMETER_TOL)
+    assert not first.special                                 # AUTO: no fold between the two Hopf points
+    assert first.end.startswith("the orbit shrinks back to a rest point")
+    assert first.cycles[-1].parameter == pytest.approx(hopf[1], abs=1e-4)
