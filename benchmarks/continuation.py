@@ -9,7 +9,8 @@ in the same process (the ``analyze`` cache warm); reported, not asserted.
 
 The baseline rows: pycont-lite (the ``baselines`` extra, when installed) from one corner per game, its branch
 points compared with evogame's; and, for cycles, the independent check the tests use -- the cycle's period by a
-Poincare map with ``scipy.integrate.solve_ivp`` (DOP853, rtol 1e-12) and root finding, for one cycle.  See
+Poincare map with ``scipy.integrate.solve_ivp`` (DOP853, rtol 1e-12) and root finding, for one cycle; and AUTO
+(xpplab, the ``baselines`` extra, GPL: a test-only tool) on the logit RPS family's Hopf point and cycles.  See
 benchmarks/README.md.
 """
 from __future__ import annotations
@@ -121,6 +122,46 @@ def _baseline() -> list[dict]:
     return rows
 
 
+#: AUTO (xpplab, the ``baselines`` extra) on the same logit RPS family as the evogame row: (scenario, parameter,
+#: interval, dynamics)
+XPPLAB = ("rps", "l", (1.0, 2.5), "logit:eta=0.1")
+
+
+def _xpplab_baseline() -> list[dict]:
+    """CPU time of AUTO (XPPAUT 8's engine through xpplab, GPL-2.0-or-later, a test-only baseline) for the logit RPS
+    Hopf point and its branch of cycles -- the field exported as an ``.ode`` file, loaded, the rest points continued
+    in ``l`` and the cycles from the Hopf point -- and its distance from evogame's; nothing without xpplab."""
+    try:
+        import xpplab  # noqa: F401
+    except ImportError:
+        return []
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tests" / "library" / "xpp_export.py"
+    spec = importlib.util.spec_from_file_location("_xpp_export", path)
+    xpp = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = xpp            # its dataclass looks its module up there
+    spec.loader.exec_module(xpp)
+    name, parameter, interval, dynamics = XPPLAB
+    result = _diagram(name, None, parameter, interval, dynamics)()
+    (branch,) = result.cycles
+    start = next(b for b in result.branches if b.index == branch.hopf_branch).points[0]
+
+    def auto():
+        model, ode = xpp.auto_model(result.system.dynamics, {**result.values, parameter: start.parameter},
+                                    start.state)
+        (hopf,) = xpp.hopf_points(model, ode, parameter, interval)
+        return hopf, xpp.cycle_branch(model, hopf)
+
+    cpu, (hopf, (values, periods, _)) = _cpu(auto)
+    inside = [c for c in branch.cycles if min(values) <= c.parameter <= max(values)]
+    return [{"benchmark": f"xpplab_auto_{name}_{parameter}", "cpu_first_s": round(cpu, 3), "cycles": len(values),
+             "hopf_diff": abs(hopf.value - branch.hopf_parameter),
+             "period_rel_diff": max(abs(c.period / xpp.value_at(values, periods, c.parameter) - 1) for c in inside)}]
+
+
 def run() -> list[dict]:
     rows = []
     for name, mechanism, parameter, interval, dynamics in CASES:
@@ -140,6 +181,7 @@ def run() -> list[dict]:
         rows.append(row)
     rows.extend(_curves(*case) for case in CURVES)
     rows.extend(_baseline())
+    rows.extend(_xpplab_baseline())
     return rows
 
 
@@ -155,6 +197,10 @@ def main(argv=None) -> None:
         if "branch_points" in r:
             print(f"{r['benchmark']}: {r['cpu_first_s']} s CPU; {r['branch_points']} branch points, within "
                   f"{r['max_diff']:.1e} of evogame's")
+            continue
+        if "hopf_diff" in r:
+            print(f"{r['benchmark']}: {r['cpu_first_s']} s CPU; Hopf point within {r['hopf_diff']:.1e} of evogame's, "
+                  f"{r['cycles']} cycles, periods within {r['period_rel_diff']:.1e} (relative)")
             continue
         if "curves" in r:
             print(f"{r['benchmark']}: {r['cpu_first_s']} s CPU; {r['curves']} curves {r['curve_kinds']}")
