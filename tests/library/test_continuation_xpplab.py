@@ -21,7 +21,9 @@ import numpy as np
 import pytest
 import sympy
 
+from evogame.dynamics import derive
 from evogame.game import Game, Population
+from evogame.solvers.continuation_system import ContinuationSystem
 from evogame.scenario import load_scenario
 from evogame.studies.continuation import continue_rest_points
 from evogame.studies.continuation.curves import continue_curves
@@ -51,6 +53,26 @@ def _auto_on(result, branch, settings=None):
     start = branch.points[0]
     return auto_model(result.system.dynamics, {**result.values, result.parameter: start.parameter}, start.state,
                       title=f"{result.game}, {result.dynamics}")
+
+
+@pytest.mark.parametrize("name, dynamics, parameter", [
+    ("rps", "logit:eta=0.1", "l"), ("positive_rps", "mutator:mu=0.01", "l"),
+    ("tripartite_sharing", "logit:eta=0.1", "R"), ("tripartite_sharing", "replicator", "c_C"),
+])
+def test_the_exported_ode_file_is_the_dynamics_field(name, dynamics, parameter):
+    # XPP's own parser and evaluator on the exported text against evogame's compiled field, at random states and
+    # values of the continued parameter: the export carries the field, its parameters and their values
+    subject = _subject(name)
+    game = subject if isinstance(subject, Game) else subject.game
+    dyn = derive(game, dynamics)
+    values = game.values()
+    system = ContinuationSystem(dyn, parameter, values)
+    rng = np.random.default_rng(21)
+    model, ode = auto_model(dyn, values, np.full(len(dyn.variables), 0.5))
+    for _ in range(5):
+        state, lam = rng.uniform(0.05, 0.95, len(dyn.variables)), float(rng.uniform(0.5, 3.0))
+        model.set(**{ode.parameters[parameter]: lam})
+        np.testing.assert_allclose(model.rhs(state), system.field(state, lam), rtol=1e-12, atol=1e-14)
 
 
 CYCLE_CASES = [

@@ -13,7 +13,10 @@ the state variables with an initial value at a rest point.  XPP's names ignore c
 """
 from __future__ import annotations
 
+import itertools
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -96,12 +99,20 @@ def ode_model(dynamics, values: Mapping, state: Sequence[float], title: str = "e
 SETTINGS = dict(epsl=1e-10, epsu=1e-10, epss=1e-10, dsmin=1e-6, ds=0.01, dsmax=0.05, nmax=2000, npr=1000)
 
 
+#: the .ode files of this process, in one directory removed at exit (XPP reads a model from its file's directory,
+#: which must outlive the model; xpplab's ``Model.from_text`` would leave one directory per model behind)
+_FILES = tempfile.TemporaryDirectory(prefix="evogame-xpp-")
+_COUNT = itertools.count(1)
+
+
 def auto_model(dynamics, values: Mapping, state: Sequence[float], title: str = "evogame dynamics"):
     """An xpplab Model of the exported field, and the :class:`OdeModel` (for the names)."""
     import xpplab
 
     ode = ode_model(dynamics, values, state, title)
-    return xpplab.Model.from_text(ode.text, name="evogame.ode"), ode
+    path = Path(_FILES.name) / f"evogame{next(_COUNT)}.ode"
+    path.write_text(ode.text)
+    return xpplab.Model(path), ode
 
 
 def _run(model, ode: OdeModel, parameter: str, interval, settings: Mapping | None):
