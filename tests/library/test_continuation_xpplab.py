@@ -30,7 +30,8 @@ from evogame.studies.continuation.curves import continue_curves
 
 pytest.importorskip("xpplab", reason="xpplab (the 'baselines' extra) is not installed")
 
-from xpp_export import auto_model, cycle_branch, fold_points, hopf_points, value_at  # noqa: E402
+from xpp_export import (auto_model, cycle_branch, fold_points, hopf_points, two_parameter_curve,  # noqa: E402
+                        value_at)
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 #: the asked agreement: parameter values of special points (absolute), periods (relative)
@@ -124,6 +125,15 @@ def test_tripartite_logit_folds_agree_with_auto(parameter, interval):
             assert min(abs(value - v) for v in theirs) <= PARAMETER_TOL
 
 
+def _assert_on_auto_curve(curve, theirs):
+    """A few of evogame's curve points lie on AUTO's curve: the first parameter at the point's second one,
+    interpolated between AUTO's four nearest points, to the asked 1e-6."""
+    picks = curve.points[1:-1:max(1, len(curve.points) // 5)]
+    assert len(picks) >= 4
+    for p in picks:
+        assert p.first == pytest.approx(value_at(theirs[:, 1], theirs[:, 0], p.second), abs=PARAMETER_TOL)
+
+
 def test_tripartite_hopf_curve_agrees_with_auto_two_parameter_continuation():
     game = _subject("tripartite_sharing")
     curves = continue_curves(game, "R", (2.4, 3.0), "c_C", (2.8, 3.2), dynamics="logit:eta=0.1")
@@ -131,18 +141,24 @@ def test_tripartite_hopf_curve_agrees_with_auto_two_parameter_continuation():
     result = continue_rest_points(game, "R", (2.0, 4.0), dynamics="logit:eta=0.1", cycles=False)
     model, ode = _auto_on(result, result.branches[0])
     (hopf,) = hopf_points(model, ode, "R", (2.0, 4.0))
-    theirs = []
-    for direction in (1.0, -1.0):            # AUTO follows the curve one way per run: both ways from the Hopf point
-        run = model.auto.continue_from(hopf, "two-parameter", second=ode.parameters["c_C"], parmin=2.0, parmax=4.0,
-                                       ds=0.01 * direction, dsmax=0.01)
-        theirs += [(p.value, p.value2) for p in run if p.two_parameter]
-    theirs = np.array(sorted(set(theirs)))
-    assert theirs[0, 0] < 2.45 and theirs[-1, 0] > 2.8     # AUTO's curve spans evogame's window
-    picks = curve.points[1:-1:max(1, len(curve.points) // 5)]
-    assert len(picks) >= 4
-    for p in picks:
-        # c_C on AUTO's curve at evogame's R (interpolated between AUTO's four nearest points)
-        assert p.second == pytest.approx(value_at(theirs[:, 0], theirs[:, 1], p.first), abs=PARAMETER_TOL)
+    theirs = two_parameter_curve(model, ode, hopf, "c_C", (2.7, 3.3))
+    assert theirs[0, 1] < 2.8 and theirs[-1, 1] > 3.2      # AUTO's curve spans evogame's window
+    _assert_on_auto_curve(curve, theirs)
+
+
+def test_tripartite_fold_curves_agree_with_auto_two_parameter_continuation():
+    # the two folds of the S-shaped logit branch in b, each followed in c_B: two curves, not meeting in the window
+    game = _subject("tripartite_sharing")
+    curves = continue_curves(game, "b", (2.5, 3.8), "c_B", (2.8, 3.2), dynamics="logit:eta=0.1")
+    ours = sorted((c for c in curves.curves if c.kind == "fold"), key=lambda c: c.points[0].first)
+    result = continue_rest_points(game, "b", (0.0, 20.0), dynamics="logit:eta=0.1", cycles=False)
+    model, ode = _auto_on(result, result.branches[0])
+    folds = sorted(fold_points(model, ode, "b", (0.0, 20.0)), key=lambda p: p.value)
+    assert len(ours) == len(folds) == 2
+    for curve, fold in zip(ours, folds):
+        theirs = two_parameter_curve(model, ode, fold, "c_B", (2.7, 3.3))
+        assert theirs[0, 1] < 2.8 and theirs[-1, 1] > 3.2
+        _assert_on_auto_curve(curve, theirs)
 
 
 @pytest.fixture(scope="module")

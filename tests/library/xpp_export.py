@@ -23,7 +23,7 @@ import numpy as np
 import sympy
 from sympy.printing.str import StrPrinter
 
-__all__ = ["OdeModel", "ode_model", "auto_model", "hopf_points", "cycle_branch", "fold_points", "value_at"]
+__all__ = ["OdeModel", "ode_model", "auto_model", "hopf_points", "cycle_branch", "fold_points", "two_parameter_curve", "value_at"]
 
 #: XPPAUT reads formulas into fixed buffers: keep every line well below them
 MAX_LINE = 900
@@ -140,6 +140,24 @@ def cycle_branch(model, hopf, settings: Mapping | None = None) -> tuple[np.ndarr
     orbits = model.auto.continue_from(hopf, "periodic", **{"ntst": 40, **(settings or {})})
     points = [p for p in orbits if p.periodic]
     return (np.array([p.value for p in points]), np.array([p.period for p in points]), points)
+
+
+def two_parameter_curve(model, ode: OdeModel, point, second: str, window, settings: Mapping | None = None):
+    """AUTO's curve of Hopf points or folds through ``point`` (an ``HB`` or ``LP``) in the continued parameter and
+    ``second``: the stretch through ``point`` while ``second`` stays in ``window``, followed both ways (AUTO goes
+    one way per run), as an array of ``(first, second)`` rows sorted by ``second``."""
+    lo, hi = window
+    rows = []
+    for direction in (1.0, -1.0):
+        run = model.auto.continue_from(point, "two-parameter", second=ode.parameters[second],
+                                       **{"ds": 0.01 * direction, "dsmax": 0.01, "nmax": 400, **(settings or {})})
+        for p in run:
+            if not p.two_parameter:
+                continue
+            if not lo <= p.value2 <= hi:
+                break
+            rows.append((p.value, p.value2))
+    return np.array(sorted(set(rows), key=lambda r: r[1]))
 
 
 def value_at(abscissae: np.ndarray, ordinates: np.ndarray, x: float) -> float:
