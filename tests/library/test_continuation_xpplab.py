@@ -1,5 +1,5 @@
-"""Hopf points, limit-cycle periods, folds and a two-parameter Hopf curve against AUTO, an independent continuation
-tool: XPPAUT 8's AUTO engine through xpplab (the ``baselines`` extra).
+"""Hopf points, limit-cycle periods, folds and two-parameter Hopf and fold curves against AUTO, an independent
+continuation tool: XPPAUT 8's AUTO engine through xpplab (the ``baselines`` extra).
 
 Licence: xpplab is GPL-2.0-or-later (XPPAUT's own C code).  It is an optional test and benchmark baseline only:
 evogame never imports it, and these tests are skipped with their reason where it is not installed.  The field
@@ -10,8 +10,11 @@ functions, and computes the cycles by its own orthogonal collocation.
 Three games, each with Hopf points and a branch of limit cycles: the logit dynamics of Rock-Paper-Scissors
 (``scenarios/rps.toml``, at two noise levels), Rock-Paper-Scissors with positive payoffs under the replicator with
 mutation, and the three-population ``scenarios/tripartite_sharing.toml`` under the logit dynamics in ``R`` (two
-supercritical Hopf points joined by one branch of cycles); its folds in ``b``, ``c_B`` and ``lambda``; its Hopf
-curve in ``(R, c_C)``.  Agreement asked: parameters of special points to 1e-6, periods to 1e-4 (relative).
+supercritical Hopf points joined by one branch of cycles); that game's folds in ``b``, ``c_B`` and ``lambda``, its
+Hopf curve in ``(R, c_C)`` and fold curves in ``(b, c_B)``.  Agreement asked: parameters of special points to 1e-6,
+periods to 1e-4 (relative); met with room (1e-9 to 1e-12 in the parameters, 1e-6 and below in the periods).  Where
+AUTO and evogame disagree, the two ``xfail(strict=True)`` tests at the end hold what AUTO shows and evogame does
+not yet do.
 """
 from __future__ import annotations
 
@@ -30,8 +33,8 @@ from evogame.studies.continuation.curves import continue_curves
 
 pytest.importorskip("xpplab", reason="xpplab (the 'baselines' extra) is not installed")
 
-from xpp_export import (auto_model, cycle_branch, fold_points, hopf_points, two_parameter_curve,  # noqa: E402
-                        value_at)
+from xpp_export import (auto_branch, auto_model, cycle_branch, fold_points, hopf_points,  # noqa: E402
+                        two_parameter_curve, value_at)
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 #: the asked agreement: parameter values of special points (absolute), periods (relative)
@@ -49,7 +52,7 @@ def _subject(name):
     return _positive_rps() if name == "positive_rps" else load_scenario(SCENARIOS / f"{name}.toml")
 
 
-def _auto_on(result, branch, settings=None):
+def _auto_on(result, branch):
     """An xpplab model of the continued field, started at ``branch``'s first point (a rest point evogame found)."""
     start = branch.points[0]
     return auto_model(result.system.dynamics, {**result.values, result.parameter: start.parameter}, start.state,
@@ -196,3 +199,18 @@ def test_tripartite_cycle_branch_ends_at_the_second_hopf_point_without_a_fold(tr
     assert not first.special                                 # AUTO: no fold between the two Hopf points
     assert first.end.startswith("the orbit shrinks back to a rest point")
     assert first.cycles[-1].parameter == pytest.approx(hopf[1], abs=1e-4)
+
+
+@pytest.mark.xfail(strict=True, reason="evogame bug (reported, issue 21): a logit branch whose share falls to about "
+                   "1e-12 ends as 'boundary (leaves the state space)', though logit rest points are interior; the "
+                   "branch from b = 0 stops at 3.228 and misses the fold at 2.894 that AUTO passes")
+def test_a_logit_branch_does_not_leave_the_state_space():
+    result = continue_rest_points(_subject("tripartite_sharing"), "b", (0.0, 20.0), dynamics="logit:eta=0.1",
+                                  cycles=False)
+    first = result.branches[0]
+    model, ode = _auto_on(result, first)
+    run = auto_branch(model, ode, "b", (0.0, 20.0))
+    # AUTO from the same start: every share positive along the whole S, through both folds
+    assert min(min(p.u0.values()) for p in run) > 0 and len(run.special("LP")) == 2
+    assert not any("boundary" in end for end in first.ends)
+    assert len([s for s in first.special if s.label == "LP"]) == 2

@@ -23,7 +23,8 @@ import numpy as np
 import sympy
 from sympy.printing.str import StrPrinter
 
-__all__ = ["OdeModel", "ode_model", "auto_model", "hopf_points", "cycle_branch", "fold_points", "two_parameter_curve", "value_at"]
+__all__ = ["OdeModel", "ode_model", "auto_model", "auto_branch", "hopf_points", "cycle_branch", "fold_points",
+           "two_parameter_curve", "value_at"]
 
 #: XPPAUT reads formulas into fixed buffers: keep every line well below them
 MAX_LINE = 900
@@ -115,7 +116,9 @@ def auto_model(dynamics, values: Mapping, state: Sequence[float], title: str = "
     return xpplab.Model(path), ode
 
 
-def _run(model, ode: OdeModel, parameter: str, interval, settings: Mapping | None):
+def auto_branch(model, ode: OdeModel, parameter: str, interval, settings: Mapping | None = None):
+    """AUTO's branch of rest points through the model's initial state (Newton-polished), in ``interval`` of the
+    continued parameter, from the start value towards the interval's other end: an xpplab Diagram."""
     lo, hi = sorted(float(v) for v in interval)
     start = float(model.parameters[ode.parameters[parameter]])
     step = SETTINGS["ds"] if start < hi else -SETTINGS["ds"]
@@ -126,12 +129,12 @@ def _run(model, ode: OdeModel, parameter: str, interval, settings: Mapping | Non
 def hopf_points(model, ode: OdeModel, parameter: str, interval, settings: Mapping | None = None) -> list:
     """AUTO's Hopf points (``HB``) on the branch of rest points through the model's initial state, as
     xpplab Points (``.value`` the parameter), in ``interval`` of the continued parameter."""
-    return _run(model, ode, parameter, interval, settings).special("HB")
+    return auto_branch(model, ode, parameter, interval, settings).special("HB")
 
 
 def fold_points(model, ode: OdeModel, parameter: str, interval, settings: Mapping | None = None) -> list:
     """AUTO's folds (``LP``) on the branch of rest points through the model's initial state."""
-    return _run(model, ode, parameter, interval, settings).special("LP")
+    return auto_branch(model, ode, parameter, interval, settings).special("LP")
 
 
 def cycle_branch(model, hopf, settings: Mapping | None = None) -> tuple[np.ndarray, np.ndarray, list]:
