@@ -12,7 +12,7 @@ Three games, each with Hopf points and a branch of limit cycles: the logit dynam
 mutation, and the three-population ``scenarios/tripartite_sharing.toml`` under the logit dynamics in ``R`` (two
 supercritical Hopf points joined by one branch of cycles); that game's folds in ``b``, ``c_B`` and ``lambda``, its
 Hopf curve in ``(R, c_C)`` and fold curves in ``(b, c_B)``.  Agreement asked: parameters of special points to 1e-6,
-periods to 1e-4 (relative); met with room (1e-9 to 1e-12 in the parameters, 1e-6 and below in the periods).  Where
+periods to 1e-4 (relative); met with room (the parameters within 1e-9, the periods within 2e-6).  Where
 AUTO and evogame disagree, the two ``xfail(strict=True)`` tests at the end hold what AUTO shows and evogame does
 not yet do.
 """
