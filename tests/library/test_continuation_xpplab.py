@@ -187,6 +187,7 @@ def test_auto_joins_the_two_tripartite_hopf_points_by_one_cycle_branch(tripartit
     assert not [p for p in points[:junction] if p.type in ("LP", "PD", "TR")]
 
 
+@pytest.mark.slow                 # 100 cycles of a three-dimensional field: the slowest test here (about 20 s)
 @pytest.mark.xfail(strict=True, reason="evogame bug (reported, issue 21): a cycle branch that joins a second Hopf "
                    "point steps over the zero-amplitude orbit, turns back on the same cycles and labels the turn a "
                    "fold of cycles (LPC) short of the Hopf point, instead of ending there")
