@@ -26,7 +26,8 @@ from sympy.printing.str import StrPrinter
 __all__ = ["OdeModel", "ode_model", "auto_model", "auto_branch", "hopf_points", "cycle_branch", "fold_points",
            "two_parameter_curve", "value_at"]
 
-#: XPPAUT reads formulas into fixed buffers: keep every line well below them
+#: XPPAUT reads a line into a fixed buffer: a 979-character equation loads, a 1024-character one fails to compile
+#: ("parentheses don't match", measured with xpplab 0.1.2); the fixed quantities keep lines far shorter
 MAX_LINE = 900
 
 
@@ -100,8 +101,8 @@ def ode_model(dynamics, values: Mapping, state: Sequence[float], title: str = "e
 SETTINGS = dict(epsl=1e-10, epsu=1e-10, epss=1e-10, dsmin=1e-6, ds=0.01, dsmax=0.05, nmax=2000, npr=1000)
 
 
-#: the .ode files of this process, in one directory removed at exit (XPP reads a model from its file's directory,
-#: which must outlive the model; xpplab's ``Model.from_text`` would leave one directory per model behind)
+#: the .ode files of this process, in one directory removed at exit (xpplab runs the engine in the model file's
+#: directory, which must outlive the model; its ``Model.from_text`` would leave one directory per model behind)
 _FILES = tempfile.TemporaryDirectory(prefix="evogame-xpp-")
 _COUNT = itertools.count(1)
 
