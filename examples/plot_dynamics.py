@@ -12,8 +12,9 @@ from pathlib import Path
 import evogame
 from evogame.plotting.recipes import dynamics_figure
 
-# the shipped games: run from the checkout, or from examples/ (where the gallery runs it)
-SCENARIOS = next(d / "scenarios" for d in (Path.cwd(), Path.cwd().parent) if (d / "scenarios").is_dir())
+# the shipped games, next to examples/ (run as a script from anywhere, or by the gallery from examples/)
+HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
+SCENARIOS = next(d / "scenarios" for d in (HERE.parent, Path.cwd(), Path.cwd().parent) if (d / "scenarios").is_dir())
 
 scenario = evogame.load_scenario(SCENARIOS / "rps.toml")
 for dynamics in ("replicator", "logit:eta=0.5", "bnn", "smith"):
