@@ -112,6 +112,20 @@ def test_interior_point_meets_the_strict_edge_where_x_star_is_one(vertical, supe
     np.testing.assert_allclose(corner.first * corner.second, gap, atol=TOL, rtol=0)
 
 
+def test_strict_passive_corner_has_a_double_exchange_where_its_two_curves_cross(vertical, supervision):
+    # (strict, passive)'s invasion rates: -(d (F + R_U) - c_S) by loose supervision, d F - gap by active sharing;
+    # both vanish at d = (c_S - gap) / R_U, F = gap / d: the two curves of the corner cross there
+    v = values(vertical)
+    gap = v["c_D"] + v["lambda"] * v["L"] - v["beta"] * v["B"] - v["m"] * v["G"] - v["r"]
+    d = (v["c_S"] - gap) / v["R_U"]
+    doubles = [s for s in supervision.special_points if s.kind == "double exchange"]
+    assert len(doubles) == 2 and {s.branch for s in doubles} == {c.index for c in branch_points(supervision)[:2]}
+    for s in doubles:
+        assert s.label == "BP2"
+        assert s.parameter == pytest.approx(d, abs=TOL) and s.second == pytest.approx(gap / d, abs=TOL)
+        np.testing.assert_array_equal(s.state, [1.0, 0.0])
+
+
 def test_dual_leadership_face_point_curve_is_a_hyperbola():
     """Three populations: the (local, department) face point at x = 1 (authorize).
 

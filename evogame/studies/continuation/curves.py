@@ -118,7 +118,8 @@ class CurveSet:
     game : the game's name; ``dynamics`` as written (``"plain field"`` for a normal form).
     parameters : ``(first, second)``, the names; ``intervals`` their ``(lo, hi)``.
     curves : every ``Curve`` (fold ``LP``, Hopf ``H`` or branch point ``BP``), each with its points and its
-        codimension-two points (cusp ``CP``, Bogdanov-Takens ``BT``, Bautin ``GH``, zero-Hopf ``ZH``).
+        codimension-two points (cusp ``CP``, Bogdanov-Takens ``BT``, Bautin ``GH``, zero-Hopf ``ZH``; on a
+        branch-point curve, double exchange ``BP2``).
     notes : what the reader should know (starts not continued, the one-parameter run's notes).
     variables : the names of the state coordinates of the points.
     """
@@ -182,7 +183,8 @@ def _built(curve: DefiningCurve, index: int, face: str, origin: str, steps, ends
         points.append(p)
         if kind:
             ev = p.eigenvalues
-            tol = st.tolerance(curve.face_jacobian(s.u), rtol)
+            tol = st.tolerance(curve.face_jacobian(s.u) if curve.kind != BRANCH else
+                               curve.system.derivatives(p.state, first, second)[1], rtol)
             point = Point(first, p.state, ev, st.classify(ev, tol), tol,
                           float(np.max(np.abs(curve.full_residual(s.u)), initial=0.0)), kind)
             special.append(Codim2Point(kind, LABELS[kind], index, first, point, second=second))
@@ -252,6 +254,9 @@ def _trace_all(system, box, jobs, rtol, settings):
                      and _same_locus(o, c, d, curve, settings)), None)
         if same is not None:
             same.also.append(name)
+            for point in curve.special:      # its codimension-two points are the shared curve's
+                point.branch, point.note = same.index, f"of {name}"
+            same.special.extend(curve.special)
             continue
         curves.append(curve)
         defining.append(d)
@@ -341,7 +346,8 @@ def continue_curves(subject, first: str, first_interval, second: str, second_int
         the state space, is the same event seen from the larger branch: its curve is the smaller face's.
         Branch-point curves of different faces that are one curve of the parameter plane (two corners
         joined by an edge of rest points there, as in bimatrix games) are listed once, the other faces in
-        ``Curve.also``.  Codimension-two points on branch-point curves are not looked for.
+        ``Curve.also`` (and its codimension-two points in the shared curve's).  On branch-point curves the
+        double exchanges (``BP2``: a second transverse eigenvalue zero at the same rest point) are located.
 
     Raises
     ------

@@ -31,6 +31,11 @@ located by regula falsi on the arc where a test function changes sign:
   **Bogdanov-Takens** where :math:`\kappa` changes sign (:math:`\omega \to 0`); **zero-Hopf** where
   :math:`\det G_z` changes sign; **Bautin** (``GH``) where the first Lyapunov coefficient changes sign
   (not where it is zero within rounding at either end: a degenerate Hopf curve, e.g. of centres).
+* on a branch-point curve: **double exchange** (``BP2``) where the product of the other transverse
+  eigenvalues changes sign: a second strategy not in use starts to invade at the same rest point, where
+  two branch-point curves of the face cross (located with a patient corrector: the defining system is
+  singular at the crossing).  Other codimension-two points on branch-point curves (where one meets a
+  fold or a Hopf curve of the face) are not looked for.
 
 References
 ----------
@@ -39,6 +44,7 @@ W. Govaerts, *Numerical Methods for Bifurcations of Dynamical Equilibria*, SIAM 
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -49,11 +55,14 @@ from .lyapunov import DEGENERATE, first_lyapunov_coefficient
 from ...solvers.continuation_system import ContinuationSystem, Face
 
 __all__ = ["PlainField", "TwoParameterSystem", "DefiningCurve", "bialternate", "whole_space", "follow", "start_point",
-           "FOLD", "HOPF", "BRANCH", "CUSP", "BOGDANOV_TAKENS", "BAUTIN", "ZERO_HOPF", "LABELS"]
+           "FOLD", "HOPF", "BRANCH", "CUSP", "BOGDANOV_TAKENS", "BAUTIN", "ZERO_HOPF", "DOUBLE_EXCHANGE",
+           "LABELS"]
 
 FOLD, HOPF, BRANCH = "fold", "Hopf", "branch point"
 CUSP, BOGDANOV_TAKENS, BAUTIN, ZERO_HOPF = "cusp", "Bogdanov-Takens", "Bautin", "zero-Hopf"
-LABELS = {FOLD: "LP", HOPF: "H", BRANCH: "BP", CUSP: "CP", BOGDANOV_TAKENS: "BT", BAUTIN: "GH", ZERO_HOPF: "ZH"}
+DOUBLE_EXCHANGE = "double exchange"
+LABELS = {FOLD: "LP", HOPF: "H", BRANCH: "BP", CUSP: "CP", BOGDANOV_TAKENS: "BT", BAUTIN: "GH", ZERO_HOPF: "ZH",
+          DOUBLE_EXCHANGE: "BP2"}
 #: the step of the central differences of the test function (in scaled coordinates)
 DIFF_STEP = 1e-6
 #: the regula falsi stops when the arc interval is below this
@@ -231,12 +240,17 @@ class DefiningCurve:
     def tests(self, u, oriented=None) -> dict:
         """The codimension-two test functions at ``u`` (``oriented``: the null vectors to orient along).
 
-        On a branch-point curve: only the eigenvalues of the whole Jacobian (along and across the face);
-        its codimension-two points are not looked for.
+        On a branch-point curve: the eigenvalues of the whole Jacobian (along and across the face) and the
+        product of the transverse eigenvalues but the one nearest zero (``double exchange``).
         """
         if self.kind == BRANCH:
             _, J, _, _ = self.system.derivatives(self.state(u), *self.parameters(u))
-            return {"eigenvalues": np.linalg.eigvals(J)}
+            out = {"eigenvalues": np.linalg.eigvals(J)}
+            across = self.face.transverse(J)
+            if len(across) > 1:
+                rest = np.delete(across, np.argmin(np.abs(across)))
+                out[DOUBLE_EXCHANGE] = float(np.real(np.prod(rest)))
+            return out
         A = self.face_jacobian(u)
         ev = np.linalg.eigvals(A)
         out = {"eigenvalues": ev}
@@ -282,6 +296,9 @@ def _changes(kind: str, curve_kind: str, old: dict, new: dict) -> bool:
 def _locate(curve: DefiningCurve, prev: Step, new: Step, kind: str, settings: Settings) -> Step | None:
     """The point on the arc from ``prev`` to ``new`` where the test ``kind`` vanishes (Illinois regula falsi)."""
     oriented = prev.info["tests"].get("vectors")
+    if kind == DOUBLE_EXCHANGE:
+        # two branch-point curves of the face cross there: the corrector converges only linearly near it
+        settings = dataclasses.replace(settings, max_iter=80)
     u = _zero_on_arc(curve, prev, new, lambda v: curve.tests(v, oriented).get(kind), settings,
                      (prev.info["tests"][kind], new.info["tests"][kind]))
     if u is None:
@@ -325,7 +342,7 @@ def _watcher(curve: DefiningCurve, settings: Settings):
         old = prev.info.setdefault("tests", curve.tests(prev.u))
         new.info["tests"] = curve.tests(new.u, old.get("vectors"))
         located = []
-        for kind in (CUSP, BOGDANOV_TAKENS, ZERO_HOPF, BAUTIN):
+        for kind in (CUSP, BOGDANOV_TAKENS, ZERO_HOPF, BAUTIN, DOUBLE_EXCHANGE):
             if _changes(kind, curve.kind, old, new.info["tests"]):
                 step = _locate(curve, prev, new, kind, settings)
                 if step is not None and _confirmed(curve, step):
