@@ -216,3 +216,18 @@ def test_a_curve_leaving_the_box_ends_on_its_edge():
     assert "left the box" in hopf.ends
     assert hopf.first.max() == pytest.approx(2.0, abs=1e-12)
     np.testing.assert_allclose(hopf.first, hopf.second + 0.6, atol=TOL)
+
+
+def test_symmetric_peers_invade_together_and_the_curve_is_still_traced():
+    """Hidden collusion (MODELS.md game 3): peers A and B are symmetric, so at (formal, formal, audit) their
+    invasion rates by sincere sharing are equal for every parameter value, -c - lambda L + delta (R + P)
+    (sincere: -c - lambda L + delta R, formal: -delta P, the partner formal, the bureau auditing).  The product
+    of the two is a square; the curve is their common zero, the line c = delta (R + P) - lambda L, traced over
+    the whole interval of b."""
+    scenario = load_scenario(SCENARIOS / "hidden_collusion.toml")
+    v = values(scenario)
+    result = continue_curves(scenario, "c", (0, 6), "b", (0, 10))
+    curve = curve_of(result, "(formal, formal, audit)")
+    np.testing.assert_allclose(curve.first, v["delta"] * (v["R"] + v["P"]) - v["lambda"] * v["L"], atol=TOL)
+    assert curve.ends == ("interval end", "interval end")
+    assert min(curve.second) == pytest.approx(0.0) and max(curve.second) == pytest.approx(10.0)

@@ -254,9 +254,11 @@ def _trace_all(system, box, jobs, rtol, settings):
                      and _same_locus(o, c, d, curve, settings)), None)
         if same is not None:
             same.also.append(name)
-            for point in curve.special:      # its codimension-two points are the shared curve's
-                point.branch, point.note = same.index, f"of {name}"
-            same.special.extend(curve.special)
+            for point in curve.special:      # its codimension-two points are the shared curve's (once)
+                if not any(o.kind == point.kind and abs(o.parameter - point.parameter) <= 1e-8
+                           and abs(o.second - point.second) <= 1e-8 for o in same.special):
+                    point.branch, point.note = same.index, f"of {name}"
+                    same.special.append(point)
             continue
         curves.append(curve)
         defining.append(d)
@@ -277,9 +279,11 @@ def _same_locus(d_old: DefiningCurve, old: Curve, d_new: DefiningCurve, new: Cur
         for p in other.points:
             target = d.scaled(p.first, p.second)
             k = int(np.argmin(np.max(np.abs(us[:, -2:] - target), axis=1)))
-            if np.max(np.abs(us[k, -2:] - target)) > 4 * settings.max_step:
+            near = np.max(np.abs(us[k, -2:] - target))
+            if near > 4 * settings.max_step:
                 return False
-            if d.distance(us[k], target, settings) > SAME_LOCUS:
+            # a traced point itself is on the curve (where the defining system may be singular: a crossing)
+            if near > SAME_LOCUS and d.distance(us[k], target, settings) > SAME_LOCUS:
                 return False
         return True
     return inside(d_old, old, new) and inside(d_new, new, old)

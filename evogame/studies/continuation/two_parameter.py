@@ -12,7 +12,8 @@ system (Kuznetsov 2004, sec. 10.2)
 * branch point (an exchange of stability, where the faces are invariant): :math:`G_F = 0` on the face
   ``F`` of the lower branch (the rest point with fewer strategies in use) and :math:`g = \prod_k \mu_k = 0`,
   the product of the transverse eigenvalues (the invasion rates of the strategies not in use,
-  :meth:`~evogame.solvers.continuation_system.Face.transverse`): a strategy not in use can invade on one
+  :meth:`~evogame.solvers.continuation_system.Face.transverse`; a repeated one counted once, as the
+  symmetric populations of a symmetric game have it everywhere): a strategy not in use can invade on one
   side and not on the other, and the branch of the larger face that carries it crosses the face there.
   At a corner the face has no coordinates (``u = (a_s, b_s)``) and the system is the single equation
   ``g = 0``.  These curves are the stability boundaries of the game's rest points on the faces.
@@ -67,6 +68,8 @@ LABELS = {FOLD: "LP", HOPF: "H", BRANCH: "BP", CUSP: "CP", BOGDANOV_TAKENS: "BT"
 DIFF_STEP = 1e-6
 #: the regula falsi stops when the arc interval is below this
 ARC_TOL = 1e-13
+#: transverse eigenvalues this close (relative to the Jacobian's largest entry) are one repeated eigenvalue
+SAME_EIGENVALUE = 1e-10
 
 
 class PlainField:
@@ -146,6 +149,16 @@ def bialternate(A: np.ndarray) -> np.ndarray:
     return out
 
 
+def _distinct(values, J) -> np.ndarray:
+    """``values`` with each group equal within rounding (relative to ``J``'s largest entry) counted once."""
+    tol = SAME_EIGENVALUE * max(1.0, float(np.abs(J).max(initial=0.0)))
+    kept: list = []
+    for mu in values:
+        if all(abs(mu - k) > tol for k in kept):
+            kept.append(mu)
+    return np.array(kept, dtype=complex)
+
+
 class DefiningCurve:
     """The fold, Hopf or branch-point curve ``{G = 0, g = 0}`` in ``u = (z, a_s, b_s)`` (see the module docstring).
 
@@ -158,6 +171,8 @@ class DefiningCurve:
         (self.lo_a, hi_a), (self.lo_b, hi_b) = box
         self.span_a, self.span_b = hi_a - self.lo_a, hi_b - self.lo_b
         self.rows, self.m = list(face.rows), face.dimension
+        #: whether repeated transverse eigenvalues count once (set at the start: see :meth:`across`)
+        self.repeated = False
 
     def parameters(self, u) -> tuple[float, float]:
         return self.lo_a + self.span_a * float(u[-2]), self.lo_b + self.span_b * float(u[-1])
@@ -179,10 +194,22 @@ class DefiningCurve:
         return float(np.linalg.det(A if self.kind == FOLD else bialternate(A)))
 
     def invasion(self, u) -> float:
-        """The product of the transverse eigenvalues at ``u`` (1 on a face with none)."""
+        """The product of the transverse eigenvalues at ``u``, each repeated one once (1 on a face with none)."""
         _, J, _, _ = self.system.derivatives(self.state(u), *self.parameters(u))
-        across = self.face.transverse(J)
+        across = self.across(J)
         return float(np.real(np.prod(across))) if len(across) else 1.0
+
+    def across(self, J) -> np.ndarray:
+        """The transverse eigenvalues of ``J``; on a curve whose start has a repeated one, one of each group
+        equal within rounding.
+
+        In a symmetric game two populations' invasion rates at a symmetric rest point are equal for every
+        parameter value; their product is a square, whose zero is not a regular root of the defining system.
+        Elsewhere two eigenvalues are equal only at isolated points (a double exchange), where grouping them
+        would make the test function jump: there the product is kept.
+        """
+        across = self.face.transverse(J)
+        return _distinct(across, J) if self.repeated else across
 
     def residual(self, u) -> np.ndarray:
         F = self.system.derivatives(self.state(u), *self.parameters(u))[0]
@@ -246,7 +273,7 @@ class DefiningCurve:
         if self.kind == BRANCH:
             _, J, _, _ = self.system.derivatives(self.state(u), *self.parameters(u))
             out = {"eigenvalues": np.linalg.eigvals(J)}
-            across = self.face.transverse(J)
+            across = self.across(J)
             if len(across) > 1:
                 rest = np.delete(across, np.argmin(np.abs(across)))
                 out[DOUBLE_EXCHANGE] = float(np.real(np.prod(rest)))
@@ -409,4 +436,8 @@ def follow(curve: DefiningCurve, u0: np.ndarray, settings: Settings) -> tuple[li
 def start_point(curve: DefiningCurve, x, a: float, b: float, settings: Settings) -> np.ndarray | None:
     """The curve's point at ``b`` near the special point ``(x, a)`` (Newton in ``(z, a)``), or None."""
     u = np.concatenate([curve.face.coordinates(x), curve.scaled(a, b)])
+    if curve.kind == BRANCH:
+        J = curve.system.derivatives(curve.state(u), a, b)[1]
+        across = curve.face.transverse(J)
+        curve.repeated = len(_distinct(across, J)) < len(across)
     return at_parameter(curve, u, u[-1], settings)
