@@ -18,7 +18,7 @@ from ...game.faces import face_label
 from ...util.formatting import number
 from ...solvers.arclength import Settings, at_parameter
 from .branch import Point, SpecialPoint
-from .events import BOUNDARY, EXCHANGE
+from .events import BOUNDARY, BRANCH_POINT, EXCHANGE
 from ...solvers.continuation_system import face_of
 from .text import indented, note_lines, opening, origin_lines, section, state_text
 from .two_parameter import (BRANCH, FOLD, HOPF, LABELS, DefiningCurve, TwoParameterSystem, follow, start_point,
@@ -289,6 +289,13 @@ def _same_locus(d_old: DefiningCurve, old: Curve, d_new: DefiningCurve, new: Cur
     return inside(d_old, old, new) and inside(d_new, new, old)
 
 
+def _not_continued(run) -> list[str]:
+    """Notes on the one-parameter run's branch points that start no curve."""
+    return [f"BP of branch {s.branch} at {run.parameter} = {s.parameter:.10g} is a branch point of its face's own "
+            "equations (two branches of one face cross), not an exchange of stability at a face's rest point: "
+            "not continued" for s in run.special_points if s.kind == BRANCH_POINT]
+
+
 def _jobs(run, second: str, value: float) -> list:
     """The curves to start from the one-parameter run: its folds and Hopf points, and its exchanges of
     stability as branch points of the lower branch (a boundary of a larger branch: the same event seen
@@ -350,7 +357,8 @@ def continue_curves(subject, first: str, first_interval, second: str, second_int
         the state space, is the same event seen from the larger branch: its curve is the smaller face's.
         Branch-point curves of different faces that are one curve of the parameter plane (two corners
         joined by an edge of rest points there, as in bimatrix games) are listed once, the other faces in
-        ``Curve.also`` (and its codimension-two points in the shared curve's).  On branch-point curves the
+        ``Curve.also`` (and its codimension-two points in the shared curve's).  A branch point of a face's
+        own equations (two branches of one face crossing) starts no curve: a note says so.  On branch-point curves the
         double exchanges (``BP2``: a second transverse eigenvalue zero at the same rest point) are located.
 
     Raises
@@ -385,6 +393,7 @@ def continue_curves(subject, first: str, first_interval, second: str, second_int
     box = (tuple(map(float, run.interval)), (lo_b, hi_b))
     jobs = _jobs(run, second, value)
     curves, notes = _trace_all(system, box, jobs, rtol, settings or SETTINGS)
+    notes += _not_continued(run)
     if not jobs:
         notes.append(f"the one-parameter run in {run.parameter} at {second} = {value:g} has no fold, no Hopf "
                      "point and no exchange of stability: no curve to continue")
