@@ -25,9 +25,10 @@ CASES = (("vertical", "platform", None, None, None), ("vertical", "dynamic_penal
          ("dual_leadership", "incentive", None, None, None), ("hidden_collusion", "trust", None, None, None),
          ("platform_public_good", "incentive", None, None, None), ("platform_structures", "incentive", None, None, None),
          ("rps", None, "l", (1.0, 2.5), "logit:eta=0.1"))
-#: two-parameter fold/Hopf curves: game 1 (none exist there, see benchmarks/README.md: the time is the search's)
-#: and the logit RPS family, whose Hopf curve is the case with curves
-CURVES = (("vertical", "strength", (0.0, 1.0), "d", (0.2, 1.0), "dynamic_penalty", None),
+#: two-parameter curves: game 1's branch-point curves in the back-flow rate x the measurability (the stability
+#: boundaries of its corners: it has no fold or Hopf curve, see benchmarks/README.md) and the logit RPS family's
+#: Hopf curve
+CURVES = (("vertical", "beta", (0.0, 1.0), "m", (0.0, 1.0), None, None),
           ("rps", "l", (0.1, 2.0), "w", (0.7, 2.0), None, "logit:eta=0.1"))
 
 
@@ -88,8 +89,11 @@ def _curves(name, first, first_interval, second, second_interval, mechanism, dyn
     scenario = load_scenario(SCENARIOS / f"{name}.toml")
     cpu, result = _cpu(lambda: continue_curves(scenario, first, first_interval, second, second_interval,
                                                mechanism=mechanism, dynamics=dynamics))
+    kinds = [c.kind for c in result.curves]
     return {"benchmark": f"curves_{name}_{first}_{second}", "cpu_first_s": round(cpu, 3),
-            "curves": len(result.curves), "curve_kinds": sorted({c.kind for c in result.curves})}
+            "curves": len(result.curves), "curve_kinds": sorted(set(kinds)),
+            "curves_by_kind": {k: kinds.count(k) for k in sorted(set(kinds))},
+            "faces_per_curve": [1 + len(c.also) for c in result.curves]}
 
 
 #: pycont-lite (the ``baselines`` extra) from one corner per game: the same starts as its test

@@ -35,14 +35,16 @@ Examples:
   evogame continue scenarios/vertical.toml --sweep c_D=0:5 -p L=4
   evogame continue scenarios/rps.toml --sweep l=1:2.5 --dynamics logit:eta=0.1
   evogame continue scenarios/rps.toml --sweep l=0.1:2 --sweep2 w=0.7:2 --dynamics logit:eta=0.1
+  evogame continue scenarios/vertical.toml --sweep beta=0:1 --sweep2 m=0:1
 """)
 @scenario_argument
 @click.option("--sweep", "param", default=None, metavar="NAME=LO:HI",
               help="The continued parameter, from LO to HI (NAME may be 'strength' of the given mechanisms; "
                    "default with --mechanism: strength=0:1).")
 @click.option("--sweep2", "param2", default=None, metavar="NAME=LO:HI",
-              help="A second parameter: continue the fold and Hopf points found along --sweep as curves in "
-                   "the two parameters, with their cusp, Bogdanov-Takens, Bautin and zero-Hopf points.")
+              help="A second parameter: continue the folds, Hopf points and exchanges of stability found "
+                   "along --sweep as fold, Hopf and branch-point curves in the two parameters, with the cusp, "
+                   "Bogdanov-Takens, Bautin and zero-Hopf points on the fold and Hopf curves.")
 @mechanism_option("A mechanism (repeatable; they compose in the order given): its strength is continued, or, "
                   "with --sweep, it is applied at --strength.")
 @strength_option("Strength of the mechanisms when another parameter is continued.")
@@ -62,7 +64,11 @@ def command(scenario, param, param2, mechanisms, strength, dynamics, params, cyc
     From each non-degenerate Hopf point the branch of limit cycles is continued (orthogonal collocation):
     period, each share's range over the orbit, Floquet multipliers and the cycle's stability, LPC / PD / NS
     points, and where the branch stops (a face reached, a period growing without bound) and why.
-    With --sweep2, the fold and Hopf curves in both parameters instead.
+    With --sweep2, the fold, Hopf and branch-point curves in both parameters instead: each fold, Hopf
+    point and exchange of stability found along --sweep is continued as a curve in the two parameters
+    (a branch-point curve is where a strategy not in use at a face's rest point starts to invade: the
+    stability boundaries of the rest points on the faces; curves of two faces that coincide are listed
+    once, "also the branch-point curve of ...").
     """
     from ...studies.continuation import continue_rest_points
 

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...solvers import stability as st
-from ...util.formatting import aligned, number
+from ...util.formatting import number
+from .text import WIDTH, note_lines, opening, origin_lines, section, state_text
 
 __all__ = ["Point", "SpecialPoint", "Branch", "Segment", "Continuation", "snapped"]
 
-#: the text table's width
-WIDTH = 100
 #: the classes with a real part on the axis: at a branch's end they mark a bifurcation there, not a run
 _ZERO = (st.NON_HYPERBOLIC, st.UNSTABLE_NON_HYPERBOLIC)
 
@@ -268,29 +267,24 @@ class Continuation:
         head = f"{self.game}: rest points continued in {self.parameter} from {number(lo)} to {number(hi)}"
         if self.mechanisms:
             head += f" (mechanisms: {', '.join(self.mechanisms)})"
-        lines = [head, f"dynamics: {self.dynamics}", "", "Branches", "--------"]
+        lines = opening(head, self.dynamics, "Branches")
         for b in self.branches:
             lines.append(f"{b.index}. {b.face}")
-            lines += textwrap.wrap(f"from {b.origin}; ends: {', '.join(b.ends)}", WIDTH,
-                                   initial_indent="     ", subsequent_indent="     ")
+            lines += origin_lines(b.origin, b.ends)
             for s in b.segments():
                 lines.append(f"     {self.parameter} {number(s.start)} .. {number(s.end)}: {s.classification}")
         rows = [["label", "branch", self.parameter, "exact", "state", "what"]]
         for s in self.special_points:
-            state = "(" + ", ".join(number(v, 4) for v in snapped(s.state)) + ")"
             rows.append([s.label, str(s.branch), number(s.parameter, 10), s.exact or "",
-                         state[:24], (s.detail() if s.hopf is not None else
+                         state_text(snapped(s.state)), (s.detail() if s.hopf is not None else
                                       s.kind + (": " + s.detail() if s.detail() else ""))[:44]])
         for c in self.cycles:
             for cyc in c.special:
                 rows.append([cyc.kind, f"C{c.index}", number(cyc.parameter, 10), "", f"T = {number(cyc.period, 6)}",
                              cyc.note.split(":")[0][:44]])
-        lines += ["", "Special points", "--------------"]
-        lines += aligned(rows) if len(rows) > 1 else ["none"]
+        lines += section("Special points", rows)
         if self.cycles:
             lines += ["", "Limit cycles (from the Hopf points)", "-----------------------------------"]
             for c in self.cycles:
                 lines += textwrap.wrap(c.summary(), WIDTH, subsequent_indent="     ")
-        for n in self.notes:
-            lines += textwrap.wrap(f"note: {n}", WIDTH, subsequent_indent="      ")
-        return "\n".join(lines)
+        return "\n".join(lines + note_lines(self.notes))

@@ -1,14 +1,13 @@
-"""``continue_curves``: fold and Hopf curves in two parameters, with their codimension-two points.
+"""``continue_curves``: fold, Hopf and branch-point curves in two parameters, with codimension-two points.
 
 The defining systems, the test functions and the tracing are in :mod:`.two_parameter`; this module
-starts the curves (from the one-parameter continuation's folds and Hopf points, or from points given
-for a plain field) and holds the typed results: ``Curve`` (its points and special points, each a
-:class:`Codim2Point`, a :class:`~.branch.SpecialPoint` with the second parameter's value) and
-:class:`CurveSet`, with ``to_dict()``, ``to_dataframe()`` and a text table.
+starts the curves (from the one-parameter continuation's folds, Hopf points and exchanges of stability,
+or from points given for a plain field) and holds the typed results: ``Curve`` (its points and special
+points, each a :class:`Codim2Point`, a :class:`~.branch.SpecialPoint` with the second parameter's value)
+and :class:`CurveSet`, with ``to_dict()``, ``to_dataframe()`` and a text table.
 """
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,17 +15,17 @@ import numpy as np
 from ...solvers import stability as st
 from ...errors import ScenarioError, did_you_mean
 from ...game.faces import face_label
-from ...util.formatting import aligned, number
+from ...util.formatting import number
 from ...solvers.arclength import Settings, at_parameter
 from .branch import Point, SpecialPoint
+from .events import BOUNDARY, BRANCH_POINT, EXCHANGE
 from ...solvers.continuation_system import face_of
-from .two_parameter import (FOLD, HOPF, LABELS, DefiningCurve, TwoParameterSystem, follow, start_point,
+from .text import indented, note_lines, opening, origin_lines, section, state_text
+from .two_parameter import (BRANCH, FOLD, HOPF, LABELS, DefiningCurve, TwoParameterSystem, follow, start_point,
                             whole_space)
 
 __all__ = ["continue_curves", "curves_of_field", "Curve", "CurvePoint", "Codim2Point", "CurveSet"]
 
-#: the table's width
-WIDTH = 100
 #: the curves' step control: fewer points than a branch (each point costs the test function's gradient)
 SETTINGS = Settings(max_points=800)
 
@@ -41,8 +40,11 @@ def _eigen(ev) -> list[list[float]]:
 
 @dataclass(frozen=True)
 class CurvePoint:
-    """One point of a fold or Hopf curve: both parameters, the state, the eigenvalues (and ``l1``, ``omega``
-    on a Hopf curve where the pair is imaginary; ``kind`` a codimension-two point's kind there)."""
+    """One point of a curve: both parameters, the state, the eigenvalues (and ``l1``, ``omega`` on a Hopf
+    curve where the pair is imaginary; ``kind`` a codimension-two point's kind there).
+
+    The eigenvalues are those of the face's Jacobian on a fold or Hopf curve, those of the whole Jacobian
+    (along and across the face: one of the transverse ones is zero) on a branch-point curve."""
 
     first: float
     second: float
@@ -70,13 +72,17 @@ class Codim2Point(SpecialPoint):
 
 @dataclass
 class Curve:
-    """A fold (``LP``) or Hopf (``H``) curve in the plane of two parameters.
+    """A fold (``LP``), Hopf (``H``) or branch-point (``BP``) curve in the plane of two parameters.
 
     Attributes
     ----------
-    index : its number (from 1); ``kind`` ``"fold"`` or ``"Hopf"``; ``label`` ``LP`` or ``H``.
-    face : the face it lies on; ``origin`` the special point it was started from.
+    index : its number (from 1); ``kind`` ``"fold"``, ``"Hopf"`` or ``"branch point"``; ``label`` ``LP``,
+        ``H`` or ``BP``.
+    face : the face it lies on (of a branch point: the lower branch's); ``origin`` the special point it
+        was started from.
     points : in arc order; ``ends`` why each end stopped; ``special`` its codimension-two points.
+    also : the other faces whose branch-point curve is this same curve of the parameter plane (corners
+        joined by an edge that is a continuum of rest points there, as in bimatrix games).
     """
 
     index: int
@@ -87,6 +93,7 @@ class Curve:
     points: list
     ends: tuple
     special: list = field(default_factory=list)
+    also: list = field(default_factory=list)
 
     @property
     def first(self) -> np.ndarray:
@@ -98,20 +105,21 @@ class Curve:
 
     def to_dict(self) -> dict:
         return {"index": self.index, "kind": self.kind, "label": self.label, "face": self.face,
-                "origin": self.origin, "ends": list(self.ends), "special_points": [s.to_dict() for s in self.special],
-                "points": [p.to_dict() for p in self.points]}
+                "origin": self.origin, "ends": list(self.ends), "also": list(self.also),
+                "special_points": [s.to_dict() for s in self.special], "points": [p.to_dict() for p in self.points]}
 
 
 @dataclass
 class CurveSet:
-    """The result of :func:`continue_curves`: fold and Hopf curves in two parameters.
+    """The result of :func:`continue_curves`: fold, Hopf and branch-point curves in two parameters.
 
     Attributes
     ----------
     game : the game's name; ``dynamics`` as written (``"plain field"`` for a normal form).
     parameters : ``(first, second)``, the names; ``intervals`` their ``(lo, hi)``.
-    curves : every ``Curve`` (fold ``LP`` or Hopf ``H``), each with its points and its
-        codimension-two points (cusp ``CP``, Bogdanov-Takens ``BT``, Bautin ``GH``, zero-Hopf ``ZH``).
+    curves : every ``Curve`` (fold ``LP``, Hopf ``H`` or branch point ``BP``), each with its points and its
+        codimension-two points (cusp ``CP``, Bogdanov-Takens ``BT``, Bautin ``GH``, zero-Hopf ``ZH``; on a
+        branch-point curve, double exchange ``BP2``).
     notes : what the reader should know (starts not continued, the one-parameter run's notes).
     variables : the names of the state coordinates of the points.
     """
@@ -148,22 +156,18 @@ class CurveSet:
     def table(self) -> str:
         """The curves and their codimension-two points, as text (<= 100 columns)."""
         (a, b), ((a0, a1), (b0, b1)) = self.parameters, self.intervals
-        lines = [f"{self.game}: fold and Hopf curves in ({a}, {b}), {a} in [{number(a0)}, {number(a1)}], "
-                 f"{b} in [{number(b0)}, {number(b1)}]", f"dynamics: {self.dynamics}", "", "Curves", "------"]
+        lines = opening(f"{self.game}: fold, Hopf and branch-point curves in ({a}, {b}), {a} in "
+                        f"[{number(a0)}, {number(a1)}], {b} in [{number(b0)}, {number(b1)}]", self.dynamics, "Curves")
         for c in self.curves:
             lines.append(f"{c.index}. {c.label} ({c.kind}) on {c.face}, {len(c.points)} points")
-            lines += textwrap.wrap(f"from {c.origin}; ends: {', '.join(c.ends)}", WIDTH,
-                                   initial_indent="     ", subsequent_indent="     ")
+            lines += origin_lines(c.origin, c.ends)
+            if c.also:
+                lines += indented(f"also the branch-point curve of {'; '.join(c.also)}")
         rows = [["label", "curve", a, b, "state", "what"]]
         for s in self.special_points:
-            state = "(" + ", ".join(number(v, 4) for v in s.state) + ")"
-            rows.append([s.label, str(s.branch), number(s.parameter, 10), number(s.second, 10), state[:24],
+            rows.append([s.label, str(s.branch), number(s.parameter, 10), number(s.second, 10), state_text(s.state),
                          (s.kind + (": " + s.note if s.note else ""))[:40]])
-        lines += ["", "Codimension-two points", "----------------------"]
-        lines += aligned(rows) if len(rows) > 1 else ["none"]
-        for n in self.notes:
-            lines += textwrap.wrap(f"note: {n}", WIDTH, subsequent_indent="      ")
-        return "\n".join(lines)
+        return "\n".join(lines + section("Codimension-two points", rows) + note_lines(self.notes))
 
 
 def _built(curve: DefiningCurve, index: int, face: str, origin: str, steps, ends, rtol: float) -> Curve:
@@ -179,7 +183,8 @@ def _built(curve: DefiningCurve, index: int, face: str, origin: str, steps, ends
         points.append(p)
         if kind:
             ev = p.eigenvalues
-            tol = st.tolerance(curve.face_jacobian(s.u), rtol)
+            tol = st.tolerance(curve.face_jacobian(s.u) if curve.kind != BRANCH else
+                               curve.system.derivatives(p.state, first, second)[1], rtol)
             point = Point(first, p.state, ev, st.classify(ev, tol), tol,
                           float(np.max(np.abs(curve.full_residual(s.u)), initial=0.0)), kind)
             special.append(Codim2Point(kind, LABELS[kind], index, first, point, second=second))
@@ -228,7 +233,8 @@ def curves_of_field(field, first: str, first_interval, second: str, second_inter
 
 
 def _trace_all(system, box, jobs, rtol, settings):
-    """Trace one curve per start not on a curve already traced."""
+    """Trace one curve per start not on a curve already traced; a branch-point curve that is another face's
+    branch-point curve of the parameter plane is listed once (:attr:`Curve.also`)."""
     curves, defining, notes = [], [], []
     for kind, face, name, x, a, b, origin in jobs:
         d = DefiningCurve(system, face, kind, box)
@@ -243,15 +249,90 @@ def _trace_all(system, box, jobs, rtol, settings):
         except np.linalg.LinAlgError:
             notes.append(f"{origin}: the defining system is singular there; not continued")
             continue
-        curves.append(_built(d, len(curves) + 1, name, origin, steps, ends, rtol))
+        curve = _built(d, len(curves) + 1, name, origin, steps, ends, rtol)
+        same = next((c for c, o in zip(curves, defining) if kind == BRANCH == c.kind
+                     and _same_locus(o, c, d, curve, settings)), None)
+        if same is not None:
+            same.also.append(name)
+            for point in curve.special:      # its codimension-two points are the shared curve's (once)
+                if not any(o.kind == point.kind and abs(o.parameter - point.parameter) <= 1e-8
+                           and abs(o.second - point.second) <= 1e-8 for o in same.special):
+                    point.branch, point.note = same.index, f"of {name}"
+                    same.special.append(point)
+            continue
+        curves.append(curve)
         defining.append(d)
     return curves, notes
+
+
+#: two branch-point curves are the same curve of the parameter plane when each point of one is at most this
+#: far (scaled parameters) from the other
+SAME_LOCUS = 1e-7
+
+
+def _same_locus(d_old: DefiningCurve, old: Curve, d_new: DefiningCurve, new: Curve, settings: Settings) -> bool:
+    """Whether two branch-point curves of different faces are one curve of the parameter plane (each point of
+    either on the other; ``DefiningCurve.distance``)."""
+    def inside(d, curve, other) -> bool:
+        us = np.array([np.concatenate([d.face.coordinates(p.state), d.scaled(p.first, p.second)])
+                       for p in curve.points])
+        for p in other.points:
+            target = d.scaled(p.first, p.second)
+            k = int(np.argmin(np.max(np.abs(us[:, -2:] - target), axis=1)))
+            near = np.max(np.abs(us[k, -2:] - target))
+            if near > 4 * settings.max_step:
+                return False
+            # a traced point itself is on the curve (where the defining system may be singular: a crossing)
+            if near > SAME_LOCUS and d.distance(us[k], target, settings) > SAME_LOCUS:
+                return False
+        return True
+    return inside(d_old, old, new) and inside(d_new, new, old)
+
+
+def _not_continued(run) -> list[str]:
+    """Notes on the one-parameter run's branch points that start no curve."""
+    return [f"BP of branch {s.branch} at {run.parameter} = {s.parameter:.10g} is a branch point of its face's own "
+            "equations (two branches of one face cross), not an exchange of stability at a face's rest point: "
+            "not continued" for s in run.special_points if s.kind == BRANCH_POINT]
+
+
+def _jobs(run, second: str, value: float) -> list:
+    """The curves to start from the one-parameter run: its folds and Hopf points, and its exchanges of
+    stability as branch points of the lower branch (a boundary of a larger branch: the same event seen
+    from above, started on the smaller face it reaches, so that ``_covered`` finds it traced)."""
+    dyn = run.system.dynamics
+    starts, crossings = [], []
+    for s in run.special_points:
+        branch = next(b for b in run.branches if b.index == s.branch)
+        face = face_of(run.work, branch.support, dyn.faces_invariant)
+        where = f"{s.label} of branch {s.branch} at {run.parameter} = {s.parameter:.10g}, {second} = {value:g}"
+        if s.kind in (FOLD, HOPF):
+            starts.append((s.kind, face, face_label(run.work, face.support), s.state, s.parameter, value, where))
+        elif dyn.faces_invariant and s.kind in (EXCHANGE, BOUNDARY):
+            face = face if s.kind == EXCHANGE else _lower_face(run.work, face, s.state)
+            if face is not None:
+                crossings.append((s.kind != EXCHANGE, (BRANCH, face, face_label(run.work, face.support), s.state,
+                                                       s.parameter, value, where)))
+    return starts + [job for _, job in sorted(crossings, key=lambda c: c[0])]
+
+
+def _lower_face(game, face, state):
+    """The face ``state`` lies on within ``face`` (its zero shares dropped), or None if it drops a population."""
+    while True:
+        zero = np.flatnonzero(face.shares(state) <= 1e-9)
+        if not len(zero):
+            return face
+        support = face.without(int(zero[0]))
+        if support is None:
+            return None
+        face = face_of(game, support, True)
 
 
 def continue_curves(subject, first: str, first_interval, second: str, second_interval, *, mechanism=None,
                     strength=1, params=None, dynamics=None, rtol: float = st.RTOL,
                     settings: Settings | None = None, budget: float | None = 10.0) -> CurveSet:
-    r"""Fold and Hopf curves of a game in two parameters, from the one-parameter run's folds and Hopf points.
+    r"""Fold, Hopf and branch-point curves of a game in two parameters, from the one-parameter run's folds,
+    Hopf points and exchanges of stability.
 
     Parameters
     ----------
@@ -269,7 +350,16 @@ def continue_curves(subject, first: str, first_interval, second: str, second_int
     CurveSet
         Every fold (``LP``) and Hopf (``H``) curve through the one-parameter run's folds and Hopf points,
         with the cusp (``CP``), Bogdanov-Takens (``BT``), Bautin (``GH``) and zero-Hopf (``ZH``) points
-        met on them (see :mod:`evogame.studies.continuation.two_parameter`).
+        met on them, and, where the dynamics keeps the faces invariant (the replicator), every branch-point
+        curve (``BP``) through its exchanges of stability: the parameters where a rest point on a face (a
+        corner, an edge point) has a transverse eigenvalue zero, continued on the face of that lower branch
+        (see :mod:`evogame.studies.continuation.two_parameter`).  A boundary, where a larger branch leaves
+        the state space, is the same event seen from the larger branch: its curve is the smaller face's.
+        Branch-point curves of different faces that are one curve of the parameter plane (two corners
+        joined by an edge of rest points there, as in bimatrix games) are listed once, the other faces in
+        ``Curve.also`` (and its codimension-two points in the shared curve's).  A branch point of a face's
+        own equations (two branches of one face crossing) starts no curve: a note says so.  On branch-point curves the
+        double exchanges (``BP2``: a second transverse eigenvalue zero at the same rest point) are located.
 
     Raises
     ------
@@ -296,22 +386,16 @@ def continue_curves(subject, first: str, first_interval, second: str, second_int
     if not min(lo_b, hi_b) <= value <= max(lo_b, hi_b):
         value = lo_b
     params[second] = value
+    # the curves start from the rest points' special points: the limit cycles are not needed
     run = continue_rest_points(subject, first, first_interval, mechanism=mechanism, strength=strength,
-                               params=params, dynamics=dynamics, rtol=rtol, budget=budget)
-    dyn = run.system.dynamics
-    system = TwoParameterSystem(dyn, run.parameter, second, run.work.values())
+                               params=params, dynamics=dynamics, rtol=rtol, budget=budget, cycles=False)
+    system = TwoParameterSystem(run.system.dynamics, run.parameter, second, run.work.values())
     box = (tuple(map(float, run.interval)), (lo_b, hi_b))
-    jobs = []
-    for s in run.special_points:
-        if s.kind not in (FOLD, HOPF):
-            continue
-        branch = next(b for b in run.branches if b.index == s.branch)
-        face = face_of(run.work, branch.support, dyn.faces_invariant)
-        jobs.append((s.kind, face, face_label(run.work, face.support), s.state, s.parameter, value,
-                     f"{s.label} of branch {s.branch} at {run.parameter} = {s.parameter:.10g}, {second} = {value:g}"))
+    jobs = _jobs(run, second, value)
     curves, notes = _trace_all(system, box, jobs, rtol, settings or SETTINGS)
+    notes += _not_continued(run)
     if not jobs:
-        notes.append(f"the one-parameter run in {run.parameter} at {second} = {value:g} has no fold and no Hopf "
-                     "point: no curve to continue")
+        notes.append(f"the one-parameter run in {run.parameter} at {second} = {value:g} has no fold, no Hopf "
+                     "point and no exchange of stability: no curve to continue")
     return CurveSet(run.game, run.dynamics, (run.parameter, second), box, curves, notes + list(run.notes),
                     list(run.variables))

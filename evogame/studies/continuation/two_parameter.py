@@ -1,6 +1,6 @@
-r"""Two-parameter continuation of folds and Hopf points, with the codimension-two points met on the way.
+r"""Two-parameter continuation of folds, Hopf points and branch points; codimension-two points on the way.
 
-A fold (or Hopf) point of the one-parameter continuation in ``a`` at ``b = b0`` lies on a curve in the
+A fold, Hopf or branch point of the one-parameter continuation in ``a`` at ``b = b0`` lies on a curve in the
 ``(a, b)`` plane.  The curve is followed by pseudo-arclength (:func:`~.arclength.trace`) in
 ``u = (z, a_s, b_s)`` (face coordinates, the parameters scaled to their intervals) on the defining
 system (Kuznetsov 2004, sec. 10.2)
@@ -8,7 +8,15 @@ system (Kuznetsov 2004, sec. 10.2)
 * fold: :math:`G(z; a, b) = 0`, :math:`\det G_z = 0`;
 * Hopf: :math:`G = 0`, :math:`\det (2 G_z \odot I) = 0`, the bialternate product, whose eigenvalues
   are :math:`\lambda_i + \lambda_j` (:math:`i < j`): zero at a pair :math:`\pm i\omega` (and at a
-  neutral saddle :math:`\pm a`, which the curve passes into at a Bogdanov-Takens point).
+  neutral saddle :math:`\pm a`, which the curve passes into at a Bogdanov-Takens point);
+* branch point (an exchange of stability, where the faces are invariant): :math:`G_F = 0` on the face
+  ``F`` of the lower branch (the rest point with fewer strategies in use) and :math:`g = \prod_k \mu_k = 0`,
+  the product of the transverse eigenvalues (the invasion rates of the strategies not in use,
+  :meth:`~evogame.solvers.continuation_system.Face.transverse`; a repeated one counted once, as the
+  symmetric populations of a symmetric game have it everywhere): a strategy not in use can invade on one
+  side and not on the other, and the branch of the larger face that carries it crosses the face there.
+  At a corner the face has no coordinates (``u = (a_s, b_s)``) and the system is the single equation
+  ``g = 0``.  These curves are the stability boundaries of the game's rest points on the faces.
 
 ``G`` and ``G_z``, ``G_a``, ``G_b`` are the exact derivatives (compiled once); the gradient of the
 scalar test function by central differences of it (step ``1e-6``).  Codimension-two points are
@@ -24,6 +32,11 @@ located by regula falsi on the arc where a test function changes sign:
   **Bogdanov-Takens** where :math:`\kappa` changes sign (:math:`\omega \to 0`); **zero-Hopf** where
   :math:`\det G_z` changes sign; **Bautin** (``GH``) where the first Lyapunov coefficient changes sign
   (not where it is zero within rounding at either end: a degenerate Hopf curve, e.g. of centres).
+* on a branch-point curve: **double exchange** (``BP2``) where the product of the other transverse
+  eigenvalues changes sign: a second strategy not in use starts to invade at the same rest point, where
+  two branch-point curves of the face cross (located with a patient corrector: the defining system is
+  singular at the crossing).  Other codimension-two points on branch-point curves (where one meets a
+  fold or a Hopf curve of the face) are not looked for.
 
 References
 ----------
@@ -32,6 +45,7 @@ W. Govaerts, *Numerical Methods for Bifurcations of Dynamical Equilibria*, SIAM 
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -42,15 +56,20 @@ from .lyapunov import DEGENERATE, first_lyapunov_coefficient
 from ...solvers.continuation_system import ContinuationSystem, Face
 
 __all__ = ["PlainField", "TwoParameterSystem", "DefiningCurve", "bialternate", "whole_space", "follow", "start_point",
-           "FOLD", "HOPF", "CUSP", "BOGDANOV_TAKENS", "BAUTIN", "ZERO_HOPF", "LABELS"]
+           "FOLD", "HOPF", "BRANCH", "CUSP", "BOGDANOV_TAKENS", "BAUTIN", "ZERO_HOPF", "DOUBLE_EXCHANGE",
+           "LABELS"]
 
-FOLD, HOPF = "fold", "Hopf"
+FOLD, HOPF, BRANCH = "fold", "Hopf", "branch point"
 CUSP, BOGDANOV_TAKENS, BAUTIN, ZERO_HOPF = "cusp", "Bogdanov-Takens", "Bautin", "zero-Hopf"
-LABELS = {FOLD: "LP", HOPF: "H", CUSP: "CP", BOGDANOV_TAKENS: "BT", BAUTIN: "GH", ZERO_HOPF: "ZH"}
+DOUBLE_EXCHANGE = "double exchange"
+LABELS = {FOLD: "LP", HOPF: "H", BRANCH: "BP", CUSP: "CP", BOGDANOV_TAKENS: "BT", BAUTIN: "GH", ZERO_HOPF: "ZH",
+          DOUBLE_EXCHANGE: "BP2"}
 #: the step of the central differences of the test function (in scaled coordinates)
 DIFF_STEP = 1e-6
 #: the regula falsi stops when the arc interval is below this
 ARC_TOL = 1e-13
+#: transverse eigenvalues this close (relative to the Jacobian's largest entry) are one repeated eigenvalue
+SAME_EIGENVALUE = 1e-10
 
 
 class PlainField:
@@ -130,8 +149,18 @@ def bialternate(A: np.ndarray) -> np.ndarray:
     return out
 
 
+def _distinct(values, J) -> np.ndarray:
+    """``values`` with each group equal within rounding (relative to ``J``'s largest entry) counted once."""
+    tol = SAME_EIGENVALUE * max(1.0, float(np.abs(J).max(initial=0.0)))
+    kept: list = []
+    for mu in values:
+        if all(abs(mu - k) > tol for k in kept):
+            kept.append(mu)
+    return np.array(kept, dtype=complex)
+
+
 class DefiningCurve:
-    """The fold or Hopf curve ``{G = 0, g = 0}`` in ``u = (z, a_s, b_s)`` (see the module docstring).
+    """The fold, Hopf or branch-point curve ``{G = 0, g = 0}`` in ``u = (z, a_s, b_s)`` (see the module docstring).
 
     It has the interface :func:`~.arclength.trace` reads (``residual``, ``derivative``); the last
     coordinate is ``b_s``, so an end of ``b``'s interval is an interval end of the trace.
@@ -142,6 +171,8 @@ class DefiningCurve:
         (self.lo_a, hi_a), (self.lo_b, hi_b) = box
         self.span_a, self.span_b = hi_a - self.lo_a, hi_b - self.lo_b
         self.rows, self.m = list(face.rows), face.dimension
+        #: whether repeated transverse eigenvalues count once (set at the start: see :meth:`across`)
+        self.repeated = False
 
     def parameters(self, u) -> tuple[float, float]:
         return self.lo_a + self.span_a * float(u[-2]), self.lo_b + self.span_b * float(u[-1])
@@ -157,8 +188,28 @@ class DefiningCurve:
         return (J[self.rows] @ self.face.P).reshape(self.m, self.m)
 
     def test(self, u) -> float:
+        if self.kind == BRANCH:
+            return self.invasion(u)
         A = self.face_jacobian(u)
         return float(np.linalg.det(A if self.kind == FOLD else bialternate(A)))
+
+    def invasion(self, u) -> float:
+        """The product of the transverse eigenvalues at ``u``, each repeated one once (1 on a face with none)."""
+        _, J, _, _ = self.system.derivatives(self.state(u), *self.parameters(u))
+        across = self.across(J)
+        return float(np.real(np.prod(across))) if len(across) else 1.0
+
+    def across(self, J) -> np.ndarray:
+        """The transverse eigenvalues of ``J``; on a curve whose start has a repeated one, one of each group
+        equal within rounding.
+
+        In a symmetric game two populations' invasion rates at a symmetric rest point are equal for every
+        parameter value; their product is a square, whose zero is not a regular root of the defining system.
+        Elsewhere two eigenvalues are equal only at isolated points (a double exchange), where grouping them
+        would make the test function jump: there the product is kept.
+        """
+        across = self.face.transverse(J)
+        return _distinct(across, J) if self.repeated else across
 
     def residual(self, u) -> np.ndarray:
         F = self.system.derivatives(self.state(u), *self.parameters(u))[0]
@@ -179,6 +230,32 @@ class DefiningCurve:
             grad[k] = (self.test(u + e) - self.test(u - e)) / (2 * DIFF_STEP)
         return np.vstack([top, grad]), J
 
+    def distance(self, u, target, settings: Settings) -> float:
+        """How far the scaled parameters ``target`` lie from the curve, ``u`` a point of the curve near them.
+
+        From ``u`` with its parameters set to ``target``, Newton on the defining system with the parameter along
+        which the curve moves faster at ``u`` fixed (regular where the curve was traced) finds the curve's point;
+        the distance is then the other parameter's difference from ``target`` (``inf`` without convergence).
+        """
+        u = np.array(u, dtype=float)
+        D, _ = self.derivative(u)
+        t = np.linalg.svd(np.vstack([D, np.zeros(len(u))]))[2][-1]
+        fixed = len(u) - 2 if abs(t[-2]) >= abs(t[-1]) else len(u) - 1
+        free = [k for k in range(len(u)) if k != fixed]
+        u[-2:] = target          # on the curve already when the target is (where another curve may cross it)
+        for _ in range(2 * settings.max_iter):
+            D, _ = self.derivative(u)
+            try:
+                step = np.linalg.solve(D[:, free], -self.residual(u))
+            except np.linalg.LinAlgError:
+                return np.inf
+            u[free] += step
+            if np.linalg.norm(step) <= settings.tol * (1 + np.linalg.norm(u)):
+                break
+        if np.linalg.norm(self.residual(u), np.inf) > settings.residual:
+            return np.inf
+        return float(np.max(np.abs(u[-2:] - target)))
+
     # -- the codimension-two test functions --------------------------------------------------------
     def face_tensors(self, u):
         """``B`` and ``C`` of the face field (the state's second and third derivatives, projected)."""
@@ -188,7 +265,19 @@ class DefiningCurve:
         return B, C
 
     def tests(self, u, oriented=None) -> dict:
-        """The codimension-two test functions at ``u`` (``oriented``: the null vectors to orient along)."""
+        """The codimension-two test functions at ``u`` (``oriented``: the null vectors to orient along).
+
+        On a branch-point curve: the eigenvalues of the whole Jacobian (along and across the face) and the
+        product of the transverse eigenvalues but the one nearest zero (``double exchange``).
+        """
+        if self.kind == BRANCH:
+            _, J, _, _ = self.system.derivatives(self.state(u), *self.parameters(u))
+            out = {"eigenvalues": np.linalg.eigvals(J)}
+            across = self.across(J)
+            if len(across) > 1:
+                rest = np.delete(across, np.argmin(np.abs(across)))
+                out[DOUBLE_EXCHANGE] = float(np.real(np.prod(rest)))
+            return out
         A = self.face_jacobian(u)
         ev = np.linalg.eigvals(A)
         out = {"eigenvalues": ev}
@@ -234,26 +323,32 @@ def _changes(kind: str, curve_kind: str, old: dict, new: dict) -> bool:
 def _locate(curve: DefiningCurve, prev: Step, new: Step, kind: str, settings: Settings) -> Step | None:
     """The point on the arc from ``prev`` to ``new`` where the test ``kind`` vanishes (Illinois regula falsi)."""
     oriented = prev.info["tests"].get("vectors")
+    if kind == DOUBLE_EXCHANGE:
+        # two branch-point curves of the face cross there: the corrector converges only linearly near it
+        settings = dataclasses.replace(settings, max_iter=80)
+    u = _zero_on_arc(curve, prev, new, lambda v: curve.tests(v, oriented).get(kind), settings,
+                     (prev.info["tests"][kind], new.info["tests"][kind]))
+    if u is None:
+        return None
+    D, _ = curve.derivative(u)
+    return Step(np.asarray(u, dtype=float), tangent(D, prev.t), kind, {"tests": curve.tests(u, oriented)})
 
-    def phi(h):
-        if h == 0:
-            return prev.info["tests"][kind], prev.u
-        result = correct(curve, prev.u, prev.t, h, settings)
-        if result is None:
-            return None, None
-        return curve.tests(result[0], oriented).get(kind), result[0]
 
+def _zero_on_arc(curve: DefiningCurve, prev: Step, new: Step, fn, settings: Settings, ends=None):
+    """The point ``u`` of the curve on the arc from ``prev`` to ``new`` where ``fn(u)`` vanishes (Illinois regula
+    falsi on the arc length, each trial corrected onto the curve), or None; ``ends``: ``fn`` at both ends."""
     a, b = 0.0, float(prev.t @ (new.u - prev.u))
-    fa, fb = prev.info["tests"][kind], new.info["tests"][kind]
+    fa, fb = ends if ends is not None else (fn(prev.u), fn(new.u))
     u, side = new.u, 0
     for _ in range(60):
         if abs(b - a) <= ARC_TOL or fa == fb:
             break
         c = (fa * b - fb * a) / (fa - fb)
-        fc, u_c = phi(c)
+        result = correct(curve, prev.u, prev.t, c, settings) if c else (prev.u, 0)
+        fc = None if result is None else fn(result[0])
         if fc is None:
             return None
-        u = u_c
+        u = result[0]
         if fc * fb > 0:
             b, fb = c, fc
             fa = fa / 2 if side == -1 else fa      # Illinois: halve the end kept twice
@@ -264,27 +359,53 @@ def _locate(curve: DefiningCurve, prev: Step, new: Step, kind: str, settings: Se
             side = 1
         else:
             break
-    D, _ = curve.derivative(u)
-    return Step(np.asarray(u, dtype=float), tangent(D, prev.t), kind, {"tests": curve.tests(u, oriented)})
+    return u
 
 
 def _watcher(curve: DefiningCurve, settings: Settings):
     """The trace's watcher: codimension-two points located, and a stop where ``a`` leaves its interval or
-    the state leaves the state space."""
+    the state leaves the state space (the curve's last point located there: ``why`` in its ``info``)."""
     def watch(prev: Step, new: Step):
         old = prev.info.setdefault("tests", curve.tests(prev.u))
         new.info["tests"] = curve.tests(new.u, old.get("vectors"))
         located = []
-        for kind in (CUSP, BOGDANOV_TAKENS, ZERO_HOPF, BAUTIN):
+        for kind in (CUSP, BOGDANOV_TAKENS, ZERO_HOPF, BAUTIN, DOUBLE_EXCHANGE):
             if _changes(kind, curve.kind, old, new.info["tests"]):
                 step = _locate(curve, prev, new, kind, settings)
                 if step is not None and _confirmed(curve, step):
                     located.append(step)
         located.sort(key=lambda s: float(prev.t @ (s.u - prev.u)))
         shares = curve.face.shares(curve.state(new.u))
-        stop = not 0.0 <= new.u[-2] <= 1.0 or (len(shares) and shares.min() < -1e-12)
-        return located, bool(stop)
+        if not 0.0 <= new.u[-2] <= 1.0:
+            bound = 1.0 if new.u[-2] > 1.0 else 0.0
+            located.append(_exit(curve, prev, new, lambda u: float(u[-2]) - bound, "left the box", settings))
+        elif len(shares) and shares.min() < -1e-12:
+            # where a share reaches zero the rest points of the smaller face cross the face's (a singular point of
+            # the defining system, a root the corrector places only to its linear rate): the last point inside ends
+            located.append(_last_inside(prev, "left the state space"))
+        else:
+            return located, False
+        return [s for s in located[:-1] if _before(prev, s, located[-1])] + located[-1:], True
     return watch
+
+
+def _exit(curve: DefiningCurve, prev: Step, new: Step, fn, why: str, settings: Settings) -> Step:
+    """The curve's last point, where ``fn`` (the first parameter's distance to its bound) vanishes between
+    ``prev`` and ``new``; ``prev`` itself when it cannot be located."""
+    u = _zero_on_arc(curve, prev, new, fn, settings)
+    if u is None or abs(fn(u)) > 1e-12:
+        return _last_inside(prev, why)
+    D, _ = curve.derivative(u)
+    return Step(np.asarray(u, dtype=float), tangent(D, prev.t), "end", {"why": why, "tests": curve.tests(u)})
+
+
+def _last_inside(prev: Step, why: str) -> Step:
+    """A marker: the curve ends at ``prev`` (:func:`follow` drops it)."""
+    return Step(prev.u, prev.t, "end", {"why": why, "tests": prev.info["tests"], "repeat": True})
+
+
+def _before(prev: Step, step: Step, end: Step) -> bool:
+    return float(prev.t @ (step.u - prev.u)) < float(prev.t @ (end.u - prev.u))
 
 
 def _confirmed(curve: DefiningCurve, step: Step) -> bool:
@@ -301,7 +422,12 @@ def follow(curve: DefiningCurve, u0: np.ndarray, settings: Settings) -> tuple[li
     traced = []
     for direction in (1.0, -1.0):
         steps, why = trace(curve, u0, direction, settings, _watcher(curve, settings))
-        traced.append((steps, "left the box or the state space" if why == "stopped" else why))
+        if why == "stopped":
+            why = steps[-1].info["why"]
+            if steps[-1].info.get("repeat"):       # not located: the last point inside is the end
+                steps[-2].kind = "end"
+                steps.pop()
+        traced.append((steps, why))
     (fwd, why_f), (bwd, why_b) = traced
     fwd[0].kind = "start"
     return list(reversed(bwd[1:])) + fwd, (why_b, why_f)
@@ -310,4 +436,8 @@ def follow(curve: DefiningCurve, u0: np.ndarray, settings: Settings) -> tuple[li
 def start_point(curve: DefiningCurve, x, a: float, b: float, settings: Settings) -> np.ndarray | None:
     """The curve's point at ``b`` near the special point ``(x, a)`` (Newton in ``(z, a)``), or None."""
     u = np.concatenate([curve.face.coordinates(x), curve.scaled(a, b)])
+    if curve.kind == BRANCH:
+        J = curve.system.derivatives(curve.state(u), a, b)[1]
+        across = curve.face.transverse(J)
+        curve.repeated = len(_distinct(across, J)) < len(across)
     return at_parameter(curve, u, u[-1], settings)
