@@ -3,7 +3,8 @@
 The diagram is :func:`evogame.continue_rest_points` -- every branch of rest points, every special point and the
 limit cycles of every Hopf point -- along a mechanism's strength from 0 to 1 (the five seed games) and, for the
 cycles, the logit Rock-Paper-Scissors family in ``l`` (a Hopf point and its branch of cycles); then the two-parameter
-fold, Hopf and branch-point curves (:func:`~evogame.studies.continuation.curves.continue_curves`) of game 1 (branch points: its stability boundaries) and of the logit RPS (a Hopf curve).  Times are CPU seconds
+fold, Hopf and branch-point curves (:func:`~evogame.studies.continuation.curves.continue_curves`) of game 1 (branch
+points: its stability boundaries) and of the logit RPS (a Hopf curve).  Times are CPU seconds
 (``time.process_time``) of a first call (the sympy derivatives compiled, as a user meets it) and of a second call
 in the same process (the ``analyze`` cache warm); reported, not asserted.
 
