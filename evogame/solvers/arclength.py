@@ -124,9 +124,14 @@ def _norm(v: np.ndarray) -> float:
     return math.sqrt(float(v @ v))
 
 
-def correct(curve: Curve, u0: np.ndarray, t0: np.ndarray, h: float, settings: Settings):
-    """The corrector of a step of length ``h``: ``(u, iterations)``, or None when Newton fails."""
-    u = u0 + h * t0
+def correct(curve: Curve, u0: np.ndarray, t0: np.ndarray, h: float, settings: Settings,
+            start: np.ndarray | None = None):
+    """The corrector of a step of length ``h``: ``(u, iterations)``, or None when Newton fails.
+
+    ``start``: Newton's first iterate (default the predictor ``u0 + h t0``); the point solved for is the same,
+    the curve's point on the hyperplane ``t0 . (u - u0) = h``.
+    """
+    u = u0 + h * t0 if start is None else np.array(start, dtype=float)
     n = len(u)
     A, r = np.empty((n, n)), np.empty(n)
     A[-1] = t0
