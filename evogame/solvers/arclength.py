@@ -16,6 +16,7 @@ three iterations lets the next grow by 1.5 up to ``max_step``.  The curve stops 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -48,6 +49,8 @@ class Curve:
     def __init__(self, system: ContinuationSystem, face: Face, lo: float, span: float):
         self.system, self.face, self.lo, self.span = system, face, lo, span
         self.rows = list(face.rows)
+        # index arrays once: a continuation evaluates the derivative at thousands of points
+        self._rows = np.array(self.rows, dtype=np.intp)
 
     def lam(self, u: np.ndarray) -> float:
         return self.lo + self.span * float(u[-1])
@@ -66,11 +69,17 @@ class Curve:
 
     def derivative(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``([G_z, G_mu], J)``: the ``(m, m+1)`` derivative on the face and the full Jacobian ``(d, d)``."""
-        x, lam = self.state(u), self.lam(u)
-        J = self.system.jacobian(x, lam)
-        Gz = J[self.rows] @ self.face.P
-        Gmu = self.system.dlam(x, lam)[self.rows] * self.span
-        return np.hstack([Gz.reshape(len(self.rows), self.face.dimension), Gmu[:, None]]), J
+        return self.newton_parts(u)[1:]
+
+    def newton_parts(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(G, [G_z, G_mu], J)`` at ``u`` from one evaluation of the compiled field (a Newton step needs all)."""
+        u = np.asarray(u, dtype=float)
+        F, J, F_lam = self.system.derivatives(self.face.state(u[:-1]), self.lo + self.span * float(u[-1]))
+        rows, m = self._rows, len(u) - 1
+        D = np.empty((len(rows), m + 1))
+        D[:, :m] = J[rows] @ self.face.P
+        D[:, m] = F_lam[rows] * self.span
+        return F[rows], D, J
 
 
 @dataclass
@@ -101,23 +110,51 @@ def tangent(D: np.ndarray, t_prev: np.ndarray) -> np.ndarray:
     return t if t @ t_prev >= 0 else -t
 
 
-def correct(curve: Curve, u0: np.ndarray, t0: np.ndarray, h: float, settings: Settings):
-    """The corrector of a step of length ``h``: ``(u, iterations)``, or None when Newton fails."""
-    u = u0 + h * t0
+def _parts(curve, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(G(u), [G_z, G_mu])``: from one evaluation where the curve offers it (:meth:`Curve.newton_parts`)."""
+    parts = getattr(curve, "newton_parts", None)
+    if parts is not None:
+        return parts(u)[:2]
+    D, _ = curve.derivative(u)
+    return curve.residual(u), D
+
+
+def _norm(v: np.ndarray) -> float:
+    # the Euclidean norm as np.linalg.norm computes it (sqrt of the dot product), without its dispatch
+    return math.sqrt(float(v @ v))
+
+
+def correct(curve: Curve, u0: np.ndarray, t0: np.ndarray, h: float, settings: Settings,
+            start: np.ndarray | None = None):
+    """The corrector of a step of length ``h``: ``(u, iterations)``, or None when Newton fails.
+
+    ``start``: Newton's first iterate (default the predictor ``u0 + h t0``); the point solved for is the same,
+    the curve's point on the hyperplane ``t0 . (u - u0) = h``.
+    """
+    u = u0 + h * t0 if start is None else np.array(start, dtype=float)
+    n = len(u)
+    A, r = np.empty((n, n)), np.empty(n)
+    A[-1] = t0
     for k in range(1, settings.max_iter + 1):
-        D, _ = curve.derivative(u)
-        r = np.append(curve.residual(u), t0 @ (u - u0) - h)
+        G, D = _parts(curve, u)
+        A[:-1] = D
+        r[:-1] = G
+        r[-1] = t0 @ (u - u0) - h
         try:
-            du = np.linalg.solve(np.vstack([D, t0]), -r)
+            du = np.linalg.solve(A, -r)
         except np.linalg.LinAlgError:
             return None
-        if not np.all(np.isfinite(du)):
+        if not np.isfinite(du).all():
             return None
         u = u + du
-        if np.linalg.norm(du) <= settings.tol * (1 + np.linalg.norm(u)):
-            if np.linalg.norm(curve.residual(u), np.inf) <= settings.residual:
+        if _norm(du) <= settings.tol * (1 + _norm(u)):
+            if _max_abs(_parts(curve, u)[0]) <= settings.residual:
                 return u, k
     return None
+
+
+def _max_abs(v: np.ndarray) -> float:
+    return float(np.abs(v).max()) if len(v) else 0.0
 
 
 def at_parameter(curve: Curve, u: np.ndarray, mu: float, settings: Settings = Settings()):
@@ -128,14 +165,14 @@ def at_parameter(curve: Curve, u: np.ndarray, mu: float, settings: Settings = Se
     for _ in range(2 * settings.max_iter):
         if m == 0:
             return u
-        D, _ = curve.derivative(u)
+        G, D = _parts(curve, u)
         try:
-            dz = np.linalg.solve(D[:, :m], -curve.residual(u))
+            dz = np.linalg.solve(D[:, :m], -G)
         except np.linalg.LinAlgError:
             return None
         u[:m] += dz
-        if np.linalg.norm(dz) <= settings.tol * (1 + np.linalg.norm(u)):
-            return u if np.linalg.norm(curve.residual(u), np.inf) <= settings.residual else None
+        if _norm(dz) <= settings.tol * (1 + _norm(u)):
+            return u if _max_abs(_parts(curve, u)[0]) <= settings.residual else None
     return None
 
 

@@ -15,6 +15,7 @@ unused strategies).
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -81,29 +82,53 @@ class ContinuationSystem:
         """``B[i, j, k] = d^2 F_i / dx_j dx_k`` at ``(x, lam)``."""
         if self._second is None:
             self._second = self._tensor(2)
-        return self._evaluate(self._second, x, lam, 3)
+        return self._evaluate(self._second, x, lam)
 
     def third(self, x: np.ndarray, lam: float) -> np.ndarray:
         """``C[i, j, k, l] = d^3 F_i / dx_j dx_k dx_l`` at ``(x, lam)``."""
         if self._third is None:
             self._third = self._tensor(3)
-        return self._evaluate(self._third, x, lam, 4)
+        return self._evaluate(self._third, x, lam)
 
     def _tensor(self, order: int):
-        """The derivatives of order ``order`` of the field in the state, compiled (index of F first)."""
-        X = list(self.dynamics.variables)
-        arr = sympy.Array(list(self.dynamics.vector_field))
-        for _ in range(order):
-            arr = sympy.derive_by_array(arr, X)     # the new index goes in front
-        axes = list(range(order + 1))[::-1]         # reversed: F's index first, then j, k, ...
-        arr = sympy.permutedims(arr, axes)
-        return sympy.lambdify(self._args, list(sympy.flatten(arr.tolist())), modules="numpy", cse=True,
-                              dummify=True)
+        """The derivatives of order ``order`` of the field in the state, compiled: ``(function, positions)``."""
+        return _compiled_tensor(self.dynamics, order, tuple(self._args))
 
-    def _evaluate(self, fn, x, lam, rank):
-        d = self.dimension
-        vals = fn(*np.asarray(x, dtype=float), *self.pvec(lam))
-        return np.array([float(v) for v in vals], dtype=float).reshape((d,) * rank)
+    def _evaluate(self, tensor, x, lam):
+        fn, positions = tensor
+        vals = np.array(fn(*np.asarray(x, dtype=float).tolist(), *self.pvec(lam)), dtype=float)
+        return vals[positions]
+
+
+def _compiled_tensor(dynamics, order: int, args: tuple):
+    """The compiled derivatives ``d^order F_i / dx_j dx_k ...`` and where each entry of the full tensor is (cached).
+
+    Mixed partial derivatives do not depend on the order of differentiation: only the entries with sorted state
+    indices ``j <= k <= ...`` are derived, each from the dynamics' own symbolic Jacobian (one derivative fewer),
+    and compiled in one function; ``positions`` (shape ``(d,) * (order + 1)``, ``F``'s index first) picks each
+    entry of the full tensor from its values.
+    """
+    key = (tuple(dynamics.vector_field), order, args)
+    if key not in _COMPILED:
+        X = list(dynamics.variables)
+        d = len(X)
+        sorted_indices = list(itertools.combinations_with_replacement(range(d), order))
+        exprs = []
+        for i in range(d):
+            for idx in sorted_indices:
+                e = dynamics.jacobian[i, idx[0]]
+                for k in idx[1:]:
+                    e = e.diff(X[k])
+                exprs.append(e)
+        where = {idx: n for n, idx in enumerate(sorted_indices)}
+        positions = np.empty((d,) * (order + 1), dtype=np.intp)
+        for full in itertools.product(range(d), repeat=order + 1):
+            positions[full] = full[0] * len(sorted_indices) + where[tuple(sorted(full[1:]))]
+        if len(_COMPILED) >= COMPILED_CACHE:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = (sympy.lambdify(list(args), exprs, modules=_modules(exprs), cse=True, dummify=True),
+                          positions)
+    return _COMPILED[key]
 
 
 #: compiled (F, F_x, F_lam) by expressions: a study that repeats a continuation (a second call, the

@@ -72,3 +72,29 @@ def test_start_points_are_analyzes_rest_points(name, mechanism, value):
     assert [p.support for p in points] == [p.support for p in reference.rest_points]
     for p, q in zip(points, reference.rest_points):
         assert np.array_equal(p.state, q.state)
+
+
+@pytest.mark.parametrize("name, parameter, dynamics", [("rps", "l", "logit:eta=0.1"), ("hidden_collusion", "F", None)])
+def test_second_and_third_derivatives_are_sympys_at_a_point(name, parameter, dynamics):
+    # only the entries with sorted state indices are derived and compiled (mixed partials commute): every entry
+    # of the full tensors against sympy's own derivative arrays of the field, evaluated at a point
+    scenario = load_scenario(SCENARIOS / f"{name}.toml")
+    game = scenario.game
+    if parameter not in game.parameters:
+        parameter = next(iter(game.parameters))
+    dyn = derive(game, dynamics or "replicator")
+    system = ContinuationSystem(dyn, parameter, game.values())
+    rng = np.random.default_rng(7)
+    x, lam = rng.uniform(0.1, 0.3, len(dyn.variables)), float(system.base[system.index]) * 1.1
+    values = {**game.values(), parameter: lam}
+    subs = {s: sympy.Float(values[str(s)], 30) for s in dyn.parameters} | {
+        v: sympy.Float(c, 30) for v, c in zip(dyn.variables, x)}
+    field = sympy.Array(list(dyn.vector_field))
+    for order, tensor in ((2, system.second(x, lam)), (3, system.third(x, lam))):
+        arr = field
+        for _ in range(order):
+            arr = sympy.derive_by_array(arr, list(dyn.variables))
+        reference = np.array(sympy.permutedims(arr, list(range(order + 1))[::-1]).xreplace(subs).tolist(),
+                             dtype=float)
+        assert tensor.shape == reference.shape == (len(x),) * (order + 1)
+        assert np.allclose(tensor, reference, rtol=1e-12, atol=1e-12 * max(1.0, np.abs(reference).max()))

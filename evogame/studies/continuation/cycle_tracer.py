@@ -4,11 +4,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from scipy.sparse import csc_matrix
-from scipy.sparse.linalg import spsolve
 
 from .collocation import Collocation
-from .cycles import FACE_SHARE, LPC, MESH_TOL, NS, PD, PERIOD_GROWTH, Cycle, CycleSettings
+from .cycle_types import FACE_SHARE, LPC, MESH_TOL, NS, PD, PERIOD_GROWTH, Cycle, CycleSettings
 from .floquet import multipliers
 
 __all__ = ["trace_cycles", "full_shares"]
@@ -88,6 +86,11 @@ def _correct(coll: Collocation, U0, V0, h, settings: CycleSettings, mu=None):
 def _solve(A: np.ndarray, b: np.ndarray):
     """``A x = b`` by sparse LU (the collocation matrix is block-banded: much faster than dense), or None."""
     import warnings
+
+    # scipy's sparse solvers are imported when a cycle is first corrected, not with the continuation: most
+    # diagrams of the seed games have no Hopf point
+    from scipy.sparse import csc_matrix
+    from scipy.sparse.linalg import spsolve
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")           # scipy warns of an exactly singular matrix: None then

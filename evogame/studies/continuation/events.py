@@ -2,8 +2,9 @@
 
 At every accepted point of a curve (:mod:`.arclength`) these are evaluated; a sign change between
 two consecutive points is located on the arc between them by the Illinois variant of regula falsi on
-the pseudo-arclength ``sigma`` (each trial point corrected back onto the curve), to ``1e-13`` in
-``sigma``.
+the pseudo-arclength ``sigma`` (each trial point corrected back onto the curve, Newton starting from the
+nearest point already corrected), to ``1e-13`` in ``sigma`` (a boundary: until the share is zero to a few
+roundings).
 
 * **fold** (limit point, ``LP``): the parameter component of the tangent, ``t_mu``;
 * **branch point** (``BP``) of the face system: ``det [G_z, G_mu; t^T]`` (it changes sign at a simple
@@ -47,6 +48,8 @@ SIGMA_TOL = 1e-13
 SHARE_ZERO = 1e-12
 #: events at most this far apart (max norm in (z, mu)) are one point
 SAME_EVENT = 1e-6
+#: a share at most this in absolute value is zero to rounding: where a boundary's location stops
+SHARE_NOISE = 8 * np.finfo(float).eps
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,9 @@ def detect(curve: Curve, prev: Step, new: Step, settings: Settings, rtol: float 
             found.append((BOUNDARY, lambda u, t, k=k: curve.face.shares(curve.state(u))[k], {"share": int(k), "reach": (float(prev.u[-1]), 2 * abs(h))}))
     located = []
     for kind, fn, info in found:
-        step = _locate(curve, prev, h, fn, kind, settings)
+        # a share is a number of order one: within a few roundings of zero it is zero (past that, regula falsi
+        # only wanders on the rounding noise, or on the smaller face's branch where the share vanishes)
+        step = _locate(curve, prev, h, fn, kind, settings, zero=SHARE_NOISE if kind == BOUNDARY else 0.0)
         if step is None and kind == BOUNDARY:
             step = _interpolated(prev, new, fn, h)
         if step is not None:
@@ -135,19 +140,31 @@ def _tests(curve: Curve, step: Step, rtol: float) -> Tests:
     return step.info["tests"]
 
 
-def _locate(curve: Curve, prev: Step, h: float, fn, kind: str, settings: Settings) -> Step | None:
-    """The zero of ``fn(u, t)`` on the arc ``sigma`` in ``(0, h)`` from ``prev`` (Illinois regula falsi)."""
+def _locate(curve: Curve, prev: Step, h: float, fn, kind: str, settings: Settings, zero: float = 0.0
+            ) -> Step | None:
+    """The zero of ``fn(u, t)`` on the arc ``sigma`` in ``(0, h)`` from ``prev`` (Illinois regula falsi); it stops
+    where ``|fn| <= zero``."""
     # a crossing of two curves of rest points is singular: Newton converges only linearly there
     patient = dataclasses.replace(settings, max_iter=80)
+    known: list = []          # (sigma, u, t) of the points corrected so far
 
     def at(sigma):
         if sigma == 0:
             return prev.u, prev.t
-        res = correct(curve, prev.u, prev.t, sigma, patient)
+        # Newton starts from the nearest point already on the arc (the bracket shrinks onto the zero, so it is
+        # far closer than the predictor from prev): linear convergence at a singular crossing needs fewer steps
+        start = None
+        if known:
+            s0, u0, t0 = min(known, key=lambda k: abs(k[0] - sigma))
+            along = float(prev.t @ t0)          # the hyperplanes' normal is prev.t: step along t0 onto the new one
+            start = u0 + (sigma - s0) / along * t0 if along > 0.5 else None
+        res = correct(curve, prev.u, prev.t, sigma, patient, start)
         if res is None or np.linalg.norm(res[0] - prev.u) > 2 * abs(h) + 1e-12:
             return None         # no convergence, or onto another branch
         D, _ = curve.derivative(res[0])
-        return res[0], tangent(D, prev.t)
+        t = tangent(D, prev.t)
+        known.append((sigma, res[0], t))
+        return res[0], t
 
     lo, hi = 0.0, h
     point_lo, point_hi = at(lo), at(hi)
@@ -157,7 +174,7 @@ def _locate(curve: Curve, prev: Step, h: float, fn, kind: str, settings: Setting
     g_lo, g_hi = f_lo, f_hi            # the values the Illinois rule scales (the f's stay true)
     side = 0
     for _ in range(200):
-        if abs(hi - lo) <= SIGMA_TOL * max(1.0, abs(h)) or f_lo == 0 or f_hi == 0:
+        if abs(hi - lo) <= SIGMA_TOL * max(1.0, abs(h)) or abs(f_lo) <= zero or abs(f_hi) <= zero:
             break
         sigma = (lo * g_hi - hi * g_lo) / (g_hi - g_lo)
         if not min(lo, hi) < sigma < max(lo, hi):

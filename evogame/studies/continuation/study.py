@@ -238,8 +238,9 @@ def rest_points_at(game, dyn, parameter: str, lam: float, budget) -> tuple[list,
     """
     values = game.values({parameter: lam})
     dyn.check(values)               # a dynamics' own conditions refuse values as analyze does
-    subs = {game.parameters[n].symbol: v for n, v in values.items()}
-    fitness = [[f.subs(subs) for f in fp] for fp in dyn.fitness]
+    # xreplace, not subs: the same expressions (numbers for symbols), without subs' sorting and fallbacks
+    subs = {game.parameters[n].symbol: sympy.sympify(v) for n, v in values.items()}
+    fitness = [[f.xreplace(subs) for f in fp] for fp in dyn.fitness]
     candidates, continua, _ = dyn.rest_points(fitness, budget=budget)
     empty = np.zeros(0, dtype=complex)
     points = sorted((RestPoint(game, c.face.support, c.state, c.exact_state, None, empty, "not classified", 0.0,
