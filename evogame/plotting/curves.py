@@ -7,7 +7,8 @@ behind it, the :class:`~evogame.studies.sweeps.RegimeMapResult` of the same two 
   the colours and legend of :func:`evogame.plotting.regimes.regime_map_figure`);
 * each curve on top, one style per kind: fold ``LP`` black, Hopf ``H`` blue -- solid where the first
   Lyapunov coefficient ``l1 < 0`` (supercritical), dashed where ``l1 > 0`` (subcritical), dotted where it
-  is zero within rounding or unknown (degenerate: no verdict) --, branch point ``BP`` (exchange of
+  is zero within rounding (degenerate: no verdict), sparsely dotted where the pair is real (a neutral
+  saddle, no Hopf point) --, branch point ``BP`` (exchange of
   stability, in replicator games the regime map's boundaries) vermilion, dash-dotted;
 * the codimension-two points (cusp ``CP``, Bogdanov-Takens ``BT``, Bautin ``GH``, zero-Hopf ``ZH``)
   marked and labelled, each place once;
@@ -30,19 +31,25 @@ __all__ = ["curve_diagram", "curves_caption", "CURVE_STYLES"]
 CURVE_STYLES = {"fold": ("#000000", 1.5, "-"), "Hopf": ("#a50026", 1.6, "-"),
                 "branch point": ("#3d3d3d", 1.3, (0, (5.0, 1.5, 1.2, 1.5)))}
 #: the Hopf curve's pattern by the sign of l1
-HOPF_PATTERNS = {"supercritical": "-", "subcritical": (0, (3.0, 1.6)), "degenerate": (0, (1.0, 1.3))}
+HOPF_PATTERNS = {"supercritical": "-", "subcritical": (0, (3.0, 1.6)), "degenerate": (0, (1.0, 1.3)),
+                 "neutral saddle": (0, (0.6, 2.4))}
 #: the order of the kinds in the legend
 KINDS = ("fold", "Hopf", "branch point")
 #: the name of each Hopf pattern in the legend
-HOPF_LOOKS = {"supercritical": "solid", "subcritical": "dashed", "degenerate": "dotted"}
+HOPF_LOOKS = {"supercritical": "solid", "subcritical": "dashed", "degenerate": "dotted",
+              "neutral saddle": "sparse dots"}
 MARK = dict(marker="D", markersize=3.6, markerfacecolor="white", markeredgecolor="black", markeredgewidth=0.9,
             linestyle="none")
 
 
 def _verdict(point) -> str:
-    """``supercritical`` (l1 < 0), ``subcritical`` (l1 > 0) or ``degenerate`` (zero within rounding, or none)."""
+    """``supercritical`` (l1 < 0), ``subcritical`` (l1 > 0), ``degenerate`` (l1 zero within rounding) or
+    ``neutral saddle`` (no l1: the pair of eigenvalues whose sum vanishes is real, no Hopf point there)."""
     l1 = point.l1
-    if l1 is None or not np.isfinite(l1) or abs(l1) <= DEGENERATE_RTOL * max(1.0, abs(point.omega or 0.0)):
+    if l1 is None or not np.isfinite(l1):
+        return "neutral saddle"
+    # the point does not carry l1's scale (lyapunov.HopfCoefficient.scale): its frequency stands for it
+    if abs(l1) <= DEGENERATE_RTOL * max(1.0, abs(point.omega or 0.0)):
         return "degenerate"
     return "supercritical" if l1 < 0 else "subcritical"
 
@@ -176,7 +183,8 @@ def curves_caption(fig, first: str, second: str) -> str:
     """The caption of :func:`curve_diagram` (what is drawn, as drawn)."""
     gids = {str(a.get_gid()) for ax in fig.axes for a in ax.get_children()}
     kinds = [k for k in KINDS if any(g.startswith("curve:") and g.split(":")[2] == k for g in gids)]
-    names = {"fold": "fold (LP)", "Hopf": "Hopf (H; solid supercritical, dashed subcritical, dotted degenerate)",
+    verdicts = [v for v in HOPF_LOOKS if any(g.startswith("curve:") and g.endswith(f":Hopf:{v}") for g in gids)]
+    names = {"fold": "fold (LP)", "Hopf": f"Hopf (H; {', '.join(f'{HOPF_LOOKS[v]} {v}' for v in verdicts)})",
              "branch point": "branch-point (BP, exchange of stability)"}
     text = f"The plane of {first} and {second} coloured by the set of asymptotically stable rest points"
     if kinds:

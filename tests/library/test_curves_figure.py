@@ -56,7 +56,8 @@ def _special(kind, label, curve, a, b):
 @pytest.fixture(scope="module")
 def made_up(logit_rps):
     """The logit RPS map with hand-made curves: two folds (a cusp and a Bogdanov-Takens point on them, the BT on
-    the Hopf curve too), a Hopf curve subcritical on its upper half, and a branch-point curve."""
+    the Hopf curve too), a Hopf curve subcritical on its upper half (its first points a neutral saddle: no l1),
+    and a branch-point curve."""
     curves, regimes = logit_rps
     t = np.linspace(0.0, 1.0, 25)
     fold1 = Curve(1, "fold", "LP", "interior", "by hand", [_point(0.3 + 0.6 * u, 1.8 - 0.8 * u * u) for u in t],
@@ -64,7 +65,8 @@ def made_up(logit_rps):
     fold2 = Curve(2, "fold", "LP", "interior", "by hand", [_point(0.3 + 0.2 * u, 1.8 - 0.2 * u) for u in t],
                   ("a", "b"), [_special("Bogdanov-Takens", "BT", 2, 0.5, 1.6)])
     hopf = Curve(3, "Hopf", "H", "interior", "by hand",
-                 [_point(1.0 + 0.8 * u, 0.8 + u, l1=(-1.0 if u < 0.5 else 2.0), omega=1.0) for u in t], ("a", "b"),
+                 [_point(1.0 + 0.8 * u, 0.8 + u, l1=(None if u < 0.1 else -1.0 if u < 0.5 else 2.0), omega=1.0)
+                  for u in t], ("a", "b"),
                  [_special("Bogdanov-Takens", "BT", 3, 0.5, 1.6)])
     bp = Curve(4, "branch point", "BP", "edge", "by hand", [_point(0.2 + 0.3 * u, 0.75 + 1.2 * u) for u in t],
                ("a", "b"))
@@ -101,14 +103,19 @@ def test_every_point_of_every_curve_is_drawn_in_its_kinds_style(made_up):
         drawn = np.unique(np.concatenate([np.column_stack([ln.get_xdata(), ln.get_ydata()]) for ln in mine]), axis=0)
         np.testing.assert_array_equal(drawn, np.unique(np.column_stack([curve.first, curve.second]), axis=0))
         assert {ln.get_color() for ln in mine} == {CURVE_STYLES[curve.kind][0]}
-    # the Hopf curve: solid where l1 < 0, dashed where l1 > 0 (the run boundary shared)
+    # the Hopf curve: solid where l1 < 0, dashed where l1 > 0, sparse dots without l1 (the run boundary shared)
     hopf = curves.curves[2]
     l1 = {(p.first, p.second): p.l1 for p in hopf.points}
+    expected = {"supercritical": {-1.0}, "subcritical": {1.0}, "neutral saddle": {None}}
+    verdicts = set()
     for ln in (ln for ln in lines if ":Hopf:" in ln.get_gid()):
         verdict = ln.get_gid().split(":")[-1]
-        signs = {np.sign(l1[(a, b)]) for a, b in zip(ln.get_xdata()[:-1], ln.get_ydata()[:-1])}
-        assert signs == {-1.0 if verdict == "supercritical" else 1.0}
+        verdicts.add(verdict)
+        signs = {None if l1[(a, b)] is None else np.sign(l1[(a, b)])
+                 for a, b in zip(ln.get_xdata()[:-1], ln.get_ydata()[:-1])}
+        assert signs == expected[verdict], verdict
         assert (ln.get_linestyle() == "-") == (verdict == "supercritical") == (HOPF_PATTERNS[verdict] == "-")
+    assert verdicts == set(expected)
 
 
 def test_each_kind_once_in_the_legend_and_the_codimension_two_points_labelled(made_up):
@@ -118,7 +125,7 @@ def test_each_kind_once_in_the_legend_and_the_codimension_two_points_labelled(ma
     for word in ("fold (LP)", "Hopf (H)", "branch point, exchange of stability (BP)", "codimension-two point"):
         assert sum(word in t for t in texts) == 1, (word, texts)
     hopf = next(t for t in texts if "Hopf" in t)
-    assert "supercritical" in hopf and "subcritical" in hopf
+    assert "supercritical" in hopf and "subcritical" in hopf and "neutral saddle" in hopf
     # CP once, BT once although it lies on two curves; each at its parameters
     ax = fig.axes[0]
     assert sorted(t.get_text() for t in ax.texts) == ["BT", "CP"]
