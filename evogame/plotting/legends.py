@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __all__ = ["word", "parameter_label", "stability_key", "in_two_columns", "place_legend"]
 
-#: the continuation figures' words (the figures' common vocabulary is :data:`evogame.plotting.style._WORDS`)
+#: the continuation figures' words (the figures' common vocabulary is in evogame.plotting.style)
 _WORDS = {
     "en": {"corner": "rest points: corners", "edge": "rest points: edges", "face": "rest points: larger faces",
            "interior": "rest points: interior", "cycle": "limit cycle (min / max)",

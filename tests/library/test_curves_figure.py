@@ -278,3 +278,11 @@ def test_the_report_says_why_the_diagram_is_absent(tmp_path):
     ((kind, reason),) = result.skipped
     assert kind == "curves" and "declares no mechanism" in reason and "evogame figure curves" in reason
     assert "curves: the scenario declares no mechanism" in result.markdown.read_text(encoding="utf-8")
+
+
+def test_the_regime_maps_legend_names_the_rest_points_in_chinese():
+    from evogame.plotting import regime_map_figure
+    result = regime_map(load("vertical"), "c_D", np.linspace(0, 6, 7), "L", np.linspace(0, 10, 7))
+    texts = _legend_texts(regime_map_figure(result, resolved=("zh", None)))
+    assert "(宽松监管，消极共享)" in texts and not any("loose" in t for t in texts), texts
+    assert "(loose, passive)" in _legend_texts(regime_map_figure(result))     # English keeps the short names
