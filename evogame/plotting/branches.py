@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from .common import prepare, title_limit, wrap
+from .legends import in_two_columns, parameter_label, place_legend, stability_key, word
 from .style import OKABE_ITO, style, width_inches
 
 __all__ = ["branch_diagram", "branch_caption", "FAMILIES"]
@@ -35,9 +36,6 @@ COINCIDE = 1e-6
 KEY_COLOUR = "#6a6a6a"
 #: the classes with an eigenvalue on the imaginary axis (at a bifurcation point)
 _AXIS = ("non-hyperbolic", "unstable (non-hyperbolic)")
-_FAMILY_WORDS = {"corner": "rest points: corners", "edge": "rest points: edges",
-                 "face": "rest points: larger faces", "interior": "rest points: interior",
-                 "cycle": "limit cycle (min / max)"}
 
 
 def _family(game, branch) -> str:
@@ -223,25 +221,15 @@ def branch_diagram(result, *, shares=None, lang: str = "en", width="single", res
             ax.set_xlim(*sorted(result.interval))
             ax.spines[["top", "right"]].set_visible(False)
             ax.set_title(wrap(L.share(p, shares[p]), title_limit(ax, 7.5)), fontsize=7.5, loc="left")
-        axes[-1].set_xlabel(_parameter_label(L, result))
-        handles = [Line2D([], [], color=FAMILIES[f], linewidth=STABLE_WIDTH, label=L.word(_FAMILY_WORDS[f]))
+        axes[-1].set_xlabel(parameter_label(L, result.parameter, result.mechanisms))
+        handles = [Line2D([], [], color=FAMILIES[f], linewidth=STABLE_WIDTH, label=word(L, f))
                    for f in FAMILIES if f in used]
-        key = [Line2D([], [], color=KEY_COLOUR, linewidth=STABLE_WIDTH, label=L.word("asymptotically stable")),
-               Line2D([], [], color=KEY_COLOUR, linewidth=UNSTABLE_WIDTH, linestyle=DASH, label=L.word("not stable"))]
+        key = stability_key(L, colour=KEY_COLOUR, stable_width=STABLE_WIDTH, unstable_width=UNSTABLE_WIDTH, dash=DASH)
         # the families in the first column, the stability key in the second (the legend fills by columns)
-        rows = max(len(handles), len(key))
-        blank = [Line2D([], [], linestyle="none", label=" ")]
-        handles = handles + blank * (rows - len(handles)) + key + blank * (rows - len(key))
-        fig.legend(handles=handles, loc="outside lower center", ncol=2, handlelength=3.2, fontsize=6.5,
-                   labelspacing=0.25)
+        place_legend(fig, None, in_two_columns(handles, key), own=True, outside=dict(ncol=2), handlelength=3.2,
+                     fontsize=6.5, labelspacing=0.25)
         fig.set_gid("branches")
         return s.done(fig)
-
-
-def _parameter_label(L, result) -> str:
-    if result.parameter == "strength":
-        return f"{L.word('strength')} $s$" + (f" ({' + '.join(result.mechanisms)})" if result.mechanisms else "")
-    return L.parameter(result.parameter)
 
 
 def branch_caption(fig, name: str) -> str:

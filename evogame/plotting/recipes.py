@@ -9,7 +9,9 @@ that applies with :func:`draw_report_figures`.
 
 Kinds: ``portrait`` (the game's geometry), ``paths``, ``sensitivity`` and
 ``bifurcation`` (one per focus mechanism), ``regime`` (two parameters the
-mechanisms change and the target depends on), ``basins`` (when multistable).
+mechanisms change and the target depends on), ``curves`` (the two-parameter
+diagram, where a mechanism's continuation finds folds or Hopf points),
+``basins`` (when multistable).
 In a report, a kind that does not apply is skipped with the reason.
 """
 from __future__ import annotations
@@ -31,7 +33,8 @@ from .paths import paths
 from .portraits import portrait, portrait_kind
 from .regimes import bifurcation_figure, regime_map_figure
 from .sensitivities import sensitivity_figure
-from .branches import branch_caption
+from .branches import branch_caption, branch_diagram
+from .curves_recipe import curves_figure, report_curves, strength_run  # noqa: F401 (curves_figure re-exported)
 from .common import default_initial_states
 from .noise_recipe import (DEFAULT_SIGMAS, SETTLED_WITHIN, SETTLING_MULTIPLE,  # noqa: F401 (re-exported)
                            noise_figure, noise_window, settling_time)
@@ -42,11 +45,11 @@ from ..studies.mechanisms import apply
 from ..studies.sweeps import regime_map, sweep1d
 from ..studies.thresholds import threshold
 
-__all__ = ["FIGURE_KINDS", "sensitivity", "bifurcation", "regime_figure", "basins_figure", "delay_figure",
-           "perception_figure",
+__all__ = ["FIGURE_KINDS", "sensitivity", "bifurcation", "regime_figure", "curves_figure", "basins_figure",
+           "delay_figure", "perception_figure",
            "target_threshold", "draw_report_figures", "FigureEntry"]
 
-FIGURE_KINDS = ("portrait", "paths", "sensitivity", "bifurcation", "regime", "basins")
+FIGURE_KINDS = ("portrait", "paths", "sensitivity", "bifurcation", "regime", "curves", "basins")
 
 _SENSITIVITY_STRENGTHS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -83,7 +86,6 @@ def bifurcation(subject: Game | Scenario, name: str, values, mechanisms: Sequenc
     Jacobian to continue with) is swept on the grid ``values`` instead.
     """
     from ..studies.continuation import continue_rest_points
-    from .branches import branch_diagram
 
     scenario = as_scenario(subject)
     base = scenario.with_game(scenario.game.with_values(**(params or {})))
@@ -327,6 +329,8 @@ def draw_report_figures(base, work, analysis, focus, kinds, figdir: Path, out: P
         _report_bifurcation(album, base, focus)
     if "regime" in kinds:
         _report_regime(album, base, focus)
+    if "curves" in kinds:
+        report_curves(album, base, focus, lambda: _regime_axes(base, focus))
     if "basins" in kinds:
         _report_basins(album, work, analysis)
     return album.figures, album.skipped
@@ -356,7 +360,9 @@ def _report_bifurcation(album: _Album, base, focus):
                                   "`evogame figure bifurcation --sweep NAME=LO:HI:N`)")
     for name in focus:
         try:
-            fig = bifurcation(base, "strength", np.linspace(0.0, 1.0, 101), [name], **album.look)
+            run = strength_run(base, name)
+            fig = (branch_diagram(run, **album.look) if run is not None else
+                   bifurcation(base, "strength", np.linspace(0.0, 1.0, 101), [name], **album.look))
         except EvogameError as exc:
             album.skip("bifurcation", f"{name}: {exc}")
             continue

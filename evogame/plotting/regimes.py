@@ -28,9 +28,11 @@ import sympy
 from ..scenario.expressions import parse_expression
 from ..game import Game, parameter_symbol
 from .common import fmt_number, prepare, title_limit, wrap
+from .legends import parameter_label, place_legend, stability_key
 from .style import OKABE_ITO, style, width_inches
 
-__all__ = ["regime_map_figure", "bifurcation_figure", "threshold_curve", "regime_colours"]
+__all__ = ["regime_map_figure", "regime_background", "mark_values", "bifurcation_figure", "threshold_curve",
+           "regime_colours"]
 
 NONE_COLOUR = "#e4e4e4"
 
@@ -70,15 +72,10 @@ def regime_colours(regimes: Sequence[tuple], labels: Sequence[str]) -> list:
     return out
 
 
-def _axis_label(labels, name: str, mechanisms) -> str:
-    if name == "strength":
-        mech = " + ".join(mechanisms or [])
-        return f"{labels.word('strength')} $s$" + (f" ({mech})" if mech else "")
-    return labels.parameter(name)
-
-
 def _set_label(regime: tuple, labels) -> str:
-    return " + ".join(regime) if regime else labels.word("none")
+    # Chinese figures name the rest points by the strategies' Chinese labels (English ones keep the short names)
+    names = [labels.profile(r) for r in regime] if labels.lang == "zh" else list(regime)
+    return " + ".join(names) if regime else labels.word("none")
 
 
 # -- threshold curve -------------------------------------------------------------------
@@ -145,33 +142,33 @@ def regime_map_figure(result, threshold=None, *, ax=None, lang: str = "en", widt
     -------
     matplotlib.figure.Figure
     """
-    from matplotlib.patches import Patch
-
     game = result.game
     s = prepare(game, None, lang=lang, width=width, need_analysis=False, resolved=resolved)
     L = s.labels
-    colours = regime_colours(result.regimes, result.labels)
     with style(width, s.cjk_font):
         own = ax is None
         fig = s.figure(1.0 + 0.05 * len(result.regimes) if width == "single" else 0.62) if own else ax.figure
         ax = fig.add_subplot() if own else ax
-        _draw_regimes(ax, result, colours)
-        handles = [Patch(facecolor=c, edgecolor="#666666", linewidth=0.4, label=_set_label(r, L))
-                   for r, c in zip(result.regimes, colours)]
+        handles = regime_background(ax, result, L)
         if threshold is not None:
             handles += _draw_threshold(ax, result, threshold, threshold_game or game, L)
-        handles += _mark_values(ax, result, game, L)
-        ax.set_xlim(result.x[0], result.x[-1])
-        ax.set_ylim(result.y[0], result.y[-1])
-        ax.set_xlabel(_axis_label(L, result.x_name, result.mechanisms))
-        ax.set_ylabel(_axis_label(L, result.y_name, result.mechanisms))
-        title = L.word("stable set")
-        if own:
-            fig.legend(handles=handles, loc="outside lower center", ncol=1 if width == "single" else 2,
-                       title=title)
-        else:
-            ax.legend(handles=handles, loc="best", title=title)
+        handles += mark_values(ax, result, game, L)
+        place_legend(fig, ax, handles, own=own, outside=dict(ncol=1 if width == "single" else 2),
+                     title=L.word("stable set"))
         return s.done(fig)
+
+
+def regime_background(ax, result, labels) -> list:
+    """The regime map drawn into ``ax`` (cells, limits, axis labels); a legend patch per regime."""
+    from matplotlib.patches import Patch
+    colours = regime_colours(result.regimes, result.labels)
+    _draw_regimes(ax, result, colours)
+    ax.set_xlim(result.x[0], result.x[-1])
+    ax.set_ylim(result.y[0], result.y[-1])
+    ax.set_xlabel(parameter_label(labels, result.x_name, result.mechanisms))
+    ax.set_ylabel(parameter_label(labels, result.y_name, result.mechanisms))
+    return [Patch(facecolor=c, edgecolor="#666666", linewidth=0.4, label=_set_label(r, labels))
+            for r, c in zip(result.regimes, colours)]
 
 
 def _draw_regimes(ax, result, colours):
@@ -210,7 +207,7 @@ def _draw_threshold(ax, result, threshold, game: Game, labels) -> list:
     return [Line2D([], [], color="black", linewidth=1.3, label=f"{labels.word('threshold')} ${tex}$")]
 
 
-def _mark_values(ax, result, game: Game, labels) -> list:
+def mark_values(ax, result, game: Game, labels) -> list:
     """A cross at the game's parameter values when both axes are parameters in view; its legend handle."""
     from matplotlib.lines import Line2D
     values = game.values() if all(p.value is not None for p in game.parameters.values()) else {}
@@ -287,15 +284,13 @@ def bifurcation_figure(result, *, lang: str = "en", width="single", resolved=Non
         for var, ax in enumerate(axes):
             _style_bifurcation_panel(ax, result, values, var, L, marks if var < columns else None)
         for ax in axes[-columns:]:
-            ax.set_xlabel(_axis_label(L, result.parameter, result.mechanisms))
+            ax.set_xlabel(parameter_label(L, result.parameter, result.mechanisms))
         # the key, one entry, in grey: black is also a branch's colour
-        key = (Line2D([], [], color=KEY_COLOUR, linewidth=STABLE_WIDTH),
-               Line2D([], [], color=KEY_COLOUR, linewidth=UNSTABLE_WIDTH, linestyle=BRANCH_PATTERNS[0][1]))
+        key = tuple(stability_key(L, colour=KEY_COLOUR, stable_width=STABLE_WIDTH, unstable_width=UNSTABLE_WIDTH,
+                                  dash=BRANCH_PATTERNS[0][1]))
         labels = [h.get_label() for h in handles] + [L.word("stability key")]
-        target = fig if own else axes[0]
-        place = dict(loc="outside lower center", ncol=ncol, labelspacing=LEGEND_SPACING) if own else dict(loc="best")
-        target.legend(handles=[*handles, key], labels=labels, handlelength=2.4,
-                      handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)}, **place)
+        place_legend(fig, axes[0], [*handles, key], own=own, outside=dict(ncol=ncol, labelspacing=LEGEND_SPACING),
+                     labels=labels, handlelength=2.4, handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)})
         return s.done(fig)
 
 

@@ -14,7 +14,8 @@ The report holds, in the order a paper prints them:
    conditions of every rest point (``analyze(..., symbolic=True)``);
 6. the thresholds of the declared mechanisms (:func:`evogame.thresholds.threshold`);
 7. every figure that applies (phase portrait, evolution paths, sensitivity
-   and bifurcation diagram per mechanism, regime map, basins), written to
+   and bifurcation diagram per mechanism, regime map, the two-parameter
+   diagram of the fold and Hopf curves a mechanism meets, basins), written to
    ``figures/`` as SVG (referenced from ``report.md``) and PDF (referenced
    from ``report.tex``).
 

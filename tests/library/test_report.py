@@ -129,7 +129,8 @@ def test_every_referenced_figure_exists(vertical_report, hawk_dove_report):
             assert (result.directory / rel).is_file()
     kinds = [f.kind for f in vertical_report.figures]
     assert kinds == ["portrait", "paths"]
-    assert [k for k, _ in hawk_dove_report.skipped] == ["sensitivity", "bifurcation", "regime", "basins"]
+    assert [k for k, _ in hawk_dove_report.skipped] == ["sensitivity", "bifurcation", "regime", "curves",
+                                                              "basins"]
 
 
 def test_latex_is_a_complete_document(hawk_dove_report):

@@ -15,8 +15,10 @@ from ..options import (delay_option, lang_option, mechanism_option, param_option
 from ..values import check_grid_size, load, parse_delay, parse_initial, parse_params
 from ...errors import ScenarioError, did_you_mean
 
-KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "basins", "dynamics", "noise", "noise-ends", "perception",
-         "delay")
+KINDS = ("portrait", "paths", "sensitivity", "regime", "bifurcation", "curves", "basins", "dynamics", "noise", "noise-ends",
+         "perception", "delay")
+#: the curves figure's regime grid, points per axis, when a --sweep gives no N
+CURVES_GRID = 41
 
 
 def parse_vary(subject, text: str):
@@ -55,6 +57,8 @@ Examples:
   evogame figure bifurcation scenarios/vertical.toml --sweep c_D=0:6:241 --out bif.svg
   evogame figure bifurcation scenarios/vertical.toml --sweep strength=0:1:201 -m platform --out bif.svg
   evogame figure regime scenarios/vertical.toml --sweep c_D=0:6:121 --sweep L=0:10:121 --out map.svg
+  evogame figure curves scenarios/rps.toml --sweep l=0.1:2:21 --sweep w=0.7:2:21 --dynamics logit:eta=0.1
+  evogame figure curves scenarios/vertical.toml --sweep strength=0:1 --sweep c_D=0:6 -m dynamic_penalty
   evogame figure basins scenarios/hidden_collusion.toml -m trust --out basins.png
   evogame figure dynamics scenarios/rps.toml --out dynamics.svg
   evogame figure dynamics scenarios/rps.toml --dynamics replicator --dynamics logit:eta=0.1 --out two.svg
@@ -81,7 +85,9 @@ Examples:
 @click.option("--vary", default=None, metavar="NAME=v1,v2,...",
               help="sensitivity: the parameter (or mechanism, for its strength) and its values.")
 @click.option("--sweep", "sweeps", multiple=True, metavar="NAME=LO:HI:N",
-              help="bifurcation: one swept parameter; regime: two; delay: tau* along one (NAME may be 'strength').")
+              help="bifurcation: one swept parameter; regime: two; curves: two, the continued one first (N, "
+                   f"optional, the regime map's grid, default {CURVES_GRID}); delay: tau* along one (NAME may be "
+                   "'strength').")
 @click.option("--target", default=None, metavar="STATE",
               help="regime: the state whose threshold curve is drawn (default: the scenario's target).")
 @click.option("--initial", "-i", multiple=True, metavar="X,Y,...",
@@ -103,16 +109,19 @@ Examples:
 @delay_option
 def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, sweeps, target, initial, t_end,
             slices, speed, samples, dpi, dynamics, delay, **stochastic):
-    """Draw one figure of SCENARIO: KIND is portrait, paths, sensitivity, regime, bifurcation, basins, dynamics,
-    noise, noise-ends or delay.
+    """Draw one figure of SCENARIO: KIND is portrait, paths, sensitivity, regime, bifurcation, curves, basins,
+    dynamics, noise, noise-ends, perception or delay.
 
     The phase portrait's geometry follows the game's shape (line, simplex,
     unit square, unit cube); rest points are marked filled = asymptotically
     stable, open circle = unstable source, open square = saddle, half-filled =
     non-hyperbolic.  delay: paths of the replicator with delayed payoffs at
     tau = 0.5 tau* and 1.5 tau* (docs/how-to/delay.md), or with --sweep the
-    critical delay tau* along a parameter or mechanism strength.  Same
-    input, same bytes (SVG and PDF).
+    critical delay tau* along a parameter or mechanism strength.  curves:
+    the two-parameter bifurcation diagram, the fold (LP), Hopf (H) and
+    branch-point (BP) curves continued from the folds and Hopf points met
+    along the first --sweep, over the regime map of both.  Same input, same
+    bytes (SVG and PDF).
     """
     from ...plotting import recipes as figures
     from ... import plotting   # matplotlib: loaded only when a figure is drawn
@@ -133,7 +142,7 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
         raise ScenarioError(f"--vary is for sensitivity figures, not {kind}", key="--vary")
     work = _with_delay(kind, work, parse_delay(subject, delay) if kind != "delay" else None)
     mechanisms = list(mechanisms)
-    applied = apply(work, mechanisms) if mechanisms and kind not in ("regime", "bifurcation") else work
+    applied = apply(work, mechanisms) if mechanisms and kind not in ("regime", "bifurcation", "curves") else work
     style = dict(lang=lang, width=width)
     if kind == "portrait":
         fig = _portrait(plotting, applied, dynamics, _portrait_options(plotting, applied, slices, speed, t_end), style)
@@ -146,6 +155,8 @@ def command(kind, scenario, out, fmt, params, mechanisms, lang, width, vary, swe
         fig = _sensitivity(figures, work, applied, vary, initial, t_end, style)
     elif kind in ("bifurcation", "regime"):
         fig = _sweep_figure(figures, kind, work, sweeps, mechanisms, target, style)
+    elif kind == "curves":
+        fig = _curves_figure(figures, work, sweeps, mechanisms, target, style)
     elif kind in ("noise", "noise-ends"):
         fig = figures.noise_figure(applied, stochastic["sigmas"] or figures.DEFAULT_SIGMAS, ends=kind == "noise-ends",
                                    initial=parse_initial(subject, initial) or None, t_end=t_end, form=stochastic["form"],
@@ -220,6 +231,37 @@ def _sweep_figure(figures, kind, work, sweeps, mechanisms, target, style):
         return figures.bifurcation(work, name, values, mechanisms, **style)
     (xn, xv), (yn, yv) = axes
     return figures.regime_figure(work, xn, xv, yn, yv, mechanisms, target=target, **style)
+
+
+def _curves_figure(figures, work, sweeps, mechanisms, target, style):
+    """The fold and Hopf curves over the regime map: two --sweep NAME=LO:HI[:N], the continued parameter first."""
+    if len(sweeps) != 2:
+        raise ScenarioError(f"a curves figure needs 2 --sweep options, got {len(sweeps)}", key="--sweep",
+                            expected="the continued parameter, then the other: NAME=LO:HI[:N] each, e.g. "
+                                     "--sweep l=0.1:2 --sweep w=0.7:2")
+    if target is not None:
+        raise ScenarioError("--target is for regime figures, not curves", key="--target")
+    axes = [_curves_axis(a) for a in sweeps]      # their errors name 'param', shown as --sweep
+    check_grid_size(axes)
+    (first, xv), (second, yv) = axes
+    if second == "strength":
+        raise ScenarioError("'strength' can only be the first --sweep of a curves figure (the continued one)",
+                            key="--sweep", expected="--sweep strength=LO:HI -m MECHANISM first")
+    if first == "strength" and not mechanisms:
+        raise ScenarioError("sweeping 'strength' needs --mechanism NAME", key="--sweep")
+    return figures.curves_figure(work, first, xv, second, yv, mechanisms, **style)
+
+
+def _curves_axis(text: str):
+    """``NAME=LO:HI:N`` as every --sweep, or ``NAME=LO:HI`` on the default grid."""
+    from ...studies.sweeps import parse_axis
+    if text.count(":") != 1:
+        return parse_axis(text)
+    try:
+        return parse_axis(f"{text}:{CURVES_GRID}")
+    except ScenarioError:
+        raise ScenarioError(f"'{text}' is not NAME=LO:HI with two finite numbers LO < HI", argument="param",
+                            expected="NAME=LO:HI or NAME=LO:HI:N, e.g. c_D=0:6 or c_D=0:6:81") from None
 
 
 def _perception_figure(figures, work, sweeps, mechanisms, target, style):

@@ -29,7 +29,7 @@ Examples:
 @lang_option("Report and figure labels in English or Chinese (figures need a CJK font for Chinese).")
 @width_option("Figure width: single column (8.5 cm) or double column (17.5 cm).")
 @click.option("--kinds", default=None, metavar="K1,K2,...",
-              help="Only these figure kinds (portrait, paths, sensitivity, bifurcation, regime, basins).")
+              help="Only these figure kinds (portrait, paths, sensitivity, bifurcation, regime, curves, basins).")
 @budget_option("Seconds of symbolic solving per face (stability conditions, thresholds) before the "
                "numeric fallback.")
 @click.option("--no-symbolic", is_flag=True,
