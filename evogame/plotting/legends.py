@@ -16,14 +16,14 @@ _WORDS = {
            "supercritical": r"supercritical ($\ell_1 < 0$)", "subcritical": r"subcritical ($\ell_1 > 0$)",
            "degenerate": r"degenerate ($\ell_1 = 0$)", "solid": "solid", "dashed": "dashed", "dotted": "dotted",
            "sparse dots": "sparse dots", "neutral saddle": "neutral saddle (real pair)",
-           "codimension two": "codimension-two point", "no curve": "no fold or Hopf point to continue"},
+           "codimension two": "codimension-two point", "no curve": "no fold, Hopf or branch point to continue"},
     "zh": {"corner": "平衡点：顶点", "edge": "平衡点：棱", "face": "平衡点：高维面", "interior": "平衡点：内部",
            "cycle": "极限环（最小 / 最大）", "fold": "折叠分岔 (LP)", "Hopf": "Hopf 分岔 (H)",
            "branch point": "分支点，稳定性交换 (BP)", "supercritical": "超临界（l1 < 0）",
            "subcritical": "亚临界（l1 > 0）", "degenerate": "退化（l1 = 0）", "solid": "实线",
            "dashed": "虚线", "dotted": "点线", "sparse dots": "疏点线",
            "neutral saddle": "中性鞍点（实特征值对）", "codimension two": "余维二分岔点",
-           "no curve": "无可延拓的折叠或 Hopf 分岔点"},
+           "no curve": "无可延拓的折叠、Hopf 或分支点"},
 }
 
 
