@@ -15,6 +15,11 @@ on whole grids at once:
   tolerance rule (``stability.tolerance``) that :func:`~evogame.engine.analysis.analyze`
   uses.
 
+Coefficients that are not rational in the parameters (the powers and
+``Piecewise`` values of perceived payoffs, algebraic numbers at the defaults)
+are solved as symbols of their own and evaluated on the grid first
+(:mod:`evogame.engine.coefficients`): the faces stay rational in the state.
+
 :func:`parametric_rest_points` checks the compiled result against
 :func:`~evogame.engine.analysis.analyze` at the defaults; where the symbolic solve is
 not available (a face needs the numeric fallback, a parameter fixes the degree
@@ -129,32 +134,35 @@ class ParametricRestPoints:
                 self.notes.append(f"{where}: a continuum of rest points for generic values of "
                                   f"{', '.join(names)}; not classified in the sweep")
             for k, c in enumerate(cands):
-                point = dict(zip(work.variables, c.exact_state))
-                J = jac.xreplace(point)
-                # shares of the strategies in use on a face with several: must be > 0
-                shares = [work.shares[p][i].xreplace(point) for p, S in enumerate(face.support) if len(S) > 1
-                          for i in S]
-                exprs = list(c.exact_state) + shares + list(J)
-                excess = self._excess(face.support, point)
-                self.points.append({
-                    "key": (face.support, k),
-                    "state": compiled(list(c.exact_state)),
-                    "shares": compiled(shares) if shares else None,
-                    "excess": compiled(excess) if excess else None,
-                    "jacobian": compiled(list(J)),
-                    # eigenvalues of a triangular matrix are its diagonal: no eigvals needed
-                    "triangular": bool(J.is_upper or J.is_lower),
-                    # radicals may pass through complex values (e.g. a cubic's roots): evaluate in C
-                    "complex": any(e.has(sympy.I) or any(not p.exp.is_integer for p in e.atoms(sympy.Pow))
-                                   for e in exprs),
-                    # the expressions compiled above, in the swept parameters, for studies that compile their
-                    # own (uncertainty)
-                    "symbolic": ([coef.restore(e) for e in c.exact_state], [coef.restore(e) for e in shares],
-                                 coef.restore(J)),
-                })
+                self._add_point(face, k, c, jac, compiled)
         if self.polynomial:
             self.notes.append("faces solved as batched polynomial roots: "
                               + ", ".join(face_label(work, f["support"]) for f in self.polynomial))
+
+    def _add_point(self, face, k: int, c, jac, compiled) -> None:
+        """Compile the ``k``-th symbolic rest point ``c`` of ``face``: state, shares, Nash terms, Jacobian."""
+        work, coef = self.work, self.coefficients
+        point = dict(zip(work.variables, c.exact_state))
+        J = jac.xreplace(point)
+        # shares of the strategies in use on a face with several: must be > 0
+        shares = [work.shares[p][i].xreplace(point) for p, S in enumerate(face.support) if len(S) > 1 for i in S]
+        exprs = list(c.exact_state) + shares + list(J)
+        excess = self._excess(face.support, point)
+        self.points.append({
+            "key": (face.support, k),
+            "state": compiled(list(c.exact_state)),
+            "shares": compiled(shares) if shares else None,
+            "excess": compiled(excess) if excess else None,
+            "jacobian": compiled(list(J)),
+            # eigenvalues of a triangular matrix are its diagonal: no eigvals needed
+            "triangular": bool(J.is_upper or J.is_lower),
+            # radicals may pass through complex values (e.g. a cubic's roots): evaluate in C
+            "complex": any(e.has(sympy.I) or any(not p.exp.is_integer for p in e.atoms(sympy.Pow)) for e in exprs),
+            # the expressions compiled above, in the swept parameters, for studies that compile their own
+            # (uncertainty)
+            "symbolic": ([coef.restore(e) for e in c.exact_state], [coef.restore(e) for e in shares],
+                         coef.restore(J)),
+        })
 
     def _excess(self, support, point) -> list:
         """For dynamics whose rest points are the Nash equilibria, the Nash condition's terms at the point."""

@@ -118,10 +118,9 @@ SWEPT = {"alpha": (0.3, 1.0), "beta": (0.3, 1.0), "lam": (0.2, 3.0), "gamma_loss
 
 def frozen(scenario, values: dict) -> Game:
     """The perceived game with every parameter at ``values``: a payoff table of plain numbers."""
-    subs = {p.symbol: sympy.nsimplify(v) for p, v in
-            ((scenario.game.parameters[n], v) for n, v in {**DEFAULTS, **values}.items())}
-    table = {idx: tuple(float(sympy.N(u.xreplace(subs), 30)) for u in entry)
-             for idx, entry in scenario.game.payoff_table.items()}
+    # floats, not exact rationals: a power with a 16-digit rational exponent is slow to evaluate exactly
+    subs = {scenario.game.parameters[n].symbol: float(v) for n, v in {**DEFAULTS, **values}.items()}
+    table = {idx: tuple(float(u.evalf(subs=subs)) for u in entry) for idx, entry in scenario.game.payoff_table.items()}
     return Game.from_payoff_table(scenario.game.populations, table)
 
 
