@@ -13,9 +13,9 @@ numbers themselves it can exhaust its budget on a pair of linear equations
 
 :class:`Coefficients` replaces every maximal state-free subexpression that is
 not rational in the parameters (a power whose exponent is not an integer, a
-``Piecewise``, a function such as ``exp``) by a fresh real symbol ``k_i``.
-Each ``k_i`` is compiled on its own as a function of the swept parameters
-(numpy; ``Piecewise`` through ``numpy.select``, so a kink inside the grid is
+``Piecewise``, a function such as ``exp``) by a fresh real symbol ``k_i``
+(a ``Dummy``: never one of the game's parameters).  Each ``k_i`` is
+compiled on its own as a function of the swept parameters (numpy; ``Piecewise`` through ``numpy.select``, so a kink inside the grid is
 evaluated on the correct side at every point) and the formulas in ``k`` are
 composed with it: :meth:`Coefficients.compose` gives callables of the swept
 parameters alone, the signature of the engine's other compiled functions.
@@ -69,7 +69,7 @@ class Coefficients:
             return
         if _opaque(expr) and not (expr.free_symbols & state):
             if expr not in self._forward:
-                self._forward[expr] = sympy.Symbol(f"k_{len(self._forward)}", real=True)
+                self._forward[expr] = sympy.Dummy(f"k_{len(self._forward)}", real=True)  # never a parameter's name
             return
         for a in expr.args:
             self._collect(a, state)
