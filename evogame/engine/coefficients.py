@@ -15,7 +15,8 @@ numbers themselves it can exhaust its budget on a pair of linear equations
 not rational in the parameters (a power whose exponent is not an integer, a
 ``Piecewise``, a function such as ``exp``) by a fresh real symbol ``k_i``
 (a ``Dummy``: never one of the game's parameters).  Each ``k_i`` is
-compiled on its own as a function of the swept parameters (numpy; ``Piecewise`` through ``numpy.select``, so a kink inside the grid is
+compiled on its own as a function of the swept parameters (numpy;
+``Piecewise`` through ``numpy.select``, so a kink inside the grid is
 evaluated on the correct side at every point) and the formulas in ``k`` are
 composed with it: :meth:`Coefficients.compose` gives callables of the swept
 parameters alone, the signature of the engine's other compiled functions.
