@@ -15,6 +15,11 @@ on whole grids at once:
   tolerance rule (``stability.tolerance``) that :func:`~evogame.engine.analysis.analyze`
   uses.
 
+Coefficients that are not rational in the parameters (the powers and
+``Piecewise`` values of perceived payoffs, algebraic numbers at the defaults)
+are solved as symbols of their own and evaluated on the grid first
+(:mod:`evogame.engine.coefficients`): the faces stay rational in the state.
+
 :func:`parametric_rest_points` checks the compiled result against
 :func:`~evogame.engine.analysis.analyze` at the defaults; where the symbolic solve is
 not available (a face needs the numeric fallback, a parameter fixes the degree
@@ -30,6 +35,7 @@ import sympy
 
 from ..solvers import stability as st
 from .analysis import analyze
+from .coefficients import Coefficients
 from ..dynamics import derive, structural_parameters
 from ..dynamics.kinked import excess_payoffs, nash_holds
 from ..dynamics.positive import positive_on_grid
@@ -84,8 +90,15 @@ class ParametricRestPoints:
         self.param_columns = [list(dyn.parameters).index(sym) for sym in self.symbols]
         others = {work.parameters[n].symbol: v for n, v in values.items() if n not in names}
         at_defaults = {work.parameters[n].symbol: values[n] for n in names}
-        self.fitness = fitness = [[f.xreplace(others) for f in fp] for fp in dyn.fitness]
+        fitness = [[f.xreplace(others) for f in fp] for fp in dyn.fitness]
         jac = dyn.jacobian.xreplace(others)
+        # coefficients not rational in the parameters (P**beta, Piecewise, 2**(3/25)...) become symbols:
+        # sympy solves the faces with them at once, and they are evaluated on the grid first
+        self.coefficients = coef = Coefficients([f for fp in fitness for f in fp] + list(jac), work.variables,
+                                                self.symbols)
+        self.fitness = fitness = [[coef.abstract(f) for f in fp] for fp in fitness]
+        jac = coef.abstract(jac)
+        at_defaults.update(coef.at(at_defaults))
         self.ok, self.notes = True, []
         self.defined = None     # where the dynamics is defined (positive payoffs), when it needs them
         if dyn.needs_positive_payoffs:
@@ -98,7 +111,8 @@ class ParametricRestPoints:
                               "and no rest point is shown")
         self.points = []        # symbolic rest points
         self.polynomial = []    # faces solved by batched polynomial roots
-        args = list(self.symbols)
+        args = list(self.symbols) + coef.symbols
+        compiled = lambda exprs: coef.compose(sympy.lambdify(args, exprs, modules="numpy"))  # noqa: E731
         for face in faces(work, fitness):
             where = f"face {face_label(work, face.support)}"
             poly = self._polynomial(face) if face.dimension == 1 else None
@@ -120,30 +134,35 @@ class ParametricRestPoints:
                 self.notes.append(f"{where}: a continuum of rest points for generic values of "
                                   f"{', '.join(names)}; not classified in the sweep")
             for k, c in enumerate(cands):
-                point = dict(zip(work.variables, c.exact_state))
-                J = jac.xreplace(point)
-                # shares of the strategies in use on a face with several: must be > 0
-                shares = [work.shares[p][i].xreplace(point) for p, S in enumerate(face.support) if len(S) > 1
-                          for i in S]
-                exprs = list(c.exact_state) + shares + list(J)
-                excess = self._excess(face.support, point)
-                self.points.append({
-                    "key": (face.support, k),
-                    "state": sympy.lambdify(args, list(c.exact_state), modules="numpy"),
-                    "shares": sympy.lambdify(args, shares, modules="numpy") if shares else None,
-                    "excess": sympy.lambdify(args, excess, modules="numpy") if excess else None,
-                    "jacobian": sympy.lambdify(args, list(J), modules="numpy"),
-                    # eigenvalues of a triangular matrix are its diagonal: no eigvals needed
-                    "triangular": bool(J.is_upper or J.is_lower),
-                    # radicals may pass through complex values (e.g. a cubic's roots): evaluate in C
-                    "complex": any(e.has(sympy.I) or any(not p.exp.is_integer for p in e.atoms(sympy.Pow))
-                                   for e in exprs),
-                    # the expressions compiled above, for studies that compile their own (uncertainty)
-                    "symbolic": (list(c.exact_state), shares, J),
-                })
+                self._add_point(face, k, c, jac, compiled)
         if self.polynomial:
             self.notes.append("faces solved as batched polynomial roots: "
                               + ", ".join(face_label(work, f["support"]) for f in self.polynomial))
+
+    def _add_point(self, face, k: int, c, jac, compiled) -> None:
+        """Compile the ``k``-th symbolic rest point ``c`` of ``face``: state, shares, Nash terms, Jacobian."""
+        work, coef = self.work, self.coefficients
+        point = dict(zip(work.variables, c.exact_state))
+        J = jac.xreplace(point)
+        # shares of the strategies in use on a face with several: must be > 0
+        shares = [work.shares[p][i].xreplace(point) for p, S in enumerate(face.support) if len(S) > 1 for i in S]
+        exprs = list(c.exact_state) + shares + list(J)
+        excess = self._excess(face.support, point)
+        self.points.append({
+            "key": (face.support, k),
+            "state": compiled(list(c.exact_state)),
+            "shares": compiled(shares) if shares else None,
+            "excess": compiled(excess) if excess else None,
+            "jacobian": compiled(list(J)),
+            # eigenvalues of a triangular matrix are its diagonal: no eigvals needed
+            "triangular": bool(J.is_upper or J.is_lower),
+            # radicals may pass through complex values (e.g. a cubic's roots): evaluate in C
+            "complex": any(e.has(sympy.I) or any(not p.exp.is_integer for p in e.atoms(sympy.Pow)) for e in exprs),
+            # the expressions compiled above, in the swept parameters, for studies that compile their own
+            # (uncertainty)
+            "symbolic": ([coef.restore(e) for e in c.exact_state], [coef.restore(e) for e in shares],
+                         coef.restore(J)),
+        })
 
     def _excess(self, support, point) -> list:
         """For dynamics whose rest points are the Nash equilibria, the Nash condition's terms at the point."""
@@ -170,7 +189,7 @@ class ParametricRestPoints:
             poly = sympy.Poly(num, u)
         except (sympy.PolynomialError, sympy.GeneratorsNeeded, IndexError):
             return None
-        if not all(c.free_symbols <= set(self.symbols) for c in poly.all_coeffs()):
+        if not all(c.free_symbols <= set(self.symbols) | set(self.coefficients.symbols) for c in poly.all_coeffs()):
             return None
         return poly
 
@@ -180,7 +199,7 @@ class ParametricRestPoints:
         self.polynomial.append({
             "support": face.support,
             "degree": poly.degree(),
-            "coefficients": sympy.lambdify(args, coeffs, modules="numpy"),
+            "coefficients": self.coefficients.compose(sympy.lambdify(args, coeffs, modules="numpy")),
             "state": sympy.lambdify([u], list(face.substitution.values()), modules="numpy"),
             "shares": sympy.lambdify([u], face.positive_shares(), modules="numpy"),
             "excess": self._polynomial_excess(face, [u] + args),
@@ -188,7 +207,7 @@ class ParametricRestPoints:
 
     def _polynomial_excess(self, face, args):
         excess = self._excess(face.support, face.substitution)
-        return sympy.lambdify(args, excess, modules="numpy") if excess else None
+        return self.coefficients.compose(sympy.lambdify(args, excess, modules="numpy"), lead=1) if excess else None
 
     @property
     def keys(self) -> list:
