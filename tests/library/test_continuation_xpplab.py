@@ -187,7 +187,7 @@ def test_auto_joins_the_two_tripartite_hopf_points_by_one_cycle_branch(tripartit
     assert not [p for p in points[:junction] if p.type in ("LP", "PD", "TR")]
 
 
-@pytest.mark.slow                 # 100 cycles of a three-dimensional field: the slowest test here (about 20 s)
+@pytest.mark.slow                 # 79 cycles of a three-dimensional field: the slowest test here (about 7 s)
 def test_tripartite_cycle_branch_ends_at_the_second_hopf_point_without_a_fold(tripartite_in_r):
     from evogame.studies.continuation.cycles import CycleSettings, continue_cycles
 
