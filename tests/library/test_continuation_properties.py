@@ -63,6 +63,7 @@ def _assert_branches_agree_with_analyze(game, result, values):
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entries=hst.lists(hst.integers(-4, 4), min_size=9, max_size=9), cell=hst.integers(0, 8))
 @example(entries=[1, 1, 0, 0, 1, 4, 0, 4, -2], cell=7)     # two branches reach a degenerate corner at the end
+@example(entries=[0, 1, 0, -2, 0, 2, 0, -1, 1], cell=8)     # the interior branch meets an edge's at the end
 def test_branches_of_random_three_strategy_games_agree_with_analyze(entries, cell):
     # faces of a simplex: edges whose dependent share is the last strategy in use, not the last strategy
     a = parameter_symbol("a")

@@ -3,8 +3,8 @@
 At every accepted point of a curve (:mod:`.arclength`) these are evaluated; a sign change between
 two consecutive points is located on the arc between them by the Illinois variant of regula falsi on
 the pseudo-arclength ``sigma`` (each trial point corrected back onto the curve, Newton starting from the
-nearest point already corrected on the step's side of it), to ``1e-13`` in ``sigma`` (a boundary: until the share is zero to a few
-roundings).
+nearest point already corrected on the step's side of it), to ``1e-13`` in ``sigma`` (a boundary: until the
+share is zero to a few roundings).
 
 * **fold** (limit point, ``LP``): the parameter component of the tangent, ``t_mu``;
 * **branch point** (``BP``) of the face system: ``det [G_z, G_mu; t^T]`` (it changes sign at a simple
