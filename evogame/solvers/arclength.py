@@ -17,7 +17,7 @@ three iterations lets the next grow by 1.5 up to ``max_step``.  The curve stops 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -232,6 +232,9 @@ def _end_point(curve: Curve, prev: Step, new: Step, settings: Settings) -> Step:
     frac = (bound - prev.u[-1]) / (new.u[-1] - prev.u[-1])
     guess = prev.u + frac * (new.u - prev.u)
     u = at_parameter(curve, guess, bound, settings)
+    if u is None:
+        # a crossing of two curves exactly at the end (a double root there): Newton converges only linearly
+        u = at_parameter(curve, guess, bound, replace(settings, max_iter=40))
     if u is None:
         u = guess
         u[-1] = bound

@@ -184,6 +184,31 @@ def test_logit_rps_cycle_amplitude_matches_l1_on_the_unstable_side_only(logit_rp
     assert np.max(np.abs(below.paths[0, -1] - centre)) < 1e-4   # below: no cycle around the stable focus
 
 
+def test_a_logit_branch_with_shares_at_rounding_level_stays_in_the_state_space_through_both_folds():
+    # logit rest points solve x = softmax(f(x) / eta): every share is positive, however small (here down to 1e-20,
+    # which Newton returns as +-1e-13).  From b = 0 the branch is one S through two folds to b = 20.
+    from evogame.dynamics import derive
+    scenario = load_scenario(SCENARIOS / "tripartite_sharing.toml")
+    result = continue_rest_points(scenario, "b", (0.0, 20.0), dynamics="logit:eta=0.1", cycles=False)
+    first = result.branches[0]
+    assert first.ends == ("start at 0", "interval end")
+    assert not [s for b in result.branches for s in b.special if s.kind == "boundary"]
+    folds = sorted(s.parameter for s in first.special if s.label == "LP")
+    assert len(folds) == 2 and max(p.parameter for p in first.points) == 20.0
+    # a fold is where the Jacobian is singular: central differences of the field (not the continuation's Jacobian)
+    dyn = derive(scenario.game, "logit:eta=0.1")
+    names = [str(v) for v in dyn.parameters]
+    for s in first.special:
+        if s.label != "LP":
+            continue
+        params = np.array([{**result.values, "b": s.parameter}[n] for n in names], dtype=float)
+        x, eps = s.state, 1e-6
+        columns = [(dyn.field(x + e, params) - dyn.field(x - e, params)) / (2 * eps) for e in eps * np.eye(len(x))]
+        singular = np.linalg.svd(np.array(columns).T, compute_uv=False)
+        assert singular[-1] < 1e-6 * singular[0]
+        assert np.max(np.abs(dyn.field(x, params))) < 1e-10
+
+
 def test_dynamic_penalty_interior_focus_enters_through_the_face_at_one_third(vertical):
     result = continue_rest_points(vertical, mechanism="dynamic_penalty")
     interior = _corner(result, "(strict/loose, active/passive)")

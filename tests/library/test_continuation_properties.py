@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hst
 
 from evogame import analyze
@@ -62,6 +62,8 @@ def _assert_branches_agree_with_analyze(game, result, values):
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entries=hst.lists(hst.integers(-4, 4), min_size=9, max_size=9), cell=hst.integers(0, 8))
+@example(entries=[1, 1, 0, 0, 1, 4, 0, 4, -2], cell=7)     # two branches reach a degenerate corner at the end
+@example(entries=[0, 1, 0, -2, 0, 2, 0, -1, 1], cell=8)     # the interior branch meets an edge's at the end
 def test_branches_of_random_three_strategy_games_agree_with_analyze(entries, cell):
     # faces of a simplex: edges whose dependent share is the last strategy in use, not the last strategy
     a = parameter_symbol("a")
@@ -69,6 +71,29 @@ def test_branches_of_random_three_strategy_games_agree_with_analyze(entries, cel
     game = Game.symmetric(Population("p", ("r", "s", "t")), matrix, [Parameter("a", 0)])
     result = continue_rest_points(game, "a", (-3.0, 3.0))
     _assert_branches_agree_with_analyze(game, result, (-2.2361, -0.7071, 0.5772, 1.7321))
+
+
+def test_branches_reaching_a_non_hyperbolic_corner_at_the_interval_end_are_traced_once():
+    # A = [[1, 1, 0], [0, 1, 4], [0, 4 + a, -2]]: the corner s is non-hyperbolic for every a (r earns what s
+    # earns there); the edge point x_s = 6 / (9 + a) and the interior point x = (4 (3 + a), 6, 3 + a) / (21 + 5 a)
+    # both reach s at a = -3, the interval's end.  A crossing located there must stay on the branch it is
+    # located on: no duplicate branch, no branch point inside the interval.
+    a = parameter_symbol("a")
+    game = Game.symmetric(Population("p", ("r", "s", "t")), [[1, 1, 0], [0, 1, 4], [0, 4 + a, -2]],
+                          [Parameter("a", 0)])
+    result = continue_rest_points(game, "a", (-3.0, 3.0))
+    supports = sorted(b.support for b in result.branches)
+    assert supports == [((0,),), ((0, 1, 2),), ((1,),), ((1, 2),), ((2,),)], result.table()
+    closed = {((1, 2),): lambda v: np.array([0, 6]) / (9 + v),             # the shares (x_r, x_s)
+              ((0, 1, 2),): lambda v: np.array([4 * (3 + v), 6]) / (21 + 5 * v)}
+    for branch in result.branches:
+        if branch.support in closed:
+            for p in branch.points:
+                assert np.max(np.abs(p.state - closed[branch.support](p.parameter))) < 1e-8
+            # the edge branch is followed to the corner: it covers the interval to within a step of -3
+            assert min(p.parameter for p in branch.points) < -2.99
+    assert all(s.parameter < -2.99 for s in result.special_points), result.table()
+    assert all(s.kind == "boundary" for s in result.special_points)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

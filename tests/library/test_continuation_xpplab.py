@@ -12,9 +12,9 @@ Three games, each with Hopf points and a branch of limit cycles: the logit dynam
 mutation, and the three-population ``scenarios/tripartite_sharing.toml`` under the logit dynamics in ``R`` (two
 supercritical Hopf points joined by one branch of cycles); that game's folds in ``b``, ``c_B`` and ``lambda``, its
 Hopf curve in ``(R, c_C)`` and fold curves in ``(b, c_B)``.  Agreement asked: parameters of special points to 1e-6,
-periods to 1e-4 (relative); met with room (the parameters within 1e-9, the periods within 2e-6).  Where
-AUTO and evogame disagree, the two ``xfail(strict=True)`` tests at the end hold what AUTO shows and evogame does
-not yet do.
+periods to 1e-4 (relative); met with room (the parameters within 1e-9, the periods within 2e-6).  The two tests
+at the end held the two disagreements found with AUTO (issue 21: a cycle branch that joins a second Hopf point, a
+logit branch whose shares fall to rounding level); evogame now does what AUTO shows.
 """
 from __future__ import annotations
 
@@ -187,10 +187,7 @@ def test_auto_joins_the_two_tripartite_hopf_points_by_one_cycle_branch(tripartit
     assert not [p for p in points[:junction] if p.type in ("LP", "PD", "TR")]
 
 
-@pytest.mark.slow                 # 100 cycles of a three-dimensional field: the slowest test here (about 20 s)
-@pytest.mark.xfail(strict=True, reason="evogame bug (reported, issue 21): a cycle branch that joins a second Hopf "
-                   "point steps over the zero-amplitude orbit, turns back on the same cycles and labels the turn a "
-                   "fold of cycles (LPC) short of the Hopf point, instead of ending there")
+@pytest.mark.slow                 # 79 cycles of a three-dimensional field: the slowest test here (about 7 s)
 def test_tripartite_cycle_branch_ends_at_the_second_hopf_point_without_a_fold(tripartite_in_r):
     from evogame.studies.continuation.cycles import CycleSettings, continue_cycles
 
@@ -202,9 +199,6 @@ def test_tripartite_cycle_branch_ends_at_the_second_hopf_point_without_a_fold(tr
     assert first.cycles[-1].parameter == pytest.approx(hopf[1], abs=1e-4)
 
 
-@pytest.mark.xfail(strict=True, reason="evogame bug (reported, issue 21): a logit branch whose share falls to about "
-                   "1e-12 ends as 'boundary (leaves the state space)', though logit rest points are interior; the "
-                   "branch from b = 0 stops at 3.228 and misses the fold at 2.894 that AUTO passes")
 def test_a_logit_branch_does_not_leave_the_state_space():
     result = continue_rest_points(_subject("tripartite_sharing"), "b", (0.0, 20.0), dynamics="logit:eta=0.1",
                                   cycles=False)

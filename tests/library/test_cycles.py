@@ -119,6 +119,48 @@ def test_fold_of_cycles_is_detected_where_the_subcritical_branch_turns_stable():
         assert mult.real == pytest.approx(np.exp(c.period * (2 * a * r2 + 4 * b * r2 * r2)), rel=1e-6, abs=1e-12)
 
 
+def test_a_cycle_branch_between_two_hopf_points_ends_at_the_second_one():
+    # r' = r (mu (c - mu) - r^2), theta' = omega: a rest point with Hopf points at mu = 0 and mu = c, joined by one
+    # branch of stable cycles of radius sqrt(mu (c - mu)), period 2 pi / omega.  The parameter never turns: the
+    # branch shrinks back to the rest point at mu = c and ends there (no fold of cycles), and the second Hopf point
+    # is not continued again
+    c, omega = 0.4, 2.0
+    field = _NormalForm(-1.0, omega)
+    mu = field.parameters[0]
+    x, y = field.variables
+    u, v = x - sympy.Rational(1, 3), y - sympy.Rational(1, 3)
+    radial = mu * (c - mu) - (u ** 2 + v ** 2)
+    field.vector_field = sympy.Matrix([radial * u - omega * v, omega * u + radial * v])
+    field.jacobian = field.vector_field.jacobian([x, y])
+    game = Game.symmetric(Population("p", ("r", "s", "t")), [[0, 0, 0]] * 3)
+    system = ContinuationSystem(field, "mu", {"mu": 0.0})
+    centre = np.array([CENTRE, CENTRE])
+    points, specials = [], []
+    for value in (0.0, c):
+        hopf = first_lyapunov_coefficient(system.jacobian(centre, value), system.second(centre, value),
+                                          system.third(centre, value))
+        point = Point(value, centre, np.linalg.eigvals(system.jacobian(centre, value)), "non-hyperbolic", 1e-12,
+                      0.0, "Hopf")
+        points.append(point)
+        specials.append(SpecialPoint("Hopf", "H", 1, value, point, hopf=hopf))
+    branch = Branch(1, "interior", ((0, 1, 2),), "normal form", points, ("", ""), specials)
+    result = Continuation("two Hopf points", "normal form", "mu", [], (-0.05, c + 0.05), {}, ["x", "y"], [branch],
+                          [], game, system)
+    (cycles,), notes = continue_cycles(result)
+    assert cycles.end.startswith("the orbit shrinks back to a rest point: it joins the Hopf point at mu = 0.4")
+    assert not cycles.special and cycles.joins is specials[1]
+    assert len(notes) == 1 and "0.4" in notes[0] and "not continued again" in notes[0]
+    *inner, last = cycles.cycles
+    assert last.parameter == c and np.all(last.maximum == last.minimum)
+    assert last.period == pytest.approx(2 * np.pi / omega, rel=1e-12)
+    parameters = [cyc.parameter for cyc in inner]
+    assert np.all(np.diff(parameters) > 0) and parameters[-1] > c - 1e-2
+    for cyc in inner[1:]:
+        radius = np.sqrt(cyc.parameter * (c - cyc.parameter))
+        assert (cyc.maximum[0] - cyc.minimum[0]) / 2 == pytest.approx(radius, rel=1e-7)
+        assert cyc.period == pytest.approx(2 * np.pi / omega, rel=1e-9)
+
+
 def test_a_period_growing_without_bound_is_reported_and_not_followed():
     omega, c = 1.0, 10.0
     _, branch = _normal_form_cycles(-1.0, omega, (-0.002, 0.0101), field=_Bottleneck(omega, c))

@@ -19,6 +19,13 @@ TINY = 1e-6
 SLOW = 0.05
 #: a homoclinic or heteroclinic approach: at least this share of the period spent "slow"
 LINGER = 0.5
+#: the branch joins another Hopf point of its rest-point branch where its amplitude falls below this fraction of
+#: its largest, within this fraction (of the distance between the two Hopf points) of the other's parameter
+JOIN_AMPLITUDE, JOIN_DISTANCE = 0.1, 0.05
+#: a fold of cycles has a nontrivial multiplier at 1 within this (the located ones: within 1e-5)
+LPC_MULTIPLIER = 1e-3
+#: how an end at another Hopf point begins (:func:`~.cycles.continue_cycles` does not start there again)
+JOINS = "the orbit shrinks back to a rest point: it joins the Hopf point at"
 
 
 def full_shares(game, X: np.ndarray) -> np.ndarray:
@@ -106,8 +113,13 @@ def _cycle(coll: Collocation, U, game, names, kind="", note="") -> Cycle:
     return Cycle(float(lam), float(T), names, shares.min(axis=0), shares.max(axis=0), floquet, kind, note, orbit)
 
 
-def trace_cycles(coll: Collocation, hopf, game, names, settings: CycleSettings) -> tuple[list, str]:
-    """The cycles of the branch born at the Hopf point ``hopf`` (a SpecialPoint), and why the branch ends."""
+def trace_cycles(coll: Collocation, hopf, game, names, settings: CycleSettings, joins=(),
+                 parameter: str = "the parameter") -> tuple[list, str]:
+    """The cycles of the branch born at the Hopf point ``hopf`` (a SpecialPoint), and why the branch ends.
+
+    ``joins``: the other Hopf points (SpecialPoints) of the same branch of rest points, where the cycles may shrink
+    back to the rest point; ``parameter`` the continued parameter's name (for the end's reason).
+    """
     U, V = _start(coll, hopf)
     cycles: list[Cycle] = []
     h = settings.first_step
@@ -138,12 +150,27 @@ def trace_cycles(coll: Collocation, hopf, game, names, settings: CycleSettings) 
             # halve every mesh interval and redo the step from the previous cycle on the finer mesh
             coll, U, V, prev_V = _refine(coll, U, V, prev_V)
             continue
+        joined = _joined(cycles, cycle, V, V_new, hopf, joins) if cycles else None
+        if joined is not None:
+            # the step went over the orbit of zero amplitude (the parameter turns back on the same cycles, a
+            # branch point with the rest points, not a fold): the branch ends at the Hopf point itself
+            cycles.append(_hopf_cycle(coll, joined, game, names))
+            return cycles, (f"{JOINS} {parameter} = {joined.parameter:.10g} (branch {joined.branch}; amplitude "
+                            f"{_amplitude(cycles[-2]):.1e} at {cycles[-2].parameter:.8g}, the largest "
+                            f"{max(map(_amplitude, cycles)):.3g})")
         if cycles:
             cycle = _detected(cycles[-1], cycle, prev_V, V_new)
             located = _located(coll, U, V, h, cycles[-1], cycle, game, names, settings) if not end else None
+            if located is not None and located.kind == LPC and not _multiplier_at_one(located):
+                located = None
             if located is not None:        # the special cycle itself, between the two; the step's cycle is plain
                 cycles.append(located)
                 cycle = replace(cycle, kind="", note="")
+            elif cycle.kind == LPC:
+                # a turn is a fold of cycles only where it is located with a nontrivial multiplier at 1
+                cycle = replace(cycle, kind="", note=cycle.note.replace(
+                    "the parameter turns (a multiplier crosses +1): detected",
+                    "the parameter turns, but no fold of cycles is located there (no multiplier at 1)"))
         cycles.append(cycle)
         why = "interval end" if end else _stop(coll, cycle, cycles)
         if why:
@@ -151,6 +178,42 @@ def trace_cycles(coll: Collocation, hopf, game, names, settings: CycleSettings) 
         U, V, prev_V = U_new, V_new, V_new
         h = min(h * 1.5, settings.max_step)
     return cycles, "too many cycles"
+
+
+def _amplitude(cycle: Cycle) -> float:
+    return float(np.max(cycle.maximum - cycle.minimum))
+
+
+def _joined(cycles: list, new: Cycle, V, V_new, hopf, joins):
+    """The Hopf point of ``joins`` the branch reaches at ``new`` (its amplitude small, its parameter near that
+    point's, and the parameter turning or the orbit shrunk to almost nothing), or None."""
+    largest = max(max(map(_amplitude, cycles)), _amplitude(new))
+    last = cycles[-1]
+    turned = np.sign(V[-1]) != np.sign(V_new[-1])
+    for other in joins:
+        near = JOIN_DISTANCE * abs(other.parameter - hopf.parameter)
+        if abs(last.parameter - other.parameter) > near or _amplitude(last) > JOIN_AMPLITUDE * largest:
+            continue
+        if turned or _amplitude(new) < TINY:
+            return other
+    return None
+
+
+def _multiplier_at_one(cycle: Cycle) -> bool:
+    return bool(np.min(np.abs(cycle.floquet.nontrivial - 1.0), initial=np.inf) <= LPC_MULTIPLIER)
+
+
+def _hopf_cycle(coll: Collocation, hopf, game, names) -> Cycle:
+    """The orbit of zero amplitude at a Hopf point: the rest point, with period ``2 pi / omega`` and the multipliers
+    ``exp(T lambda_i)`` of the Jacobian on the face (two at 1: it is non-hyperbolic)."""
+    from scipy.linalg import expm
+
+    x, lam = np.asarray(hopf.state, dtype=float), hopf.parameter
+    period = 2 * np.pi / hopf.hopf.omega
+    Gz = coll.field.system.jacobian(x, lam)[coll.rows] @ coll.face.P
+    shares = full_shares(game, x[None, :])[0]
+    return Cycle(float(lam), float(period), names, shares, shares, multipliers(expm(period * Gz)), "end",
+                 f"the Hopf point at {lam:.10g}: the orbit of zero amplitude", np.tile(x, (2, 1)))
 
 
 def _refine(coll: Collocation, U, V, prev_V):

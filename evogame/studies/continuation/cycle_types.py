@@ -79,6 +79,8 @@ class CycleBranch:
         where it is born, ``l1`` the Hopf point's first Lyapunov coefficient.
     cycles : the cycles in arc order; ``special`` those of kind LPC / PD / NS.
     end : why the branch stops (see the module docstring).
+    joins : the other Hopf point (a SpecialPoint) where the branch ends, shrinking back to the rest point; None if
+        it ends otherwise.
     """
 
     index: int
@@ -87,6 +89,7 @@ class CycleBranch:
     l1: float
     cycles: list
     end: str
+    joins: object = field(default=None, repr=False, compare=False)
 
     @property
     def special(self) -> list:

@@ -19,7 +19,8 @@ detected between consecutive cycles and located there: regula falsi on the arcle
 solved at each trial, on the test function (the tangent's parameter component for LPC, ``prod (mu + 1)``
 over the nontrivial multipliers for PD, ``prod (|mu|^2 - 1)`` over their complex pairs for NS); the located
 cycle is inserted in the branch with its kind (where location fails, the next cycle carries the kind and
-a linear interpolation in its note).
+a linear interpolation in its note).  A turn of the parameter is a fold of cycles only where it is located with a
+nontrivial multiplier at 1 (within ``1e-3``): else the cycle's note says the parameter turns there, and no kind.
 
 The branch is **not followed blindly**; it stops, with the reason stated, where
 
@@ -28,7 +29,13 @@ The branch is **not followed blindly**; it stops, with the reason stated, where
 * the period exceeds ``PERIOD_GROWTH`` times the Hopf period while the orbit spends at least half of it
   below 5 % of its top speed (a period growing without bound because the orbit lingers near rest
   points: a homoclinic or heteroclinic approach; a long period alone is no sign, a large orbit is slow);
-* the orbit shrinks back to a rest point (another Hopf point), the parameter leaves the interval,
+* the orbit comes back to another Hopf point of the same rest points: its amplitude below a tenth of the
+  branch's largest, its parameter within 5 % (of the distance between the two Hopf points) of that point's, and
+  the parameter turning (the step went over the orbit of zero amplitude, a branch point with the rest points:
+  past it the same cycles come back) or the amplitude below ``1e-6``.  The branch ends with the Hopf point itself
+  (the orbit of zero amplitude, period ``2 pi / omega``, multipliers ``exp(T lambda_i)``); the branch that would
+  start there is the same one, and is not continued again;
+* the orbit shrinks back to a rest point (amplitude below ``1e-6``), the parameter leaves the interval,
   the trivial multiplier is off 1 by more than ``MESH_TOL`` with 320 mesh intervals (the mesh is halved,
   from 40 intervals, each time it is off by more on a coarser one), or Newton fails down to the smallest step.
 
@@ -41,7 +48,7 @@ from __future__ import annotations
 import numpy as np
 
 from .collocation import Collocation, Mesh, VectorField
-from .cycle_tracer import trace_cycles
+from .cycle_tracer import JOINS, trace_cycles
 # the result types, settings and thresholds live in cycle_types (the tracer needs them too: imports go one way,
 # cycles -> cycle_tracer -> cycle_types); they stay importable from here
 from .cycle_types import FACE_SHARE, LPC, MESH_TOL, NS, PD, PERIOD_GROWTH, Cycle, CycleBranch, CycleSettings
@@ -67,6 +74,10 @@ def continue_cycles(continuation, settings: CycleSettings | None = None) -> tupl
             continue
         if any(abs(s.parameter - p) <= 1e-8 * max(1.0, abs(p)) and np.allclose(s.state, x, atol=1e-7)
                for p, x in seen):
+            if s.hopf.verdict != DEGENERATE and any(b.joins is s for b in branches):
+                notes.append(f"the Hopf point at {continuation.parameter} = {s.parameter:.10g} (branch {s.branch}) "
+                             "is where an earlier cycle branch ends: its cycles are that branch's, not continued "
+                             "again")
             continue
         seen.append((s.parameter, s.state))
         if s.hopf.verdict == DEGENERATE:
@@ -79,8 +90,15 @@ def continue_cycles(continuation, settings: CycleSettings | None = None) -> tupl
         field_ = field_ or VectorField(system)
         period = 2 * np.pi / s.hopf.omega
         coll = Collocation(field_, face, lo, hi - lo, period, mesh)
-        cycles, end = trace_cycles(coll, s, work, names, settings)
-        branches.append(CycleBranch(len(branches) + 1, s.branch, s.parameter, s.hopf.l1, cycles, end))
+        # the other Hopf points of the same rest points, where the cycles may shrink back to the rest point
+        joins = [o for o in branch.special if o.label == "H" and o.hopf is not None and o.hopf.verdict != DEGENERATE
+                 and abs(o.parameter - s.parameter) > 1e-8 * max(1.0, abs(s.parameter))]
+        cycles, end = trace_cycles(coll, s, work, names, settings, joins, continuation.parameter)
+        cycle_branch = CycleBranch(len(branches) + 1, s.branch, s.parameter, s.hopf.l1, cycles, end)
+        if end.startswith(JOINS):
+            cycle_branch.joins = min(joins, key=lambda o: abs(o.parameter - cycles[-1].parameter))
+            seen.append((cycle_branch.joins.parameter, cycle_branch.joins.state))
+        branches.append(cycle_branch)
     return branches, notes
 
 

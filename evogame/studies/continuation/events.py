@@ -3,8 +3,8 @@
 At every accepted point of a curve (:mod:`.arclength`) these are evaluated; a sign change between
 two consecutive points is located on the arc between them by the Illinois variant of regula falsi on
 the pseudo-arclength ``sigma`` (each trial point corrected back onto the curve, Newton starting from the
-nearest point already corrected), to ``1e-13`` in ``sigma`` (a boundary: until the share is zero to a few
-roundings).
+nearest point already corrected on the step's side of it), to ``1e-13`` in ``sigma`` (a boundary: until the
+share is zero to a few roundings).
 
 * **fold** (limit point, ``LP``): the parameter component of the tangent, ``t_mu``;
 * **branch point** (``BP``) of the face system: ``det [G_z, G_mu; t^T]`` (it changes sign at a simple
@@ -13,7 +13,9 @@ roundings).
   of the strategies not in use), where a branch of a larger face crosses this one (a transcritical
   branch point of the replicator: a share of the crossing branch passes through zero);
 * **boundary** (``BP``): a share in use passes through zero: the branch leaves the state space
-  there (it meets a branch of the smaller face); the branch stops;
+  there (it meets a branch of the smaller face); the branch stops.  For a dynamics that keeps no face invariant
+  (logit, mutation) only a share clearly negative counts (beyond ``1e-9`` plus a thousandth of the step): its rest
+  points stay off the faces, and a tiny share is rounding;
 * **Hopf** (``H``): the bialternate-product determinant of the face Jacobian,
   ``prod_{i<j} (lambda_i + lambda_j)``, confirmed by a pair ``+-i omega`` with ``omega > 0`` at the
   located point (else a neutral saddle, not reported).
@@ -50,6 +52,11 @@ SHARE_ZERO = 1e-12
 SAME_EVENT = 1e-6
 #: a share at most this in absolute value is zero to rounding: where a boundary's location stops
 SHARE_NOISE = 8 * np.finfo(float).eps
+#: a dynamics without invariant faces leaves the state space only where a share is below
+#: ``-(NEGATIVE_SHARE + NEGATIVE_PER_STEP * step)``: a thousand times Newton's tolerance, and a share moving at
+#: a rate of order one across the face is that negative after one step
+NEGATIVE_SHARE = 1e-9
+NEGATIVE_PER_STEP = 1e-3
 
 
 @dataclass(frozen=True)
@@ -102,11 +109,9 @@ def detect(curve: Curve, prev: Step, new: Step, settings: Settings, rtol: float 
         found.append((HOPF, lambda u, t: evaluate(curve, u, t, rtol).hopf, {}))
     if a.transverse_clear and b.transverse_clear and np.sign(a.transverse) != np.sign(b.transverse):
         found.append((EXCHANGE, lambda u, t: evaluate(curve, u, t, rtol).transverse, {}))
-    # a share reaching zero exactly is a boundary too: past a transcritical point the corrector can land on
-    # the smaller face's branch, where that share vanishes identically
-    for k in np.flatnonzero(b.shares <= SHARE_ZERO):
-        if a.shares[k] > SHARE_ZERO:
-            found.append((BOUNDARY, lambda u, t, k=k: curve.face.shares(curve.state(u))[k], {"share": int(k), "reach": (float(prev.u[-1]), 2 * abs(h))}))
+    for k in _leaving(curve, a.shares, b.shares, h):
+        found.append((BOUNDARY, lambda u, t, k=k: curve.face.shares(curve.state(u))[k],
+                      {"share": int(k), "reach": (float(prev.u[-1]), 2 * abs(h))}))
     located = []
     for kind, fn, info in found:
         # a share is a number of order one: within a few roundings of zero it is zero (past that, regula falsi
@@ -126,6 +131,20 @@ def detect(curve: Curve, prev: Step, new: Step, settings: Settings, rtol: float 
     return located, False
 
 
+def _leaving(curve: Curve, before: np.ndarray, after: np.ndarray, h: float) -> np.ndarray:
+    """The shares in use by which the branch leaves the state space between two steps ``h`` apart."""
+    if curve.face.invariant:
+        # a share reaching zero exactly is a boundary too: past a transcritical point the corrector can land on
+        # the smaller face's branch, where that share vanishes identically
+        return np.flatnonzero((after <= SHARE_ZERO) & (before > SHARE_ZERO))
+    # a dynamics that keeps no face invariant (logit; mutation) has its field smooth across the faces, and its rest
+    # points off them (logit shares are positive; with mutation the field points inwards on the faces): a share of
+    # 1e-20 comes out of Newton as +-1e-13 (its tolerance), not the branch leaving: only a share clearly negative is
+    # (a step-size rule, as a genuine crossing moves a share by an amount of the order of the step)
+    noise = NEGATIVE_SHARE + NEGATIVE_PER_STEP * abs(h)
+    return np.flatnonzero((after < -noise) & (before >= -noise))
+
+
 def _interpolated(prev: Step, new: Step, fn, h: float) -> Step:
     """Where the corrector cannot reach a boundary (singular at a transcritical point): the secant's zero."""
     a, b = fn(prev.u, prev.t), fn(new.u, new.t)
@@ -140,25 +159,32 @@ def _tests(curve: Curve, step: Step, rtol: float) -> Tests:
     return step.info["tests"]
 
 
+def _warm_start(known: list, sigma: float, normal: np.ndarray) -> np.ndarray | None:
+    """Newton's first iterate at ``sigma``: along the tangent of the nearest point already on the arc between the
+    step's start and ``sigma`` (``known``: ``(sigma, u, t)``, the start included); None for the plain predictor."""
+    # The bracket shrinks onto the zero, so that point is far closer than the step's start: at a singular crossing
+    # (linear convergence) Newton needs fewer iterations.  Only from the start's side: a point past the zero may sit
+    # on a transcritical crossing itself, where its tangent may be the other curve's and Newton follows it there;
+    # and not on the chord between the two sides: where the test function is a share, the chord's point has that
+    # share zero, on the smaller face, whose own branch of rest points Newton then never leaves
+    behind = [k for k in known if k[0] * sigma >= 0 and abs(k[0]) < abs(sigma)]
+    s0, u0, t0 = max(behind, key=lambda k: abs(k[0]))
+    along = float(normal @ t0)          # the hyperplanes' normal: step along t0 onto the trial's hyperplane
+    return u0 + (sigma - s0) / along * t0 if along > 0.5 else None
+
+
 def _locate(curve: Curve, prev: Step, h: float, fn, kind: str, settings: Settings, zero: float = 0.0
             ) -> Step | None:
     """The zero of ``fn(u, t)`` on the arc ``sigma`` in ``(0, h)`` from ``prev`` (Illinois regula falsi); it stops
     where ``|fn| <= zero``."""
     # a crossing of two curves of rest points is singular: Newton converges only linearly there
     patient = dataclasses.replace(settings, max_iter=80)
-    known: list = []          # (sigma, u, t) of the points corrected so far
+    known: list = [(0.0, prev.u, prev.t)]          # (sigma, u, t) of the points on the arc so far
 
     def at(sigma):
         if sigma == 0:
             return prev.u, prev.t
-        # Newton starts from the nearest point already on the arc (the bracket shrinks onto the zero, so it is
-        # far closer than the predictor from prev): linear convergence at a singular crossing needs fewer steps
-        start = None
-        if known:
-            s0, u0, t0 = min(known, key=lambda k: abs(k[0] - sigma))
-            along = float(prev.t @ t0)          # the hyperplanes' normal is prev.t: step along t0 onto the new one
-            start = u0 + (sigma - s0) / along * t0 if along > 0.5 else None
-        res = correct(curve, prev.u, prev.t, sigma, patient, start)
+        res = correct(curve, prev.u, prev.t, sigma, patient, _warm_start(known, sigma, prev.t))
         if res is None or np.linalg.norm(res[0] - prev.u) > 2 * abs(h) + 1e-12:
             return None         # no convergence, or onto another branch
         D, _ = curve.derivative(res[0])
