@@ -102,6 +102,20 @@ BASELINE = (("vertical", "platform", (1.0, 0.0)), ("hidden_collusion", "trust", 
             ("platform_public_good", "incentive", (1.0,)))
 
 
+def _test_module(filename: str, name: str):
+    """A module of tests/library loaded by path (the baselines' helpers live beside their tests)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tests" / "library" / filename
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module         # a dataclass in it looks its module up there
+    spec.loader.exec_module(module)
+    return module
+
+
 def _baseline() -> list[dict]:
     """CPU time of pycont-lite's continuation (with its own branch switching) from one corner per game, and the
     largest distance of its branch points from evogame's; nothing when pycont-lite is not installed."""
@@ -109,13 +123,7 @@ def _baseline() -> list[dict]:
         import pycont.continuation  # noqa: F401
     except ImportError:
         return []
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "tests" / "library" / "test_continuation_baseline.py"
-    spec = importlib.util.spec_from_file_location("_baseline_test", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _test_module("test_continuation_baseline.py", "_baseline_test")
     rows = []
     for name, mechanism, start in BASELINE:
         result = _diagram(name, mechanism, None, None, None)()
@@ -140,15 +148,7 @@ def _xpplab_baseline() -> list[dict]:
         import xpplab  # noqa: F401
     except ImportError:
         return []
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "tests" / "library" / "xpp_export.py"
-    spec = importlib.util.spec_from_file_location("_xpp_export", path)
-    xpp = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = xpp            # its dataclass looks its module up there
-    spec.loader.exec_module(xpp)
+    xpp = _test_module("xpp_export.py", "_xpp_export")
     name, parameter, interval, dynamics = XPPLAB
     result = _diagram(name, None, parameter, interval, dynamics)()
     (branch,) = result.cycles
